@@ -1,0 +1,257 @@
+//! Hidden-layer activation functions, each with its derivative in the neighbouring arm.
+
+use super::choice::{Choice, ChoiceInfo};
+use super::Float;
+
+/// Slope of leaky ReLU for negative inputs.
+pub const LEAKY_SLOPE: Float = 0.01;
+/// ELU's α: the value it approaches for very negative inputs is −α.
+pub const ELU_ALPHA: Float = 1.0;
+/// Number of linear pieces a maxout neuron takes the maximum of.
+pub const MAXOUT_PIECES: usize = 2;
+/// A neuron counts as saturated where |f′(z)| is below this share of f′'s maximum.
+pub const SATURATION_SHARE: Float = 0.1;
+
+/// The non-linearity f applied to each hidden neuron's pre-activation z = w·a + b.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Activation {
+    /// σ(z) = 1 / (1 + e^(−z)); σ′ = σ(1 − σ)
+    Sigmoid,
+    /// tanh(z); tanh′ = 1 − tanh²
+    Tanh,
+    /// max(0, z); derivative 1 for z > 0, else 0
+    Relu,
+    /// z for z > 0, else 0.01·z
+    LeakyRelu,
+    /// z for z > 0, else α(e^z − 1) with α = 1
+    Elu,
+    /// z (no non-linearity: every layer stays a linear map)
+    Linear,
+    /// ln(1 + e^z); its derivative is σ(z)
+    Softplus,
+    /// z·σ(z) (SiLU); derivative σ(z)(1 + z(1 − σ(z)))
+    Swish,
+    /// max over k = 2 linear pieces z₁, z₂ (each neuron owns two weight vectors)
+    Maxout,
+}
+
+crate::choice_serde!(Activation);
+
+impl Choice for Activation {
+    const ALL: &'static [Self] = &[
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::LeakyRelu,
+        Activation::Elu,
+        Activation::Linear,
+        Activation::Softplus,
+        Activation::Swish,
+        Activation::Maxout,
+    ];
+    const KEY: &'static str = "activation";
+
+    fn info(self) -> ChoiceInfo {
+        let (name, en, zh, formula) = match self {
+            Activation::Sigmoid => ("sigmoid", "Sigmoid", "Sigmoid", "σ(z) = 1 / (1 + e^(−z))"),
+            Activation::Tanh => ("tanh", "Tanh", "Tanh（双曲正切）", "tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))"),
+            Activation::Relu => ("relu", "ReLU", "ReLU（线性整流）", "ReLU(z) = max(0, z)"),
+            Activation::LeakyRelu => (
+                "leaky-relu",
+                "Leaky ReLU",
+                "Leaky ReLU（带泄露整流）",
+                "f(z) = z if z > 0, else 0.01·z",
+            ),
+            Activation::Elu => ("elu", "ELU", "ELU（指数线性单元）", "f(z) = z if z > 0, else e^z − 1"),
+            Activation::Linear => ("linear", "Linear", "线性（恒等）", "f(z) = z"),
+            Activation::Softplus => ("softplus", "Softplus", "Softplus", "f(z) = ln(1 + e^z)"),
+            Activation::Swish => ("swish", "Swish (SiLU)", "Swish（SiLU）", "f(z) = z·σ(z)"),
+            Activation::Maxout => ("maxout", "Maxout (k=2)", "Maxout（k=2）", "f(z₁, z₂) = max(z₁, z₂)"),
+        };
+        ChoiceInfo { name, en, zh, formula }
+    }
+}
+
+/// Logistic sigmoid, written so neither branch overflows.
+#[inline]
+pub fn sigmoid(z: Float) -> Float {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// ln(1 + e^z) without overflow for large z or loss of precision for very negative z.
+#[inline]
+pub fn softplus(z: Float) -> Float {
+    z.max(0.0) + (-z.abs()).exp().ln_1p()
+}
+
+impl Activation {
+    /// f(z). Maxout's pieces are linear, so per piece it is the identity; the layer takes the max.
+    #[inline]
+    pub fn apply(self, z: Float) -> Float {
+        match self {
+            Activation::Sigmoid => sigmoid(z),
+            Activation::Tanh => z.tanh(),
+            Activation::Relu => z.max(0.0),
+            Activation::LeakyRelu => {
+                if z > 0.0 {
+                    z
+                } else {
+                    LEAKY_SLOPE * z
+                }
+            }
+            Activation::Elu => {
+                if z > 0.0 {
+                    z
+                } else {
+                    ELU_ALPHA * z.exp_m1()
+                }
+            }
+            Activation::Linear | Activation::Maxout => z,
+            Activation::Softplus => softplus(z),
+            Activation::Swish => z * sigmoid(z),
+        }
+    }
+
+    /// f′(z), the local gradient of the neuron. `a` is f(z), passed in because several
+    /// derivatives are cheapest from the output.
+    #[inline]
+    pub fn derivative(self, z: Float, a: Float) -> Float {
+        match self {
+            Activation::Sigmoid => a * (1.0 - a),
+            Activation::Tanh => 1.0 - a * a,
+            Activation::Relu => {
+                if z > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Activation::LeakyRelu => {
+                if z > 0.0 {
+                    1.0
+                } else {
+                    LEAKY_SLOPE
+                }
+            }
+            Activation::Elu => {
+                if z > 0.0 {
+                    1.0
+                } else {
+                    a + ELU_ALPHA
+                }
+            }
+            Activation::Linear | Activation::Maxout => 1.0,
+            Activation::Softplus => sigmoid(z),
+            Activation::Swish => {
+                let s = sigmoid(z);
+                s * (1.0 + z * (1.0 - s))
+            }
+        }
+    }
+
+    /// The largest value |f′| takes, the yardstick of saturation.
+    pub fn max_derivative(self) -> Float {
+        match self {
+            Activation::Sigmoid => 0.25,
+            // Swish′ peaks at z ≈ 2.3994 with value ≈ 1.0998.
+            Activation::Swish => 1.099_839,
+            _ => 1.0,
+        }
+    }
+
+    /// Whether a neuron at pre-activation z is saturated: |f′(z)| below 10 % of its maximum.
+    /// For ReLU this is exactly the dead zone z ≤ 0.
+    #[inline]
+    pub fn is_saturated(self, z: Float) -> bool {
+        let a = self.apply(z);
+        self.derivative(z, a).abs() < SATURATION_SHARE * self.max_derivative()
+    }
+
+    /// Weight rows per neuron: maxout owns one per piece.
+    pub fn pieces(self) -> usize {
+        match self {
+            Activation::Maxout => MAXOUT_PIECES,
+            _ => 1,
+        }
+    }
+
+    /// Activations with a flat zero region, where "dead" neurons can get stuck.
+    pub fn is_relu_like(self) -> bool {
+        matches!(self, Activation::Relu | Activation::LeakyRelu | Activation::Elu)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Central difference of f, in f64 through f32 evaluation at a wide step.
+    fn numeric_derivative(act: Activation, z: Float) -> Float {
+        let h = 1e-2;
+        (act.apply(z + h) - act.apply(z - h)) / (2.0 * h)
+    }
+
+    #[test]
+    fn derivatives_match_finite_differences_away_from_kinks() {
+        for &act in Activation::ALL {
+            for &z in &[-3.1, -1.2, -0.4, 0.3, 0.9, 2.2, 4.05] {
+                let a = act.apply(z);
+                let analytic = act.derivative(z, a);
+                let numeric = numeric_derivative(act, z);
+                assert!(
+                    (analytic - numeric).abs() < 2e-3 * (1.0 + numeric.abs()),
+                    "{} at {z}: analytic {analytic}, numeric {numeric}",
+                    act.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn known_values() {
+        // σ(0) = 1/2, tanh(0) = 0, softplus(0) = ln 2, ELU(−∞) → −1.
+        assert_eq!(Activation::Sigmoid.apply(0.0), 0.5);
+        assert_eq!(Activation::Tanh.apply(0.0), 0.0);
+        assert!((Activation::Softplus.apply(0.0) - std::f32::consts::LN_2).abs() < 1e-7);
+        assert!((Activation::Elu.apply(-30.0) + 1.0).abs() < 1e-6);
+        assert_eq!(Activation::LeakyRelu.apply(-2.0), -0.02);
+        // No overflow at the extremes.
+        assert_eq!(Activation::Sigmoid.apply(-1000.0), 0.0);
+        assert_eq!(Activation::Softplus.apply(1000.0), 1000.0);
+    }
+
+    #[test]
+    fn max_derivative_is_the_maximum() {
+        for &act in Activation::ALL {
+            let mut best: Float = 0.0;
+            for i in -8000..8000 {
+                let z = i as Float / 1000.0;
+                best = best.max(act.derivative(z, act.apply(z)).abs());
+            }
+            assert!((best - act.max_derivative()).abs() < 1e-3, "{}: {best}", act.name());
+        }
+    }
+
+    #[test]
+    fn saturation_zones() {
+        assert!(Activation::Relu.is_saturated(-0.5));
+        assert!(!Activation::Relu.is_saturated(0.5));
+        // σ′(z) < 0.025 once |z| > ~3.64.
+        assert!(Activation::Sigmoid.is_saturated(4.0));
+        assert!(!Activation::Sigmoid.is_saturated(3.0));
+        assert!(!Activation::Linear.is_saturated(-100.0));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for &act in Activation::ALL {
+            assert_eq!(Activation::parse(act.name()), Ok(act));
+        }
+        assert!(Activation::parse("softmax").is_err());
+    }
+}

@@ -1,0 +1,716 @@
+//! The multi-layer perceptron: layers of weights and biases, and the three separate steps
+//! of training — [`Network::forward`], [`Network::backward`] and [`Network::update`] — each
+//! over a whole batch at once (one matrix product per layer, points as columns).
+
+use nalgebra::DMatrix;
+use rand::Rng;
+
+use super::activation::Activation;
+use super::init::Init;
+use super::loss::Loss;
+use super::optimizer::{Optimizer, OptimizerParams, Param};
+use super::regularization::Regularization;
+use super::{Float, Problem};
+
+/// One fully connected layer. Row r of `weights` feeds pre-activation r; a maxout layer has
+/// `pieces` rows per neuron, ordered neuron-major (neuron j, piece p at row j·k + p).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layer {
+    /// f of the hidden neurons; the output layer is `Linear` (its raw scores go to the head).
+    pub activation: Activation,
+    /// (neurons·pieces) × fan_in.
+    pub weights: Param,
+    /// (neurons·pieces) × 1.
+    pub biases: Param,
+}
+
+impl Layer {
+    /// A layer of `neurons` neurons over `fan_in` inputs, weights drawn by `init` (row by
+    /// row), biases 0.
+    pub fn new<R: Rng + ?Sized>(
+        fan_in: usize,
+        neurons: usize,
+        fan_out: usize,
+        activation: Activation,
+        init: Init,
+        rng: &mut R,
+    ) -> Layer {
+        let rows = neurons * activation.pieces();
+        let mut weights = DMatrix::zeros(rows, fan_in);
+        for i in 0..rows {
+            for j in 0..fan_in {
+                weights[(i, j)] = init.sample(fan_in, fan_out, rng);
+            }
+        }
+        Layer {
+            activation,
+            weights: Param::new(weights),
+            biases: Param::new(DMatrix::zeros(rows, 1)),
+        }
+    }
+
+    /// Number of neurons (outputs) of the layer.
+    pub fn neurons(&self) -> usize {
+        self.weights.value.nrows() / self.activation.pieces()
+    }
+
+    /// Number of inputs each neuron reads.
+    pub fn fan_in(&self) -> usize {
+        self.weights.value.ncols()
+    }
+
+    /// Whether every weight and bias is a finite number.
+    pub fn is_finite(&self) -> bool {
+        self.weights.value.iter().chain(self.biases.value.iter()).all(|v| v.is_finite())
+    }
+
+    /// Whether every gradient entry is a finite number.
+    pub fn gradient_is_finite(&self) -> bool {
+        self.weights.grad.iter().chain(self.biases.grad.iter()).all(|v| v.is_finite())
+    }
+}
+
+/// Everything one forward and backward pass computes for a batch, kept between passes so
+/// training allocates nothing once the batch size is settled. Index l is layer l.
+#[derive(Clone, Debug, Default)]
+pub struct Pass {
+    /// z = W·a_prev + b, (neurons·pieces) × batch.
+    pub pre_activation: Vec<DMatrix<Float>>,
+    /// a = f(z), neurons × batch; for the output layer the raw scores s.
+    pub activation: Vec<DMatrix<Float>>,
+    /// Maxout only: which piece won for each neuron and point (neurons × batch).
+    pub winner: Vec<Vec<u8>>,
+    /// dL/dz, (neurons·pieces) × batch.
+    pub delta: Vec<DMatrix<Float>>,
+    /// dL/da arriving from the layer above, neurons × batch (for the output layer, dL/ds).
+    pub upstream: Vec<DMatrix<Float>>,
+    /// Each layer's input, transposed (batch × fan_in), for dL/dW = δ·a_prevᵀ.
+    input_t: Vec<DMatrix<Float>>,
+}
+
+/// Reshapes `m` only when its shape differs, so steady-state passes reuse memory.
+fn ensure_shape(m: &mut DMatrix<Float>, rows: usize, cols: usize) {
+    if m.shape() != (rows, cols) {
+        *m = DMatrix::zeros(rows, cols);
+    }
+}
+
+impl Pass {
+    /// Scores of the output layer, outputs × batch (valid after a forward pass).
+    pub fn scores(&self) -> Option<&DMatrix<Float>> {
+        self.activation.last()
+    }
+}
+
+/// A multi-layer perceptron: hidden layers, then one output layer whose scores the
+/// problem's head (sigmoid, softmax or identity) turns into predictions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Network {
+    /// Hidden layers followed by the output layer.
+    pub layers: Vec<Layer>,
+    /// What the output means.
+    pub problem: Problem,
+    /// Number of optimizer updates made (Adam's t).
+    pub step: u64,
+}
+
+impl Network {
+    /// A fresh network: `inputs` features, the given hidden widths, `problem.outputs()` outputs.
+    pub fn new<R: Rng + ?Sized>(
+        inputs: usize,
+        hidden: &[usize],
+        activation: Activation,
+        problem: Problem,
+        init: Init,
+        rng: &mut R,
+    ) -> Network {
+        let mut widths = vec![inputs];
+        widths.extend_from_slice(hidden);
+        widths.push(problem.outputs());
+        let last = widths.len() - 2;
+        let layers = (0..=last)
+            .map(|l| {
+                let act = if l == last { Activation::Linear } else { activation };
+                let fan_out = widths.get(l + 2).copied().unwrap_or(widths[l + 1]);
+                Layer::new(widths[l], widths[l + 1], fan_out, act, init, rng)
+            })
+            .collect();
+        Network { layers, problem, step: 0 }
+    }
+
+    /// Number of input features.
+    pub fn inputs(&self) -> usize {
+        self.layers.first().map_or(0, Layer::fan_in)
+    }
+
+    /// Number of hidden layers.
+    pub fn hidden_count(&self) -> usize {
+        self.layers.len().saturating_sub(1)
+    }
+
+    /// Widths of the hidden layers.
+    pub fn hidden_widths(&self) -> Vec<usize> {
+        self.layers[..self.hidden_count()].iter().map(Layer::neurons).collect()
+    }
+
+    /// Total number of weights and biases.
+    pub fn parameter_count(&self) -> usize {
+        self.layers.iter().map(|l| l.weights.value.len() + l.biases.value.len()).sum()
+    }
+
+    /// Forward propagation of a batch (`inputs`: features × batch). Changes only `pass`:
+    /// afterwards it holds every layer's z and a, the last a being the output scores.
+    pub fn forward(&self, inputs: &DMatrix<Float>, pass: &mut Pass) {
+        let count = self.layers.len();
+        let batch = inputs.ncols();
+        pass.pre_activation.resize_with(count, DMatrix::default);
+        pass.activation.resize_with(count, DMatrix::default);
+        pass.winner.resize_with(count, Vec::new);
+        for (l, layer) in self.layers.iter().enumerate() {
+            let (done, rest) = pass.activation.split_at_mut(l);
+            let input = if l == 0 { inputs } else { &done[l - 1] };
+            let z = &mut pass.pre_activation[l];
+            let rows = layer.weights.value.nrows();
+            ensure_shape(z, rows, batch);
+            z.gemm(1.0, &layer.weights.value, input, 0.0);
+            let bias = layer.biases.value.as_slice();
+            for column in z.as_mut_slice().chunks_exact_mut(rows.max(1)) {
+                for (v, b) in column.iter_mut().zip(bias) {
+                    *v += b;
+                }
+            }
+            let a = &mut rest[0];
+            let neurons = layer.neurons();
+            ensure_shape(a, neurons, batch);
+            match layer.activation {
+                Activation::Maxout => {
+                    let k = layer.activation.pieces();
+                    let winner = &mut pass.winner[l];
+                    winner.resize(neurons * batch, 0);
+                    for (idx, (out, pieces)) in
+                        a.as_mut_slice().iter_mut().zip(z.as_slice().chunks_exact(k)).enumerate()
+                    {
+                        let mut best = 0;
+                        for p in 1..k {
+                            if pieces[p] > pieces[best] {
+                                best = p;
+                            }
+                        }
+                        *out = pieces[best];
+                        winner[idx] = best as u8;
+                    }
+                }
+                act => {
+                    for (out, &zv) in a.as_mut_slice().iter_mut().zip(z.as_slice()) {
+                        *out = act.apply(zv);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Backward propagation. `output_grad` is dL/ds for every output score and point
+    /// (outputs × batch), already divided by the batch size so gradients are batch means.
+    /// Reads the forward values in `pass`; changes `pass` (upstream and delta) and every
+    /// layer's `weights.grad` and `biases.grad`, which it overwrites.
+    pub fn backward(&mut self, inputs: &DMatrix<Float>, pass: &mut Pass, output_grad: &DMatrix<Float>) {
+        let count = self.layers.len();
+        let batch = inputs.ncols();
+        pass.delta.resize_with(count, DMatrix::default);
+        pass.upstream.resize_with(count, DMatrix::default);
+        pass.input_t.resize_with(count, DMatrix::default);
+        for l in (0..count).rev() {
+            let layer = &self.layers[l];
+            let rows = layer.weights.value.nrows();
+            let neurons = layer.neurons();
+            // dL/da of this layer: the loss's gradient on top, W_{l+1}ᵀ·δ_{l+1} below it.
+            {
+                let (lower, upper) = pass.upstream.split_at_mut(l + 1);
+                let up = &mut lower[l];
+                ensure_shape(up, neurons, batch);
+                if l + 1 == count {
+                    up.copy_from(output_grad);
+                } else {
+                    let _ = upper;
+                    up.gemm_tr(1.0, &self.layers[l + 1].weights.value, &pass.delta[l + 1], 0.0);
+                }
+            }
+            // δ = dL/dz = dL/da ⊙ f′(z); maxout routes it to the winning piece only.
+            let delta = &mut pass.delta[l];
+            ensure_shape(delta, rows, batch);
+            let up = pass.upstream[l].as_slice();
+            let z = pass.pre_activation[l].as_slice();
+            match layer.activation {
+                Activation::Maxout => {
+                    let k = layer.activation.pieces();
+                    let winner = &pass.winner[l];
+                    for (idx, d) in delta.as_mut_slice().chunks_exact_mut(k).enumerate() {
+                        d.fill(0.0);
+                        d[usize::from(winner[idx])] = up[idx];
+                    }
+                }
+                act => {
+                    let a = pass.activation[l].as_slice();
+                    for (((d, &u), &zv), &av) in delta.as_mut_slice().iter_mut().zip(up).zip(z).zip(a) {
+                        *d = u * act.derivative(zv, av);
+                    }
+                }
+            }
+            let input = if l == 0 { inputs } else { &pass.activation[l - 1] };
+            let input_t = &mut pass.input_t[l];
+            ensure_shape(input_t, batch, input.nrows());
+            input.transpose_to(input_t);
+            let layer = &mut self.layers[l];
+            // dL/dW = δ·a_prevᵀ and dL/db = Σ over the batch of δ.
+            layer.weights.grad.gemm(1.0, delta, input_t, 0.0);
+            for (i, g) in layer.biases.grad.as_mut_slice().iter_mut().enumerate() {
+                *g = delta.row(i).sum();
+            }
+        }
+    }
+
+    /// Adds the penalty's gradient to every layer's weight gradient (never to biases).
+    pub fn add_penalty_gradient(&mut self, reg: Regularization, rate: Float) {
+        for layer in &mut self.layers {
+            reg.add_gradient(rate, layer.weights.value.as_slice(), layer.weights.grad.as_mut_slice());
+        }
+    }
+
+    /// The penalty term of the current weights.
+    pub fn penalty(&self, reg: Regularization, rate: Float) -> Float {
+        self.layers.iter().map(|l| reg.penalty(rate, l.weights.value.as_slice())).sum()
+    }
+
+    /// One optimizer step from the stored gradients. Changes every weight, bias and
+    /// optimizer state, and counts the step.
+    pub fn update(&mut self, optimizer: Optimizer, hp: &OptimizerParams, lr: Float) {
+        self.step += 1;
+        for layer in &mut self.layers {
+            optimizer.update(hp, lr, &mut layer.weights, self.step);
+            optimizer.update(hp, lr, &mut layer.biases, self.step);
+        }
+    }
+
+    /// Forgets all optimizer state (after a change of optimizer).
+    pub fn clear_optimizer_state(&mut self) {
+        self.step = 0;
+        for layer in &mut self.layers {
+            layer.weights.clear_state();
+            layer.biases.clear_state();
+        }
+    }
+
+    /// Loss of a batch from a finished forward pass: writes dL/ds (divided by the batch size)
+    /// into `output_grad` and returns the mean data loss.
+    pub fn batch_loss(&self, loss: Loss, pass: &Pass, labels: &[Float], output_grad: &mut DMatrix<Float>) -> Float {
+        let Some(scores) = pass.scores() else {
+            return 0.0;
+        };
+        let (outputs, batch) = scores.shape();
+        ensure_shape(output_grad, outputs, batch);
+        if batch == 0 || outputs == 0 {
+            return 0.0;
+        }
+        let scale = 1.0 / batch as Float;
+        let mut total = 0.0f64;
+        for ((s, g), &label) in scores
+            .as_slice()
+            .chunks_exact(outputs)
+            .zip(output_grad.as_mut_slice().chunks_exact_mut(outputs))
+            .zip(labels)
+        {
+            total += f64::from(loss.sample(self.problem, s, label, g));
+            for v in g.iter_mut() {
+                *v *= scale;
+            }
+        }
+        (total * f64::from(scale)) as Float
+    }
+
+    /// The first layer (0-based) holding a non-finite weight or bias.
+    pub fn first_non_finite_layer(&self) -> Option<usize> {
+        self.layers.iter().position(|l| !l.is_finite())
+    }
+
+    /// The first layer (0-based) whose gradient holds a non-finite entry.
+    pub fn first_non_finite_gradient(&self) -> Option<usize> {
+        self.layers.iter().position(|l| !l.gradient_is_finite())
+    }
+
+    // ----- Live edits. Each keeps every weight it does not have to change, bit for bit,
+    // ----- together with its optimizer state; new weights come from `init`.
+
+    /// Adds one neuron at the end of hidden layer `layer`: new weight rows there and a new
+    /// input column in the layer above. Returns false when `layer` is not a hidden layer.
+    pub fn add_neuron<R: Rng + ?Sized>(&mut self, layer: usize, init: Init, rng: &mut R) -> bool {
+        if layer >= self.hidden_count() {
+            return false;
+        }
+        let neurons = self.layers[layer].neurons() + 1;
+        self.resize_hidden(layer, neurons, |j| (j + 1 < neurons).then_some(j), init, rng);
+        true
+    }
+
+    /// Removes neuron `index` of hidden layer `layer` with its input column above. A layer
+    /// keeps at least one neuron; returns whether anything changed.
+    pub fn remove_neuron<R: Rng + ?Sized>(&mut self, layer: usize, index: usize, init: Init, rng: &mut R) -> bool {
+        if layer >= self.hidden_count() || self.layers[layer].neurons() <= 1 || index >= self.layers[layer].neurons() {
+            return false;
+        }
+        let neurons = self.layers[layer].neurons() - 1;
+        self.resize_hidden(layer, neurons, |j| Some(if j < index { j } else { j + 1 }), init, rng);
+        true
+    }
+
+    /// Gives hidden layer `layer` `neurons` neurons, neuron j coming from `source(j)`.
+    fn resize_hidden<R: Rng + ?Sized>(
+        &mut self,
+        layer: usize,
+        neurons: usize,
+        source: impl Fn(usize) -> Option<usize> + Copy,
+        init: Init,
+        rng: &mut R,
+    ) {
+        let next_fan_out = self.layers[layer + 1].neurons();
+        let this = &mut self.layers[layer];
+        let k = this.activation.pieces();
+        let fan_in = this.fan_in();
+        let row_source = |i: usize| source(i / k).map(|j| j * k + i % k);
+        this.weights.remap(neurons * k, fan_in, row_source, Some, |_, _| {
+            init.sample(fan_in, neurons, rng)
+        });
+        this.biases.remap(neurons * k, 1, row_source, Some, |_, _| 0.0);
+        let above = &mut self.layers[layer + 1];
+        let rows = above.weights.value.nrows();
+        above.weights.remap(rows, neurons, Some, source, |_, _| init.sample(neurons, next_fan_out, rng));
+        above.biases.grad.fill(0.0);
+    }
+
+    /// Inserts a hidden layer of `neurons` neurons at `position` (0 = next to the inputs,
+    /// `hidden_count()` = just below the output). The layer above keeps its weights for
+    /// every input index that still exists and draws new ones for the rest.
+    pub fn insert_layer<R: Rng + ?Sized>(
+        &mut self,
+        position: usize,
+        neurons: usize,
+        activation: Activation,
+        init: Init,
+        rng: &mut R,
+    ) -> bool {
+        if position > self.hidden_count() || neurons == 0 {
+            return false;
+        }
+        let fan_in = if position == 0 {
+            self.inputs()
+        } else {
+            self.layers[position - 1].neurons()
+        };
+        let above_neurons = self.layers[position].neurons();
+        let layer = Layer::new(fan_in, neurons, above_neurons, activation, init, rng);
+        self.layers.insert(position, layer);
+        self.set_fan_in(position + 1, neurons, init, rng);
+        true
+    }
+
+    /// Removes hidden layer `position`; the layer above is re-wired to the layer below,
+    /// keeping the weights of input indices that exist on both sides.
+    pub fn remove_layer<R: Rng + ?Sized>(&mut self, position: usize, init: Init, rng: &mut R) -> bool {
+        if position >= self.hidden_count() {
+            return false;
+        }
+        let inputs = self.inputs();
+        self.layers.remove(position);
+        let fan_in = if position == 0 {
+            inputs
+        } else {
+            self.layers[position - 1].neurons()
+        };
+        self.set_fan_in(position, fan_in, init, rng);
+        true
+    }
+
+    /// Makes layer `index` read `fan_in` inputs, keeping the columns that still exist.
+    fn set_fan_in<R: Rng + ?Sized>(&mut self, index: usize, fan_in: usize, init: Init, rng: &mut R) {
+        let fan_out = self.layers.get(index + 1).map_or(self.problem.outputs(), Layer::neurons);
+        let layer = &mut self.layers[index];
+        let rows = layer.weights.value.nrows();
+        let old = layer.fan_in();
+        layer
+            .weights
+            .remap(rows, fan_in, Some, |j| (j < old).then_some(j), |_, _| init.sample(fan_in, fan_out, rng));
+    }
+
+    /// Re-wires the first layer to a new list of inputs: new input j takes the weights of
+    /// old input `source(j)`, and inputs without a source get fresh weights.
+    pub fn remap_inputs<R: Rng + ?Sized>(
+        &mut self,
+        inputs: usize,
+        source: impl Fn(usize) -> Option<usize>,
+        init: Init,
+        rng: &mut R,
+    ) {
+        let fan_out = self.layers.get(1).map_or(self.problem.outputs(), Layer::neurons);
+        let Some(first) = self.layers.first_mut() else {
+            return;
+        };
+        let rows = first.weights.value.nrows();
+        first
+            .weights
+            .remap(rows, inputs, Some, source, |_, _| init.sample(inputs, fan_out, rng));
+    }
+
+    /// Sets the activation of hidden layer `layer`. Switching to maxout gives each neuron a
+    /// second, freshly drawn piece beside its old weights; leaving maxout keeps piece 0.
+    pub fn set_activation<R: Rng + ?Sized>(&mut self, layer: usize, activation: Activation, init: Init, rng: &mut R) {
+        if layer >= self.hidden_count() {
+            return;
+        }
+        let fan_out = self.layers[layer + 1].neurons();
+        let this = &mut self.layers[layer];
+        let (old_k, new_k) = (this.activation.pieces(), activation.pieces());
+        if old_k != new_k {
+            let neurons = this.neurons();
+            let fan_in = this.fan_in();
+            let row_source = |i: usize| (i % new_k < old_k).then_some((i / new_k) * old_k + i % new_k);
+            this.weights.remap(neurons * new_k, fan_in, row_source, Some, |_, _| {
+                init.sample(fan_in, fan_out, rng)
+            });
+            this.biases.remap(neurons * new_k, 1, row_source, Some, |_, _| 0.0);
+        }
+        this.activation = activation;
+    }
+
+    /// Changes the output layer to `problem.outputs()` neurons, keeping the output rows that
+    /// exist on both sides.
+    pub fn set_problem<R: Rng + ?Sized>(&mut self, problem: Problem, init: Init, rng: &mut R) {
+        self.problem = problem;
+        let outputs = problem.outputs();
+        let Some(last) = self.layers.last_mut() else {
+            return;
+        };
+        if last.neurons() != outputs {
+            let fan_in = last.fan_in();
+            let old = last.neurons();
+            let keep = |i: usize| (i < old).then_some(i);
+            last.weights.remap(outputs, fan_in, keep, Some, |_, _| init.sample(fan_in, outputs, rng));
+            last.biases.remap(outputs, 1, keep, Some, |_, _| 0.0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::choice::Choice;
+    use crate::core::SeededRng;
+    use rand::SeedableRng;
+
+    fn random_inputs(features: usize, batch: usize, rng: &mut SeededRng) -> DMatrix<Float> {
+        DMatrix::from_fn(features, batch, |_, _| rng.random_range(-1.5..1.5))
+    }
+
+    fn labels_for(problem: Problem, batch: usize, rng: &mut SeededRng) -> Vec<Float> {
+        (0..batch)
+            .map(|_| match problem {
+                Problem::Regression => rng.random_range(-1.0..1.0),
+                _ => rng.random_range(0..problem.classes()) as Float,
+            })
+            .collect()
+    }
+
+    /// Total objective: mean data loss plus the penalty, as training minimises it.
+    fn objective(
+        net: &Network,
+        inputs: &DMatrix<Float>,
+        labels: &[Float],
+        loss: Loss,
+        reg: Regularization,
+        rate: Float,
+    ) -> f64 {
+        let mut pass = Pass::default();
+        let mut grad = DMatrix::zeros(0, 0);
+        net.forward(inputs, &mut pass);
+        f64::from(net.batch_loss(loss, &pass, labels, &mut grad)) + f64::from(net.penalty(reg, rate))
+    }
+
+    /// Compares every analytic gradient entry with a central difference. Entries whose
+    /// neighbourhood crosses a kink (ReLU at 0, |r| at 0, maxout ties, hinge margins, L1 at
+    /// 0) are detected by comparing two step sizes and skipped.
+    fn check_gradients(act: Activation, loss: Loss, reg: Regularization, problem: Problem, seed: u64) {
+        let mut rng = SeededRng::seed_from_u64(seed);
+        let mut net = Network::new(3, &[4, 3], act, problem, Init::Xavier, &mut rng);
+        // Non-zero biases so every code path sees them.
+        for layer in &mut net.layers {
+            for b in layer.biases.value.iter_mut() {
+                *b = rng.random_range(-0.5..0.5);
+            }
+        }
+        let inputs = random_inputs(3, 5, &mut rng);
+        let labels = labels_for(problem, 5, &mut rng);
+        let rate = 0.03;
+        let mut pass = Pass::default();
+        let mut out_grad = DMatrix::zeros(0, 0);
+        net.forward(&inputs, &mut pass);
+        net.batch_loss(loss, &pass, &labels, &mut out_grad);
+        net.backward(&inputs, &mut pass, &out_grad);
+        net.add_penalty_gradient(reg, rate);
+        let h: Float = 5e-3;
+        let mut checked = 0;
+        for l in 0..net.layers.len() {
+            for bias in [false, true] {
+                let len = if bias {
+                    net.layers[l].biases.value.len()
+                } else {
+                    net.layers[l].weights.value.len()
+                };
+                for i in 0..len {
+                    let analytic = if bias {
+                        net.layers[l].biases.grad.as_slice()[i]
+                    } else {
+                        net.layers[l].weights.grad.as_slice()[i]
+                    };
+                    let mut probe = net.clone();
+                    let f = |probe: &mut Network, delta: Float| {
+                        let p = if bias {
+                            &mut probe.layers[l].biases.value
+                        } else {
+                            &mut probe.layers[l].weights.value
+                        };
+                        p.as_mut_slice()[i] += delta;
+                        let v = objective(probe, &inputs, &labels, loss, reg, rate);
+                        let p = if bias {
+                            &mut probe.layers[l].biases.value
+                        } else {
+                            &mut probe.layers[l].weights.value
+                        };
+                        p.as_mut_slice()[i] -= delta;
+                        v
+                    };
+                    // Central differences at h and h/4 agree to O(h²) where the objective is
+                    // smooth; where they disagree a kink lies within ±h and the entry is skipped.
+                    let wide = (f(&mut probe, h) - f(&mut probe, -h)) / (2.0 * f64::from(h));
+                    let narrow = (f(&mut probe, h / 4.0) - f(&mut probe, -h / 4.0)) / (0.5 * f64::from(h));
+                    if (wide - narrow).abs() > 1e-3 * (1.0 + narrow.abs()) {
+                        continue;
+                    }
+                    let numeric = narrow;
+                    let err = (numeric - f64::from(analytic)).abs();
+                    assert!(
+                        err < 5e-3 * (1.0 + numeric.abs()),
+                        "{} / {} / {} / {:?}: layer {l} {} {i}: analytic {analytic}, numeric {numeric}",
+                        act.name(),
+                        loss.name(),
+                        reg.name(),
+                        problem,
+                        if bias { "bias" } else { "weight" },
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > net.parameter_count() / 2, "too few entries checked: {checked}");
+    }
+
+    #[test]
+    fn gradients_match_finite_differences_for_every_combination() {
+        let mut seed = 1;
+        for problem in [Problem::Binary, Problem::MultiClass(3), Problem::Regression] {
+            for &act in Activation::ALL {
+                for &loss in Loss::ALL.iter().filter(|l| l.supports(problem)) {
+                    for &reg in Regularization::ALL {
+                        seed += 1;
+                        check_gradients(act, loss, reg, problem, seed);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn same_seed_same_weights() {
+        let a = Network::new(2, &[4, 2], Activation::Tanh, Problem::Binary, Init::He, &mut SeededRng::seed_from_u64(5));
+        let b = Network::new(2, &[4, 2], Activation::Tanh, Problem::Binary, Init::He, &mut SeededRng::seed_from_u64(5));
+        assert_eq!(a, b);
+        let c = Network::new(2, &[4, 2], Activation::Tanh, Problem::Binary, Init::He, &mut SeededRng::seed_from_u64(6));
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn adding_and_removing_neurons_keeps_other_weights() {
+        let mut rng = SeededRng::seed_from_u64(3);
+        let mut net = Network::new(2, &[3, 2], Activation::Maxout, Problem::Binary, Init::Xavier, &mut rng);
+        let before = net.clone();
+        assert!(net.add_neuron(0, Init::Xavier, &mut rng));
+        assert_eq!(net.hidden_widths(), vec![4, 2]);
+        let k = 2;
+        // Layer 0: the old 3 neurons' rows (all pieces) are unchanged.
+        for i in 0..3 * k {
+            for j in 0..2 {
+                assert_eq!(net.layers[0].weights.value[(i, j)], before.layers[0].weights.value[(i, j)]);
+            }
+        }
+        // Layer 1: old input columns unchanged; layer 2 untouched.
+        for i in 0..2 * k {
+            for j in 0..3 {
+                assert_eq!(net.layers[1].weights.value[(i, j)], before.layers[1].weights.value[(i, j)]);
+            }
+        }
+        assert_eq!(net.layers[2], before.layers[2]);
+        // Removing the added neuron gives back exactly the original weights.
+        assert!(net.remove_neuron(0, 3, Init::Xavier, &mut rng));
+        for l in 0..3 {
+            assert_eq!(net.layers[l].weights.value, before.layers[l].weights.value);
+            assert_eq!(net.layers[l].biases.value, before.layers[l].biases.value);
+        }
+        // Removing the middle neuron drops its row and the matching column above.
+        assert!(net.remove_neuron(0, 1, Init::Xavier, &mut rng));
+        assert_eq!(net.layers[1].weights.value.column(1), before.layers[1].weights.value.column(2));
+        assert_eq!(net.layers[0].weights.value.row(k), before.layers[0].weights.value.row(2 * k));
+        // A layer keeps at least one neuron.
+        let mut small = Network::new(2, &[1], Activation::Tanh, Problem::Binary, Init::Xavier, &mut rng);
+        assert!(!small.remove_neuron(0, 0, Init::Xavier, &mut rng));
+    }
+
+    #[test]
+    fn adding_and_removing_layers_keeps_other_weights() {
+        let mut rng = SeededRng::seed_from_u64(4);
+        let mut net = Network::new(2, &[4, 3], Activation::Tanh, Problem::Binary, Init::Xavier, &mut rng);
+        let before = net.clone();
+        // A new last hidden layer as wide as the old last: everything else is kept.
+        assert!(net.insert_layer(2, 3, Activation::Tanh, Init::Xavier, &mut rng));
+        assert_eq!(net.hidden_widths(), vec![4, 3, 3]);
+        assert_eq!(net.layers[0], before.layers[0]);
+        assert_eq!(net.layers[1], before.layers[1]);
+        assert_eq!(net.layers[3].weights.value, before.layers[2].weights.value);
+        assert!(net.remove_layer(2, Init::Xavier, &mut rng));
+        assert_eq!(net.hidden_widths(), vec![4, 3]);
+        for l in 0..3 {
+            assert_eq!(net.layers[l].weights.value, before.layers[l].weights.value);
+        }
+        // Down to no hidden layer: the output reads the inputs directly.
+        assert!(net.remove_layer(1, Init::Xavier, &mut rng));
+        assert!(net.remove_layer(0, Init::Xavier, &mut rng));
+        assert_eq!(net.hidden_count(), 0);
+        assert_eq!(net.layers[0].fan_in(), 2);
+        // The output keeps its weights for the inputs it still can index.
+        assert_eq!(net.layers[0].weights.value.columns(0, 2), before.layers[2].weights.value.columns(0, 2));
+        let mut pass = Pass::default();
+        net.forward(&DMatrix::from_element(2, 3, 0.5), &mut pass);
+        assert_eq!(pass.scores().map(|s| s.shape()), Some((1, 3)));
+    }
+
+    #[test]
+    fn switching_to_maxout_and_back_keeps_piece_zero() {
+        let mut rng = SeededRng::seed_from_u64(9);
+        let mut net = Network::new(2, &[3], Activation::Relu, Problem::Binary, Init::He, &mut rng);
+        let before = net.clone();
+        net.set_activation(0, Activation::Maxout, Init::He, &mut rng);
+        assert_eq!(net.layers[0].weights.value.nrows(), 6);
+        for j in 0..3 {
+            assert_eq!(net.layers[0].weights.value.row(2 * j), before.layers[0].weights.value.row(j));
+        }
+        net.set_activation(0, Activation::Tanh, Init::He, &mut rng);
+        assert_eq!(net.layers[0].weights.value, before.layers[0].weights.value);
+        assert_eq!(net.layers[1], before.layers[1]);
+    }
+}
