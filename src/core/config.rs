@@ -1,1 +1,685 @@
-//! (being written)
+//! The one `Config`: every setting of a run, with defaults, limits and two views of it —
+//! the URL query (`?dataset=xor&hidden=4,2&lr=0.03`) and a JSON object with the same keys
+//! and value spellings. Both views go through [`Config::set`], so they cannot drift apart.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::activation::Activation;
+use super::choice::Choice;
+use super::dataset::Dataset;
+use super::feature::{feature_list_string, parse_feature_list, Feature, Normalize};
+use super::init::Init;
+use super::loss::Loss;
+use super::optimizer::Optimizer;
+use super::regularization::Regularization;
+use super::{Float, Lang, Problem};
+
+/// Limits of the numeric settings (documented in the README).
+pub mod limits {
+    /// Points in the data set.
+    pub const POINTS: (f64, f64) = (10.0, 2000.0);
+    /// Noise, percent.
+    pub const NOISE: (f64, f64) = (0.0, 50.0);
+    /// Share of points used for training, percent.
+    pub const TRAIN_RATIO: (f64, f64) = (10.0, 90.0);
+    /// Seed of every random choice of a run.
+    pub const SEED: (f64, f64) = (0.0, 4_294_967_295.0);
+    /// Learning rate: above 0, at most 10.
+    pub const LR: (f64, f64) = (1e-6, 10.0);
+    /// Batch size (a batch larger than the training split means full-batch steps).
+    pub const BATCH: (f64, f64) = (1.0, 2000.0);
+    /// Regularization rate λ.
+    pub const REG_RATE: (f64, f64) = (0.0, 1.0);
+    /// Hidden layers.
+    pub const MAX_LAYERS: usize = 8;
+    /// Neurons in one hidden layer.
+    pub const MAX_NEURONS: usize = 32;
+    /// Longest value accepted for any key (anything longer is a mistake or an attack).
+    pub const MAX_VALUE_LEN: usize = 200;
+}
+
+/// Every key of the config, in the order the URL and JSON list them.
+pub const KEYS: &[&str] = &[
+    "dataset",
+    "points",
+    "noise",
+    "train-ratio",
+    "seed",
+    "features",
+    "normalize",
+    "hidden",
+    "activation",
+    "loss",
+    "optimizer",
+    "lr",
+    "batch",
+    "reg",
+    "reg-rate",
+    "init",
+];
+
+/// Every setting of a run. The same config and seed give the same run everywhere.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub dataset: Dataset,
+    pub points: usize,
+    /// Percent, 0–50.
+    pub noise: Float,
+    /// Percent of the points used for training.
+    pub train_ratio: Float,
+    pub seed: u64,
+    pub features: Vec<Feature>,
+    pub normalize: Normalize,
+    /// Neurons of each hidden layer; empty for none.
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+    pub loss: Loss,
+    pub optimizer: Optimizer,
+    pub lr: Float,
+    pub batch: usize,
+    pub reg: Regularization,
+    pub reg_rate: Float,
+    pub init: Init,
+}
+
+impl Default for Config {
+    /// XOR in a 2-4-1 tanh network trained by SGD on standardised inputs, as a first lesson would start.
+    fn default() -> Self {
+        Config {
+            dataset: Dataset::Xor,
+            points: 500,
+            noise: 0.0,
+            train_ratio: 50.0,
+            seed: 1,
+            features: vec![Feature::X, Feature::Y],
+            normalize: Normalize::Standard,
+            hidden: vec![4],
+            activation: Activation::Tanh,
+            loss: Loss::Bce,
+            optimizer: Optimizer::Sgd,
+            lr: 0.03,
+            batch: 10,
+            reg: Regularization::None,
+            reg_rate: 0.001,
+            init: Init::Xavier,
+        }
+    }
+}
+
+/// Why a value was refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ErrorKind {
+    /// The key is not a config key.
+    UnknownKey,
+    /// Not one of the listed names.
+    UnknownChoice(Vec<&'static str>),
+    /// Not a number.
+    NotANumber,
+    /// A count that is not a whole number.
+    NotAnInteger,
+    /// Outside the allowed range; `used` is the nearest allowed value where one was taken.
+    OutOfRange { min: f64, max: f64 },
+    /// A list with a bad entry, with the engine's explanation.
+    BadList(String),
+    /// The loss is not defined for the data set's problem.
+    LossNotForProblem { problem: &'static str },
+    /// Longer than any sensible value.
+    TooLong,
+    /// A JSON value of the wrong kind (object, bool, null).
+    WrongJsonType,
+    /// The text is not valid JSON, or not an object.
+    BadJson(String),
+}
+
+/// A refused value: which key, what was given, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    pub key: String,
+    pub value: String,
+    pub kind: ErrorKind,
+}
+
+fn shorten(value: &str) -> String {
+    let mut out: String = value.chars().take(40).collect();
+    if value.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+impl ConfigError {
+    fn new(key: &str, value: &str, kind: ErrorKind) -> ConfigError {
+        ConfigError {
+            key: key.to_string(),
+            value: shorten(value),
+            kind,
+        }
+    }
+
+    /// The loss does not apply to this kind of problem.
+    pub fn loss_not_for(loss: Loss, problem: Problem) -> ConfigError {
+        ConfigError::new(
+            "loss",
+            loss.name(),
+            ErrorKind::LossNotForProblem {
+                problem: problem_name(problem),
+            },
+        )
+    }
+
+    /// The message in the given language, naming the key and the reason.
+    pub fn message(&self, lang: Lang) -> String {
+        let (k, v) = (&self.key, &self.value);
+        match (&self.kind, lang) {
+            (ErrorKind::UnknownKey, Lang::En) => format!("unknown setting `{k}`"),
+            (ErrorKind::UnknownKey, Lang::Zh) => format!("未知的设置项 `{k}`"),
+            (ErrorKind::UnknownChoice(names), Lang::En) => {
+                format!("{k}: `{v}` is not one of {}", names.join(", "))
+            }
+            (ErrorKind::UnknownChoice(names), Lang::Zh) => {
+                format!("{k}：`{v}` 不是可选值（{}）之一", names.join(", "))
+            }
+            (ErrorKind::NotANumber, Lang::En) => format!("{k}: `{v}` is not a number"),
+            (ErrorKind::NotANumber, Lang::Zh) => format!("{k}：`{v}` 不是数字"),
+            (ErrorKind::NotAnInteger, Lang::En) => format!("{k}: `{v}` is not a whole number"),
+            (ErrorKind::NotAnInteger, Lang::Zh) => format!("{k}：`{v}` 不是整数"),
+            (ErrorKind::OutOfRange { min, max }, Lang::En) => {
+                format!("{k}: `{v}` is outside the allowed range {min}–{max}")
+            }
+            (ErrorKind::OutOfRange { min, max }, Lang::Zh) => {
+                format!("{k}：`{v}` 超出允许范围 {min}–{max}")
+            }
+            (ErrorKind::BadList(why), Lang::En) => format!("{k}: `{v}`: {why}"),
+            (ErrorKind::BadList(why), Lang::Zh) => format!("{k}：`{v}` 无效（{why}）"),
+            (ErrorKind::LossNotForProblem { problem }, Lang::En) => {
+                format!("loss `{v}` does not apply to {problem} data")
+            }
+            (ErrorKind::LossNotForProblem { problem }, Lang::Zh) => {
+                let p = match *problem {
+                    "regression" => "回归",
+                    "multi-class" => "多分类",
+                    _ => "二分类",
+                };
+                format!("损失函数 `{v}` 不适用于{p}数据")
+            }
+            (ErrorKind::TooLong, Lang::En) => format!("{k}: the value is too long"),
+            (ErrorKind::TooLong, Lang::Zh) => format!("{k}：取值过长"),
+            (ErrorKind::WrongJsonType, Lang::En) => format!("{k}: expected a string or a number"),
+            (ErrorKind::WrongJsonType, Lang::Zh) => format!("{k}：应为字符串或数字"),
+            (ErrorKind::BadJson(why), Lang::En) => format!("not a valid config: {why}"),
+            (ErrorKind::BadJson(why), Lang::Zh) => format!("配置文件无效：{why}"),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn problem_name(problem: Problem) -> &'static str {
+    match problem {
+        Problem::Binary => "two-class",
+        Problem::MultiClass(_) => "multi-class",
+        Problem::Regression => "regression",
+    }
+}
+
+/// A number read from text, with its range check left to the caller so lenient parsing
+/// can clamp it.
+fn parse_number(key: &str, value: &str) -> Result<f64, ConfigError> {
+    let trimmed = value.trim();
+    match trimmed.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(ConfigError::new(key, value, ErrorKind::NotANumber)),
+    }
+}
+
+/// The outcome of reading one numeric value: accepted, or refused with the nearest allowed
+/// value (when the text was a number) for lenient readers to use.
+fn check_range(key: &str, value: &str, v: f64, (min, max): (f64, f64), integer: bool) -> Result<f64, (ConfigError, Option<f64>)> {
+    if integer && v.fract() != 0.0 {
+        let nearest = v.round().clamp(min, max);
+        return Err((ConfigError::new(key, value, ErrorKind::NotAnInteger), Some(nearest)));
+    }
+    if v < min || v > max {
+        return Err((ConfigError::new(key, value, ErrorKind::OutOfRange { min, max }), Some(v.clamp(min, max))));
+    }
+    Ok(v)
+}
+
+/// Reads a hidden-layer list such as `4,2` (empty for no hidden layer). On a bad entry the
+/// error carries the nearest usable list: numbers clamped to 1–32, junk dropped, 8 layers at most.
+fn parse_hidden(key: &str, value: &str) -> Result<Vec<usize>, (ConfigError, Vec<usize>)> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut layers = Vec::new();
+    let mut problem: Option<String> = None;
+    for part in trimmed.split(',') {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        match part.parse::<f64>() {
+            Ok(n) if n.is_finite() && n.fract() == 0.0 && (1.0..=limits::MAX_NEURONS as f64).contains(&n) => {
+                layers.push(n as usize)
+            }
+            Ok(n) if n.is_finite() => {
+                problem.get_or_insert_with(|| format!("a layer has 1 to {} neurons", limits::MAX_NEURONS));
+                layers.push(n.round().clamp(1.0, limits::MAX_NEURONS as f64) as usize);
+            }
+            _ => {
+                problem.get_or_insert_with(|| format!("`{}` is not a neuron count", shorten(part)));
+            }
+        }
+    }
+    if layers.len() > limits::MAX_LAYERS {
+        problem.get_or_insert_with(|| format!("at most {} hidden layers", limits::MAX_LAYERS));
+        layers.truncate(limits::MAX_LAYERS);
+    }
+    match problem {
+        None => Ok(layers),
+        Some(why) => Err((ConfigError::new(key, value, ErrorKind::BadList(why)), layers)),
+    }
+}
+
+fn format_number(v: Float) -> String {
+    format!("{v}")
+}
+
+impl Config {
+    /// The kind of problem the chosen data set poses.
+    pub fn problem(&self) -> Problem {
+        self.dataset.problem()
+    }
+
+    /// The value of `key` as the URL and JSON spell it.
+    pub fn get(&self, key: &str) -> Option<String> {
+        Some(match key {
+            "dataset" => self.dataset.name().to_string(),
+            "points" => self.points.to_string(),
+            "noise" => format_number(self.noise),
+            "train-ratio" => format_number(self.train_ratio),
+            "seed" => self.seed.to_string(),
+            "features" => feature_list_string(&self.features),
+            "normalize" => self.normalize.name().to_string(),
+            "hidden" => self.hidden.iter().map(usize::to_string).collect::<Vec<_>>().join(","),
+            "activation" => self.activation.name().to_string(),
+            "loss" => self.loss.name().to_string(),
+            "optimizer" => self.optimizer.name().to_string(),
+            "lr" => format_number(self.lr),
+            "batch" => self.batch.to_string(),
+            "reg" => self.reg.name().to_string(),
+            "reg-rate" => format_number(self.reg_rate),
+            "init" => self.init.name().to_string(),
+            _ => return None,
+        })
+    }
+
+    /// Sets `key` from its text. Strict: a bad value is refused and nothing changes.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
+        let before = self.clone();
+        self.apply(key, value).map_err(|(e, _)| {
+            *self = before;
+            e
+        })
+    }
+
+    /// Sets `key` from its text. Lenient: a number out of range is clamped to the nearest
+    /// allowed value, a bad list keeps its usable part, and anything else keeps the current
+    /// value; every refusal is returned so the page can say what it did.
+    pub fn set_lenient(&mut self, key: &str, value: &str) -> Option<ConfigError> {
+        self.apply(key, value).err().map(|(e, _)| e)
+    }
+
+    /// Applies the value. On refusal it returns the error and whether it applied the
+    /// nearest usable value instead (otherwise nothing changed).
+    fn apply(&mut self, key: &str, value: &str) -> Result<(), (ConfigError, bool)> {
+        if value.len() > limits::MAX_VALUE_LEN && KEYS.contains(&key) {
+            return Err((ConfigError::new(key, value, ErrorKind::TooLong), false));
+        }
+        fn choice<T: Choice>(key: &str, value: &str) -> Result<T, (ConfigError, bool)> {
+            T::parse(value).map_err(|_| {
+                let names = T::ALL.iter().map(|v| v.name()).collect();
+                (ConfigError::new(key, value, ErrorKind::UnknownChoice(names)), false)
+            })
+        }
+        // Numbers: parse, range-check, and on a range error apply the clamped value.
+        let number = |range: (f64, f64), integer: bool, store: &mut dyn FnMut(f64)| -> Result<(), (ConfigError, bool)> {
+            let v = parse_number(key, value).map_err(|e| (e, false))?;
+            match check_range(key, value, v, range, integer) {
+                Ok(v) => {
+                    store(v);
+                    Ok(())
+                }
+                Err((e, nearest)) => {
+                    if let Some(n) = nearest {
+                        store(n);
+                    }
+                    Err((e, nearest.is_some()))
+                }
+            }
+        };
+        match key {
+            "dataset" => self.dataset = choice(key, value)?,
+            "points" => number(limits::POINTS, true, &mut |v| self.points = v as usize)?,
+            "noise" => number(limits::NOISE, false, &mut |v| self.noise = v as Float)?,
+            "train-ratio" => number(limits::TRAIN_RATIO, false, &mut |v| self.train_ratio = v as Float)?,
+            "seed" => number(limits::SEED, true, &mut |v| self.seed = v as u64)?,
+            "features" => {
+                self.features = parse_feature_list(value)
+                    .map_err(|why| (ConfigError::new(key, value, ErrorKind::BadList(why)), false))?
+            }
+            "normalize" => self.normalize = choice(key, value)?,
+            "hidden" => match parse_hidden(key, value) {
+                Ok(layers) => self.hidden = layers,
+                Err((e, nearest)) => {
+                    self.hidden = nearest;
+                    return Err((e, true));
+                }
+            },
+            "activation" => self.activation = choice(key, value)?,
+            "loss" => self.loss = choice(key, value)?,
+            "optimizer" => self.optimizer = choice(key, value)?,
+            "lr" => number(limits::LR, false, &mut |v| self.lr = v as Float)?,
+            "batch" => number(limits::BATCH, true, &mut |v| self.batch = v as usize)?,
+            "reg" => self.reg = choice(key, value)?,
+            "reg-rate" => number(limits::REG_RATE, false, &mut |v| self.reg_rate = v as Float)?,
+            "init" => self.init = choice(key, value)?,
+            _ => return Err((ConfigError::new(key, value, ErrorKind::UnknownKey), false)),
+        }
+        Ok(())
+    }
+
+    /// Checks that the loss suits the data set's problem.
+    pub fn check_loss(&self) -> Result<(), ConfigError> {
+        if self.loss.supports(self.problem()) {
+            Ok(())
+        } else {
+            Err(ConfigError::loss_not_for(self.loss, self.problem()))
+        }
+    }
+
+    /// Reads pairs in order, strictly: the first bad value is an error. A key that is not
+    /// given keeps its default, and when `loss` is not given it is the problem's default.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> Result<Config, ConfigError> {
+        let mut config = Config::default();
+        let mut loss_given = false;
+        for (key, value) in pairs {
+            config.set(key, &value)?;
+            loss_given |= key == "loss";
+        }
+        if !loss_given {
+            config.loss = Loss::default_for(config.problem());
+        }
+        config.check_loss()?;
+        Ok(config)
+    }
+
+    /// Reads a URL query (with or without the leading `?`) leniently: unknown keys are
+    /// ignored (the page has keys of its own), a repeated key's last value wins, and every
+    /// refused value is reported while the rest of the config still loads.
+    pub fn from_query(query: &str) -> (Config, Vec<ConfigError>) {
+        let mut config = Config::default();
+        let mut errors: Vec<ConfigError> = Vec::new();
+        let mut loss_given = false;
+        for (key, value) in query_pairs(query) {
+            if !KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            // A repeated key: only the last value's verdict counts.
+            errors.retain(|e| e.key != key);
+            if let Some(e) = config.set_lenient(&key, &value) {
+                errors.push(e);
+            }
+            loss_given |= key == "loss";
+        }
+        if !loss_given {
+            config.loss = Loss::default_for(config.problem());
+        } else if let Err(e) = config.check_loss() {
+            errors.retain(|old| old.key != "loss");
+            errors.push(e);
+            config.loss = Loss::default_for(config.problem());
+        }
+        (config, errors)
+    }
+
+    /// The URL query of this config: every key, in [`KEYS`] order, without the `?`.
+    pub fn to_query(&self) -> String {
+        KEYS.iter()
+            .filter_map(|&k| self.get(k).map(|v| format!("{k}={}", encode_query_value(&v))))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Reads a JSON config strictly: an object whose values are the URL's strings or
+    /// numbers (arrays are joined with commas); unknown keys are errors.
+    pub fn from_json(text: &str) -> Result<Config, ConfigError> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| ConfigError::new("config", "", ErrorKind::BadJson(e.to_string())))?;
+        Config::from_json_value(&value)
+    }
+
+    /// As [`Config::from_json`], from a parsed JSON value.
+    pub fn from_json_value(value: &Value) -> Result<Config, ConfigError> {
+        let Value::Object(map) = value else {
+            return Err(ConfigError::new(
+                "config",
+                "",
+                ErrorKind::BadJson("expected a JSON object".to_string()),
+            ));
+        };
+        let mut pairs = Vec::with_capacity(map.len());
+        for (key, v) in map {
+            pairs.push((key.as_str(), json_value_text(key, v)?));
+        }
+        Config::from_pairs(pairs)
+    }
+
+    /// The JSON object of this config: numbers as numbers, everything else as the URL's strings.
+    pub fn to_json_value(&self) -> Value {
+        let mut map = Map::new();
+        for &key in KEYS {
+            let Some(text) = self.get(key) else { continue };
+            let value = match key {
+                "points" | "seed" | "batch" => text.parse::<u64>().map(Value::from).unwrap_or(Value::String(text)),
+                "noise" | "train-ratio" | "lr" | "reg-rate" => number_value(&text),
+                _ => Value::String(text),
+            };
+            map.insert(key.to_string(), value);
+        }
+        Value::Object(map)
+    }
+
+    /// Pretty-printed JSON of this config.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_json_value()).unwrap_or_default()
+    }
+}
+
+/// A JSON number with the shortest decimal spelling of the f32 value (0.03, not 0.029999…).
+fn number_value(text: &str) -> Value {
+    text.parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map_or_else(|| Value::String(text.to_string()), Value::Number)
+}
+
+fn json_value_text(key: &str, v: &Value) -> Result<String, ConfigError> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(s) => Ok(s.clone()),
+                Value::Number(n) => Ok(n.to_string()),
+                _ => Err(ConfigError::new(key, "", ErrorKind::WrongJsonType)),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(|parts| parts.join(",")),
+        _ => Err(ConfigError::new(key, &v.to_string(), ErrorKind::WrongJsonType)),
+    }
+}
+
+impl Serialize for Config {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json_value().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        Config::from_json_value(&value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Splits a query string into decoded (key, value) pairs: `+` is a space and `%XX` a byte;
+/// invalid escapes stay as they are and invalid UTF-8 is replaced, never a panic.
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    query
+        .split('&')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (k, v) = part.split_once('=').unwrap_or((part, ""));
+            (decode_query_component(k), decode_query_component(v))
+        })
+        .collect()
+}
+
+fn decode_query_component(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Escapes what a query value cannot hold literally; config values only ever contain
+/// letters, digits and `.,-`, which stay readable.
+pub fn encode_query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b',' | b'-' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_round_trips_through_query_and_json() {
+        let config = Config::default();
+        let (back, errors) = Config::from_query(&config.to_query());
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(back, config);
+        assert_eq!(Config::from_json(&config.to_json()), Ok(config));
+    }
+
+    #[test]
+    fn every_key_round_trips() {
+        let text = "dataset=spiral&points=600&noise=12.5&train-ratio=70&seed=42&features=x,y,x2,sinx\
+                    &normalize=minmax&hidden=8,8,3&activation=leaky-relu&loss=hinge&optimizer=adam\
+                    &lr=0.003&batch=25&reg=l2&reg-rate=0.0003&init=he";
+        let (config, errors) = Config::from_query(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(config.to_query(), text);
+        assert_eq!(Config::from_json(&config.to_json()), Ok(config.clone()));
+        // JSON with numbers, strings and arrays, as documented.
+        let json = r#"{"dataset":"spiral","points":600,"noise":12.5,"train-ratio":"70","seed":42,
+            "features":["x","y","x2","sinx"],"normalize":"minmax","hidden":[8,8,3],
+            "activation":"leaky-relu","loss":"hinge","optimizer":"adam","lr":0.003,"batch":25,
+            "reg":"l2","reg-rate":0.0003,"init":"he"}"#;
+        assert_eq!(Config::from_json(json), Ok(config));
+        assert_eq!(Config::from_json(r#"{"lr": 0.03}"#).map(|c| c.lr), Ok(0.03));
+    }
+
+    #[test]
+    fn loss_defaults_to_the_problem() {
+        assert_eq!(Config::from_query("dataset=blobs3").0.loss, Loss::Ce);
+        assert_eq!(Config::from_query("dataset=plane").0.loss, Loss::Mse);
+        assert_eq!(Config::from_query("dataset=xor").0.loss, Loss::Bce);
+        let (config, errors) = Config::from_query("dataset=plane&loss=bce");
+        assert_eq!(config.loss, Loss::Mse);
+        assert_eq!(errors.len(), 1);
+        assert!(Config::from_json(r#"{"dataset":"plane","loss":"ce"}"#).is_err());
+    }
+
+    #[test]
+    fn lenient_query_clamps_and_reports() {
+        let (config, errors) =
+            Config::from_query("activation=nope&lr=abc&hidden=9,99,-1&points=1e9&noise=-5&colour=red&seed=");
+        let keys: Vec<&str> = errors.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["activation", "lr", "hidden", "points", "noise", "seed"]);
+        assert_eq!(config.activation, Activation::Tanh);
+        assert_eq!(config.lr, 0.03);
+        assert_eq!(config.hidden, vec![9, 32, 1]);
+        assert_eq!(config.points, 2000);
+        assert_eq!(config.noise, 0.0);
+        assert!(errors[0].message(Lang::En).contains("tanh"));
+        assert!(errors[1].message(Lang::Zh).contains("不是数字"));
+        // Repeated keys: the last one wins; percent-encoding is decoded.
+        let (config, errors) = Config::from_query("?lr=5&lr=0.1&dataset=%63ircle&features=x%2Cy");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!((config.lr, config.dataset), (0.1, Dataset::Circle));
+        // A 10 000-character value is refused, not parsed.
+        let long = format!("hidden={}", "4,".repeat(5000));
+        let (config, errors) = Config::from_query(&long);
+        assert_eq!(config.hidden, vec![4]);
+        assert_eq!(errors[0].kind, ErrorKind::TooLong);
+    }
+
+    #[test]
+    fn strict_set_keeps_the_old_value() {
+        let mut config = Config::default();
+        assert!(config.set("lr", "0").is_err());
+        assert!(config.set("hidden", "4,x").is_err());
+        assert!(config.set("batch", "2.5").is_err());
+        assert_eq!(config, Config::default());
+        assert!(config.set("hidden", "").is_ok());
+        assert!(config.hidden.is_empty());
+        assert!(Config::from_json(r#"{"lrr": 1}"#).is_err());
+        assert!(Config::from_json(r#"{"lr": true}"#).is_err());
+        assert!(Config::from_json("[1]").is_err());
+    }
+
+    #[test]
+    fn query_decoding_never_panics() {
+        for q in ["%", "%%", "a=%", "a=%4", "a=%zz", "=&&=", "lr=%FF%FE", "x=%e4%b8%ad"] {
+            let _ = query_pairs(q);
+        }
+        assert_eq!(query_pairs("x=%e4%b8%ad+1"), vec![("x".to_string(), "中 1".to_string())]);
+    }
+}

@@ -262,8 +262,8 @@ fn linear<R: Rng + ?Sized>(class: usize, level: Float, rng: &mut R) -> Sample {
 
 fn xor<R: Rng + ?Sized>(class: usize, level: Float, rng: &mut R) -> Sample {
     // The margin keeps clean points off the axes, where the class flips.
-    let along_x = rng.random_range(0.3..=5.7);
-    let along_y = rng.random_range(0.3..=5.7);
+    let along_x = rng.random_range(0.8..=5.7);
+    let along_y = rng.random_range(0.8..=5.7);
     let sign_x: Float = if rng.random::<bool>() { 1.0 } else { -1.0 };
     // Class 1 has x and y of the same sign.
     let sign_y = if class == 1 { sign_x } else { -sign_x };

@@ -1,1 +1,934 @@
-//! (being written)
+//! A training run: the config, the data, the network and everything that changes as it
+//! trains (epoch, loss history, health). The page, the CLI and the tests all drive a run
+//! through this one type, so they train identically.
+
+use nalgebra::DMatrix;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+
+use super::config::{Config, ConfigError};
+use super::data_csv::{CsvData, Split};
+use super::dataset;
+use super::feature::{fill_inputs_from_samples, Feature, Normalizer};
+use super::loss::{Loss, Metrics, MetricsAccumulator, MAX_CLASSES};
+use super::model::Model;
+use super::network::{Network, Pass};
+use super::optimizer::OptimizerParams;
+use super::{Float, Problem, Sample, SeededRng};
+
+/// How many points the loss history keeps at most; older stretches are thinned out.
+pub const HISTORY_CAPACITY: usize = 512;
+
+/// The points of a run, split into training and test sets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Data {
+    pub problem: Problem,
+    pub train: Vec<Sample>,
+    pub test: Vec<Sample>,
+    /// True once points were added, removed or imported by hand: the config's data
+    /// settings no longer describe them.
+    pub custom: bool,
+}
+
+/// What went non-finite when training diverged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    Loss,
+    Gradient,
+    Weights,
+}
+
+/// Whether training can go on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    Ok,
+    /// A NaN or infinity appeared in `quantity` of `layer` (0-based, the output layer last)
+    /// during `epoch`; the weights were rolled back to the last finite ones.
+    Diverged { layer: usize, quantity: Quantity, epoch: u64 },
+}
+
+/// One recorded point of the loss curves.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HistoryPoint {
+    pub epoch: u64,
+    pub train: Float,
+    pub test: Float,
+}
+
+/// Train and test loss over epochs, bounded: when full, every other point is dropped and
+/// the recording stride doubles, so memory stays flat however long a run lasts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LossHistory {
+    points: Vec<HistoryPoint>,
+    stride: u64,
+}
+
+impl Default for LossHistory {
+    fn default() -> Self {
+        LossHistory {
+            points: Vec::with_capacity(HISTORY_CAPACITY + 1),
+            stride: 1,
+        }
+    }
+}
+
+impl LossHistory {
+    /// The recorded points, oldest first.
+    pub fn points(&self) -> &[HistoryPoint] {
+        &self.points
+    }
+
+    /// Record every this many epochs.
+    pub fn stride(&self) -> u64 {
+        self.stride
+    }
+
+    /// Whether `epoch` is one the history records.
+    pub fn wants(&self, epoch: u64) -> bool {
+        epoch % self.stride == 0
+    }
+
+    /// Adds a point, thinning the history when it is full.
+    pub fn record(&mut self, point: HistoryPoint) {
+        self.points.push(point);
+        if self.points.len() > HISTORY_CAPACITY {
+            self.stride *= 2;
+            let stride = self.stride;
+            self.points.retain(|p| p.epoch % stride == 0);
+        }
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.points.clear();
+        self.stride = 1;
+    }
+
+    /// The history as CSV: `epoch,train_loss,test_loss`.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("epoch,train_loss,test_loss\n");
+        for p in &self.points {
+            out.push_str(&format!("{},{},{}\n", p.epoch, p.train, p.test));
+        }
+        out
+    }
+}
+
+/// What a config change did, so the page can say so.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Changes {
+    /// The points were generated anew.
+    pub data_regenerated: bool,
+    /// The network gained or lost neurons, layers or inputs.
+    pub network_resized: bool,
+    /// The optimizer's memory (momentum, moments, step count) was cleared.
+    pub optimizer_state_cleared: bool,
+    /// The loss did not suit the new problem and was replaced by this one.
+    pub loss_replaced: Option<Loss>,
+}
+
+/// Derives an independent seed for one stream (data, init, shuffling) from the run's seed.
+fn stream_seed(seed: u64, stream: u64) -> u64 {
+    // SplitMix64's finaliser: nearby seeds give unrelated streams.
+    let mut z = seed.wrapping_add(stream.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+const DATA_STREAM: u64 = 1;
+const INIT_STREAM: u64 = 2;
+const SHUFFLE_STREAM: u64 = 3;
+
+/// A training run.
+#[derive(Clone, Debug)]
+pub struct Trainer {
+    config: Config,
+    data: Data,
+    normalizer: Normalizer,
+    network: Network,
+    /// Hyper-parameters of the optimizers besides the learning rate (torch's defaults).
+    pub optimizer_params: OptimizerParams,
+    epoch: u64,
+    history: LossHistory,
+    health: Health,
+    init_rng: SeededRng,
+    shuffle_rng: SeededRng,
+    train_inputs: DMatrix<Float>,
+    test_inputs: DMatrix<Float>,
+    train_labels: Vec<Float>,
+    test_labels: Vec<Float>,
+    order: Vec<usize>,
+    batch_inputs: DMatrix<Float>,
+    batch_labels: Vec<Float>,
+    pass: Pass,
+    output_grad: DMatrix<Float>,
+    eval_pass: Pass,
+    snapshot: Vec<(DMatrix<Float>, DMatrix<Float>)>,
+    metrics: Option<(Metrics, Metrics)>,
+    /// Counts every change of weights, data or shape, so views redraw only when it moved.
+    version: u64,
+}
+
+impl Trainer {
+    /// A fresh run of `config`: data generated from the seed, weights drawn by the init scheme.
+    pub fn new(config: Config) -> Result<Trainer, ConfigError> {
+        config.check_loss()?;
+        let data = generate_data(&config);
+        let normalizer = Normalizer::fit(config.normalize, &config.features, &data.train);
+        let mut init_rng = SeededRng::seed_from_u64(stream_seed(config.seed, INIT_STREAM));
+        let network = Network::new(
+            config.features.len(),
+            &config.hidden,
+            config.activation,
+            data.problem,
+            config.init,
+            &mut init_rng,
+        );
+        let mut trainer = Trainer {
+            shuffle_rng: SeededRng::seed_from_u64(stream_seed(config.seed, SHUFFLE_STREAM)),
+            init_rng,
+            config,
+            data,
+            normalizer,
+            network,
+            optimizer_params: OptimizerParams::default(),
+            epoch: 0,
+            history: LossHistory::default(),
+            health: Health::Ok,
+            train_inputs: DMatrix::zeros(0, 0),
+            test_inputs: DMatrix::zeros(0, 0),
+            train_labels: Vec::new(),
+            test_labels: Vec::new(),
+            order: Vec::new(),
+            batch_inputs: DMatrix::zeros(0, 0),
+            batch_labels: Vec::new(),
+            pass: Pass::default(),
+            output_grad: DMatrix::zeros(0, 0),
+            eval_pass: Pass::default(),
+            snapshot: Vec::new(),
+            metrics: None,
+            version: 0,
+        };
+        trainer.prepare_inputs();
+        trainer.record_history();
+        Ok(trainer)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn data(&self) -> &Data {
+        &self.data
+    }
+
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    pub fn normalizer(&self) -> &Normalizer {
+        &self.normalizer
+    }
+
+    pub fn features(&self) -> &[Feature] {
+        &self.config.features
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    pub fn history(&self) -> &LossHistory {
+        &self.history
+    }
+
+    pub fn health(&self) -> Health {
+        self.health
+    }
+
+    pub fn problem(&self) -> Problem {
+        self.data.problem
+    }
+
+    /// Changes whenever weights, data or shape change (for redrawing only what moved).
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The training split's normalized inputs (features × points) and labels.
+    pub fn train_set(&self) -> (&DMatrix<Float>, &[Float]) {
+        (&self.train_inputs, &self.train_labels)
+    }
+
+    /// The test split's normalized inputs and labels.
+    pub fn test_set(&self) -> (&DMatrix<Float>, &[Float]) {
+        (&self.test_inputs, &self.test_labels)
+    }
+
+    /// Rebuilds the cached input matrices and labels after data, features or normalization changed.
+    fn prepare_inputs(&mut self) {
+        let features = &self.config.features;
+        fill_inputs_from_samples(features, &self.normalizer, &self.data.train, &mut self.train_inputs);
+        fill_inputs_from_samples(features, &self.normalizer, &self.data.test, &mut self.test_inputs);
+        self.train_labels = self.data.train.iter().map(|s| s.label).collect();
+        self.test_labels = self.data.test.iter().map(|s| s.label).collect();
+        self.order = (0..self.data.train.len()).collect();
+        self.changed();
+    }
+
+    fn changed(&mut self) {
+        self.metrics = None;
+        self.version = self.version.wrapping_add(1);
+    }
+
+    /// Trains one epoch: one pass over the training split in shuffled batches of
+    /// `batch` points, each batch a forward pass, a backward pass and an optimizer update.
+    /// Returns false, changing nothing, when training cannot go on (diverged or no data).
+    /// If a NaN or infinity appears, the weights go back to where the epoch started and
+    /// the run is marked diverged.
+    pub fn train_epoch(&mut self) -> bool {
+        if self.health != Health::Ok || self.order.is_empty() {
+            return false;
+        }
+        self.take_snapshot();
+        self.order.shuffle(&mut self.shuffle_rng);
+        let batch = self.config.batch.clamp(1, self.order.len());
+        let features = self.train_inputs.nrows();
+        let mut start = 0;
+        while start < self.order.len() {
+            let end = (start + batch).min(self.order.len());
+            let size = end - start;
+            if self.batch_inputs.shape() != (features, size) {
+                self.batch_inputs = DMatrix::zeros(features, size);
+            }
+            self.batch_labels.clear();
+            for (column, &index) in self.order[start..end].iter().enumerate() {
+                self.batch_inputs.set_column(column, &self.train_inputs.column(index));
+                self.batch_labels.push(self.train_labels[index]);
+            }
+            if let Some((layer, quantity)) = self.train_batch() {
+                self.restore_snapshot();
+                self.health = Health::Diverged {
+                    layer,
+                    quantity,
+                    epoch: self.epoch + 1,
+                };
+                self.changed();
+                return false;
+            }
+            start = end;
+        }
+        self.epoch += 1;
+        self.changed();
+        if self.history.wants(self.epoch) {
+            self.record_history();
+        }
+        true
+    }
+
+    /// Forward, backward and update on the gathered batch; returns where a non-finite value
+    /// appeared, if one did.
+    fn train_batch(&mut self) -> Option<(usize, Quantity)> {
+        let net = &mut self.network;
+        let output_layer = net.layers.len().saturating_sub(1);
+        net.forward(&self.batch_inputs, &mut self.pass);
+        let loss = net.batch_loss(self.config.loss, &self.pass, &self.batch_labels, &mut self.output_grad);
+        if !loss.is_finite() {
+            return Some((output_layer, Quantity::Loss));
+        }
+        net.backward(&self.batch_inputs, &mut self.pass, &self.output_grad);
+        net.add_penalty_gradient(self.config.reg, self.config.reg_rate);
+        if let Some(layer) = net.first_non_finite_gradient() {
+            return Some((layer, Quantity::Gradient));
+        }
+        net.update(self.config.optimizer, &self.optimizer_params, self.config.lr);
+        net.first_non_finite_layer().map(|layer| (layer, Quantity::Weights))
+    }
+
+    fn take_snapshot(&mut self) {
+        let layers = &self.network.layers;
+        let same_shape = self.snapshot.len() == layers.len()
+            && self
+                .snapshot
+                .iter()
+                .zip(layers)
+                .all(|((w, b), l)| w.shape() == l.weights.value.shape() && b.shape() == l.biases.value.shape());
+        if same_shape {
+            for ((w, b), l) in self.snapshot.iter_mut().zip(layers) {
+                w.copy_from(&l.weights.value);
+                b.copy_from(&l.biases.value);
+            }
+        } else {
+            self.snapshot = layers.iter().map(|l| (l.weights.value.clone(), l.biases.value.clone())).collect();
+        }
+    }
+
+    fn restore_snapshot(&mut self) {
+        for ((w, b), l) in self.snapshot.iter().zip(&mut self.network.layers) {
+            if w.shape() == l.weights.value.shape() && b.shape() == l.biases.value.shape() {
+                l.weights.value.copy_from(w);
+                l.biases.value.copy_from(b);
+            }
+            l.weights.clear_state();
+            l.biases.clear_state();
+        }
+    }
+
+    /// Trains up to `epochs` epochs, stopping early if training cannot go on; returns how
+    /// many were trained.
+    pub fn train_epochs(&mut self, epochs: u64) -> u64 {
+        let mut done = 0;
+        while done < epochs && self.train_epoch() {
+            done += 1;
+        }
+        done
+    }
+
+    fn record_history(&mut self) {
+        let (train, test) = self.evaluate();
+        self.history.record(HistoryPoint {
+            epoch: self.epoch,
+            train: train.loss,
+            test: test.loss,
+        });
+    }
+
+    /// Loss and metrics of the training and test splits with the current weights (cached
+    /// until something changes). The loss is the mean data loss; see [`Trainer::penalty`].
+    pub fn evaluate(&mut self) -> (Metrics, Metrics) {
+        if let Some(m) = self.metrics {
+            return m;
+        }
+        let train = metrics_of(&self.network, self.config.loss, &self.train_inputs, &self.train_labels, &mut self.eval_pass);
+        let test = metrics_of(&self.network, self.config.loss, &self.test_inputs, &self.test_labels, &mut self.eval_pass);
+        self.metrics = Some((train, test));
+        (train, test)
+    }
+
+    /// The regularization penalty of the current weights, reported apart from the data loss.
+    pub fn penalty(&self) -> Float {
+        self.network.penalty(self.config.reg, self.config.reg_rate)
+    }
+
+    /// Re-initialises the weights as a fresh run of the same config would (same seed, same
+    /// weights), and clears epoch, history and health. Data, including hand-made points, stays.
+    pub fn reset(&mut self) {
+        self.init_rng = SeededRng::seed_from_u64(stream_seed(self.config.seed, INIT_STREAM));
+        self.shuffle_rng = SeededRng::seed_from_u64(stream_seed(self.config.seed, SHUFFLE_STREAM));
+        self.network = Network::new(
+            self.config.features.len(),
+            &self.config.hidden,
+            self.config.activation,
+            self.data.problem,
+            self.config.init,
+            &mut self.init_rng,
+        );
+        self.epoch = 0;
+        self.health = Health::Ok;
+        self.history.clear();
+        self.order = (0..self.data.train.len()).collect();
+        self.changed();
+        self.record_history();
+    }
+
+    /// Applies a new config while keeping everything it does not force to change: the
+    /// weights survive changes of learning rate, loss, optimizer, regularization, init,
+    /// batch size and activation; neurons, layers and inputs are added or removed one by
+    /// one around the existing weights; data is regenerated only when a data setting
+    /// changed. A new optimizer starts with empty state. A diverged run is cleared to go on
+    /// from its last finite weights.
+    pub fn apply_config(&mut self, mut new: Config) -> Result<Changes, ConfigError> {
+        let mut changes = Changes::default();
+        let old = self.config.clone();
+        let data_changed = new.dataset != old.dataset
+            || new.points != old.points
+            || new.noise != old.noise
+            || new.train_ratio != old.train_ratio
+            || new.seed != old.seed;
+        let new_problem = if data_changed {
+            new.problem()
+        } else {
+            self.data.problem
+        };
+        if !new.loss.supports(new_problem) {
+            if new.loss != old.loss {
+                return Err(ConfigError::loss_not_for(new.loss, new_problem));
+            }
+            new.loss = Loss::default_for(new_problem);
+            changes.loss_replaced = Some(new.loss);
+        }
+        if data_changed {
+            self.data = generate_data(&new);
+            changes.data_regenerated = true;
+            if self.network.problem != self.data.problem {
+                self.network.set_problem(self.data.problem, new.init, &mut self.init_rng);
+                changes.network_resized = true;
+            }
+        }
+        if new.features != old.features {
+            let old_features = old.features.clone();
+            let new_features = new.features.clone();
+            self.network.remap_inputs(
+                new_features.len(),
+                |j| old_features.iter().position(|f| Some(f) == new_features.get(j)),
+                new.init,
+                &mut self.init_rng,
+            );
+            changes.network_resized = true;
+        }
+        if new.activation != old.activation {
+            for layer in 0..self.network.hidden_count() {
+                self.network.set_activation(layer, new.activation, new.init, &mut self.init_rng);
+            }
+        }
+        if new.hidden != self.network.hidden_widths() {
+            self.resize_hidden(&new.hidden, new.activation, new.init);
+            changes.network_resized = true;
+        }
+        if new.optimizer != old.optimizer {
+            self.network.clear_optimizer_state();
+            changes.optimizer_state_cleared = true;
+        }
+        let refit = data_changed || new.features != old.features || new.normalize != old.normalize;
+        self.config = new;
+        if refit {
+            self.normalizer = Normalizer::fit(self.config.normalize, &self.config.features, &self.data.train);
+            self.prepare_inputs();
+        }
+        self.health = Health::Ok;
+        self.changed();
+        Ok(changes)
+    }
+
+    /// Brings the hidden layers to `widths`: surplus layers go from the top, missing ones are
+    /// added at the top, then each layer gains or loses neurons at its end.
+    fn resize_hidden(&mut self, widths: &[usize], activation: super::activation::Activation, init: super::init::Init) {
+        let net = &mut self.network;
+        let rng = &mut self.init_rng;
+        while net.hidden_count() > widths.len() {
+            net.remove_layer(net.hidden_count() - 1, init, rng);
+        }
+        while net.hidden_count() < widths.len() {
+            let position = net.hidden_count();
+            net.insert_layer(position, widths[position].max(1), activation, init, rng);
+        }
+        for (layer, &width) in widths.iter().enumerate() {
+            while net.layers[layer].neurons() < width {
+                net.add_neuron(layer, init, rng);
+            }
+            while net.layers[layer].neurons() > width.max(1) {
+                let last = net.layers[layer].neurons() - 1;
+                net.remove_neuron(layer, last, init, rng);
+            }
+        }
+    }
+
+    /// Sets one key of the config, as the page's controls do.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<Changes, ConfigError> {
+        let mut config = self.config.clone();
+        config.set(key, value)?;
+        self.apply_config(config)
+    }
+
+    /// Adds a neuron to hidden layer `layer`, keeping every other weight.
+    pub fn add_neuron(&mut self, layer: usize) -> bool {
+        let mut hidden = self.config.hidden.clone();
+        match hidden.get_mut(layer) {
+            Some(n) if *n < super::config::limits::MAX_NEURONS => *n += 1,
+            _ => return false,
+        }
+        self.set_hidden(hidden)
+    }
+
+    /// Removes the last neuron of hidden layer `layer` (a layer keeps at least one).
+    pub fn remove_neuron(&mut self, layer: usize) -> bool {
+        let mut hidden = self.config.hidden.clone();
+        match hidden.get_mut(layer) {
+            Some(n) if *n > 1 => *n -= 1,
+            _ => return false,
+        }
+        self.set_hidden(hidden)
+    }
+
+    /// Adds a hidden layer on top, as wide as the one below it (2 if it is the first).
+    pub fn add_layer(&mut self) -> bool {
+        let mut hidden = self.config.hidden.clone();
+        if hidden.len() >= super::config::limits::MAX_LAYERS {
+            return false;
+        }
+        hidden.push(hidden.last().copied().unwrap_or(2));
+        self.set_hidden(hidden)
+    }
+
+    /// Removes the top hidden layer.
+    pub fn remove_layer(&mut self) -> bool {
+        let mut hidden = self.config.hidden.clone();
+        if hidden.pop().is_none() {
+            return false;
+        }
+        self.set_hidden(hidden)
+    }
+
+    fn set_hidden(&mut self, hidden: Vec<usize>) -> bool {
+        let mut config = self.config.clone();
+        config.hidden = hidden;
+        self.apply_config(config).is_ok()
+    }
+
+    /// Sets one weight (`row` = neuron·pieces + piece, `column` = input) or, with
+    /// `column == None`, one bias, as typed by a user. Returns false for an index or value
+    /// that does not fit.
+    pub fn set_parameter(&mut self, layer: usize, row: usize, column: Option<usize>, value: Float) -> bool {
+        if !value.is_finite() {
+            return false;
+        }
+        let Some(l) = self.network.layers.get_mut(layer) else {
+            return false;
+        };
+        let slot = match column {
+            Some(c) => l.weights.value.get_mut((row, c)),
+            None => l.biases.value.get_mut((row, 0)),
+        };
+        match slot {
+            Some(v) => {
+                *v = value;
+                self.changed();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Adds a point to the training (or test) split; the data becomes custom.
+    pub fn add_point(&mut self, sample: Sample, split: Split) -> bool {
+        let ok = sample.x.is_finite() && sample.y.is_finite() && sample.label.is_finite();
+        if !ok {
+            return false;
+        }
+        match split {
+            Split::Train => self.data.train.push(sample),
+            Split::Test => self.data.test.push(sample),
+        }
+        self.data.custom = true;
+        self.prepare_inputs();
+        true
+    }
+
+    /// Removes the point nearest to (x, y) within `radius`, from either split.
+    pub fn remove_point_near(&mut self, x: Float, y: Float, radius: Float) -> Option<Sample> {
+        let distance = |s: &Sample| (s.x - x).hypot(s.y - y);
+        let nearest = |points: &[Sample]| {
+            points
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, distance(s)))
+                .filter(|&(_, d)| d <= radius)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+        };
+        let in_train = nearest(&self.data.train);
+        let in_test = nearest(&self.data.test);
+        let removed = match (in_train, in_test) {
+            (Some((i, d)), Some((_, e))) if d <= e => self.data.train.remove(i),
+            (_, Some((j, _))) => self.data.test.remove(j),
+            (Some((i, _)), None) => self.data.train.remove(i),
+            (None, None) => return None,
+        };
+        self.data.custom = true;
+        self.prepare_inputs();
+        Some(removed)
+    }
+
+    /// Replaces the points by imported ones. The file's split column decides the split if
+    /// present, else the config's train ratio. The network's output follows the problem.
+    pub fn import_points(&mut self, csv: CsvData) {
+        let (train, test) = match &csv.splits {
+            Some(splits) => {
+                let mut train = Vec::new();
+                let mut test = Vec::new();
+                for (sample, split) in csv.samples.iter().zip(splits) {
+                    match split {
+                        Split::Train => train.push(*sample),
+                        Split::Test => test.push(*sample),
+                    }
+                }
+                (train, test)
+            }
+            None => {
+                let mut rng = SeededRng::seed_from_u64(stream_seed(self.config.seed, DATA_STREAM));
+                dataset::split(csv.samples, self.config.train_ratio, &mut rng)
+            }
+        };
+        self.data = Data {
+            problem: csv.problem,
+            train,
+            test,
+            custom: true,
+        };
+        if self.network.problem != csv.problem {
+            self.network.set_problem(csv.problem, self.config.init, &mut self.init_rng);
+        }
+        if !self.config.loss.supports(csv.problem) {
+            self.config.loss = Loss::default_for(csv.problem);
+        }
+        self.normalizer = Normalizer::fit(self.config.normalize, &self.config.features, &self.data.train);
+        self.prepare_inputs();
+    }
+
+    /// The network with its features and normalization, for saving.
+    pub fn model(&self) -> Model {
+        Model {
+            features: self.config.features.clone(),
+            normalizer: self.normalizer.clone(),
+            network: self.network.clone(),
+        }
+    }
+
+    /// Replaces the network by a loaded model: its features, normalization, shape and
+    /// activations win over the config's. Refused when the model answers a different kind
+    /// of problem than the data poses.
+    pub fn load_model(&mut self, model: Model) -> Result<(), String> {
+        if model.network.problem != self.data.problem {
+            return Err(format!(
+                "the model predicts {} but the data set needs {}",
+                describe_problem(model.network.problem),
+                describe_problem(self.data.problem)
+            ));
+        }
+        self.config.features = model.features;
+        self.config.normalize = model.normalizer.method;
+        self.config.hidden = model.network.hidden_widths();
+        if let Some(first) = model.network.layers.first().filter(|_| model.network.hidden_count() > 0) {
+            self.config.activation = first.activation;
+        }
+        self.normalizer = model.normalizer;
+        self.network = model.network;
+        self.network.clear_optimizer_state();
+        self.health = Health::Ok;
+        self.prepare_inputs();
+        Ok(())
+    }
+}
+
+/// "two classes", "3 classes" or "a number".
+pub fn describe_problem(problem: Problem) -> String {
+    match problem {
+        Problem::Binary => "two classes".to_string(),
+        Problem::MultiClass(k) => format!("{k} classes"),
+        Problem::Regression => "a number (regression)".to_string(),
+    }
+}
+
+/// Generates and splits the config's data set from its seed.
+pub fn generate_data(config: &Config) -> Data {
+    let mut rng = SeededRng::seed_from_u64(stream_seed(config.seed, DATA_STREAM));
+    let samples = config.dataset.generate(config.points, config.noise, &mut rng);
+    let (train, test) = dataset::split(samples, config.train_ratio, &mut rng);
+    Data {
+        problem: config.dataset.problem(),
+        train,
+        test,
+        custom: false,
+    }
+}
+
+/// Loss and metrics of one split in a single batched forward pass.
+pub fn metrics_of(network: &Network, loss: Loss, inputs: &DMatrix<Float>, labels: &[Float], pass: &mut Pass) -> Metrics {
+    let problem = network.problem;
+    if labels.is_empty() {
+        return Metrics::default();
+    }
+    network.forward(inputs, pass);
+    let Some(scores) = pass.scores() else {
+        return Metrics::default();
+    };
+    let outputs = scores.nrows().max(1);
+    let mut acc = MetricsAccumulator::default();
+    let mut grad = [0.0; MAX_CLASSES];
+    for (s, &label) in scores.as_slice().chunks_exact(outputs).zip(labels) {
+        let value = loss.sample(problem, s, label, &mut grad[..outputs.min(MAX_CLASSES)]);
+        acc.add(problem, s, label, value);
+    }
+    acc.finish(problem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::activation::Activation;
+    use crate::core::dataset::Dataset;
+    use crate::core::optimizer::Optimizer;
+
+    fn run(query: &str, epochs: u64) -> Trainer {
+        let (config, errors) = Config::from_query(query);
+        assert!(errors.is_empty(), "{query}: {errors:?}");
+        let mut trainer = Trainer::new(config).expect("valid config");
+        trainer.train_epochs(epochs);
+        trainer
+    }
+
+    fn test_accuracy(trainer: &mut Trainer) -> Float {
+        trainer.evaluate().1.accuracy.unwrap_or(0.0)
+    }
+
+    #[test]
+    fn xor_needs_a_hidden_layer() {
+        let mut linear = run("dataset=xor&hidden=&seed=1", 300);
+        assert!(test_accuracy(&mut linear) < 0.8, "{}", test_accuracy(&mut linear));
+        let mut hidden = run("dataset=xor&hidden=4&activation=tanh&seed=1", 300);
+        assert!(test_accuracy(&mut hidden) >= 0.98, "{}", test_accuracy(&mut hidden));
+    }
+
+    #[test]
+    fn circle_with_three_relu_neurons() {
+        let mut t = run("dataset=circle&hidden=3&activation=relu&init=he&seed=1", 300);
+        assert!(test_accuracy(&mut t) >= 0.95, "{}", test_accuracy(&mut t));
+    }
+
+    #[test]
+    fn spiral_with_features_and_six_layers() {
+        let mut t = run(
+            "dataset=spiral&features=x,y,x2,y2,xy,sinx,siny&hidden=8,8,8,8,8,8&activation=tanh\
+             &optimizer=adam&lr=0.01&batch=10&seed=1",
+            400,
+        );
+        assert!(test_accuracy(&mut t) >= 0.9, "{}", test_accuracy(&mut t));
+    }
+
+    #[test]
+    fn every_optimizer_learns_the_circle() {
+        for (optimizer, lr) in [
+            (Optimizer::Sgd, 0.1),
+            (Optimizer::Momentum, 0.01),
+            (Optimizer::Nesterov, 0.01),
+            (Optimizer::Adagrad, 0.1),
+            (Optimizer::Rmsprop, 0.01),
+            (Optimizer::Adam, 0.01),
+        ] {
+            let mut config = Config::from_query("dataset=circle&hidden=6&activation=tanh&seed=2").0;
+            config.optimizer = optimizer;
+            config.lr = lr;
+            let mut t = Trainer::new(config).expect("valid");
+            t.train_epochs(300);
+            let acc = test_accuracy(&mut t);
+            assert!(acc >= 0.95, "{optimizer:?} at lr {lr}: {acc}");
+        }
+    }
+
+    #[test]
+    fn same_seed_same_run() {
+        let a = run("dataset=moons&hidden=5,3&optimizer=adam&lr=0.01&seed=7", 20);
+        let b = run("dataset=moons&hidden=5,3&optimizer=adam&lr=0.01&seed=7", 20);
+        assert_eq!(a.network(), b.network());
+        assert_eq!(a.history(), b.history());
+        let c = run("dataset=moons&hidden=5,3&optimizer=adam&lr=0.01&seed=8", 20);
+        assert_ne!(a.network(), c.network());
+    }
+
+    #[test]
+    fn reset_reproduces_a_fresh_run() {
+        let mut a = run("dataset=circle&hidden=4&seed=3", 5);
+        a.reset();
+        a.train_epochs(5);
+        let b = run("dataset=circle&hidden=4&seed=3", 5);
+        assert_eq!(a.network(), b.network());
+        assert_eq!(a.epoch(), 5);
+    }
+
+    #[test]
+    fn live_changes_keep_the_weights() {
+        let mut t = run("dataset=xor&hidden=4&seed=1", 10);
+        let before = t.network().clone();
+        let changes = t.set("lr", "0.1").expect("valid");
+        assert_eq!(changes, Changes::default());
+        t.set("loss", "hinge").expect("valid");
+        t.set("reg", "l2").expect("valid");
+        assert_eq!(t.network(), &before);
+        assert_eq!(t.epoch(), 10);
+        let changes = t.set("optimizer", "adam").expect("valid");
+        assert!(changes.optimizer_state_cleared);
+        assert_eq!(t.network().layers[0].weights.value, before.layers[0].weights.value);
+        t.set("activation", "relu").expect("valid");
+        assert_eq!(t.network().layers[0].activation, Activation::Relu);
+        assert_eq!(t.network().layers[0].weights.value, before.layers[0].weights.value);
+        // Adding a layer and a neuron keeps the first layer's weights.
+        assert!(t.add_layer());
+        assert!(t.add_neuron(0));
+        assert_eq!(t.config().hidden, vec![5, 4]);
+        assert_eq!(t.network().layers[0].weights.value.rows(0, 4), before.layers[0].weights.value.rows(0, 4));
+        assert!(t.train_epoch());
+        // Down to no hidden layer still trains.
+        while t.remove_layer() {}
+        assert_eq!(t.network().hidden_count(), 0);
+        assert!(t.train_epoch());
+        // A loss that does not suit the data is refused and nothing changes.
+        assert!(t.set("loss", "ce").is_ok(), "ce on two classes is BCE");
+        t.set("dataset", "plane").expect("valid");
+        assert_eq!(t.config().loss, Loss::Mse, "the loss follows the new problem");
+        assert!(t.set("loss", "hinge").is_err());
+    }
+
+    #[test]
+    fn features_change_keeps_matching_columns() {
+        let mut t = run("dataset=circle&hidden=3&features=x,y&seed=4", 3);
+        let before = t.network().layers[0].weights.value.clone();
+        t.set("features", "y,x2,x").expect("valid");
+        let after = &t.network().layers[0].weights.value;
+        assert_eq!(after.column(0), before.column(1));
+        assert_eq!(after.column(2), before.column(0));
+        assert!(t.train_epoch());
+    }
+
+    #[test]
+    fn divergence_stops_with_finite_weights_and_recovers() {
+        let mut t = run("dataset=plane&hidden=8,8&activation=relu&optimizer=sgd&lr=10&init=he&seed=1", 50);
+        let Health::Diverged { layer, .. } = t.health() else {
+            panic!("lr 10 should diverge, health {:?}", t.health());
+        };
+        assert!(layer < t.network().layers.len());
+        assert!(t.network().first_non_finite_layer().is_none(), "weights rolled back to finite ones");
+        assert!(!t.train_epoch(), "a diverged run does not train");
+        t.set("lr", "0.001").expect("valid");
+        assert!(t.train_epoch(), "a lower learning rate goes on");
+        t.reset();
+        assert_eq!(t.health(), Health::Ok);
+    }
+
+    #[test]
+    fn history_stays_bounded() {
+        let mut history = LossHistory::default();
+        for epoch in 0..100_000u64 {
+            if history.wants(epoch) {
+                history.record(HistoryPoint {
+                    epoch,
+                    train: 1.0,
+                    test: 1.0,
+                });
+            }
+        }
+        assert!(history.points().len() <= HISTORY_CAPACITY);
+        assert!(history.points().len() > HISTORY_CAPACITY / 2);
+        assert_eq!(history.points()[0].epoch, 0);
+    }
+
+    #[test]
+    fn multi_class_and_regression_train() {
+        let mut t = run("dataset=blobs3&hidden=4&activation=tanh&optimizer=adam&lr=0.02&seed=1", 100);
+        assert!(test_accuracy(&mut t) > 0.9, "{}", test_accuracy(&mut t));
+        let mut r = run("dataset=plane&hidden=&optimizer=adam&lr=0.02&seed=1", 200);
+        let (_, test) = r.evaluate();
+        assert!(test.rmse.unwrap_or(1.0) < 0.1, "{test:?}");
+        assert_eq!(r.config().dataset, Dataset::Plane);
+    }
+
+    #[test]
+    fn points_can_be_added_and_removed() {
+        let mut t = run("dataset=xor&seed=1", 0);
+        let n = t.data().train.len();
+        assert!(t.add_point(Sample { x: 1.0, y: 1.0, label: 1.0 }, Split::Train));
+        assert_eq!(t.data().train.len(), n + 1);
+        assert_eq!(t.train_set().0.ncols(), n + 1);
+        assert_eq!(t.remove_point_near(1.0, 1.0, 0.01).map(|s| s.label), Some(1.0));
+        assert!(t.data().custom);
+    }
+}
