@@ -54,7 +54,12 @@ impl Choice for Activation {
     fn info(self) -> ChoiceInfo {
         let (name, en, zh, formula) = match self {
             Activation::Sigmoid => ("sigmoid", "Sigmoid", "Sigmoid", "σ(z) = 1 / (1 + e^(−z))"),
-            Activation::Tanh => ("tanh", "Tanh", "Tanh（双曲正切）", "tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))"),
+            Activation::Tanh => (
+                "tanh",
+                "Tanh",
+                "Tanh（双曲正切）",
+                "tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))",
+            ),
             Activation::Relu => ("relu", "ReLU", "ReLU（线性整流）", "ReLU(z) = max(0, z)"),
             Activation::LeakyRelu => (
                 "leaky-relu",

@@ -35,14 +35,15 @@ pub trait Choice: Sized + Copy + PartialEq + 'static {
     /// Finds the variant with this config name (case-insensitive, surrounding blanks ignored).
     fn parse(text: &str) -> Result<Self, String> {
         let wanted = text.trim().to_ascii_lowercase();
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|v| v.name() == wanted)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|v| v.name()).collect();
-                format!("unknown {} `{}`; expected one of {}", Self::KEY, text.trim(), names.join(", "))
-            })
+        Self::ALL.iter().copied().find(|v| v.name() == wanted).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|v| v.name()).collect();
+            format!(
+                "unknown {} `{}`; expected one of {}",
+                Self::KEY,
+                text.trim(),
+                names.join(", ")
+            )
+        })
     }
 }
 

@@ -243,13 +243,22 @@ fn parse_number(key: &str, value: &str) -> Result<f64, ConfigError> {
 
 /// The outcome of reading one numeric value: accepted, or refused with the nearest allowed
 /// value (when the text was a number) for lenient readers to use.
-fn check_range(key: &str, value: &str, v: f64, (min, max): (f64, f64), integer: bool) -> Result<f64, (ConfigError, Option<f64>)> {
+fn check_range(
+    key: &str,
+    value: &str,
+    v: f64,
+    (min, max): (f64, f64),
+    integer: bool,
+) -> Result<f64, (ConfigError, Option<f64>)> {
     if integer && v.fract() != 0.0 {
         let nearest = v.round().clamp(min, max);
         return Err((ConfigError::new(key, value, ErrorKind::NotAnInteger), Some(nearest)));
     }
     if v < min || v > max {
-        return Err((ConfigError::new(key, value, ErrorKind::OutOfRange { min, max }), Some(v.clamp(min, max))));
+        return Err((
+            ConfigError::new(key, value, ErrorKind::OutOfRange { min, max }),
+            Some(v.clamp(min, max)),
+        ));
     }
     Ok(v)
 }
@@ -353,21 +362,22 @@ impl Config {
             })
         }
         // Numbers: parse, range-check, and on a range error apply the clamped value.
-        let number = |range: (f64, f64), integer: bool, store: &mut dyn FnMut(f64)| -> Result<(), (ConfigError, bool)> {
-            let v = parse_number(key, value).map_err(|e| (e, false))?;
-            match check_range(key, value, v, range, integer) {
-                Ok(v) => {
-                    store(v);
-                    Ok(())
-                }
-                Err((e, nearest)) => {
-                    if let Some(n) = nearest {
-                        store(n);
+        let number =
+            |range: (f64, f64), integer: bool, store: &mut dyn FnMut(f64)| -> Result<(), (ConfigError, bool)> {
+                let v = parse_number(key, value).map_err(|e| (e, false))?;
+                match check_range(key, value, v, range, integer) {
+                    Ok(v) => {
+                        store(v);
+                        Ok(())
                     }
-                    Err((e, nearest.is_some()))
+                    Err((e, nearest)) => {
+                        if let Some(n) = nearest {
+                            store(n);
+                        }
+                        Err((e, nearest.is_some()))
+                    }
                 }
-            }
-        };
+            };
         match key {
             "dataset" => self.dataset = choice(key, value)?,
             "points" => number(limits::POINTS, true, &mut |v| self.points = v as usize)?,
@@ -565,7 +575,9 @@ fn decode_query_component(text: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -680,6 +692,9 @@ mod tests {
         for q in ["%", "%%", "a=%", "a=%4", "a=%zz", "=&&=", "lr=%FF%FE", "x=%e4%b8%ad"] {
             let _ = query_pairs(q);
         }
-        assert_eq!(query_pairs("x=%e4%b8%ad+1"), vec![("x".to_string(), "中 1".to_string())]);
+        assert_eq!(
+            query_pairs("x=%e4%b8%ad+1"),
+            vec![("x".to_string(), "中 1".to_string())]
+        );
     }
 }

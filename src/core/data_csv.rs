@@ -105,9 +105,7 @@ impl<'a> LineCounter<'a> {
             let breaks = skipped
                 .iter()
                 .enumerate()
-                .filter(|&(i, &b)| {
-                    b == b'\n' || (b == b'\r' && self.text.get(self.byte + i + 1) != Some(&b'\n'))
-                })
+                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && self.text.get(self.byte + i + 1) != Some(&b'\n')))
                 .count();
             self.line += breaks;
             self.byte = target;
@@ -154,9 +152,7 @@ pub fn parse_csv(text: &str, expected: Option<Problem>) -> Result<CsvData, CsvEr
             let line = e.position().map_or(last_line, |p| lines.line_at(p.byte()));
             CsvError::new(line, None, format!("unreadable CSV: {e}"))
         })?;
-        let line = record
-            .position()
-            .map_or(last_line, |p| lines.line_at(p.byte()));
+        let line = record.position().map_or(last_line, |p| lines.line_at(p.byte()));
         last_line = line;
         // Whitespace-only or empty-cell lines are blank lines for a person reading the file.
         if record.iter().all(|cell| cell.trim().is_empty()) {
@@ -185,11 +181,7 @@ pub fn parse_csv(text: &str, expected: Option<Problem>) -> Result<CsvData, CsvEr
         ));
     };
     if rows.is_empty() {
-        return Err(CsvError::new(
-            last_line,
-            None,
-            "no data rows below the header",
-        ));
+        return Err(CsvError::new(last_line, None, "no data rows below the header"));
     }
     let problem = match expected {
         Some(problem) => problem,
@@ -308,19 +300,10 @@ fn read_row(record: &csv::StringRecord, columns: &Columns, line: usize) -> Resul
     })
 }
 
-fn read_number(
-    record: &csv::StringRecord,
-    index: usize,
-    name: &str,
-    line: usize,
-) -> Result<Float, CsvError> {
+fn read_number(record: &csv::StringRecord, index: usize, name: &str, line: usize) -> Result<Float, CsvError> {
     let cell = record.get(index).unwrap_or("").trim();
     if cell.is_empty() {
-        return Err(CsvError::new(
-            line,
-            Some(name),
-            "empty cell; expected a number",
-        ));
+        return Err(CsvError::new(line, Some(name), "empty cell; expected a number"));
     }
     let value: Float = cell
         .parse()
@@ -341,10 +324,7 @@ fn class_index(label: Float) -> Option<usize> {
 }
 
 fn infer_problem(rows: &[Row]) -> Problem {
-    let classes: Option<Vec<usize>> = rows
-        .iter()
-        .map(|row| class_index(row.sample.label))
-        .collect();
+    let classes: Option<Vec<usize>> = rows.iter().map(|row| class_index(row.sample.label)).collect();
     let highest = classes.and_then(|classes| classes.into_iter().max());
     match highest {
         Some(0 | 1) => Problem::Binary,
@@ -424,10 +404,7 @@ mod tests {
         let data = parsed(&write_csv(&train, &test), None);
         assert_eq!(data.problem, Problem::Binary);
         assert_eq!(data.samples, vec![train[0], train[1], test[0]]);
-        assert_eq!(
-            data.splits,
-            Some(vec![Split::Train, Split::Train, Split::Test])
-        );
+        assert_eq!(data.splits, Some(vec![Split::Train, Split::Train, Split::Test]));
         let regression = vec![sample(1.0, 2.0, -0.123_456_79), sample(0.0, 0.0, 0.7)];
         let data = parsed(&write_csv(&regression, &[]), Some(Problem::Regression));
         assert_eq!(data.samples, regression);
@@ -437,28 +414,16 @@ mod tests {
     fn bom_crlf_blank_lines_extra_and_reordered_columns() {
         let text = "\u{feff}Label , note, Y,X\r\n1,a,2,3\r\n\r\n   \r\n0,b,-1,-2\r\n";
         let data = parsed(text, None);
-        assert_eq!(
-            data.samples,
-            vec![sample(3.0, 2.0, 1.0), sample(-2.0, -1.0, 0.0)]
-        );
+        assert_eq!(data.samples, vec![sample(3.0, 2.0, 1.0), sample(-2.0, -1.0, 0.0)]);
         assert_eq!(data.splits, None);
-        let data = parsed(
-            "\n\nx,y,label\n\n1,1,0\n,,\n2,2,1\n\n",
-            Some(Problem::Binary),
-        );
+        let data = parsed("\n\nx,y,label\n\n1,1,0\n,,\n2,2,1\n\n", Some(Problem::Binary));
         assert_eq!(data.samples.len(), 2);
     }
 
     #[test]
     fn inference() {
-        assert_eq!(
-            parsed("x,y,label\n0,0,0\n1,1,1\n", None).problem,
-            Problem::Binary
-        );
-        assert_eq!(
-            parsed("x,y,label\n0,0,0\n1,1,0\n", None).problem,
-            Problem::Binary
-        );
+        assert_eq!(parsed("x,y,label\n0,0,0\n1,1,1\n", None).problem, Problem::Binary);
+        assert_eq!(parsed("x,y,label\n0,0,0\n1,1,0\n", None).problem, Problem::Binary);
         assert_eq!(
             parsed("x,y,label\n0,0,0\n1,1,2\n", None).problem,
             Problem::MultiClass(3)
@@ -467,18 +432,9 @@ mod tests {
             parsed("x,y,label\n0,0,7\n1,1,1\n", None).problem,
             Problem::MultiClass(8)
         );
-        assert_eq!(
-            parsed("x,y,label\n0,0,8\n1,1,1\n", None).problem,
-            Problem::Regression
-        );
-        assert_eq!(
-            parsed("x,y,label\n0,0,0.5\n1,1,1\n", None).problem,
-            Problem::Regression
-        );
-        assert_eq!(
-            parsed("x,y,label\n0,0,-1\n1,1,1\n", None).problem,
-            Problem::Regression
-        );
+        assert_eq!(parsed("x,y,label\n0,0,8\n1,1,1\n", None).problem, Problem::Regression);
+        assert_eq!(parsed("x,y,label\n0,0,0.5\n1,1,1\n", None).problem, Problem::Regression);
+        assert_eq!(parsed("x,y,label\n0,0,-1\n1,1,1\n", None).problem, Problem::Regression);
     }
 
     #[test]
@@ -491,9 +447,7 @@ mod tests {
         let data = parsed("x,y,label\n0,0,2\n", Some(Problem::MultiClass(3)));
         assert_eq!(data.problem, Problem::MultiClass(3));
         assert_eq!(
-            parsed("x,y,label\n0,0,12.5\n", Some(Problem::Regression))
-                .samples
-                .len(),
+            parsed("x,y,label\n0,0,12.5\n", Some(Problem::Regression)).samples.len(),
             1
         );
     }
@@ -542,23 +496,12 @@ mod tests {
         ];
         for (text, line, column, words) in cases {
             let (got_line, got_column, message) = error_at(text, None);
-            assert_eq!(
-                (got_line, got_column.as_deref()),
-                (line, column),
-                "{text:?}"
-            );
+            assert_eq!((got_line, got_column.as_deref()), (line, column), "{text:?}");
             assert!(message.contains(words), "{text:?}: {message}");
         }
-        let shown = parse_csv("x,y,label\n1,abc,0\n", None)
-            .err()
-            .map(|e| e.to_string());
-        assert_eq!(
-            shown.as_deref(),
-            Some("line 2, column y: `abc` is not a number")
-        );
-        let shown = parse_csv("x,y,label\n1,2\n", None)
-            .err()
-            .map(|e| e.to_string());
+        let shown = parse_csv("x,y,label\n1,abc,0\n", None).err().map(|e| e.to_string());
+        assert_eq!(shown.as_deref(), Some("line 2, column y: `abc` is not a number"));
+        let shown = parse_csv("x,y,label\n1,2\n", None).err().map(|e| e.to_string());
         assert_eq!(
             shown.as_deref(),
             Some("line 2: expected 3 fields as in the header, found 2")
@@ -569,10 +512,7 @@ mod tests {
     fn lines_count_blank_lines_and_line_endings() {
         let text = "\r\nx,y,label\r\n\r\n1,2,0\r\n  \r\n\r\n1,abc,0\r\n";
         assert_eq!(error_at(text, None).0, 7);
-        assert_eq!(
-            error_at("x,y,label\r1,2,0\r\r1,2,5\r", Some(Problem::Binary)).0,
-            4
-        );
+        assert_eq!(error_at("x,y,label\r1,2,0\r\r1,2,5\r", Some(Problem::Binary)).0, 4);
         assert_eq!(error_at("x,y,label\n\"1\n\",2,0\n1,2,x\n", None).0, 4);
     }
 

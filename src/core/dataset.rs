@@ -61,12 +61,7 @@ impl Choice for Dataset {
                 "class = [0.6·x + 0.8·y > 0], margin 0.5",
             ),
             Dataset::Xor => ("xor", "Exclusive or (XOR)", "异或（XOR）", "class = [x·y > 0]"),
-            Dataset::Circle => (
-                "circle",
-                "Circle inside a ring",
-                "圆与外环",
-                "class = [√(x² + y²) < 3]",
-            ),
+            Dataset::Circle => ("circle", "Circle inside a ring", "圆与外环", "class = [√(x² + y²) < 3]"),
             Dataset::Spiral => (
                 "spiral",
                 "Two spirals",
@@ -98,12 +93,7 @@ impl Choice for Dataset {
                 "target = Σᵢ hᵢ·exp(−|p − cᵢ|² / (2·wᵢ²)), clamped to [−1, 1]",
             ),
         };
-        ChoiceInfo {
-            name,
-            en,
-            zh,
-            formula,
-        }
+        ChoiceInfo { name, en, zh, formula }
     }
 }
 
@@ -115,12 +105,9 @@ impl Dataset {
         match self {
             Dataset::Blobs3 => Problem::MultiClass(3),
             Dataset::Plane | Dataset::Bumps => Problem::Regression,
-            Dataset::Gaussian
-            | Dataset::Linear
-            | Dataset::Xor
-            | Dataset::Circle
-            | Dataset::Spiral
-            | Dataset::Moons => Problem::Binary,
+            Dataset::Gaussian | Dataset::Linear | Dataset::Xor | Dataset::Circle | Dataset::Spiral | Dataset::Moons => {
+                Problem::Binary
+            }
         }
     }
 
@@ -206,10 +193,7 @@ fn jitter<R: Rng + ?Sized>(amount: Float, rng: &mut R) -> (Float, Float) {
     if amount <= 0.0 {
         return (0.0, 0.0);
     }
-    (
-        rng.random_range(-amount..=amount),
-        rng.random_range(-amount..=amount),
-    )
+    (rng.random_range(-amount..=amount), rng.random_range(-amount..=amount))
 }
 
 /// A Gaussian offset with deviation `sigma`, capped at 5σ from the centre so that at the
@@ -306,11 +290,7 @@ fn moons<R: Rng + ?Sized>(class: usize, level: Float, rng: &mut R) -> Sample {
 
 /// A uniform point; the target is read at a jittered copy of it, so noise blurs the target
 /// rather than moving the point.
-fn regression_point<R: Rng + ?Sized>(
-    jitter_amount: Float,
-    target: fn(Float, Float) -> Float,
-    rng: &mut R,
-) -> Sample {
+fn regression_point<R: Rng + ?Sized>(jitter_amount: Float, target: fn(Float, Float) -> Float, rng: &mut R) -> Sample {
     let x = rng.random_range(-PLANE..=PLANE);
     let y = rng.random_range(-PLANE..=PLANE);
     let (dx, dy) = jitter(jitter_amount, rng);
@@ -413,21 +393,12 @@ mod tests {
             for count in [9, 100, 101] {
                 let counts = class_counts(&draw(d, count, 20.0, 4), classes);
                 let low = count / classes;
-                assert!(
-                    counts.iter().all(|&c| c == low || c == low + 1),
-                    "{d:?} {counts:?}"
-                );
+                assert!(counts.iter().all(|&c| c == low || c == low + 1), "{d:?} {counts:?}");
                 assert_eq!(counts.iter().sum::<usize>(), count);
             }
         }
-        assert_eq!(
-            class_counts(&draw(Dataset::Xor, 100, 0.0, 1), 2),
-            vec![50, 50]
-        );
-        assert_eq!(
-            class_counts(&draw(Dataset::Blobs3, 10, 0.0, 1), 3),
-            vec![4, 3, 3]
-        );
+        assert_eq!(class_counts(&draw(Dataset::Xor, 100, 0.0, 1), 2), vec![50, 50]);
+        assert_eq!(class_counts(&draw(Dataset::Blobs3, 10, 0.0, 1), 3), vec![4, 3, 3]);
     }
 
     #[test]
@@ -477,14 +448,7 @@ mod tests {
             assert_eq!(s.label, if s.x + s.y > 0.0 { 1.0 } else { 0.0 });
         }
         for s in draw(Dataset::Linear, 500, 0.0, 12) {
-            assert_eq!(
-                s.label,
-                if 0.6 * s.x + 0.8 * s.y > 0.0 {
-                    1.0
-                } else {
-                    0.0
-                }
-            );
+            assert_eq!(s.label, if 0.6 * s.x + 0.8 * s.y > 0.0 { 1.0 } else { 0.0 });
         }
     }
 

@@ -55,12 +55,7 @@ impl Choice for Feature {
             Feature::CosX => ("cosx", "Cosine of x", "x 的余弦", "cos x"),
             Feature::CosY => ("cosy", "Cosine of y", "y 的余弦", "cos y"),
         };
-        ChoiceInfo {
-            name,
-            en,
-            zh,
-            formula,
-        }
+        ChoiceInfo { name, en, zh, formula }
     }
 }
 
@@ -88,17 +83,10 @@ impl Feature {
 /// the network needs at least one input and each input once.
 pub fn parse_feature_list(text: &str) -> Result<Vec<Feature>, String> {
     let mut features = Vec::new();
-    for piece in text
-        .split(',')
-        .map(str::trim)
-        .filter(|piece| !piece.is_empty())
-    {
+    for piece in text.split(',').map(str::trim).filter(|piece| !piece.is_empty()) {
         let feature = Feature::parse(piece)?;
         if features.contains(&feature) {
-            return Err(format!(
-                "feature `{}` is listed more than once",
-                feature.name()
-            ));
+            return Err(format!("feature `{}` is listed more than once", feature.name()));
         }
         features.push(feature);
     }
@@ -150,12 +138,7 @@ impl Choice for Normalize {
                 "(v − min) / (max − min)",
             ),
         };
-        ChoiceInfo {
-            name,
-            en,
-            zh,
-            formula,
-        }
+        ChoiceInfo { name, en, zh, formula }
     }
 }
 
@@ -191,11 +174,7 @@ impl Normalizer {
         if train.is_empty() {
             return normalizer;
         }
-        for ((feature, shift), scale) in features
-            .iter()
-            .zip(&mut normalizer.shift)
-            .zip(&mut normalizer.scale)
-        {
+        for ((feature, shift), scale) in features.iter().zip(&mut normalizer.shift).zip(&mut normalizer.scale) {
             // f64 sums keep the mean exact enough that a constant feature shows zero spread.
             let values = train.iter().map(|s| f64::from(feature.value(s.x, s.y)));
             let (centre, spread) = match method {
@@ -236,19 +215,8 @@ impl Normalizer {
 /// Fills `out` with the normalized inputs of `points`: row i is feature i, column j is
 /// point j. `out` is resized to features.len() × points.len() only when its shape differs,
 /// so a reused matrix costs no allocation.
-pub fn fill_inputs(
-    features: &[Feature],
-    normalizer: &Normalizer,
-    points: &[(Float, Float)],
-    out: &mut DMatrix<Float>,
-) {
-    fill(
-        features,
-        normalizer,
-        points.iter().copied(),
-        points.len(),
-        out,
-    );
+pub fn fill_inputs(features: &[Feature], normalizer: &Normalizer, points: &[(Float, Float)], out: &mut DMatrix<Float>) {
+    fill(features, normalizer, points.iter().copied(), points.len(), out);
 }
 
 /// Same as [`fill_inputs`], taking the coordinates of `samples`.
@@ -293,12 +261,7 @@ mod tests {
     }
 
     fn train() -> Vec<Sample> {
-        vec![
-            sample(-2.0, 1.0),
-            sample(0.5, 3.0),
-            sample(3.0, -4.0),
-            sample(1.0, 0.0),
-        ]
+        vec![sample(-2.0, 1.0), sample(0.5, 3.0), sample(3.0, -4.0), sample(1.0, 0.0)]
     }
 
     fn column_values(features: &[Feature], n: &Normalizer, train: &[Sample]) -> DMatrix<Float> {
@@ -322,12 +285,8 @@ mod tests {
         let m = column_values(&features, &n, &train());
         for row in m.row_iter() {
             let mean = row.mean();
-            let std =
-                (row.iter().map(|v| (v - mean).powi(2)).sum::<Float>() / row.len() as Float).sqrt();
-            assert!(
-                mean.abs() < 1e-5 && (std - 1.0).abs() < 1e-5,
-                "{mean} {std}"
-            );
+            let std = (row.iter().map(|v| (v - mean).powi(2)).sum::<Float>() / row.len() as Float).sqrt();
+            assert!(mean.abs() < 1e-5 && (std - 1.0).abs() < 1e-5, "{mean} {std}");
         }
     }
 
@@ -359,10 +318,7 @@ mod tests {
             assert_eq!(n.scale, vec![1.0, 1.0]);
             assert!(n.apply(0, 2.0).abs() < 1e-6 && n.apply(0, 3.0).is_finite());
             let empty = Normalizer::fit(method, &[Feature::X], &[]);
-            assert_eq!(
-                (empty.shift.clone(), empty.scale.clone()),
-                (vec![0.0], vec![1.0])
-            );
+            assert_eq!((empty.shift.clone(), empty.scale.clone()), (vec![0.0], vec![1.0]));
         }
     }
 

@@ -29,7 +29,12 @@ impl Choice for Init {
         let (name, en, zh, formula) = match self {
             Init::Zeros => ("zeros", "Zeros", "全零初始化", "w = 0"),
             Init::Small => ("small", "Small random", "小随机数", "w ~ N(0, 0.01²)"),
-            Init::Xavier => ("xavier", "Xavier / Glorot", "Xavier（Glorot）初始化", "w ~ N(0, 2 / (n_in + n_out))"),
+            Init::Xavier => (
+                "xavier",
+                "Xavier / Glorot",
+                "Xavier（Glorot）初始化",
+                "w ~ N(0, 2 / (n_in + n_out))",
+            ),
             Init::He => ("he", "He (Kaiming)", "He（Kaiming）初始化", "w ~ N(0, 2 / n_in)"),
         };
         ChoiceInfo { name, en, zh, formula }
@@ -74,7 +79,12 @@ mod tests {
             let mean = draws.iter().sum::<Float>() / n as Float;
             let var = draws.iter().map(|w| (w - mean) * (w - mean)).sum::<Float>() / n as Float;
             let expected = init.std_dev(fan_in, fan_out);
-            assert!((var.sqrt() / expected - 1.0).abs() < 0.03, "{}: {}", init.name(), var.sqrt());
+            assert!(
+                (var.sqrt() / expected - 1.0).abs() < 0.03,
+                "{}: {}",
+                init.name(),
+                var.sqrt()
+            );
         }
         assert_eq!(Init::Zeros.sample(4, 4, &mut rng), 0.0);
     }

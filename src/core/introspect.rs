@@ -1,1 +1,382 @@
-//! (being written)
+//! What the views draw, computed without touching training: every neuron's output over a
+//! grid of the plane (one batched pass), per-layer statistics (pre-activations, saturation,
+//! dead neurons, weight and gradient norms) and the full trace of one point's forward and
+//! backward pass for the backprop inspector.
+
+use nalgebra::DMatrix;
+
+use super::activation::Activation;
+use super::feature::{fill_inputs, Feature, Normalizer};
+use super::loss::{self, MAX_CLASSES};
+use super::network::{Network, Pass};
+use super::trainer::Trainer;
+use super::{Float, Problem, Sample, PLANE};
+
+/// The plane coordinates of cell (column, row) of a `resolution`² grid whose row 0 is the
+/// top (y = +PLANE), matching a canvas's pixel order. Cells are sampled at their centres.
+pub fn grid_point(resolution: usize, column: usize, row: usize) -> (Float, Float) {
+    let step = 2.0 * PLANE / resolution as Float;
+    (
+        -PLANE + (column as Float + 0.5) * step,
+        PLANE - (row as Float + 0.5) * step,
+    )
+}
+
+/// Every neuron's output over a square grid, kept from one forward pass. Point index
+/// `row · resolution + column`.
+#[derive(Clone, Debug, Default)]
+pub struct GridOutputs {
+    resolution: usize,
+    points: Vec<(Float, Float)>,
+    inputs: DMatrix<Float>,
+    pass: Pass,
+}
+
+impl GridOutputs {
+    /// A grid of `resolution` × `resolution` cells over the plane.
+    pub fn new(resolution: usize) -> GridOutputs {
+        let points = (0..resolution * resolution)
+            .map(|i| grid_point(resolution, i % resolution, i / resolution))
+            .collect();
+        GridOutputs {
+            resolution,
+            points,
+            inputs: DMatrix::zeros(0, 0),
+            pass: Pass::default(),
+        }
+    }
+
+    pub fn resolution(&self) -> usize {
+        self.resolution
+    }
+
+    /// Runs the whole grid through the network in one batched pass. Changes only `self`.
+    pub fn compute(&mut self, network: &Network, features: &[Feature], normalizer: &Normalizer) {
+        fill_inputs(features, normalizer, &self.points, &mut self.inputs);
+        network.forward(&self.inputs, &mut self.pass);
+    }
+
+    /// The output scores, outputs × points (after [`GridOutputs::compute`]).
+    pub fn scores(&self) -> Option<&DMatrix<Float>> {
+        self.pass.scores()
+    }
+
+    /// Output a of neuron `index` of layer `layer` at every grid point (the last layer's
+    /// "neurons" are the raw output scores).
+    pub fn neuron(&self, layer: usize, index: usize) -> impl Iterator<Item = Float> + '_ {
+        let a = self.pass.activation.get(layer);
+        let rows = a.map_or(0, |m| m.nrows());
+        let values = a.map_or(&[][..], |m| m.as_slice());
+        values
+            .iter()
+            .skip(index)
+            .step_by(rows.max(1))
+            .take(if index < rows { usize::MAX } else { 0 })
+            .copied()
+    }
+
+    /// The head's prediction at every grid point, written into `out`: for two classes
+    /// 2p − 1 in [−1, 1]; for regression the predicted value; for several classes
+    /// class + confidence (the class index plus the winning probability, in [k, k + 1]).
+    pub fn predictions(&self, problem: Problem, out: &mut Vec<Float>) {
+        out.clear();
+        let Some(scores) = self.scores() else { return };
+        let outputs = scores.nrows().max(1);
+        let mut probabilities = [0.0; MAX_CLASSES];
+        for s in scores.as_slice().chunks_exact(outputs) {
+            let value = match problem {
+                Problem::Binary => 2.0 * super::activation::sigmoid(s[0]) - 1.0,
+                Problem::Regression => s[0],
+                Problem::MultiClass(k) => {
+                    let class = loss::predict(problem, s, &mut probabilities[..k.min(MAX_CLASSES)]);
+                    class + probabilities[class as usize]
+                }
+            };
+            out.push(value);
+        }
+    }
+
+    /// Feature `feature`'s raw (unnormalized) value at every grid point, for its thumbnail.
+    pub fn feature_values(&self, feature: Feature) -> impl Iterator<Item = Float> + '_ {
+        self.points.iter().map(move |&(x, y)| feature.value(x, y))
+    }
+}
+
+/// Statistics of one layer over a set of points.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LayerStats {
+    /// Share of (neuron, point) pairs where |f′(z)| is below 10 % of its maximum.
+    pub saturated_fraction: Float,
+    /// Share of neurons that are saturated (for ReLU: output 0) on every point: they pass
+    /// no gradient at all.
+    pub dead_fraction: Float,
+    /// Frobenius norm of the layer's weights.
+    pub weight_norm: Float,
+    /// Every pre-activation z of the layer (neurons·pieces × points, column-major).
+    pub pre_activation: Vec<Float>,
+}
+
+/// Statistics of every layer when the points `inputs` (features × points) pass through.
+pub fn layer_stats(network: &Network, inputs: &DMatrix<Float>, pass: &mut Pass) -> Vec<LayerStats> {
+    network.forward(inputs, pass);
+    network
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(l, layer)| {
+            let z = &pass.pre_activation[l];
+            let act = if l + 1 == network.layers.len() {
+                Activation::Linear
+            } else {
+                layer.activation
+            };
+            let (rows, points) = z.shape();
+            let mut saturated = 0usize;
+            let mut always = vec![points > 0; rows];
+            for column in z.as_slice().chunks_exact(rows.max(1)) {
+                for (r, &v) in column.iter().enumerate() {
+                    if act.is_saturated(v) {
+                        saturated += 1;
+                    } else {
+                        always[r] = false;
+                    }
+                }
+            }
+            // A maxout neuron is dead only if all its pieces are; maxout never saturates.
+            let k = act.pieces();
+            let neurons = rows / k.max(1);
+            let dead = always.chunks(k.max(1)).filter(|c| c.iter().all(|&d| d)).count();
+            LayerStats {
+                saturated_fraction: if z.is_empty() {
+                    0.0
+                } else {
+                    saturated as Float / z.len() as Float
+                },
+                dead_fraction: if neurons == 0 {
+                    0.0
+                } else {
+                    dead as Float / neurons as Float
+                },
+                weight_norm: layer.weights.value.norm(),
+                pre_activation: z.as_slice().to_vec(),
+            }
+        })
+        .collect()
+}
+
+/// Frobenius norm of each layer's weight gradient over the whole training split (data loss
+/// plus penalty), at the current weights. Training state is not touched.
+pub fn gradient_norms(trainer: &Trainer) -> Vec<Float> {
+    let (inputs, labels) = trainer.train_set();
+    let config = trainer.config();
+    let mut network = trainer.network().clone();
+    if labels.is_empty() {
+        return vec![0.0; network.layers.len()];
+    }
+    let mut pass = Pass::default();
+    let mut output_grad = DMatrix::zeros(0, 0);
+    network.forward(inputs, &mut pass);
+    network.batch_loss(config.loss, &pass, labels, &mut output_grad);
+    network.backward(inputs, &mut pass, &output_grad);
+    network.add_penalty_gradient(config.reg, config.reg_rate);
+    network.layers.iter().map(|l| l.weights.grad.norm()).collect()
+}
+
+/// One layer of a traced point: the values of the forward pass and the gradients of the
+/// backward pass, for one sample. Rows are the layer's pre-activations (neurons·pieces).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerTrace {
+    /// a of the layer below (the normalized features for layer 0).
+    pub input: Vec<Float>,
+    /// z = W·input + b.
+    pub pre_activation: Vec<Float>,
+    /// a = f(z) (per neuron; the output layer's raw scores).
+    pub activation: Vec<Float>,
+    /// f′(z), the local gradient of each pre-activation (maxout: 1 for the winning piece, else 0).
+    pub local_grad: Vec<Float>,
+    /// dL/da arriving from above (per neuron).
+    pub upstream_grad: Vec<Float>,
+    /// dL/dz = upstream × local.
+    pub delta: Vec<Float>,
+    /// dL/dW = δ·inputᵀ, plus the penalty's gradient.
+    pub weight_grad: DMatrix<Float>,
+    /// dL/db = δ.
+    pub bias_grad: Vec<Float>,
+    /// The change the optimizer would make to each weight if this point were the whole batch.
+    pub weight_update: DMatrix<Float>,
+    /// The same for each bias.
+    pub bias_update: Vec<Float>,
+}
+
+/// The complete forward and backward pass of one point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    pub sample: Sample,
+    /// The head's output: P(class 1), the predicted value, or the class probabilities.
+    pub prediction: Vec<Float>,
+    /// The point's data loss.
+    pub loss: Float,
+    /// dL/ds for each output score.
+    pub output_grad: Vec<Float>,
+    pub layers: Vec<LayerTrace>,
+}
+
+/// Traces `sample` through the trainer's network: every value, every local and upstream
+/// gradient and the update the optimizer would make. Training state is not touched.
+pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
+    let config = trainer.config();
+    let mut network = trainer.network().clone();
+    let mut inputs = DMatrix::zeros(0, 0);
+    fill_inputs(
+        trainer.features(),
+        trainer.normalizer(),
+        &[(sample.x, sample.y)],
+        &mut inputs,
+    );
+    let mut pass = Pass::default();
+    let mut output_grad = DMatrix::zeros(0, 0);
+    network.forward(&inputs, &mut pass);
+    let loss = network.batch_loss(config.loss, &pass, &[sample.label], &mut output_grad);
+    network.backward(&inputs, &mut pass, &output_grad);
+    network.add_penalty_gradient(config.reg, config.reg_rate);
+    let mut updated = network.clone();
+    updated.update(config.optimizer, &trainer.optimizer_params, config.lr);
+    let problem = network.problem;
+    let scores: Vec<Float> = pass.scores().map(|s| s.as_slice().to_vec()).unwrap_or_default();
+    let mut probabilities = vec![0.0; scores.len().max(1)];
+    let value = loss::predict(problem, &scores, &mut probabilities);
+    let prediction = match problem {
+        Problem::MultiClass(_) => probabilities,
+        _ if problem == Problem::Binary => vec![probabilities[0]],
+        _ => vec![value],
+    };
+    let layers = network
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(l, layer)| {
+            let input = if l == 0 {
+                inputs.as_slice().to_vec()
+            } else {
+                pass.activation[l - 1].as_slice().to_vec()
+            };
+            let z = pass.pre_activation[l].as_slice().to_vec();
+            let a = pass.activation[l].as_slice().to_vec();
+            let delta = pass.delta[l].as_slice().to_vec();
+            let upstream = pass.upstream[l].as_slice().to_vec();
+            let k = layer.activation.pieces();
+            let local_grad = z
+                .iter()
+                .enumerate()
+                .map(|(r, &zv)| match layer.activation {
+                    Activation::Maxout => {
+                        let neuron = r / k;
+                        if a.get(neuron) == Some(&zv) {
+                            1.0
+                        } else {
+                            0.0
+                        }
+                    }
+                    act => act.derivative(zv, a.get(r).copied().unwrap_or(0.0)),
+                })
+                .collect();
+            let after = &updated.layers[l];
+            LayerTrace {
+                input,
+                pre_activation: z,
+                activation: a,
+                local_grad,
+                upstream_grad: upstream,
+                delta,
+                weight_grad: layer.weights.grad.clone(),
+                bias_grad: layer.biases.grad.as_slice().to_vec(),
+                weight_update: &after.weights.value - &layer.weights.value,
+                bias_update: (&after.biases.value - &layer.biases.value).as_slice().to_vec(),
+            }
+        })
+        .collect();
+    Trace {
+        sample,
+        prediction,
+        loss,
+        output_grad: output_grad.as_slice().to_vec(),
+        layers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Config;
+
+    fn trainer(query: &str) -> Trainer {
+        Trainer::new(Config::from_query(query).0).expect("valid")
+    }
+
+    #[test]
+    fn grid_matches_single_point_passes() {
+        let t = trainer("dataset=circle&hidden=3,2&seed=2");
+        let mut grid = GridOutputs::new(7);
+        grid.compute(t.network(), t.features(), t.normalizer());
+        let neuron: Vec<Float> = grid.neuron(0, 1).collect();
+        assert_eq!(neuron.len(), 49);
+        for (i, &value) in neuron.iter().enumerate() {
+            let (x, y) = grid_point(7, i % 7, i / 7);
+            let tr = trace(&t, Sample { x, y, label: 0.0 });
+            assert!((tr.layers[0].activation[1] - value).abs() < 1e-6);
+        }
+        assert_eq!(grid_point(2, 0, 0), (-3.0, 3.0));
+        assert_eq!(grid.neuron(0, 3).count(), 0, "no such neuron");
+    }
+
+    #[test]
+    fn trace_agrees_with_the_engine_and_the_chain_rule() {
+        let t = trainer("dataset=xor&hidden=3&activation=sigmoid&seed=5&optimizer=sgd&lr=0.5");
+        let sample = t.data().train[0];
+        let tr = trace(&t, sample);
+        for layer in &tr.layers {
+            for r in 0..layer.delta.len() {
+                // δ = upstream × local (no maxout here, so rows are neurons).
+                assert!((layer.delta[r] - layer.upstream_grad[r] * layer.local_grad[r]).abs() < 1e-6);
+            }
+            // SGD: Δw = −η·g.
+            let expected = &layer.weight_grad * -0.5;
+            assert!((&layer.weight_update - expected).norm() < 1e-5);
+        }
+        // Batch of one point: the gradient equals the per-sample one the engine computes.
+        let mut net = t.network().clone();
+        let mut inputs = DMatrix::zeros(0, 0);
+        fill_inputs(t.features(), t.normalizer(), &[(sample.x, sample.y)], &mut inputs);
+        let mut pass = Pass::default();
+        let mut g = DMatrix::zeros(0, 0);
+        net.forward(&inputs, &mut pass);
+        net.batch_loss(t.config().loss, &pass, &[sample.label], &mut g);
+        net.backward(&inputs, &mut pass, &g);
+        assert_eq!(tr.layers[0].weight_grad, net.layers[0].weights.grad);
+    }
+
+    #[test]
+    fn deep_sigmoid_gradients_vanish_and_he_relu_ones_do_not() {
+        let ratio = |query: &str| {
+            let t = trainer(query);
+            let norms = gradient_norms(&t);
+            let hidden = t.network().hidden_count();
+            norms[hidden - 1] / norms[0]
+        };
+        let sigmoid = ratio("dataset=circle&hidden=8,8,8,8,8&activation=sigmoid&init=xavier&seed=1");
+        let relu = ratio("dataset=circle&hidden=8,8,8,8,8&activation=relu&init=he&seed=1");
+        assert!(sigmoid >= 100.0, "sigmoid last/first gradient norm ratio {sigmoid}");
+        assert!((1.0 / 20.0..=20.0).contains(&relu), "relu ratio {relu}");
+    }
+
+    #[test]
+    fn relu_dead_zone_counts_as_saturated() {
+        let t = trainer("dataset=circle&hidden=4&activation=relu&seed=3");
+        let (inputs, _) = t.train_set();
+        let stats = layer_stats(t.network(), inputs, &mut Pass::default());
+        let negatives = stats[0].pre_activation.iter().filter(|&&z| z <= 0.0).count();
+        let expected = negatives as Float / stats[0].pre_activation.len() as Float;
+        assert!((stats[0].saturated_fraction - expected).abs() < 1e-6);
+        assert_eq!(stats.len(), 2);
+    }
+}

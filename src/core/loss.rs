@@ -65,7 +65,12 @@ impl Choice for Loss {
             ),
             Loss::Ce => ("ce", "Softmax cross-entropy", "Softmax 交叉熵", "L = −log softmax(s)_y"),
             Loss::Hinge => ("hinge", "Hinge", "合页损失（Hinge）", "L = max(0, 1 − t·s), t = ±1"),
-            Loss::Focal => ("focal", "Focal (γ = 2)", "Focal 损失（γ = 2）", "L = −(1 − p_t)^γ·log p_t"),
+            Loss::Focal => (
+                "focal",
+                "Focal (γ = 2)",
+                "Focal 损失（γ = 2）",
+                "L = −(1 − p_t)^γ·log p_t",
+            ),
         };
         ChoiceInfo { name, en, zh, formula }
     }
@@ -264,8 +269,7 @@ fn multi_class(loss: Loss, s: &[Float], y: usize, grad: &mut [Float]) -> Float {
         Loss::Focal => {
             // q = p_y; dL/ds_j = [γ(1 − q)^(γ−1) q log q − (1 − q)^γ](δ_jy − p_j).
             let q = p[y];
-            let factor =
-                FOCAL_GAMMA * (1.0 - q).powf(FOCAL_GAMMA - 1.0) * q * log_p_y - (1.0 - q).powf(FOCAL_GAMMA);
+            let factor = FOCAL_GAMMA * (1.0 - q).powf(FOCAL_GAMMA - 1.0) * q * log_p_y - (1.0 - q).powf(FOCAL_GAMMA);
             for j in 0..k {
                 grad[j] = factor * (if j == y { 1.0 } else { 0.0 } - p[j]);
             }
@@ -476,7 +480,11 @@ mod tests {
                 let l = loss.sample(Problem::Binary, &[s], 1.0, &mut g[..1]);
                 assert!(l.is_finite() && g[0].is_finite(), "{} at {s}", loss.name());
                 let l = loss.sample(Problem::MultiClass(3), &[s, -s, 0.0], 1.0, &mut g);
-                assert!(l.is_finite() && g.iter().all(|v| v.is_finite()), "{} at {s}", loss.name());
+                assert!(
+                    l.is_finite() && g.iter().all(|v| v.is_finite()),
+                    "{} at {s}",
+                    loss.name()
+                );
             }
         }
     }

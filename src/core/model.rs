@@ -149,14 +149,27 @@ impl Model {
         let file: ModelFile = serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let path = if path == "." || path == "?" { "$".to_string() } else { path };
+            let path = if path == "." || path == "?" {
+                "$".to_string()
+            } else {
+                path
+            };
             error(path, inner.to_string())
         })?;
         if file.format != FORMAT {
-            return Err(error("format", format!("expected \"{FORMAT}\", found \"{}\"", file.format)));
+            return Err(error(
+                "format",
+                format!("expected \"{FORMAT}\", found \"{}\"", file.format),
+            ));
         }
         if file.version != VERSION {
-            return Err(error("version", format!("this nnlab reads version {VERSION}, the file is version {}", file.version)));
+            return Err(error(
+                "version",
+                format!(
+                    "this nnlab reads version {VERSION}, the file is version {}",
+                    file.version
+                ),
+            ));
         }
         let features = read_features(&file.features)?;
         let normalizer = read_normalizer(&file.normalize, features.len())?;
@@ -193,8 +206,14 @@ fn read_normalizer(file: &NormalizeFile, count: usize) -> Result<Normalizer, Mod
                 format!("has {} values but there are {count} features", values.len()),
             ));
         }
-        if let Some(i) = values.iter().position(|v| !v.is_finite() || (name == "scale" && *v == 0.0)) {
-            return Err(error(format!("normalize.{name}[{i}]"), "must be a finite number (and a scale not 0)"));
+        if let Some(i) = values
+            .iter()
+            .position(|v| !v.is_finite() || (name == "scale" && *v == 0.0))
+        {
+            return Err(error(
+                format!("normalize.{name}[{i}]"),
+                "must be a finite number (and a scale not 0)",
+            ));
         }
     }
     Ok(Normalizer {
@@ -209,7 +228,10 @@ fn read_layers(files: &[LayerFile], inputs: usize) -> Result<Network, ModelError
         return Err(error("layers", "a model needs at least its output layer"));
     }
     if files.len() > limits::MAX_LAYERS + 1 {
-        return Err(error("layers", format!("at most {} hidden layers are supported", limits::MAX_LAYERS)));
+        return Err(error(
+            "layers",
+            format!("at most {} hidden layers are supported", limits::MAX_LAYERS),
+        ));
     }
     let last = files.len() - 1;
     let mut fan_in = inputs;
@@ -228,8 +250,18 @@ fn read_layers(files: &[LayerFile], inputs: usize) -> Result<Network, ModelError
                 "sigmoid" if rows == 1 => Problem::Binary,
                 "linear" if rows == 1 => Problem::Regression,
                 "softmax" if (2..=MAX_CLASSES).contains(&rows) => Problem::MultiClass(rows),
-                "sigmoid" | "linear" => return Err(error(at("weights"), format!("a {} output has 1 row, found {rows}", file.activation))),
-                "softmax" => return Err(error(at("weights"), format!("a softmax output has 2 to {MAX_CLASSES} rows, found {rows}"))),
+                "sigmoid" | "linear" => {
+                    return Err(error(
+                        at("weights"),
+                        format!("a {} output has 1 row, found {rows}", file.activation),
+                    ))
+                }
+                "softmax" => {
+                    return Err(error(
+                        at("weights"),
+                        format!("a softmax output has 2 to {MAX_CLASSES} rows, found {rows}"),
+                    ))
+                }
                 other => {
                     return Err(error(
                         at("activation"),
@@ -242,18 +274,37 @@ fn read_layers(files: &[LayerFile], inputs: usize) -> Result<Network, ModelError
         match file.pieces {
             None | Some(1) if pieces == 1 => {}
             Some(p) if p == pieces => {}
-            None if pieces > 1 => return Err(error(at("pieces"), format!("a maxout layer needs \"pieces\": {MAXOUT_PIECES}"))),
-            Some(p) => return Err(error(at("pieces"), format!("{p} pieces is not supported here (use {pieces})"))),
+            None if pieces > 1 => {
+                return Err(error(
+                    at("pieces"),
+                    format!("a maxout layer needs \"pieces\": {MAXOUT_PIECES}"),
+                ))
+            }
+            Some(p) => {
+                return Err(error(
+                    at("pieces"),
+                    format!("{p} pieces is not supported here (use {pieces})"),
+                ))
+            }
             None => {}
         }
         if rows == 0 || rows % pieces != 0 {
-            return Err(error(at("weights"), format!("needs a positive multiple of {pieces} rows, found {rows}")));
+            return Err(error(
+                at("weights"),
+                format!("needs a positive multiple of {pieces} rows, found {rows}"),
+            ));
         }
         if rows / pieces > limits::MAX_NEURONS.max(MAX_CLASSES) {
-            return Err(error(at("weights"), format!("at most {} neurons per layer are supported", limits::MAX_NEURONS)));
+            return Err(error(
+                at("weights"),
+                format!("at most {} neurons per layer are supported", limits::MAX_NEURONS),
+            ));
         }
         if file.biases.len() != rows {
-            return Err(error(at("biases"), format!("has {} values for {rows} weight rows", file.biases.len())));
+            return Err(error(
+                at("biases"),
+                format!("has {} values for {rows} weight rows", file.biases.len()),
+            ));
         }
         let mut weights = DMatrix::zeros(rows, fan_in);
         for (r, row) in file.weights.iter().enumerate() {
@@ -265,7 +316,10 @@ fn read_layers(files: &[LayerFile], inputs: usize) -> Result<Network, ModelError
             }
             for (c, &v) in row.iter().enumerate() {
                 if !v.is_finite() {
-                    return Err(error(format!("layers[{i}].weights[{r}][{c}]"), "is not a finite number"));
+                    return Err(error(
+                        format!("layers[{i}].weights[{r}][{c}]"),
+                        "is not a finite number",
+                    ));
                 }
                 weights[(r, c)] = v;
             }
@@ -348,7 +402,10 @@ mod tests {
         refuse(&good.replace("\"xy\"", "\"zz\""), "features[2]");
         refuse(r#"{"format":"nnlab-model","version":1}"#, "$");
         refuse("{", "$");
-        refuse(&good.replacen("\"biases\": [", "\"biases\": [1.0, ", 1), "layers[0].biases");
+        refuse(
+            &good.replacen("\"biases\": [", "\"biases\": [1.0, ", 1),
+            "layers[0].biases",
+        );
         refuse(&good.replacen("\"tanh\"", "\"softmax\"", 1), "layers[0].activation");
         // A value too large for f32 becomes infinite and is caught.
         let v: serde_json::Value = serde_json::from_str(&good).expect("json");

@@ -61,12 +61,20 @@ impl Layer {
 
     /// Whether every weight and bias is a finite number.
     pub fn is_finite(&self) -> bool {
-        self.weights.value.iter().chain(self.biases.value.iter()).all(|v| v.is_finite())
+        self.weights
+            .value
+            .iter()
+            .chain(self.biases.value.iter())
+            .all(|v| v.is_finite())
     }
 
     /// Whether every gradient entry is a finite number.
     pub fn gradient_is_finite(&self) -> bool {
-        self.weights.grad.iter().chain(self.biases.grad.iter()).all(|v| v.is_finite())
+        self.weights
+            .grad
+            .iter()
+            .chain(self.biases.grad.iter())
+            .all(|v| v.is_finite())
     }
 }
 
@@ -135,7 +143,11 @@ impl Network {
                 Layer::new(widths[l], widths[l + 1], fan_out, act, init, rng)
             })
             .collect();
-        Network { layers, problem, step: 0 }
+        Network {
+            layers,
+            problem,
+            step: 0,
+        }
     }
 
     /// Number of input features.
@@ -155,7 +167,10 @@ impl Network {
 
     /// Total number of weights and biases.
     pub fn parameter_count(&self) -> usize {
-        self.layers.iter().map(|l| l.weights.value.len() + l.biases.value.len()).sum()
+        self.layers
+            .iter()
+            .map(|l| l.weights.value.len() + l.biases.value.len())
+            .sum()
     }
 
     /// Forward propagation of a batch (`inputs`: features × batch). Changes only `pass`:
@@ -187,8 +202,11 @@ impl Network {
                     let k = layer.activation.pieces();
                     let winner = &mut pass.winner[l];
                     winner.resize(neurons * batch, 0);
-                    for (idx, (out, pieces)) in
-                        a.as_mut_slice().iter_mut().zip(z.as_slice().chunks_exact(k)).enumerate()
+                    for (idx, (out, pieces)) in a
+                        .as_mut_slice()
+                        .iter_mut()
+                        .zip(z.as_slice().chunks_exact(k))
+                        .enumerate()
                     {
                         let mut best = 0;
                         for p in 1..k {
@@ -278,7 +296,10 @@ impl Network {
 
     /// The penalty term of the current weights.
     pub fn penalty(&self, reg: Regularization, rate: Float) -> Float {
-        self.layers.iter().map(|l| reg.penalty(rate, l.weights.value.as_slice())).sum()
+        self.layers
+            .iter()
+            .map(|l| reg.penalty(rate, l.weights.value.as_slice()))
+            .sum()
     }
 
     /// One optimizer step from the stored gradients. Changes every weight, bias and
@@ -382,7 +403,9 @@ impl Network {
         this.biases.remap(neurons * k, 1, row_source, Some, |_, _| 0.0);
         let above = &mut self.layers[layer + 1];
         let rows = above.weights.value.nrows();
-        above.weights.remap(rows, neurons, Some, source, |_, _| init.sample(neurons, next_fan_out, rng));
+        above.weights.remap(rows, neurons, Some, source, |_, _| {
+            init.sample(neurons, next_fan_out, rng)
+        });
         above.biases.grad.fill(0.0);
     }
 
@@ -431,13 +454,20 @@ impl Network {
 
     /// Makes layer `index` read `fan_in` inputs, keeping the columns that still exist.
     fn set_fan_in<R: Rng + ?Sized>(&mut self, index: usize, fan_in: usize, init: Init, rng: &mut R) {
-        let fan_out = self.layers.get(index + 1).map_or(self.problem.outputs(), Layer::neurons);
+        let fan_out = self
+            .layers
+            .get(index + 1)
+            .map_or(self.problem.outputs(), Layer::neurons);
         let layer = &mut self.layers[index];
         let rows = layer.weights.value.nrows();
         let old = layer.fan_in();
-        layer
-            .weights
-            .remap(rows, fan_in, Some, |j| (j < old).then_some(j), |_, _| init.sample(fan_in, fan_out, rng));
+        layer.weights.remap(
+            rows,
+            fan_in,
+            Some,
+            |j| (j < old).then_some(j),
+            |_, _| init.sample(fan_in, fan_out, rng),
+        );
     }
 
     /// Re-wires the first layer to a new list of inputs: new input j takes the weights of
@@ -492,7 +522,8 @@ impl Network {
             let fan_in = last.fan_in();
             let old = last.neurons();
             let keep = |i: usize| (i < old).then_some(i);
-            last.weights.remap(outputs, fan_in, keep, Some, |_, _| init.sample(fan_in, outputs, rng));
+            last.weights
+                .remap(outputs, fan_in, keep, Some, |_, _| init.sample(fan_in, outputs, rng));
             last.biases.remap(outputs, 1, keep, Some, |_, _| 0.0);
         }
     }
@@ -608,7 +639,10 @@ mod tests {
                 }
             }
         }
-        assert!(checked > net.parameter_count() / 2, "too few entries checked: {checked}");
+        assert!(
+            checked > net.parameter_count() / 2,
+            "too few entries checked: {checked}"
+        );
     }
 
     #[test]
@@ -628,10 +662,31 @@ mod tests {
 
     #[test]
     fn same_seed_same_weights() {
-        let a = Network::new(2, &[4, 2], Activation::Tanh, Problem::Binary, Init::He, &mut SeededRng::seed_from_u64(5));
-        let b = Network::new(2, &[4, 2], Activation::Tanh, Problem::Binary, Init::He, &mut SeededRng::seed_from_u64(5));
+        let a = Network::new(
+            2,
+            &[4, 2],
+            Activation::Tanh,
+            Problem::Binary,
+            Init::He,
+            &mut SeededRng::seed_from_u64(5),
+        );
+        let b = Network::new(
+            2,
+            &[4, 2],
+            Activation::Tanh,
+            Problem::Binary,
+            Init::He,
+            &mut SeededRng::seed_from_u64(5),
+        );
         assert_eq!(a, b);
-        let c = Network::new(2, &[4, 2], Activation::Tanh, Problem::Binary, Init::He, &mut SeededRng::seed_from_u64(6));
+        let c = Network::new(
+            2,
+            &[4, 2],
+            Activation::Tanh,
+            Problem::Binary,
+            Init::He,
+            &mut SeededRng::seed_from_u64(6),
+        );
         assert_ne!(a, c);
     }
 
@@ -646,13 +701,19 @@ mod tests {
         // Layer 0: the old 3 neurons' rows (all pieces) are unchanged.
         for i in 0..3 * k {
             for j in 0..2 {
-                assert_eq!(net.layers[0].weights.value[(i, j)], before.layers[0].weights.value[(i, j)]);
+                assert_eq!(
+                    net.layers[0].weights.value[(i, j)],
+                    before.layers[0].weights.value[(i, j)]
+                );
             }
         }
         // Layer 1: old input columns unchanged; layer 2 untouched.
         for i in 0..2 * k {
             for j in 0..3 {
-                assert_eq!(net.layers[1].weights.value[(i, j)], before.layers[1].weights.value[(i, j)]);
+                assert_eq!(
+                    net.layers[1].weights.value[(i, j)],
+                    before.layers[1].weights.value[(i, j)]
+                );
             }
         }
         assert_eq!(net.layers[2], before.layers[2]);
@@ -664,8 +725,14 @@ mod tests {
         }
         // Removing the middle neuron drops its row and the matching column above.
         assert!(net.remove_neuron(0, 1, Init::Xavier, &mut rng));
-        assert_eq!(net.layers[1].weights.value.column(1), before.layers[1].weights.value.column(2));
-        assert_eq!(net.layers[0].weights.value.row(k), before.layers[0].weights.value.row(2 * k));
+        assert_eq!(
+            net.layers[1].weights.value.column(1),
+            before.layers[1].weights.value.column(2)
+        );
+        assert_eq!(
+            net.layers[0].weights.value.row(k),
+            before.layers[0].weights.value.row(2 * k)
+        );
         // A layer keeps at least one neuron.
         let mut small = Network::new(2, &[1], Activation::Tanh, Problem::Binary, Init::Xavier, &mut rng);
         assert!(!small.remove_neuron(0, 0, Init::Xavier, &mut rng));
@@ -693,7 +760,10 @@ mod tests {
         assert_eq!(net.hidden_count(), 0);
         assert_eq!(net.layers[0].fan_in(), 2);
         // The output keeps its weights for the inputs it still can index.
-        assert_eq!(net.layers[0].weights.value.columns(0, 2), before.layers[2].weights.value.columns(0, 2));
+        assert_eq!(
+            net.layers[0].weights.value.columns(0, 2),
+            before.layers[2].weights.value.columns(0, 2)
+        );
         let mut pass = Pass::default();
         net.forward(&DMatrix::from_element(2, 3, 0.5), &mut pass);
         assert_eq!(pass.scores().map(|s| s.shape()), Some((1, 3)));
@@ -707,7 +777,10 @@ mod tests {
         net.set_activation(0, Activation::Maxout, Init::He, &mut rng);
         assert_eq!(net.layers[0].weights.value.nrows(), 6);
         for j in 0..3 {
-            assert_eq!(net.layers[0].weights.value.row(2 * j), before.layers[0].weights.value.row(j));
+            assert_eq!(
+                net.layers[0].weights.value.row(2 * j),
+                before.layers[0].weights.value.row(j)
+            );
         }
         net.set_activation(0, Activation::Tanh, Init::He, &mut rng);
         assert_eq!(net.layers[0].weights.value, before.layers[0].weights.value);

@@ -41,7 +41,12 @@ impl Choice for Optimizer {
     fn info(self) -> ChoiceInfo {
         let (name, en, zh, formula) = match self {
             Optimizer::Sgd => ("sgd", "SGD", "随机梯度下降（SGD）", "w ← w − η·g"),
-            Optimizer::Momentum => ("momentum", "Momentum", "动量法（Momentum）", "v ← μ·v + g;  w ← w − η·v"),
+            Optimizer::Momentum => (
+                "momentum",
+                "Momentum",
+                "动量法（Momentum）",
+                "v ← μ·v + g;  w ← w − η·v",
+            ),
             Optimizer::Nesterov => (
                 "nesterov",
                 "Nesterov momentum",
@@ -271,7 +276,11 @@ mod tests {
         // G = 0.25 → w = 1 − 0.1·0.5/0.5 = 0.9;
         // G = 0.3125 → w = 0.9 + 0.1·0.25/0.5590170 = 0.9447214;
         // G = 1.3125 → w = 0.9447214 − 0.1·1/1.1456439 = 0.8574342.
-        assert_close(three_steps(Optimizer::Adagrad), [0.9, 0.944_721_4, 0.857_434_2], "adagrad");
+        assert_close(
+            three_steps(Optimizer::Adagrad),
+            [0.9, 0.944_721_4, 0.857_434_2],
+            "adagrad",
+        );
     }
 
     #[test]
@@ -279,7 +288,11 @@ mod tests {
         // s = 0.01·0.25 = 0.0025 → w = 1 − 0.1·0.5/(0.05 + 1e-8) = 2e-7;
         // s = 0.002475 + 0.000625 = 0.0031 → w = 2e-7 + 0.1·0.25/0.0556776 = 0.4490134;
         // s = 0.003069 + 0.01 = 0.013069 → w = 0.4490134 − 0.1/0.1143197 = −0.4257262.
-        assert_close(three_steps(Optimizer::Rmsprop), [2e-7, 0.449_013_4, -0.425_726_2], "rmsprop");
+        assert_close(
+            three_steps(Optimizer::Rmsprop),
+            [2e-7, 0.449_013_4, -0.425_726_2],
+            "rmsprop",
+        );
     }
 
     #[test]

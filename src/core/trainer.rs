@@ -44,7 +44,11 @@ pub enum Health {
     Ok,
     /// A NaN or infinity appeared in `quantity` of `layer` (0-based, the output layer last)
     /// during `epoch`; the weights were rolled back to the last finite ones.
-    Diverged { layer: usize, quantity: Quantity, epoch: u64 },
+    Diverged {
+        layer: usize,
+        quantity: Quantity,
+        epoch: u64,
+    },
 }
 
 /// One recorded point of the loss curves.
@@ -85,7 +89,7 @@ impl LossHistory {
 
     /// Whether `epoch` is one the history records.
     pub fn wants(&self, epoch: u64) -> bool {
-        epoch % self.stride == 0
+        epoch.is_multiple_of(self.stride)
     }
 
     /// Adds a point, thinning the history when it is full.
@@ -94,7 +98,7 @@ impl LossHistory {
         if self.points.len() > HISTORY_CAPACITY {
             self.stride *= 2;
             let stride = self.stride;
-            self.points.retain(|p| p.epoch % stride == 0);
+            self.points.retain(|p| p.epoch.is_multiple_of(stride));
         }
     }
 
@@ -360,7 +364,10 @@ impl Trainer {
                 b.copy_from(&l.biases.value);
             }
         } else {
-            self.snapshot = layers.iter().map(|l| (l.weights.value.clone(), l.biases.value.clone())).collect();
+            self.snapshot = layers
+                .iter()
+                .map(|l| (l.weights.value.clone(), l.biases.value.clone()))
+                .collect();
         }
     }
 
@@ -400,8 +407,20 @@ impl Trainer {
         if let Some(m) = self.metrics {
             return m;
         }
-        let train = metrics_of(&self.network, self.config.loss, &self.train_inputs, &self.train_labels, &mut self.eval_pass);
-        let test = metrics_of(&self.network, self.config.loss, &self.test_inputs, &self.test_labels, &mut self.eval_pass);
+        let train = metrics_of(
+            &self.network,
+            self.config.loss,
+            &self.train_inputs,
+            &self.train_labels,
+            &mut self.eval_pass,
+        );
+        let test = metrics_of(
+            &self.network,
+            self.config.loss,
+            &self.test_inputs,
+            &self.test_labels,
+            &mut self.eval_pass,
+        );
         self.metrics = Some((train, test));
         (train, test)
     }
@@ -446,11 +465,7 @@ impl Trainer {
             || new.noise != old.noise
             || new.train_ratio != old.train_ratio
             || new.seed != old.seed;
-        let new_problem = if data_changed {
-            new.problem()
-        } else {
-            self.data.problem
-        };
+        let new_problem = if data_changed { new.problem() } else { self.data.problem };
         if !new.loss.supports(new_problem) {
             if new.loss != old.loss {
                 return Err(ConfigError::loss_not_for(new.loss, new_problem));
@@ -462,7 +477,8 @@ impl Trainer {
             self.data = generate_data(&new);
             changes.data_regenerated = true;
             if self.network.problem != self.data.problem {
-                self.network.set_problem(self.data.problem, new.init, &mut self.init_rng);
+                self.network
+                    .set_problem(self.data.problem, new.init, &mut self.init_rng);
                 changes.network_resized = true;
             }
         }
@@ -479,7 +495,8 @@ impl Trainer {
         }
         if new.activation != old.activation {
             for layer in 0..self.network.hidden_count() {
-                self.network.set_activation(layer, new.activation, new.init, &mut self.init_rng);
+                self.network
+                    .set_activation(layer, new.activation, new.init, &mut self.init_rng);
             }
         }
         if new.hidden != self.network.hidden_widths() {
@@ -666,7 +683,8 @@ impl Trainer {
             custom: true,
         };
         if self.network.problem != csv.problem {
-            self.network.set_problem(csv.problem, self.config.init, &mut self.init_rng);
+            self.network
+                .set_problem(csv.problem, self.config.init, &mut self.init_rng);
         }
         if !self.config.loss.supports(csv.problem) {
             self.config.loss = Loss::default_for(csv.problem);
@@ -698,7 +716,12 @@ impl Trainer {
         self.config.features = model.features;
         self.config.normalize = model.normalizer.method;
         self.config.hidden = model.network.hidden_widths();
-        if let Some(first) = model.network.layers.first().filter(|_| model.network.hidden_count() > 0) {
+        if let Some(first) = model
+            .network
+            .layers
+            .first()
+            .filter(|_| model.network.hidden_count() > 0)
+        {
             self.config.activation = first.activation;
         }
         self.normalizer = model.normalizer;
@@ -733,7 +756,13 @@ pub fn generate_data(config: &Config) -> Data {
 }
 
 /// Loss and metrics of one split in a single batched forward pass.
-pub fn metrics_of(network: &Network, loss: Loss, inputs: &DMatrix<Float>, labels: &[Float], pass: &mut Pass) -> Metrics {
+pub fn metrics_of(
+    network: &Network,
+    loss: Loss,
+    inputs: &DMatrix<Float>,
+    labels: &[Float],
+    pass: &mut Pass,
+) -> Metrics {
     let problem = network.problem;
     if labels.is_empty() {
         return Metrics::default();
@@ -855,7 +884,10 @@ mod tests {
         assert!(t.add_layer());
         assert!(t.add_neuron(0));
         assert_eq!(t.config().hidden, vec![5, 4]);
-        assert_eq!(t.network().layers[0].weights.value.rows(0, 4), before.layers[0].weights.value.rows(0, 4));
+        assert_eq!(
+            t.network().layers[0].weights.value.rows(0, 4),
+            before.layers[0].weights.value.rows(0, 4)
+        );
         assert!(t.train_epoch());
         // Down to no hidden layer still trains.
         while t.remove_layer() {}
@@ -881,12 +913,18 @@ mod tests {
 
     #[test]
     fn divergence_stops_with_finite_weights_and_recovers() {
-        let mut t = run("dataset=plane&hidden=8,8&activation=relu&optimizer=sgd&lr=10&init=he&seed=1", 50);
+        let mut t = run(
+            "dataset=plane&hidden=8,8&activation=relu&optimizer=sgd&lr=10&init=he&seed=1",
+            50,
+        );
         let Health::Diverged { layer, .. } = t.health() else {
             panic!("lr 10 should diverge, health {:?}", t.health());
         };
         assert!(layer < t.network().layers.len());
-        assert!(t.network().first_non_finite_layer().is_none(), "weights rolled back to finite ones");
+        assert!(
+            t.network().first_non_finite_layer().is_none(),
+            "weights rolled back to finite ones"
+        );
         assert!(!t.train_epoch(), "a diverged run does not train");
         t.set("lr", "0.001").expect("valid");
         assert!(t.train_epoch(), "a lower learning rate goes on");
@@ -913,7 +951,10 @@ mod tests {
 
     #[test]
     fn multi_class_and_regression_train() {
-        let mut t = run("dataset=blobs3&hidden=4&activation=tanh&optimizer=adam&lr=0.02&seed=1", 100);
+        let mut t = run(
+            "dataset=blobs3&hidden=4&activation=tanh&optimizer=adam&lr=0.02&seed=1",
+            100,
+        );
         assert!(test_accuracy(&mut t) > 0.9, "{}", test_accuracy(&mut t));
         let mut r = run("dataset=plane&hidden=&optimizer=adam&lr=0.02&seed=1", 200);
         let (_, test) = r.evaluate();
@@ -925,7 +966,14 @@ mod tests {
     fn points_can_be_added_and_removed() {
         let mut t = run("dataset=xor&seed=1", 0);
         let n = t.data().train.len();
-        assert!(t.add_point(Sample { x: 1.0, y: 1.0, label: 1.0 }, Split::Train));
+        assert!(t.add_point(
+            Sample {
+                x: 1.0,
+                y: 1.0,
+                label: 1.0
+            },
+            Split::Train
+        ));
         assert_eq!(t.data().train.len(), n + 1);
         assert_eq!(t.train_set().0.ncols(), n + 1);
         assert_eq!(t.remove_point_near(1.0, 1.0, 0.01).map(|s| s.label), Some(1.0));
