@@ -1,1 +1,431 @@
+//! The native command line: train a network from a JSON config, optionally on your own CSV
+//! points and from a saved model, and write the model and the loss history.
+//!
+//! Exit status: 0 trained, 1 diverged (files still written from the last finite weights),
+//! 2 bad command line, file or value (one line on stderr: `nnlab: <file>: <reason>`).
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(target_arch = "wasm32")]
 fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::fmt::Write as _;
+    use std::io::IsTerminal;
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+    use std::time::{Duration, Instant};
+
+    use clap::{Parser, Subcommand};
+    use indicatif::{ProgressBar, ProgressStyle};
+    use serde_json::Value;
+
+    use nnlab::core::activation::Activation;
+    use nnlab::core::choice::Choice;
+    use nnlab::core::config::{limits, Config, ConfigError, KEYS};
+    use nnlab::core::data_csv::{parse_csv, MAX_ROWS};
+    use nnlab::core::dataset::Dataset;
+    use nnlab::core::feature::{Feature, Normalize};
+    use nnlab::core::init::Init;
+    use nnlab::core::loss::{Loss, Metrics};
+    use nnlab::core::model::Model;
+    use nnlab::core::optimizer::Optimizer;
+    use nnlab::core::regularization::Regularization;
+    use nnlab::core::trainer::{Health, Quantity, Trainer, HISTORY_CAPACITY};
+    use nnlab::core::{Float, Problem, PLANE};
+
+    /// Exit status of a run that diverged.
+    const EXIT_DIVERGED: u8 = 1;
+    /// Exit status of bad input (clap uses the same for usage errors).
+    const EXIT_BAD_INPUT: u8 = 2;
+
+    #[derive(Parser, Debug)]
+    #[command(
+        name = "nnlab",
+        version,
+        about = "nnlab: train small neural networks on 2-D point clouds from the command line",
+        long_about = "nnlab: train small neural networks on 2-D point clouds from the command line.\n\n\
+                      The same engine as the nnlab web page: a config and a seed give the same run here and in \
+                      the browser. Start from `nnlab config > c.json`, edit it, then \
+                      `nnlab train --config c.json --epochs 500 --out model.json --log loss.csv`.",
+        after_long_help = reference(),
+    )]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand, Debug)]
+    enum Command {
+        /// Train a network for N epochs and print its final metrics.
+        #[command(
+            long_about = "Train a network for N epochs (one epoch = one pass over the training split in \
+                          shuffled batches of `batch` points) and print the final loss and metrics.\n\n\
+                          Exit status: 0 trained; 1 diverged (NaN or infinity; --out and --log are still \
+                          written, from the last finite weights); 2 bad command line, file or value, reported \
+                          on one line as `nnlab: <file>: <reason>`.",
+            after_long_help = reference(),
+        )]
+        Train(TrainArgs),
+        /// Print the default config as JSON, a template for --config.
+        #[command(after_long_help = reference())]
+        Config,
+    }
+
+    #[derive(clap::Args, Debug)]
+    struct TrainArgs {
+        /// The run's settings: a JSON object with any of the config keys listed below.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// Train on the points of this CSV file instead of the generated data set. The kind of
+        /// problem is the config's `dataset` when the config names one (labels are checked
+        /// against it), else the --init model's, else inferred from the labels (all 0/1:
+        /// two classes; whole numbers 0..K-1 with 3 <= K <= 8: K classes; otherwise regression).
+        /// Without a `split` column the config's train-ratio splits the points.
+        #[arg(long, value_name = "FILE")]
+        data: Option<PathBuf>,
+        /// Start from this saved model instead of fresh weights; its features, normalization,
+        /// layer sizes and activations win over the config's.
+        #[arg(long, value_name = "FILE")]
+        init: Option<PathBuf>,
+        /// Number of epochs to train (a whole number, at least 1).
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        epochs: String,
+        /// Write the trained model here (JSON, readable by --init and the web page).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Write the loss history here (CSV: epoch,train_loss,test_loss).
+        #[arg(long, value_name = "FILE")]
+        log: Option<PathBuf>,
+    }
+
+    /// A refused input: the file (or option) it came from and why.
+    struct Failure {
+        source: String,
+        reason: String,
+    }
+
+    impl Failure {
+        fn new(source: impl Into<String>, reason: impl ToString) -> Failure {
+            Failure {
+                source: source.into(),
+                reason: reason.to_string(),
+            }
+        }
+
+        fn file(path: &Path, reason: impl ToString) -> Failure {
+            Failure::new(path.display().to_string(), reason)
+        }
+    }
+
+    pub fn main() -> ExitCode {
+        let cli = Cli::parse();
+        let result = match cli.command {
+            Command::Train(args) => train(&args),
+            Command::Config => {
+                println!("{}", Config::default().to_json());
+                Ok(ExitCode::SUCCESS)
+            }
+        };
+        match result {
+            Ok(code) => code,
+            Err(failure) => {
+                // One line: newlines in a reason (e.g. from serde) are flattened.
+                let reason = failure.reason.split_whitespace().collect::<Vec<_>>().join(" ");
+                eprintln!("nnlab: {}: {reason}", failure.source);
+                ExitCode::from(EXIT_BAD_INPUT)
+            }
+        }
+    }
+
+    fn read(path: &Path) -> Result<String, Failure> {
+        let bytes = std::fs::read(path).map_err(|e| Failure::file(path, io_reason(&e)))?;
+        String::from_utf8(bytes).map_err(|e| {
+            Failure::file(
+                path,
+                format!(
+                    "not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })
+    }
+
+    fn write(path: &Path, text: &str) -> Result<(), Failure> {
+        std::fs::write(path, text).map_err(|e| Failure::file(path, format!("cannot write: {}", io_reason(&e))))
+    }
+
+    fn io_reason(e: &std::io::Error) -> String {
+        match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            std::io::ErrorKind::IsADirectory => "is a directory, not a file".to_string(),
+            _ => e.to_string(),
+        }
+    }
+
+    fn parse_epochs(text: &str) -> Result<u64, Failure> {
+        match text.trim().parse::<u64>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(Failure::new(
+                "--epochs",
+                format!("`{text}` is not a whole number of epochs of at least 1"),
+            )),
+        }
+    }
+
+    /// Sets up the run, trains it and writes the files.
+    fn train(args: &TrainArgs) -> Result<ExitCode, Failure> {
+        let epochs = parse_epochs(&args.epochs)?;
+        let config_path = &args.config;
+        let config_text = read(config_path)?;
+        let config = Config::from_json(&config_text).map_err(|e| Failure::file(config_path, e))?;
+        // Which keys the file names itself (the rest are defaults the data may override).
+        let given = |key: &str| {
+            serde_json::from_str::<Value>(&config_text)
+                .ok()
+                .and_then(|v| v.as_object().map(|o| o.contains_key(key)))
+                .unwrap_or(false)
+        };
+        let model = match &args.init {
+            Some(path) => Some(Model::from_json(&read(path)?).map_err(|e| Failure::file(path, e))?),
+            None => None,
+        };
+        let mut trainer = Trainer::new(config.clone()).map_err(|e| Failure::file(config_path, e))?;
+
+        if let Some(path) = &args.data {
+            let expected = if given("dataset") {
+                Some(config.problem())
+            } else {
+                model.as_ref().map(|m| m.network.problem)
+            };
+            let csv = parse_csv(&read(path)?, expected).map_err(|e| Failure::file(path, e))?;
+            if given("loss") && !config.loss.supports(csv.problem) {
+                return Err(Failure::file(
+                    config_path,
+                    ConfigError::loss_not_for(config.loss, csv.problem),
+                ));
+            }
+            trainer.import_points(csv);
+            if trainer.data().train.is_empty() {
+                return Err(Failure::file(
+                    path,
+                    "no training points after the split; add rows or raise train-ratio",
+                ));
+            }
+        }
+        if let (Some(model), Some(path)) = (model, &args.init) {
+            trainer.load_model(model).map_err(|e| Failure::file(path, e))?;
+        }
+        let diverged = run(&mut trainer, epochs);
+
+        if let Some(path) = &args.log {
+            write(path, &trainer.history().to_csv())?;
+        }
+        if let Some(path) = &args.out {
+            write(path, &trainer.model().to_json())?;
+        }
+        println!("{}", summary(&mut trainer));
+        match diverged {
+            Some(reason) => {
+                eprintln!("nnlab: {reason}");
+                Ok(ExitCode::from(EXIT_DIVERGED))
+            }
+            None => Ok(ExitCode::SUCCESS),
+        }
+    }
+
+    /// Trains up to `epochs` epochs with a progress bar on a terminal; returns why it stopped
+    /// early, if it diverged.
+    fn run(trainer: &mut Trainer, epochs: u64) -> Option<String> {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let style = ProgressStyle::with_template(
+                "{bar:30.cyan/blue} epoch {pos}/{len}  {msg}  [{elapsed_precise}, eta {eta}]",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let bar = ProgressBar::new(epochs).with_style(style);
+            bar.set_message(format!("train loss {}", number(trainer.evaluate().0.loss)));
+            bar
+        });
+        let mut last_message = Instant::now();
+        for _ in 0..epochs {
+            if !trainer.train_epoch() {
+                break;
+            }
+            if let Some(bar) = &bar {
+                bar.inc(1);
+                if last_message.elapsed() >= Duration::from_millis(100) {
+                    bar.set_message(format!("train loss {}", number(trainer.evaluate().0.loss)));
+                    last_message = Instant::now();
+                }
+            }
+        }
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        match trainer.health() {
+            Health::Ok => None,
+            Health::Diverged { layer, quantity, epoch } => {
+                let layers = trainer.network().layers.len();
+                let which = if layer + 1 >= layers {
+                    "the output layer".to_string()
+                } else {
+                    format!("hidden layer {}", layer + 1)
+                };
+                let what = match quantity {
+                    Quantity::Loss => "the loss",
+                    Quantity::Gradient => "the gradients",
+                    Quantity::Weights => "the weights",
+                };
+                Some(format!(
+                    "diverged in epoch {epoch}: {what} of {which} became NaN or infinite; kept the weights \
+                     of epoch {}. Try a lower learning rate (lr), another init or activation",
+                    epoch.saturating_sub(1)
+                ))
+            }
+        }
+    }
+
+    /// Four significant-looking digits without drowning small numbers in zeros.
+    fn number(v: Float) -> String {
+        if v != 0.0 && v.abs() < 1e-3 {
+            format!("{v:.3e}")
+        } else {
+            format!("{v:.4}")
+        }
+    }
+
+    /// The final metrics on one line.
+    fn summary(trainer: &mut Trainer) -> String {
+        let (train, test) = trainer.evaluate();
+        let mut line = format!("epoch {}  train loss {}", trainer.epoch(), number(train.loss));
+        let has_test = test.count > 0;
+        if has_test {
+            let _ = write!(line, "  test loss {}", number(test.loss));
+        }
+        let splits: &[(&str, Metrics)] = if has_test {
+            &[("train", train), ("test", test)]
+        } else {
+            &[("train", train)]
+        };
+        if trainer.problem().is_classification() {
+            for (name, m) in splits {
+                if let Some(a) = m.accuracy {
+                    let _ = write!(line, "  {name} accuracy {:.1}%", 100.0 * a);
+                }
+            }
+        } else {
+            let (name, m) = splits[splits.len() - 1];
+            if let Some(v) = m.mae {
+                let _ = write!(line, "  {name} MAE {}", number(v));
+            }
+            if let Some(v) = m.rmse {
+                let _ = write!(line, "  {name} RMSE {}", number(v));
+            }
+            if let Some(v) = m.mape {
+                let _ = write!(line, "  {name} MAPE {v:.1}%");
+            }
+            if let Some(v) = m.r2 {
+                let _ = write!(line, "  {name} R² {v:.4}");
+            }
+        }
+        if !has_test {
+            line.push_str("  (no test points)");
+        }
+        let config = trainer.config();
+        if config.reg != Regularization::None && config.reg_rate > 0.0 {
+            let (reg, rate) = (config.reg.name(), config.reg_rate);
+            let _ = write!(line, "  penalty {} ({reg}, rate {rate})", number(trainer.penalty()));
+        }
+        line
+    }
+
+    fn names<T: Choice>() -> String {
+        T::ALL.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ")
+    }
+
+    fn range((min, max): (f64, f64)) -> String {
+        format!("{min}–{max}")
+    }
+
+    /// What one config key means, in one sentence.
+    fn describe(key: &str) -> String {
+        match key {
+            "dataset" => format!(
+                "built-in point cloud, also deciding the problem (two classes, 3 classes for blobs3, regression \
+                 for plane and bumps): {}",
+                names::<Dataset>()
+            ),
+            "points" => format!("number of generated points, {}", range(limits::POINTS)),
+            "noise" => format!("noise of the generated points in percent, {}", range(limits::NOISE)),
+            "train-ratio" => format!(
+                "percent of the points used for training, the rest for testing, {}",
+                range(limits::TRAIN_RATIO)
+            ),
+            "seed" => format!(
+                "seed of the data, the initial weights and the shuffling, {}",
+                range(limits::SEED)
+            ),
+            "features" => format!("comma-separated network inputs: {}", names::<Feature>()),
+            "normalize" => format!("rescaling of the inputs: {}", names::<Normalize>()),
+            "hidden" => format!(
+                "neurons of each hidden layer, comma-separated, 1–{} each, at most {} layers, \"\" for none",
+                limits::MAX_NEURONS,
+                limits::MAX_LAYERS
+            ),
+            "activation" => format!("activation of the hidden layers: {}", names::<Activation>()),
+            "loss" => format!(
+                "loss: {} (default {} for two classes, {} for several, {} for regression)",
+                names::<Loss>(),
+                Loss::default_for(Problem::Binary).name(),
+                Loss::default_for(Problem::MultiClass(3)).name(),
+                Loss::default_for(Problem::Regression).name()
+            ),
+            "optimizer" => format!("optimizer: {}", names::<Optimizer>()),
+            "lr" => format!("learning rate, {}", range(limits::LR)),
+            "batch" => format!(
+                "points per batch, {} (more than the training points: full batch)",
+                range(limits::BATCH)
+            ),
+            "reg" => format!("weight penalty: {}", names::<Regularization>()),
+            "reg-rate" => format!("penalty rate λ, {}", range(limits::REG_RATE)),
+            "init" => format!("initialisation of the weights: {}", names::<Init>()),
+            _ => String::new(),
+        }
+    }
+
+    /// The reference shown after the options: config keys and file formats.
+    fn reference() -> String {
+        let defaults = Config::default();
+        let mut text = String::from(
+            "Config keys (JSON object; values are strings or numbers, lists may be arrays; unknown keys are \
+             errors; a key left out keeps its default):\n",
+        );
+        for &key in KEYS {
+            let default = match key {
+                "loss" => "by problem".to_string(),
+                _ => defaults.get(key).unwrap_or_default(),
+            };
+            let _ = writeln!(text, "  {key:<12} {} [default: {default}]", describe(key));
+        }
+        let _ = write!(
+            text,
+            "\nFiles:\n\
+             \x20 config JSON  an object of the keys above, e.g. {{\"dataset\":\"xor\",\"hidden\":\"4\",\"lr\":0.03}}; \
+             `nnlab config` prints the defaults.\n\
+             \x20 data CSV     a header naming x, y and label (any order), an optional split column of train/test, \
+             other columns ignored; x and y within [-{PLANE}, {PLANE}], class labels 0, 1, …, at most {MAX_ROWS} rows.\n\
+             \x20 model JSON   {{\"format\":\"nnlab-model\",\"version\":1,\"features\":[…],\"normalize\":{{…}},\
+             \"layers\":[{{\"activation\",\"weights\" (one row per neuron),\"biases\"}}, …]}}, the output layer last; \
+             written by --out, read by --init and the web page.\n\
+             \x20 log CSV      epoch,train_loss,test_loss: the mean data loss of each recorded epoch (every epoch; \
+             long runs are thinned to at most {HISTORY_CAPACITY} rows).\n\
+             \nExit status: 0 trained, 1 diverged, 2 bad command line, file or value.\n"
+        );
+        text
+    }
+}

@@ -445,10 +445,9 @@ impl Trainer {
         );
         self.epoch = 0;
         self.health = Health::Ok;
-        self.history.clear();
         self.order = (0..self.data.train.len()).collect();
         self.changed();
-        self.record_history();
+        self.restart_history();
     }
 
     /// Applies a new config while keeping everything it does not force to change: the
@@ -691,6 +690,14 @@ impl Trainer {
         }
         self.normalizer = Normalizer::fit(self.config.normalize, &self.config.features, &self.data.train);
         self.prepare_inputs();
+        self.restart_history();
+    }
+
+    /// Starts the loss curves afresh from the current epoch (after the data or the network
+    /// were replaced, the old curve describes another run).
+    fn restart_history(&mut self) {
+        self.history.clear();
+        self.record_history();
     }
 
     /// The network with its features and normalization, for saving.
@@ -703,8 +710,8 @@ impl Trainer {
     }
 
     /// Replaces the network by a loaded model: its features, normalization, shape and
-    /// activations win over the config's. Refused when the model answers a different kind
-    /// of problem than the data poses.
+    /// activations win over the config's, and the run starts again at epoch 0 from it.
+    /// Refused when the model answers a different kind of problem than the data poses.
     pub fn load_model(&mut self, model: Model) -> Result<(), String> {
         if model.network.problem != self.data.problem {
             return Err(format!(
@@ -728,7 +735,9 @@ impl Trainer {
         self.network = model.network;
         self.network.clear_optimizer_state();
         self.health = Health::Ok;
+        self.epoch = 0;
         self.prepare_inputs();
+        self.restart_history();
         Ok(())
     }
 }
@@ -978,5 +987,17 @@ mod tests {
         assert_eq!(t.train_set().0.ncols(), n + 1);
         assert_eq!(t.remove_point_near(1.0, 1.0, 0.01).map(|s| s.label), Some(1.0));
         assert!(t.data().custom);
+    }
+
+    #[test]
+    fn loading_a_model_restarts_the_curves_from_its_loss() {
+        let trained = run("dataset=xor&hidden=4&seed=1", 100);
+        let mut fresh = run("dataset=xor&hidden=4&seed=1", 0);
+        fresh.load_model(trained.model()).expect("same problem");
+        let first = fresh.history().points()[0];
+        assert_eq!(fresh.history().points().len(), 1);
+        let mut trained = trained;
+        assert_eq!((first.epoch, first.train), (0, trained.evaluate().0.loss));
+        assert!(fresh.load_model(run("dataset=plane&seed=1", 0).model()).is_err());
     }
 }

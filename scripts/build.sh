@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the release site into dist/ with Trunk, offline (no tool or crate downloads).
+# Run scripts/setup.sh once before (make build does).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+# Trunk uses a tool from PATH only if its version matches Trunk.toml [tools]; otherwise it
+# would try to download one. Fail early with a clear message instead.
+wasm-opt --version | grep -q 'version_132' ||
+  { echo "build: wasm-opt on PATH is not binaryen 132 ($(command -v wasm-opt)); run scripts/setup.sh" >&2; exit 1; }
+trunk build --release --offline --locked "$@"
+wasm=$(ls dist/*.wasm)
+printf 'build: %s is %s bytes (%s bytes gzipped)\n' "$wasm" "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)"

@@ -1,0 +1,121 @@
+//! Small, panic-free helpers over web-sys: finding elements, writing readouts, listening.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, HtmlCanvasElement, Window};
+
+/// An error at the page's edge: a missing element or a browser call that failed.
+#[derive(Debug)]
+pub struct WebError(pub String);
+
+impl From<JsValue> for WebError {
+    fn from(value: JsValue) -> Self {
+        WebError(value.as_string().unwrap_or_else(|| format!("{value:?}")))
+    }
+}
+
+impl std::fmt::Display for WebError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub type WebResult<T> = Result<T, WebError>;
+
+pub fn window() -> WebResult<Window> {
+    web_sys::window().ok_or_else(|| WebError("no window".into()))
+}
+
+pub fn document() -> WebResult<Document> {
+    window()?.document().ok_or_else(|| WebError("no document".into()))
+}
+
+/// The element with this id, as type `T`.
+pub fn by_id<T: JsCast>(id: &str) -> WebResult<T> {
+    document()?
+        .get_element_by_id(id)
+        .ok_or_else(|| WebError(format!("the page has no #{id}")))?
+        .dyn_into::<T>()
+        .map_err(|_| WebError(format!("#{id} is not the expected kind of element")))
+}
+
+/// The canvas with this id and its 2D context.
+pub fn canvas(id: &str) -> WebResult<(HtmlCanvasElement, web_sys::CanvasRenderingContext2d)> {
+    let canvas: HtmlCanvasElement = by_id(id)?;
+    let context = context_2d(&canvas)?;
+    Ok((canvas, context))
+}
+
+pub fn context_2d(canvas: &HtmlCanvasElement) -> WebResult<web_sys::CanvasRenderingContext2d> {
+    canvas
+        .get_context("2d")?
+        .ok_or_else(|| WebError("no 2D context".into()))?
+        .dyn_into()
+        .map_err(|_| WebError("no 2D context".into()))
+}
+
+/// A readout: human text plus the raw number in `data-value`, written only when it changed.
+pub struct Readout {
+    element: Element,
+    shown: String,
+}
+
+impl Readout {
+    pub fn new(id: &str) -> WebResult<Readout> {
+        Ok(Readout {
+            element: by_id(id)?,
+            shown: String::new(),
+        })
+    }
+
+    /// Shows `text`, with `value` as the raw number.
+    pub fn set(&mut self, text: &str, value: f64) {
+        if self.shown != text {
+            self.element.set_text_content(Some(text));
+            let _ = self.element.set_attribute("data-value", &value.to_string());
+            self.shown = text.to_string();
+        }
+    }
+
+    /// Shows a dash and no raw value (nothing to report).
+    pub fn clear(&mut self) {
+        if self.shown != "–" {
+            self.element.set_text_content(Some("–"));
+            let _ = self.element.remove_attribute("data-value");
+            self.shown = "–".to_string();
+        }
+    }
+}
+
+/// Formats a loss-like number with four significant digits, readable at any magnitude.
+pub fn format_number(value: f64) -> String {
+    if !value.is_finite() {
+        return "–".to_string();
+    }
+    let magnitude = value.abs();
+    if magnitude != 0.0 && !(1e-3..1e5).contains(&magnitude) {
+        format!("{value:.3e}")
+    } else {
+        let digits = if magnitude >= 1.0 {
+            (3 - magnitude.log10().floor() as i32).max(0) as usize
+        } else {
+            4
+        };
+        format!("{value:.digits$}")
+    }
+}
+
+/// Adds an event listener that lives as long as the page.
+pub fn listen<E: JsCast + 'static>(target: &web_sys::EventTarget, event: &str, mut handler: impl FnMut(E) + 'static) {
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        if let Ok(e) = e.dyn_into::<E>() {
+            handler(e);
+        }
+    });
+    if target
+        .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref())
+        .is_ok()
+    {
+        closure.forget();
+    }
+}

@@ -1,0 +1,265 @@
+//! Drawing: colour scales, the heatmap (through one reused ImageData), data points and the
+//! loss chart (plotters on a canvas). Everything here only reads what the engine computed.
+
+use js_sys::Uint8ClampedArray;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+use super::dom::{context_2d, document, WebError, WebResult};
+use crate::core::trainer::HistoryPoint;
+use crate::core::{Float, Problem, Sample, PLANE};
+use wasm_bindgen::JsCast;
+
+/// Colour of class 0 / negative values: orange (Okabe–Ito), safe for red-green colour blindness.
+pub const ORANGE: [u8; 3] = [230, 159, 0];
+/// Colour of class 1 / positive values: blue (Okabe–Ito).
+pub const BLUE: [u8; 3] = [0, 114, 178];
+/// The neutral middle of the diverging scale.
+pub const NEUTRAL: [u8; 3] = [246, 246, 246];
+/// Class colours for multi-class problems: orange, blue, then the rest of Okabe–Ito.
+pub const CLASS_COLOURS: [[u8; 3]; 8] = [
+    ORANGE,
+    BLUE,
+    [0, 158, 115],
+    [204, 121, 167],
+    [86, 180, 233],
+    [213, 94, 0],
+    [240, 228, 66],
+    [90, 90, 90],
+];
+
+fn mix(a: [u8; 3], b: [u8; 3], t: Float) -> [u8; 3] {
+    let t = t.clamp(0.0, 1.0);
+    [0, 1, 2].map(|i| (Float::from(a[i]) + (Float::from(b[i]) - Float::from(a[i])) * t).round() as u8)
+}
+
+/// A 256-step lookup table of the orange–neutral–blue scale over [−1, 1], so colouring a
+/// heatmap costs one index per pixel.
+pub struct DivergingScale {
+    table: Vec<[u8; 3]>,
+}
+
+impl DivergingScale {
+    /// `strength` 1 gives the full colours; less blends them toward the neutral middle
+    /// (the background heatmap is paler than the points drawn on it).
+    pub fn new(strength: Float) -> DivergingScale {
+        let table = (0..256)
+            .map(|i| {
+                let v = i as Float / 255.0 * 2.0 - 1.0;
+                let end = if v < 0.0 { ORANGE } else { BLUE };
+                mix(NEUTRAL, end, v.abs() * strength)
+            })
+            .collect();
+        DivergingScale { table }
+    }
+
+    /// The colour of `value` in [−1, 1] (clamped; NaN is neutral).
+    pub fn colour(&self, value: Float) -> [u8; 3] {
+        let v = if value.is_finite() { value.clamp(-1.0, 1.0) } else { 0.0 };
+        self.table[((v + 1.0) * 127.5).round() as usize % 256]
+    }
+}
+
+/// Colour of a multi-class prediction `class + confidence`: the class's colour, paler where
+/// the network is less sure.
+pub fn class_colour(value: Float, classes: usize, strength: Float, discrete: bool) -> [u8; 3] {
+    if !value.is_finite() {
+        return NEUTRAL;
+    }
+    let class = (value.floor().max(0.0) as usize).min(CLASS_COLOURS.len() - 1);
+    let confidence = value - value.floor();
+    let floor = 1.0 / classes.max(1) as Float;
+    let t = if discrete {
+        1.0
+    } else {
+        ((confidence - floor) / (1.0 - floor)).clamp(0.0, 1.0)
+    };
+    mix(NEUTRAL, CLASS_COLOURS[class], t * strength)
+}
+
+/// Colour of one data point's label.
+pub fn label_colour(problem: Problem, label: Float, scale: &DivergingScale) -> [u8; 3] {
+    match problem {
+        Problem::Regression => scale.colour(label),
+        _ => CLASS_COLOURS[(label.max(0.0) as usize).min(CLASS_COLOURS.len() - 1)],
+    }
+}
+
+/// Converts between the plane and a canvas's pixels (backing-store pixels, so device pixel
+/// ratio is accounted for by the caller's scaling of event coordinates).
+#[derive(Clone, Copy, Debug)]
+pub struct PlaneMapping {
+    pub width: f64,
+    pub height: f64,
+}
+
+impl PlaneMapping {
+    pub fn to_canvas(self, x: Float, y: Float) -> (f64, f64) {
+        let plane = f64::from(PLANE);
+        (
+            (f64::from(x) + plane) / (2.0 * plane) * self.width,
+            (plane - f64::from(y)) / (2.0 * plane) * self.height,
+        )
+    }
+}
+
+/// A square heatmap painted into one reused pixel buffer and ImageData, then drawn scaled
+/// onto any canvas.
+pub struct Heatmap {
+    offscreen: HtmlCanvasElement,
+    context: CanvasRenderingContext2d,
+    pixels: Vec<u8>,
+    shared: Uint8ClampedArray,
+    image: ImageData,
+}
+
+impl Heatmap {
+    pub fn new(resolution: usize) -> WebResult<Heatmap> {
+        let offscreen: HtmlCanvasElement = document()?
+            .create_element("canvas")?
+            .dyn_into()
+            .map_err(|_| WebError("cannot create a canvas".into()))?;
+        offscreen.set_width(resolution as u32);
+        offscreen.set_height(resolution as u32);
+        let context = context_2d(&offscreen)?;
+        let shared = Uint8ClampedArray::new_with_length((resolution * resolution * 4) as u32);
+        let image = ImageData::new_with_js_u8_clamped_array(&shared, resolution as u32)?;
+        Ok(Heatmap {
+            offscreen,
+            context,
+            pixels: vec![255; resolution * resolution * 4],
+            shared,
+            image,
+        })
+    }
+
+    /// Colours every cell: `colour(i)` for cell i (row-major, top row first).
+    pub fn paint(&mut self, mut colour: impl FnMut(usize) -> [u8; 3]) {
+        for (i, px) in self.pixels.chunks_exact_mut(4).enumerate() {
+            let [r, g, b] = colour(i);
+            px[0] = r;
+            px[1] = g;
+            px[2] = b;
+            px[3] = 255;
+        }
+        self.shared.copy_from(&self.pixels);
+        let _ = self.context.put_image_data(&self.image, 0.0, 0.0);
+    }
+
+    /// Draws the heatmap scaled to (x, y, w, h) of `target`, smoothed.
+    pub fn blit(&self, target: &CanvasRenderingContext2d, x: f64, y: f64, w: f64, h: f64) {
+        target.set_image_smoothing_enabled(true);
+        let _ = target.draw_image_with_html_canvas_element_and_dw_and_dh(&self.offscreen, x, y, w, h);
+    }
+}
+
+/// Draws data points: training points filled with a white ring, test points (when shown)
+/// with a dark ring, so the two splits stay distinguishable without colour.
+pub fn draw_points(
+    context: &CanvasRenderingContext2d,
+    mapping: PlaneMapping,
+    problem: Problem,
+    samples: &[Sample],
+    test: bool,
+    radius: f64,
+    scale: &DivergingScale,
+) {
+    for sample in samples {
+        let (px, py) = mapping.to_canvas(sample.x, sample.y);
+        let [r, g, b] = label_colour(problem, sample.label, scale);
+        context.begin_path();
+        let _ = context.arc(px, py, radius, 0.0, std::f64::consts::TAU);
+        context.set_fill_style_str(&format!("rgb({r},{g},{b})"));
+        context.fill();
+        context.set_line_width(radius * 0.35);
+        context.set_stroke_style_str(if test { "#111" } else { "#fff" });
+        context.stroke();
+    }
+}
+
+/// Draws the train and test loss over epochs. `scale` is the device pixel ratio, so text
+/// and lines keep their size on high-density screens.
+pub fn draw_loss_chart(
+    canvas: &HtmlCanvasElement,
+    history: &[HistoryPoint],
+    log_scale: bool,
+    scale: f64,
+    labels: (&str, &str, &str),
+) -> Result<(), String> {
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas backend")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let last_epoch = history.last().map_or(1, |p| p.epoch.max(1)) as f64;
+    let finite = |v: Float| v.is_finite().then_some(f64::from(v));
+    let values = history.iter().flat_map(|p| [finite(p.train), finite(p.test)]).flatten();
+    let (min, max) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let font = (12.0 * scale) as i32;
+    let stroke = (2.0 * scale).round().max(1.0) as u32;
+    let train_colour = RGBColor(40, 40, 40);
+    let test_colour = RGBColor(BLUE[0], BLUE[1], BLUE[2]);
+    let (x_label, train_label, test_label) = labels;
+    let mut builder = ChartBuilder::on(&root);
+    builder
+        .margin((8.0 * scale) as i32)
+        .x_label_area_size((22.0 * scale) as i32)
+        .y_label_area_size((44.0 * scale) as i32);
+    let style = ("sans-serif", font).into_font().color(&RGBColor(60, 60, 60));
+    macro_rules! draw {
+        ($chart:expr, $map:expr) => {{
+            let mut chart = $chart;
+            chart
+                .configure_mesh()
+                .x_labels(5)
+                .y_labels(4)
+                .max_light_lines(1)
+                .x_label_formatter(&|v| format!("{v:.0}"))
+                .label_style(style.clone())
+                .x_desc(x_label)
+                .axis_desc_style(style.clone())
+                .light_line_style(RGBColor(235, 235, 235))
+                .bold_line_style(RGBColor(215, 215, 215))
+                .draw()
+                .map_err(|e| e.to_string())?;
+            let series = |pick: fn(&HistoryPoint) -> Float| {
+                history
+                    .iter()
+                    .filter_map(move |p| finite(pick(p)).map(|v| (p.epoch as f64, $map(v))))
+            };
+            chart
+                .draw_series(LineSeries::new(series(|p| p.train), train_colour.stroke_width(stroke)))
+                .map_err(|e| e.to_string())?
+                .label(train_label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], train_colour.stroke_width(stroke)));
+            chart
+                .draw_series(LineSeries::new(series(|p| p.test), test_colour.stroke_width(stroke)))
+                .map_err(|e| e.to_string())?
+                .label(test_label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], test_colour.stroke_width(stroke)));
+            chart
+                .configure_series_labels()
+                .label_font(style.clone())
+                .background_style(WHITE.mix(0.85))
+                .border_style(RGBColor(220, 220, 220))
+                .position(SeriesLabelPosition::UpperRight)
+                .draw()
+                .map_err(|e| e.to_string())?;
+        }};
+    }
+    if log_scale {
+        let lo = if min.is_finite() && min > 0.0 { min } else { 1e-4 };
+        let hi = if max > lo { max } else { lo * 10.0 };
+        let chart = builder
+            .build_cartesian_2d(0.0..last_epoch, (lo * 0.8..hi * 1.25).log_scale())
+            .map_err(|e| e.to_string())?;
+        draw!(chart, |v: f64| v.max(lo * 0.8));
+    } else {
+        let hi = if max > 0.0 { max * 1.05 } else { 1.0 };
+        let chart = builder
+            .build_cartesian_2d(0.0..last_epoch, 0.0..hi)
+            .map_err(|e| e.to_string())?;
+        draw!(chart, |v: f64| v);
+    }
+    root.present().map_err(|e| e.to_string())?;
+    Ok(())
+}

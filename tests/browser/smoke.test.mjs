@@ -1,0 +1,35 @@
+// Smoke test: the built page loads under a sub-path, the wasm start function runs, and
+// nothing goes wrong on the way (no console error/warning, no CSP violation, no 404,
+// no request leaving the machine).
+import { test, openPage, waitForText, screenshot, sleep, assert, SUBPATH } from "./harness.mjs";
+
+const CONTRACT = ["button#play", "#epoch", "#train-loss", "#test-loss", "canvas#boundary", "canvas#loss-chart", "#status"];
+
+test("page loads under a sub-path and the wasm app starts", async () => {
+  const page = await openPage(SUBPATH);
+  const epoch = await waitForText(page, "#epoch");
+  assert.match(epoch, /^\d+$/, `#epoch should show a number, got ${JSON.stringify(epoch)}`);
+  for (const sel of CONTRACT) assert.equal(await page.locator(sel).count(), 1, `missing ${sel}`);
+
+  // The wasm came from under the sub-path with the MIME type streaming compilation needs.
+  const wasm = page.responses.filter((r) => r.url.endsWith(".wasm"));
+  assert.ok(wasm.length >= 1, "no .wasm was loaded");
+  for (const r of wasm) {
+    assert.ok(new URL(r.url).pathname.startsWith(SUBPATH), `wasm not under ${SUBPATH}: ${r.url}`);
+    assert.equal(r.contentType, "application/wasm");
+  }
+
+  // Something was drawn on the boundary canvas.
+  const painted = await page.evaluate(() => {
+    const c = document.querySelector("canvas#boundary");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
+    return false;
+  });
+  assert.ok(painted, "canvas#boundary is blank");
+
+  // Late warnings (e.g. "preloaded but not used within a few seconds") arrive after ~3 s.
+  await sleep(3500);
+  await screenshot(page, "smoke");
+  page.assertClean();
+});

@@ -1,0 +1,71 @@
+// The first live page: XOR in a 2-4-1 tanh network trains when play is pressed.
+import { test, openPage, waitForText, screenshot, sleep, assert } from "./harness.mjs";
+
+const readNumber = (page, selector) =>
+  page.evaluate((s) => Number(document.querySelector(s).getAttribute("data-value")), selector);
+
+test("play trains XOR: the epoch rises, the loss falls, the boundary is drawn", async () => {
+  const page = await openPage(undefined, { viewport: { width: 1280, height: 800 } });
+  await waitForText(page, "#epoch");
+  assert.equal(await readNumber(page, "#epoch"), 0);
+  const startLoss = await readNumber(page, "#train-loss");
+  assert.ok(startLoss > 0.5, `an untrained network has a high loss, got ${startLoss}`);
+  assert.equal(await page.getAttribute("#status", "data-state"), "idle");
+
+  await page.click("#play");
+  assert.equal(await page.getAttribute("#status", "data-state"), "running");
+  await page.waitForFunction(() => Number(document.querySelector("#epoch").dataset.value) >= 150, null, { timeout: 30000 });
+  await page.click("#play");
+  await sleep(100);
+  assert.equal(await page.getAttribute("#status", "data-state"), "idle");
+
+  const epoch = await readNumber(page, "#epoch");
+  const trainLoss = await readNumber(page, "#train-loss");
+  const testLoss = await readNumber(page, "#test-loss");
+  assert.ok(epoch >= 150, `epoch ${epoch}`);
+  assert.ok(trainLoss < startLoss / 3, `training loss fell from ${startLoss} to ${trainLoss}`);
+  assert.ok(testLoss < startLoss / 3, `test loss fell to ${testLoss}`);
+  assert.equal(await page.textContent("#epoch"), String(epoch));
+
+  // The boundary shows both class colours (orange and blue regions), not a blank canvas.
+  const colours = await page.evaluate(() => {
+    const c = document.querySelector("canvas#boundary");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let orange = 0, blue = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i] > d[i + 2] + 40) orange++;
+      else if (d[i + 2] > d[i] + 40) blue++;
+    }
+    return { orange, blue, total: d.length / 4 };
+  });
+  assert.ok(colours.orange > colours.total * 0.2, `orange share ${colours.orange / colours.total}`);
+  assert.ok(colours.blue > colours.total * 0.2, `blue share ${colours.blue / colours.total}`);
+
+  // The loss chart was drawn (plotters on the canvas).
+  const chartInk = await page.evaluate(() => {
+    const c = document.querySelector("canvas#loss-chart");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let dark = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 100 && d[i + 1] < 100 && d[i + 2] < 100) dark++;
+    return dark;
+  });
+  assert.ok(chartInk > 200, `loss chart has ${chartInk} dark pixels`);
+
+  await screenshot(page, "xor-trained");
+  page.assertClean();
+});
+
+test("step trains exactly one epoch and reset returns to epoch 0", async () => {
+  const page = await openPage();
+  await waitForText(page, "#epoch");
+  await page.click("#step");
+  await page.waitForFunction(() => document.querySelector("#epoch").dataset.value === "1");
+  await page.click("#step");
+  await page.waitForFunction(() => document.querySelector("#epoch").dataset.value === "2");
+  const before = await readNumber(page, "#train-loss");
+  await page.click("#reset");
+  await page.waitForFunction(() => document.querySelector("#epoch").dataset.value === "0");
+  const after = await readNumber(page, "#train-loss");
+  assert.notEqual(before, after);
+  page.assertClean();
+});
