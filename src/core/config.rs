@@ -59,6 +59,7 @@ pub const KEYS: &[&str] = &[
     "reg",
     "reg-rate",
     "init",
+    "activations",
 ];
 
 /// Every setting of a run. The same config and seed give the same run everywhere.
@@ -83,6 +84,9 @@ pub struct Config {
     pub reg: Regularization,
     pub reg_rate: Float,
     pub init: Init,
+    /// Per-hidden-layer activations overriding `activation` (layer l uses entry l); empty
+    /// when every layer uses `activation`.
+    pub activations: Vec<Activation>,
 }
 
 impl Default for Config {
@@ -105,6 +109,7 @@ impl Default for Config {
             reg: Regularization::None,
             reg_rate: 0.001,
             init: Init::Xavier,
+            activations: Vec::new(),
         }
     }
 }
@@ -305,6 +310,25 @@ fn format_number(v: Float) -> String {
 }
 
 impl Config {
+    /// The activation of hidden layer `layer`: its override if one is set, else `activation`.
+    pub fn layer_activation(&self, layer: usize) -> Activation {
+        self.activations.get(layer).copied().unwrap_or(self.activation)
+    }
+
+    /// The activation of every hidden layer.
+    pub fn hidden_activations(&self) -> Vec<Activation> {
+        (0..self.hidden.len()).map(|l| self.layer_activation(l)).collect()
+    }
+
+    /// The URL query without keys at their defaults that carry no information (an empty
+    /// `activations`), as the page writes it.
+    pub fn to_short_query(&self) -> String {
+        self.to_query()
+            .replace("&activations=", "")
+            .trim_end_matches('&')
+            .to_string()
+    }
+
     /// The kind of problem the chosen data set poses.
     pub fn problem(&self) -> Problem {
         self.dataset.problem()
@@ -329,6 +353,7 @@ impl Config {
             "reg" => self.reg.name().to_string(),
             "reg-rate" => format_number(self.reg_rate),
             "init" => self.init.name().to_string(),
+            "activations" => self.activations.iter().map(|a| a.name()).collect::<Vec<_>>().join(","),
             _ => return None,
         })
     }
@@ -404,6 +429,23 @@ impl Config {
             "reg" => self.reg = choice(key, value)?,
             "reg-rate" => number(limits::REG_RATE, false, &mut |v| self.reg_rate = v as Float)?,
             "init" => self.init = choice(key, value)?,
+            "activations" => {
+                let mut list = Vec::new();
+                for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    list.push(choice::<Activation>(key, part)?);
+                }
+                if list.len() > limits::MAX_LAYERS {
+                    return Err((
+                        ConfigError::new(
+                            key,
+                            value,
+                            ErrorKind::BadList(format!("at most {} layers", limits::MAX_LAYERS)),
+                        ),
+                        false,
+                    ));
+                }
+                self.activations = list;
+            }
             _ => return Err((ConfigError::new(key, value, ErrorKind::UnknownKey), false)),
         }
         Ok(())
@@ -462,10 +504,17 @@ impl Config {
         (config, errors)
     }
 
+    /// Keys whose value says nothing when empty (no per-layer override) are left out.
+    fn listed_keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        KEYS.iter()
+            .copied()
+            .filter(|&k| k != "activations" || !self.activations.is_empty())
+    }
+
     /// The URL query of this config: every key, in [`KEYS`] order, without the `?`.
     pub fn to_query(&self) -> String {
-        KEYS.iter()
-            .filter_map(|&k| self.get(k).map(|v| format!("{k}={}", encode_query_value(&v))))
+        self.listed_keys()
+            .filter_map(|k| self.get(k).map(|v| format!("{k}={}", encode_query_value(&v))))
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -497,7 +546,7 @@ impl Config {
     /// The JSON object of this config: numbers as numbers, everything else as the URL's strings.
     pub fn to_json_value(&self) -> Value {
         let mut map = Map::new();
-        for &key in KEYS {
+        for key in self.listed_keys() {
             let Some(text) = self.get(key) else { continue };
             let value = match key {
                 "points" | "seed" | "batch" => text.parse::<u64>().map(Value::from).unwrap_or(Value::String(text)),

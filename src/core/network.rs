@@ -132,13 +132,29 @@ impl Network {
         init: Init,
         rng: &mut R,
     ) -> Network {
+        Network::with_activations(inputs, hidden, &vec![activation; hidden.len()], problem, init, rng)
+    }
+
+    /// A fresh network whose hidden layer l uses `activations[l]` (missing entries: tanh).
+    pub fn with_activations<R: Rng + ?Sized>(
+        inputs: usize,
+        hidden: &[usize],
+        activations: &[Activation],
+        problem: Problem,
+        init: Init,
+        rng: &mut R,
+    ) -> Network {
         let mut widths = vec![inputs];
         widths.extend_from_slice(hidden);
         widths.push(problem.outputs());
         let last = widths.len() - 2;
         let layers = (0..=last)
             .map(|l| {
-                let act = if l == last { Activation::Linear } else { activation };
+                let act = if l == last {
+                    Activation::Linear
+                } else {
+                    activations.get(l).copied().unwrap_or(Activation::Tanh)
+                };
                 let fan_out = widths.get(l + 2).copied().unwrap_or(widths[l + 1]);
                 Layer::new(widths[l], widths[l + 1], fan_out, act, init, rng)
             })

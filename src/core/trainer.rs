@@ -181,10 +181,10 @@ impl Trainer {
         let data = generate_data(&config);
         let normalizer = Normalizer::fit(config.normalize, &config.features, &data.train);
         let mut init_rng = SeededRng::seed_from_u64(stream_seed(config.seed, INIT_STREAM));
-        let network = Network::new(
+        let network = Network::with_activations(
             config.features.len(),
             &config.hidden,
-            config.activation,
+            &config.hidden_activations(),
             data.problem,
             config.init,
             &mut init_rng,
@@ -435,10 +435,10 @@ impl Trainer {
     pub fn reset(&mut self) {
         self.init_rng = SeededRng::seed_from_u64(stream_seed(self.config.seed, INIT_STREAM));
         self.shuffle_rng = SeededRng::seed_from_u64(stream_seed(self.config.seed, SHUFFLE_STREAM));
-        self.network = Network::new(
+        self.network = Network::with_activations(
             self.config.features.len(),
             &self.config.hidden,
-            self.config.activation,
+            &self.config.hidden_activations(),
             self.data.problem,
             self.config.init,
             &mut self.init_rng,
@@ -492,14 +492,14 @@ impl Trainer {
             );
             changes.network_resized = true;
         }
-        if new.activation != old.activation {
-            for layer in 0..self.network.hidden_count() {
-                self.network
-                    .set_activation(layer, new.activation, new.init, &mut self.init_rng);
+        for layer in 0..self.network.hidden_count().min(new.hidden.len()) {
+            let wanted = new.layer_activation(layer);
+            if self.network.layers[layer].activation != wanted {
+                self.network.set_activation(layer, wanted, new.init, &mut self.init_rng);
             }
         }
         if new.hidden != self.network.hidden_widths() {
-            self.resize_hidden(&new.hidden, new.activation, new.init);
+            self.resize_hidden(&new);
             changes.network_resized = true;
         }
         if new.optimizer != old.optimizer {
@@ -519,7 +519,8 @@ impl Trainer {
 
     /// Brings the hidden layers to `widths`: surplus layers go from the top, missing ones are
     /// added at the top, then each layer gains or loses neurons at its end.
-    fn resize_hidden(&mut self, widths: &[usize], activation: super::activation::Activation, init: super::init::Init) {
+    fn resize_hidden(&mut self, config: &Config) {
+        let (widths, init) = (&config.hidden, config.init);
         let net = &mut self.network;
         let rng = &mut self.init_rng;
         while net.hidden_count() > widths.len() {
@@ -527,7 +528,13 @@ impl Trainer {
         }
         while net.hidden_count() < widths.len() {
             let position = net.hidden_count();
-            net.insert_layer(position, widths[position].max(1), activation, init, rng);
+            net.insert_layer(
+                position,
+                widths[position].max(1),
+                config.layer_activation(position),
+                init,
+                rng,
+            );
         }
         for (layer, &width) in widths.iter().enumerate() {
             while net.layers[layer].neurons() < width {
@@ -588,7 +595,36 @@ impl Trainer {
 
     fn set_hidden(&mut self, hidden: Vec<usize>) -> bool {
         let mut config = self.config.clone();
+        // Overrides follow their layers; a new layer takes the global activation.
+        if !config.activations.is_empty() {
+            let acts: Vec<_> = (0..hidden.len()).map(|l| config.layer_activation(l)).collect();
+            config.activations = acts;
+        }
         config.hidden = hidden;
+        self.apply_config(config).is_ok()
+    }
+
+    /// Sets the activation of every hidden layer, dropping per-layer overrides.
+    pub fn set_activation_everywhere(&mut self, activation: super::activation::Activation) -> Changes {
+        let mut config = self.config.clone();
+        config.activation = activation;
+        config.activations.clear();
+        self.apply_config(config).unwrap_or_default()
+    }
+
+    /// Overrides the activation of hidden layer `layer` only.
+    pub fn set_layer_activation(&mut self, layer: usize, activation: super::activation::Activation) -> bool {
+        if layer >= self.config.hidden.len() {
+            return false;
+        }
+        let mut config = self.config.clone();
+        let mut acts = config.hidden_activations();
+        acts[layer] = activation;
+        config.activations = if acts.iter().all(|&a| a == config.activation) {
+            Vec::new()
+        } else {
+            acts
+        };
         self.apply_config(config).is_ok()
     }
 
@@ -907,6 +943,31 @@ mod tests {
         t.set("dataset", "plane").expect("valid");
         assert_eq!(t.config().loss, Loss::Mse, "the loss follows the new problem");
         assert!(t.set("loss", "hinge").is_err());
+    }
+
+    #[test]
+    fn per_layer_activations_override_the_global_one() {
+        let mut t = run("dataset=circle&hidden=3,3&activations=relu,tanh&seed=1", 2);
+        assert_eq!(t.network().layers[0].activation, Activation::Relu);
+        assert_eq!(t.network().layers[1].activation, Activation::Tanh);
+        assert!(t.set_layer_activation(1, Activation::Maxout));
+        assert!(
+            t.config().to_query().contains("activations=relu,maxout"),
+            "{}",
+            t.config().to_query()
+        );
+        assert!(t.add_layer());
+        assert_eq!(
+            t.network().layers[2].activation,
+            Activation::Tanh,
+            "a new layer takes the global activation"
+        );
+        t.set_activation_everywhere(Activation::Sigmoid);
+        assert!(t.config().activations.is_empty());
+        assert!(t.network().layers[..3]
+            .iter()
+            .all(|l| l.activation == Activation::Sigmoid));
+        assert!(t.train_epoch());
     }
 
     #[test]
