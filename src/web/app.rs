@@ -1,17 +1,25 @@
-//! The page's owner: it holds the training run and the DOM it draws on. Each animation
-//! frame trains `speed` epochs and then renders once; rendering only reads state.
+//! The page's owner: it holds the training run, the view settings and the DOM it draws on.
+//! Each animation frame trains `speed` epochs and then renders once; rendering only reads
+//! the run. Every user action is a method here that calls the engine and then lets the
+//! next frame redraw what changed.
 
-use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement};
+use web_sys::Element;
 
-use super::dom::{by_id, canvas, format_number, window, Readout, WebResult};
-use super::draw::{class_colour, draw_loss_chart, draw_points, DivergingScale, Heatmap, PlaneMapping};
-use crate::core::config::Config;
-use crate::core::introspect::GridOutputs;
-use crate::core::trainer::{Health, Quantity, Trainer};
-use crate::core::{Float, Lang, Problem};
-
-/// Cells per side of the boundary heatmap (the peer uses 100 as well).
-const GRID: usize = 100;
+use super::boundary::BoundaryView;
+use super::charts::Charts;
+use super::controls::{Controls, PointClass, ViewSettings};
+use super::dom::{by_id, format_number, window, Readout, WebError, WebResult};
+use super::features_view::FeaturesView;
+use super::network_view::{NetworkLabels, NetworkView, ParamRef};
+use super::text::text;
+use crate::core::activation::Activation;
+use crate::core::choice::Choice;
+use crate::core::config::{query_pairs, Config, KEYS};
+use crate::core::data_csv::{parse_csv, Split};
+use crate::core::feature::Feature;
+use crate::core::model::{Model, MAX_MODEL_BYTES};
+use crate::core::trainer::{Changes, Health, Quantity, Trainer};
+use crate::core::{Float, Lang, Problem, Sample};
 
 /// What `#status` says, as `data-state`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -37,76 +45,93 @@ struct Readouts {
     epoch: Readout,
     train_loss: Readout,
     test_loss: Readout,
+    train_accuracy: Readout,
+    test_accuracy: Readout,
 }
 
 pub struct App {
     pub lang: Lang,
     trainer: Trainer,
-    grid: GridOutputs,
-    predictions: Vec<Float>,
-    heatmap: Heatmap,
-    background: DivergingScale,
-    foreground: DivergingScale,
-    boundary: HtmlCanvasElement,
-    boundary_context: CanvasRenderingContext2d,
-    loss_chart: HtmlCanvasElement,
+    pub view: ViewSettings,
+    controls: Controls,
+    features: FeaturesView,
+    boundary: BoundaryView,
+    network: NetworkView,
+    charts: Charts,
     readouts: Readouts,
     status: Element,
+    notice: Element,
     play_button: Element,
+    board: Element,
     playing: bool,
-    /// Epochs trained per animation frame.
-    pub speed: u64,
-    /// Test points drawn on the boundary.
-    pub show_test: bool,
-    drawn_version: Option<u64>,
-    chart_drawn: Option<(usize, u64)>,
+    drawn: Option<(u64, ViewSettings)>,
     state: Option<(State, String)>,
+    /// Query keys that are not the config's (e.g. `lang`), kept in the URL as they were.
+    extra_query: Vec<(String, String)>,
+    /// Best test loss seen and its epoch, for the patience stop condition.
+    best_test: Option<(Float, u64)>,
 }
 
 impl App {
-    pub fn new(config: Config, lang: Lang) -> WebResult<App> {
-        let trainer = Trainer::new(config.clone()).or_else(|_| {
-            // A config the engine refuses (checked before) falls back to the defaults.
-            Trainer::new(Config::default())
-        });
-        let trainer = trainer.map_err(|e| super::dom::WebError(e.message(lang)))?;
-        let (boundary, boundary_context) = canvas("boundary")?;
+    pub fn new(query: &str, lang: Lang) -> WebResult<App> {
+        let (config, rejected) = Config::from_query(query);
+        let trainer = Trainer::new(config).or_else(|_| Trainer::new(Config::default()));
+        let trainer = trainer.map_err(|e| WebError(e.message(lang)))?;
+        let board = super::dom::document()?
+            .query_selector("main.board")?
+            .ok_or_else(|| WebError("the page has no main.board".into()))?;
+        let extra_query = query_pairs(query)
+            .into_iter()
+            .filter(|(k, _)| !KEYS.contains(&k.as_str()))
+            .collect();
         let mut app = App {
             lang,
             trainer,
-            grid: GridOutputs::new(GRID),
-            predictions: Vec::with_capacity(GRID * GRID),
-            heatmap: Heatmap::new(GRID)?,
-            background: DivergingScale::new(0.55),
-            foreground: DivergingScale::new(1.0),
-            boundary,
-            boundary_context,
-            loss_chart: by_id("loss-chart")?,
+            view: ViewSettings::default(),
+            controls: Controls::new()?,
+            features: FeaturesView::new()?,
+            boundary: BoundaryView::new()?,
+            network: NetworkView::new(by_id("network")?, by_id("tooltip")?)?,
+            charts: Charts::new()?,
             readouts: Readouts {
                 epoch: Readout::new("epoch")?,
                 train_loss: Readout::new("train-loss")?,
                 test_loss: Readout::new("test-loss")?,
+                train_accuracy: Readout::new("train-accuracy")?,
+                test_accuracy: Readout::new("test-accuracy")?,
             },
             status: by_id("status")?,
+            notice: by_id("notice")?,
             play_button: by_id("play")?,
+            board,
             playing: false,
-            speed: 1,
-            show_test: false,
-            drawn_version: None,
-            chart_drawn: None,
+            drawn: None,
             state: None,
+            extra_query,
+            best_test: None,
         };
+        app.controls.populate(lang)?;
         app.fit_canvases();
-        app.set_state(State::Idle, app.text(Text::Ready));
+        app.set_state(State::Idle, text(lang, "ready"));
         app.update_play_button();
+        app.sync_controls();
+        app.write_url();
+        if !rejected.is_empty() {
+            let lines: Vec<String> = rejected.iter().map(|e| e.message(lang)).collect();
+            app.show_notice(&format!("{} {}", text(lang, "url-rejected"), lines.join("; ")));
+        }
         Ok(app)
+    }
+
+    fn ratio(&self) -> f64 {
+        window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0)
     }
 
     /// Sizes each canvas's backing store to its CSS size × device pixel ratio, so lines and
     /// text are sharp on any screen, and forces a redraw.
     pub fn fit_canvases(&mut self) {
-        let ratio = window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
-        for canvas in [&self.boundary, &self.loss_chart] {
+        let ratio = self.ratio();
+        for canvas in [&self.boundary.canvas, &self.charts.loss_chart] {
             let rect = canvas.get_bounding_client_rect();
             let (w, h) = (
                 (rect.width() * ratio).round() as u32,
@@ -117,13 +142,11 @@ impl App {
                 canvas.set_height(h);
             }
         }
-        self.drawn_version = None;
-        self.chart_drawn = None;
+        self.drawn = None;
+        self.charts.invalidate();
     }
 
-    fn ratio(&self) -> f64 {
-        window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0)
-    }
+    // ----- Transport -------------------------------------------------------------------
 
     pub fn toggle_play(&mut self) {
         if self.playing {
@@ -138,14 +161,14 @@ impl App {
             return;
         }
         self.playing = true;
-        self.set_state(State::Running, self.text(Text::Running));
+        self.set_state(State::Running, text(self.lang, "running"));
         self.update_play_button();
     }
 
     pub fn pause(&mut self) {
         self.playing = false;
         if self.state.as_ref().map(|s| s.0) == Some(State::Running) {
-            self.set_state(State::Idle, self.text(Text::Paused));
+            self.set_state(State::Idle, text(self.lang, "paused"));
         }
         self.update_play_button();
     }
@@ -160,19 +183,22 @@ impl App {
     /// Re-initialises the weights (same seed, same config) and clears a divergence.
     pub fn reset(&mut self) {
         self.trainer.reset();
-        let state = if self.playing { State::Running } else { State::Idle };
-        let text = self.text(if self.playing { Text::Running } else { Text::Ready });
-        self.set_state(state, text);
+        self.best_test = None;
+        let (state, key) = if self.playing {
+            (State::Running, "running")
+        } else {
+            (State::Idle, "ready")
+        };
+        self.set_state(state, text(self.lang, key));
     }
 
     fn update_play_button(&self) {
-        let label = self.text(if self.playing { Text::Pause } else { Text::Play });
+        let label = text(self.lang, if self.playing { "pause" } else { "play" });
         let _ = self.play_button.set_attribute("aria-label", label);
+        let _ = self.play_button.set_attribute("title", label);
         let _ = self
             .play_button
             .set_attribute("aria-pressed", if self.playing { "true" } else { "false" });
-        self.play_button
-            .set_text_content(Some(if self.playing { "❚❚" } else { "▶" }));
     }
 
     fn set_state(&mut self, state: State, message: impl Into<String>) {
@@ -196,119 +222,439 @@ impl App {
         }
     }
 
-    /// One animation frame: train (if playing), then render what changed.
+    /// One animation frame: train (if playing), check the stop conditions, then render.
     pub fn frame(&mut self) {
         if self.playing {
-            self.trainer.train_epochs(self.speed);
+            let mut epochs = self.view.speed;
+            if let Some(stop) = self.view.stop_epoch {
+                epochs = epochs.min(stop.saturating_sub(self.trainer.epoch()));
+            }
+            self.trainer.train_epochs(epochs);
             self.check_health();
+            self.check_stop_conditions();
         }
         self.render();
     }
 
-    /// Draws everything whose data changed since the last frame. Reads state only.
-    pub fn render(&mut self) {
-        if self.drawn_version != Some(self.trainer.version()) {
-            self.draw_boundary();
-            self.update_readouts();
-            self.drawn_version = Some(self.trainer.version());
+    fn check_stop_conditions(&mut self) {
+        if !self.playing {
+            return;
         }
-        let history = self.trainer.history().points();
-        let key = (history.len(), history.last().map_or(0, |p| p.epoch));
-        if self.chart_drawn != Some(key) {
-            let labels = (self.text(Text::Epoch), self.text(Text::Train), self.text(Text::Test));
-            if let Err(e) = draw_loss_chart(&self.loss_chart, history, false, self.ratio(), labels) {
-                self.set_state(State::Error, e);
-            }
-            self.chart_drawn = Some(key);
-        }
-    }
-
-    fn draw_boundary(&mut self) {
-        let trainer = &self.trainer;
-        let problem = trainer.problem();
-        self.grid
-            .compute(trainer.network(), trainer.features(), trainer.normalizer());
-        self.grid.predictions(problem, &mut self.predictions);
-        let predictions = &self.predictions;
-        let background = &self.background;
-        match problem {
-            Problem::MultiClass(k) => self.heatmap.paint(|i| class_colour(predictions[i], k, 0.55, false)),
-            _ => self.heatmap.paint(|i| background.colour(predictions[i])),
-        }
-        let (w, h) = (f64::from(self.boundary.width()), f64::from(self.boundary.height()));
-        self.heatmap.blit(&self.boundary_context, 0.0, 0.0, w, h);
-        let mapping = PlaneMapping { width: w, height: h };
-        let radius = (w / 110.0).max(2.5);
-        let data = trainer.data();
-        draw_points(
-            &self.boundary_context,
-            mapping,
-            problem,
-            &data.train,
-            false,
-            radius,
-            &self.foreground,
-        );
-        if self.show_test {
-            draw_points(
-                &self.boundary_context,
-                mapping,
-                problem,
-                &data.test,
-                true,
-                radius,
-                &self.foreground,
-            );
-        }
-    }
-
-    fn update_readouts(&mut self) {
         let epoch = self.trainer.epoch();
-        let (train, test) = self.trainer.evaluate();
+        if self.view.stop_epoch.is_some_and(|stop| epoch >= stop) {
+            self.pause();
+            self.set_state(State::Idle, text(self.lang, "stopped-epoch"));
+            return;
+        }
+        if let Some(patience) = self.view.stop_patience {
+            let test = self.trainer.evaluate().1.loss;
+            match self.best_test {
+                Some((best, _)) if test >= best => {}
+                _ => self.best_test = Some((test, epoch)),
+            }
+            if let Some((_, at)) = self.best_test {
+                if epoch.saturating_sub(at) >= patience {
+                    self.pause();
+                    self.set_state(State::Idle, text(self.lang, "stopped-patience"));
+                }
+            }
+        }
+    }
+
+    // ----- Rendering -------------------------------------------------------------------
+
+    /// Draws everything whose data changed since the last frame. Reads the run only.
+    pub fn render(&mut self) {
+        let key = (self.trainer.version(), self.view.clone());
+        if self.drawn.as_ref() != Some(&key) {
+            self.boundary.draw(&self.trainer, &self.view);
+            let labels = NetworkLabels::for_lang(self.lang);
+            self.network.render(&self.trainer, &self.boundary.grid, &labels);
+            let (train, test) = self.trainer.evaluate();
+            self.update_readouts(&train, &test);
+            let _ = self.charts.draw_quality(&self.trainer, &train, &test, self.lang);
+            self.drawn = Some(key);
+        }
+        let ratio = self.ratio();
+        if let Err(e) = self
+            .charts
+            .draw_loss(&self.trainer, self.view.log_scale, self.lang, ratio)
+        {
+            self.set_state(State::Error, e);
+        }
+    }
+
+    fn update_readouts(&mut self, train: &crate::core::loss::Metrics, test: &crate::core::loss::Metrics) {
+        let epoch = self.trainer.epoch();
         self.readouts.epoch.set(&epoch.to_string(), epoch as f64);
-        for (readout, metrics) in [
-            (&mut self.readouts.train_loss, train),
-            (&mut self.readouts.test_loss, test),
+        let classification = self.trainer.problem().is_classification();
+        let _ = self.board.set_attribute(
+            "data-problem",
+            if classification { "classification" } else { "regression" },
+        );
+        for (loss, accuracy, metrics) in [
+            (&mut self.readouts.train_loss, &mut self.readouts.train_accuracy, train),
+            (&mut self.readouts.test_loss, &mut self.readouts.test_accuracy, test),
         ] {
             if metrics.count == 0 {
-                readout.clear();
-            } else {
-                let v = f64::from(metrics.loss);
-                readout.set(&format_number(v), v);
+                loss.clear();
+                accuracy.clear();
+                continue;
+            }
+            let v = f64::from(metrics.loss);
+            loss.set(&format_number(v), v);
+            match metrics.accuracy {
+                Some(a) => {
+                    let percent = f64::from(a) * 100.0;
+                    accuracy.set(&format!("{percent:.1}%"), percent);
+                }
+                None => accuracy.clear(),
             }
         }
     }
 
-    fn text(&self, text: Text) -> &'static str {
-        text.get(self.lang)
+    // ----- Config changes --------------------------------------------------------------
+
+    /// Shows the run's config in every control.
+    pub fn sync_controls(&mut self) {
+        let problem = self.trainer.problem();
+        self.controls
+            .sync(self.trainer.config(), problem, &self.view, self.lang);
+        self.features.sync(&self.trainer.config().features);
     }
-}
 
-/// The page's own sentences (labels of engine choices live with the choices).
-#[derive(Clone, Copy)]
-pub enum Text {
-    Ready,
-    Running,
-    Paused,
-    Play,
-    Pause,
-    Epoch,
-    Train,
-    Test,
-}
-
-impl Text {
-    pub fn get(self, lang: Lang) -> &'static str {
-        match self {
-            Text::Ready => lang.pick("Ready: press play to train.", "就绪：按播放键开始训练。"),
-            Text::Running => lang.pick("Training…", "训练中…"),
-            Text::Paused => lang.pick("Paused.", "已暂停。"),
-            Text::Play => lang.pick("Play", "播放"),
-            Text::Pause => lang.pick("Pause", "暂停"),
-            Text::Epoch => lang.pick("epoch", "轮次"),
-            Text::Train => lang.pick("training loss", "训练损失"),
-            Text::Test => lang.pick("test loss", "测试损失"),
+    /// The URL reproduces the run: the config's query plus the page's own keys.
+    fn write_url(&self) {
+        let mut query = self.trainer.config().to_query();
+        for (k, v) in &self.extra_query {
+            query.push('&');
+            query.push_str(&crate::core::config::encode_query_value(k));
+            query.push('=');
+            query.push_str(&crate::core::config::encode_query_value(v));
         }
+        if let Ok(w) = window() {
+            if let Ok(history) = w.history() {
+                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("?{query}")));
+            }
+        }
+    }
+
+    /// After any change of the run: say what reset, clear a divergence, update URL and controls.
+    fn changed(&mut self, changes: Changes) {
+        let mut notes = Vec::new();
+        if changes.optimizer_state_cleared {
+            notes.push(text(self.lang, "optimizer-reset").to_string());
+        }
+        if changes.data_regenerated {
+            notes.push(text(self.lang, "data-regenerated").to_string());
+        }
+        if let Some(loss) = changes.loss_replaced {
+            notes.push(format!(
+                "{} {}.",
+                text(self.lang, "loss-replaced"),
+                loss.label(self.lang)
+            ));
+        }
+        if !notes.is_empty() {
+            self.show_notice(&notes.join(" "));
+        }
+        if self.state.as_ref().map(|s| s.0) == Some(State::Diverged) && self.trainer.health() == Health::Ok {
+            let key = if self.playing { "running" } else { "ready" };
+            self.set_state(
+                if self.playing { State::Running } else { State::Idle },
+                text(self.lang, key),
+            );
+        }
+        self.best_test = None;
+        self.write_url();
+        self.sync_controls();
+    }
+
+    /// Sets one config key from a control. A refused value leaves the run as it was, puts
+    /// the control back and says why next to it.
+    pub fn set_key(&mut self, key: &str, value: &str, field: Option<&str>) {
+        self.show_field_error(field, None);
+        match self.trainer.set(key, value) {
+            Ok(changes) => self.changed(changes),
+            Err(e) => {
+                let message = e.message(self.lang);
+                if field.is_some() {
+                    self.show_field_error(field, Some(&message));
+                } else {
+                    self.show_notice(&message);
+                }
+                self.sync_controls();
+            }
+        }
+    }
+
+    fn show_field_error(&self, field: Option<&str>, message: Option<&str>) {
+        let Some(field) = field else { return };
+        let selector = format!(".field-error[data-for=\"{field}\"]");
+        if let Ok(Some(element)) = super::dom::document().and_then(|d| d.query_selector(&selector).map_err(Into::into))
+        {
+            element.set_text_content(message);
+        }
+    }
+
+    pub fn set_activation_everywhere(&mut self, name: &str) {
+        match Activation::parse(name) {
+            Ok(activation) => {
+                let changes = self.trainer.set_activation_everywhere(activation);
+                self.changed(changes);
+            }
+            Err(_) => self.sync_controls(),
+        }
+    }
+
+    pub fn set_layer_activation(&mut self, layer: usize, name: &str) {
+        if let Ok(activation) = Activation::parse(name) {
+            if self.trainer.set_layer_activation(layer, activation) {
+                self.changed(Changes::default());
+                return;
+            }
+        }
+        self.sync_controls();
+    }
+
+    /// Applies the ticked feature toggles (at least one must stay ticked).
+    pub fn features_toggled(&mut self) {
+        let features: Vec<Feature> = self.features.selected();
+        if features.is_empty() {
+            self.sync_controls();
+            return;
+        }
+        let list = crate::core::feature::feature_list_string(&features);
+        self.set_key("features", &list, None);
+    }
+
+    pub fn add_layer(&mut self) {
+        if self.trainer.add_layer() {
+            self.changed(Changes::default());
+        }
+    }
+
+    pub fn remove_layer(&mut self) {
+        if self.trainer.remove_layer() {
+            self.changed(Changes::default());
+        }
+    }
+
+    pub fn add_neuron(&mut self, layer: usize) {
+        if self.trainer.add_neuron(layer) {
+            self.changed(Changes::default());
+        }
+    }
+
+    pub fn remove_neuron(&mut self, layer: usize) {
+        if self.trainer.remove_neuron(layer) {
+            self.changed(Changes::default());
+        }
+    }
+
+    /// New points from a fresh random seed.
+    pub fn regenerate(&mut self) {
+        let mut bytes = [0u8; 4];
+        let seed = match getrandom::fill(&mut bytes) {
+            Ok(()) => u32::from_le_bytes(bytes),
+            Err(_) => (self.trainer.config().seed as u32)
+                .wrapping_mul(2_654_435_761)
+                .wrapping_add(1),
+        };
+        self.set_key("seed", &seed.to_string(), None);
+    }
+
+    // ----- View settings ---------------------------------------------------------------
+
+    pub fn set_speed(&mut self, text: &str) {
+        if let Ok(speed) = text.parse::<u64>() {
+            self.view.speed = speed.clamp(1, 1000);
+        }
+        self.sync_controls();
+    }
+
+    pub fn set_show_test(&mut self, on: bool) {
+        self.view.show_test = on;
+    }
+
+    pub fn set_discretize(&mut self, on: bool) {
+        self.view.discretize = on;
+    }
+
+    pub fn set_log_scale(&mut self, on: bool) {
+        self.view.log_scale = on;
+    }
+
+    pub fn set_point_class(&mut self, attribute: &str) {
+        if let Some(choice) = PointClass::from_attribute(attribute) {
+            self.view.point_class = choice;
+            self.sync_controls();
+        }
+    }
+
+    /// Sets or clears (empty text) a stop condition; refuses anything but a positive whole number.
+    pub fn set_stop(&mut self, field: &str, value: &str) {
+        let trimmed = value.trim();
+        let parsed = if trimmed.is_empty() {
+            Ok(None)
+        } else {
+            trimmed
+                .parse::<u64>()
+                .ok()
+                .filter(|&n| n > 0)
+                .map(Some)
+                .ok_or_else(|| text(self.lang, "not-a-number"))
+        };
+        match parsed {
+            Ok(n) => {
+                self.show_field_error(Some(field), None);
+                if field == "stop-epoch" {
+                    self.view.stop_epoch = n;
+                } else {
+                    self.view.stop_patience = n;
+                    self.best_test = None;
+                }
+            }
+            Err(message) => self.show_field_error(Some(field), Some(message)),
+        }
+    }
+
+    // ----- Data points -----------------------------------------------------------------
+
+    /// A click on the boundary at CSS offset (x, y): adds a point of the chosen class (the
+    /// other class with shift), or removes the nearest point (right click or remove mode).
+    pub fn boundary_click(&mut self, x: f64, y: f64, shift: bool, remove: bool) {
+        let Some((px, py)) = self.boundary.plane_point(x, y) else {
+            return;
+        };
+        if remove || self.view.point_class == PointClass::Remove {
+            self.trainer.remove_point_near(px, py, 0.4);
+            return;
+        }
+        let PointClass::Label(mut label) = self.view.point_class else {
+            return;
+        };
+        match self.trainer.problem() {
+            Problem::Binary if shift => label = 1.0 - label.round().clamp(0.0, 1.0),
+            Problem::MultiClass(k) if shift => label = ((label as usize + 1) % k) as Float,
+            Problem::Regression if shift => label = -label,
+            _ => {}
+        }
+        let classes = self.trainer.problem().classes();
+        if classes > 0 && label as usize >= classes {
+            label = 0.0;
+        }
+        self.trainer.add_point(Sample { x: px, y: py, label }, Split::Train);
+    }
+
+    // ----- Network diagram -------------------------------------------------------------
+
+    pub fn parameter_at(&self, target: &Element) -> Option<ParamRef> {
+        self.network.parameter_at(target)
+    }
+
+    pub fn hover(&self, target: Option<&Element>, x: f64, y: f64) {
+        self.network.hover(&self.trainer, target, x, y);
+    }
+
+    /// The current value of a weight or bias, for the editor.
+    pub fn parameter_value(&self, param: ParamRef) -> Option<Float> {
+        let layers = &self.trainer.network().layers;
+        match param {
+            ParamRef::Weight { layer, row, column } => layers.get(layer)?.weights.value.get((row, column)).copied(),
+            ParamRef::Bias { layer, row } => layers.get(layer)?.biases.value.get((row, 0)).copied(),
+        }
+    }
+
+    /// Sets a weight or bias typed by the user; returns the error message for a bad value.
+    pub fn set_parameter(&mut self, param: ParamRef, value: &str) -> Result<(), String> {
+        let parsed: Float = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &Float| v.is_finite() && v.abs() <= 1e4)
+            .ok_or_else(|| text(self.lang, "not-a-number").to_string())?;
+        let ok = match param {
+            ParamRef::Weight { layer, row, column } => self.trainer.set_parameter(layer, row, Some(column), parsed),
+            ParamRef::Bias { layer, row } => self.trainer.set_parameter(layer, row, None, parsed),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(text(self.lang, "not-a-number").to_string())
+        }
+    }
+
+    // ----- Files and sharing -----------------------------------------------------------
+
+    pub fn show_notice(&self, message: &str) {
+        if let Ok(Some(body)) = self.notice.query_selector(".notice-text") {
+            body.set_text_content(Some(message));
+        }
+        let _ = self.notice.remove_attribute("hidden");
+    }
+
+    pub fn dismiss_notice(&self) {
+        let _ = self.notice.set_attribute("hidden", "");
+    }
+
+    pub fn save_model(&self) {
+        let json = self.trainer.model().to_json();
+        if let Err(e) = super::files::download_text("nnlab-model.json", "application/json", &json) {
+            self.show_notice(&e.to_string());
+        }
+    }
+
+    pub fn export_loss(&self) {
+        let csv = self.trainer.history().to_csv();
+        if let Err(e) = super::files::download_text("nnlab-loss.csv", "text/csv", &csv) {
+            self.show_notice(&e.to_string());
+        }
+    }
+
+    pub fn export_png(&self) {
+        if let Err(e) = super::files::download_canvas_png(&self.boundary.canvas, "nnlab-boundary.png") {
+            self.show_notice(&e.to_string());
+        }
+    }
+
+    /// Loads a model file; a bad file changes nothing and says what is wrong where.
+    pub fn load_model_text(&mut self, name: &str, text_in: &str) {
+        match Model::from_json(text_in) {
+            Ok(model) => match self.trainer.load_model(model) {
+                Ok(()) => {
+                    self.best_test = None;
+                    self.changed(Changes::default());
+                    self.show_notice(&format!("{} ({name})", text(self.lang, "model-loaded")));
+                }
+                Err(e) => self.show_notice(&format!("{name}: {e}")),
+            },
+            Err(e) => self.show_notice(&format!("{name}: {e}")),
+        }
+    }
+
+    /// Imports points from CSV; a bad file imports nothing and names the line and column.
+    pub fn import_points_text(&mut self, name: &str, text_in: &str) {
+        match parse_csv(text_in, Some(self.trainer.problem())) {
+            Ok(csv) => {
+                let count = csv.samples.len();
+                self.trainer.import_points(csv);
+                self.changed(Changes::default());
+                self.show_notice(&format!("{} {count} ({name})", text(self.lang, "points-imported")));
+            }
+            Err(e) => self.show_notice(&format!("{name}: {e}")),
+        }
+    }
+
+    pub fn file_too_large(&self, what: &str) {
+        self.show_notice(&format!("{what} > {} MB", MAX_MODEL_BYTES / 1_000_000));
+    }
+
+    /// The address that reproduces this run.
+    pub fn link(&self) -> String {
+        window()
+            .and_then(|w| w.location().href().map_err(Into::into))
+            .unwrap_or_default()
     }
 }
 
@@ -317,23 +663,18 @@ fn diverged_message(lang: Lang, layer: usize, output: bool, quantity: Quantity, 
     match lang {
         Lang::En => {
             let which = if output {
-                format!("layer {number} (output)")
+                format!("layer {number} (the output layer)")
             } else {
                 format!("hidden layer {number}")
             };
             let what = match quantity {
-                Quantity::Loss => "the loss",
+                Quantity::Loss => "the loss computed from",
                 Quantity::Gradient => "the gradients of",
                 Quantity::Weights => "the weights of",
             };
-            let subject = if quantity == Quantity::Loss {
-                format!("{what} (computed in {which})")
-            } else {
-                format!("{what} {which}")
-            };
             format!(
-                "Diverged in epoch {epoch}: {subject} became infinite or NaN. The last finite weights are kept. \
-                 Lower the learning rate, or change the initialisation or activation, then play again or reset."
+                "Diverged in epoch {epoch}: {what} {which} became infinite or NaN. The last finite weights are kept. \
+                 Lower the learning rate, or change the initialisation or activation, then play again, or reset."
             )
         }
         Lang::Zh => {
@@ -343,13 +684,13 @@ fn diverged_message(lang: Lang, layer: usize, output: bool, quantity: Quantity, 
                 format!("第 {number} 个隐藏层")
             };
             let what = match quantity {
-                Quantity::Loss => "损失",
+                Quantity::Loss => "计算出的损失",
                 Quantity::Gradient => "梯度",
                 Quantity::Weights => "权重",
             };
             format!(
                 "第 {epoch} 轮训练发散：{which}的{what}变成了无穷大或 NaN。已保留最后一组有限的权重。\
-                 请降低学习率，或更换初始化方法或激活函数，然后重新播放或重置。"
+                 请降低学习率，或更换初始化方法或激活函数后再播放，或者重置。"
             )
         }
     }

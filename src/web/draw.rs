@@ -102,6 +102,15 @@ impl PlaneMapping {
             (plane - f64::from(y)) / (2.0 * plane) * self.height,
         )
     }
+
+    /// The inverse of [`PlaneMapping::to_canvas`].
+    pub fn to_plane(self, px: f64, py: f64) -> (Float, Float) {
+        let plane = f64::from(PLANE);
+        (
+            (px / self.width * 2.0 * plane - plane) as Float,
+            (plane - py / self.height * 2.0 * plane) as Float,
+        )
+    }
 }
 
 /// A square heatmap painted into one reused pixel buffer and ImageData, then drawn scaled

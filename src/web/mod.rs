@@ -2,19 +2,31 @@
 //! the animation loop. All math lives in `crate::core`.
 
 mod app;
+mod boundary;
+mod charts;
+mod controls;
 mod dom;
 mod draw;
+mod features_view;
+mod files;
+mod network_view;
+mod text;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::{
+    Element, Event, EventTarget, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, MouseEvent,
+};
 
-use crate::core::config::Config;
 use crate::core::Lang;
 use app::App;
-use dom::{by_id, listen, window, WebResult};
+use controls::{NUMBER_FIELDS, SLIDERS};
+use dom::{by_id, document, listen, window, WebResult};
+
+type Shared = Rc<RefCell<App>>;
 
 /// Entry point, run by the page's loader once the wasm is instantiated.
 #[wasm_bindgen(start)]
@@ -27,7 +39,7 @@ pub fn start() {
 
 /// Shows a start-up failure in `#status` (the page cannot work without its elements).
 fn show_fatal(message: &str) {
-    if let Ok(status) = by_id::<web_sys::Element>("status") {
+    if let Ok(status) = by_id::<Element>("status") {
         let _ = status.set_attribute("data-state", "error");
         status.set_text_content(Some(message));
     }
@@ -52,48 +64,351 @@ fn page_lang(query: &str) -> Lang {
 fn boot() -> WebResult<()> {
     let query = window()?.location().search()?;
     let lang = page_lang(&query);
-    let (config, _rejected) = Config::from_query(&query);
-    let app = Rc::new(RefCell::new(App::new(config, lang)?));
+    let app = Rc::new(RefCell::new(App::new(&query, lang)?));
     wire(&app)?;
-    app.borrow_mut().render();
+    if let Ok(mut app) = app.try_borrow_mut() {
+        app.render();
+    }
     start_loop(app)?;
     Ok(())
 }
 
-/// Connects the controls to the app.
-fn wire(app: &Rc<RefCell<App>>) -> WebResult<()> {
-    let on_click = |id: &str, action: fn(&mut App)| -> WebResult<()> {
-        let target: web_sys::EventTarget = by_id(id)?;
-        let app = app.clone();
-        listen::<web_sys::Event>(&target, "click", move |_| {
-            if let Ok(mut app) = app.try_borrow_mut() {
-                action(&mut app);
+/// Runs `action` on the app unless it is busy (an event raised while it draws).
+fn with(app: &Shared, action: impl FnOnce(&mut App)) {
+    if let Ok(mut app) = app.try_borrow_mut() {
+        action(&mut app);
+    }
+}
+
+fn on<E: JsCast + 'static>(
+    app: &Shared,
+    target: &EventTarget,
+    event: &str,
+    mut action: impl FnMut(&mut App, E) + 'static,
+) {
+    let app = app.clone();
+    listen::<E>(target, event, move |e| with(&app, |a| action(a, e)));
+}
+
+fn element(id: &str) -> WebResult<EventTarget> {
+    by_id::<EventTarget>(id)
+}
+
+/// The element an event happened on.
+fn event_element(event: &Event) -> Option<Element> {
+    event.target().and_then(|t| t.dyn_into::<Element>().ok())
+}
+
+/// Connects every control to the app.
+fn wire(app: &Shared) -> WebResult<()> {
+    on::<Event>(app, &element("play")?, "click", |a, _| a.toggle_play());
+    on::<Event>(app, &element("step")?, "click", |a, _| a.step());
+    on::<Event>(app, &element("reset")?, "click", |a, _| a.reset());
+    on::<Event>(app, &element("regenerate")?, "click", |a, _| a.regenerate());
+    on::<Event>(app, &element("add-layer")?, "click", |a, _| a.add_layer());
+    on::<Event>(app, &element("remove-layer")?, "click", |a, _| a.remove_layer());
+
+    // Selects whose value is a config key's value.
+    for &(id, key) in controls::SELECTS {
+        let select: HtmlSelectElement = by_id(id)?;
+        let source = select.clone();
+        on::<Event>(app, &select.into(), "change", move |a, _| {
+            if key == "activation" {
+                a.set_activation_everywhere(&source.value());
+            } else {
+                a.set_key(key, &source.value(), None);
             }
         });
-        Ok(())
+    }
+    // Typed numbers apply on change (Enter or leaving the field).
+    for &(id, key) in NUMBER_FIELDS {
+        let input: HtmlInputElement = by_id(id)?;
+        let source = input.clone();
+        on::<Event>(app, &input.into(), "change", move |a, _| {
+            a.set_key(key, &source.value(), Some(id))
+        });
+    }
+    // Sliders apply when released; their number follows while dragging.
+    for &(id, key) in SLIDERS {
+        let input: HtmlInputElement = by_id(id)?;
+        let source = input.clone();
+        on::<Event>(app, &input.clone().into(), "change", move |a, _| {
+            a.set_key(key, &source.value(), None)
+        });
+        let shown = document()?.query_selector(&format!("output[data-show=\"{id}\"]"))?;
+        let source = input.clone();
+        listen::<Event>(&input.into(), "input", move |_| {
+            if let Some(shown) = &shown {
+                let suffix = if key == "points" { "" } else { "%" };
+                shown.set_text_content(Some(&format!("{}{suffix}", source.value())));
+            }
+        });
+    }
+    let speed: HtmlSelectElement = by_id("speed")?;
+    let source = speed.clone();
+    on::<Event>(app, &speed.into(), "change", move |a, _| a.set_speed(&source.value()));
+    for (id, setter) in [
+        ("show-test", App::set_show_test as fn(&mut App, bool)),
+        ("discretize", App::set_discretize),
+        ("log-scale", App::set_log_scale),
+    ] {
+        let input: HtmlInputElement = by_id(id)?;
+        let source = input.clone();
+        on::<Event>(app, &input.into(), "change", move |a, _| setter(a, source.checked()));
+    }
+    for id in ["stop-epoch", "stop-patience"] {
+        let input: HtmlInputElement = by_id(id)?;
+        let source = input.clone();
+        on::<Event>(app, &input.into(), "change", move |a, _| {
+            a.set_stop(id, &source.value())
+        });
+    }
+
+    // Feature toggles (delegated: one listener for the whole list).
+    on::<Event>(app, &element("feature-list")?, "change", |a, _| a.features_toggled());
+    // The point-class buttons.
+    on::<Event>(app, &element("point-class")?, "click", |a, e| {
+        if let Some(button) = event_element(&e).and_then(|t| t.closest("button[data-class]").ok().flatten()) {
+            if let Some(value) = button.get_attribute("data-class") {
+                a.set_point_class(&value);
+            }
+        }
+    });
+
+    wire_boundary(app)?;
+    wire_network(app)?;
+    wire_files(app)?;
+    wire_keyboard(app)?;
+
+    on::<Event>(app, &element("notice")?, "click", |a, e| {
+        if event_element(&e).is_some_and(|t| t.closest(".notice-close").ok().flatten().is_some()) {
+            a.dismiss_notice();
+        }
+    });
+    let win: EventTarget = window()?.into();
+    on::<Event>(app, &win, "resize", |a, _| a.fit_canvases());
+    Ok(())
+}
+
+fn wire_boundary(app: &Shared) -> WebResult<()> {
+    let canvas = element("boundary")?;
+    on::<MouseEvent>(app, &canvas, "click", |a, e| {
+        a.boundary_click(f64::from(e.offset_x()), f64::from(e.offset_y()), e.shift_key(), false);
+    });
+    on::<MouseEvent>(app, &canvas, "contextmenu", |a, e| {
+        e.prevent_default();
+        a.boundary_click(f64::from(e.offset_x()), f64::from(e.offset_y()), false, true);
+    });
+    Ok(())
+}
+
+fn wire_network(app: &Shared) -> WebResult<()> {
+    let network = element("network")?;
+    // Buttons and selects inside the diagram are rebuilt as the shape changes, so one
+    // delegated listener serves them all.
+    on::<Event>(app, &network, "click", |a, e| {
+        let Some(target) = event_element(&e) else { return };
+        let layer_of = |selector: &str| {
+            target
+                .closest(selector)
+                .ok()
+                .flatten()
+                .and_then(|b| b.get_attribute("data-layer"))
+                .and_then(|l| l.parse::<usize>().ok())
+        };
+        if let Some(layer) = layer_of(".add-neuron") {
+            a.add_neuron(layer);
+        } else if let Some(layer) = layer_of(".remove-neuron") {
+            a.remove_neuron(layer);
+        } else if let Some(param) = a.parameter_at(&target) {
+            if let Some(value) = a.parameter_value(param) {
+                open_editor(param, value, &e);
+            }
+        }
+    });
+    on::<Event>(app, &network, "change", |a, e| {
+        let Some(select) = event_element(&e).and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) else {
+            return;
+        };
+        if select.class_list().contains("layer-activation") {
+            if let Some(layer) = select.get_attribute("data-layer").and_then(|l| l.parse().ok()) {
+                a.set_layer_activation(layer, &select.value());
+            }
+        }
+    });
+    on::<MouseEvent>(app, &network, "mousemove", |a, e| {
+        let target = event_element(&e);
+        a.hover(target.as_ref(), f64::from(e.client_x()), f64::from(e.client_y()));
+    });
+    on::<MouseEvent>(app, &network, "mouseleave", |a, _| a.hover(None, 0.0, 0.0));
+
+    // The value editor: Enter sets, Escape closes.
+    let editor: Element = by_id("editor")?;
+    let input: HtmlInputElement = editor
+        .query_selector("input")?
+        .and_then(|i| i.dyn_into().ok())
+        .ok_or_else(|| dom::WebError("#editor has no input".into()))?;
+    let source = input.clone();
+    let editor_element = editor.clone();
+    on::<KeyboardEvent>(app, &input.into(), "keydown", move |a, e| match e.key().as_str() {
+        "Enter" => {
+            let Some(param) = editor_param(&editor_element) else {
+                return;
+            };
+            match a.set_parameter(param, &source.value()) {
+                Ok(()) => {
+                    let _ = editor_element.set_attribute("hidden", "");
+                }
+                Err(message) => {
+                    if let Ok(Some(error)) = editor_element.query_selector(".field-error") {
+                        error.set_text_content(Some(&message));
+                    }
+                }
+            }
+        }
+        "Escape" => {
+            let _ = editor_element.set_attribute("hidden", "");
+        }
+        _ => {}
+    });
+    Ok(())
+}
+
+/// Opens the editor next to the clicked link or bias, holding which parameter it edits.
+fn open_editor(param: network_view::ParamRef, value: f32, event: &Event) {
+    let Ok(editor) = by_id::<HtmlElement>("editor") else {
+        return;
     };
-    on_click("play", App::toggle_play)?;
-    on_click("step", App::step)?;
-    on_click("reset", App::reset)?;
-    let win: web_sys::EventTarget = window()?.into();
-    let resize_app = app.clone();
-    listen::<web_sys::Event>(&win, "resize", move |_| {
-        if let Ok(mut app) = resize_app.try_borrow_mut() {
-            app.fit_canvases();
+    let (kind, layer, row, column) = match param {
+        network_view::ParamRef::Weight { layer, row, column } => ("weight", layer, row, Some(column)),
+        network_view::ParamRef::Bias { layer, row } => ("bias", layer, row, None),
+    };
+    let _ = editor.set_attribute("data-kind", kind);
+    let _ = editor.set_attribute("data-layer", &layer.to_string());
+    let _ = editor.set_attribute("data-row", &row.to_string());
+    match column {
+        Some(c) => {
+            let _ = editor.set_attribute("data-column", &c.to_string());
+        }
+        None => {
+            let _ = editor.remove_attribute("data-column");
+        }
+    }
+    if let Ok(Some(title)) = editor.query_selector(".editor-title") {
+        title.set_text_content(Some(kind));
+    }
+    if let Ok(Some(error)) = editor.query_selector(".field-error") {
+        error.set_text_content(None);
+    }
+    if let Some(mouse) = event.dyn_ref::<MouseEvent>() {
+        let style = editor.style();
+        let _ = style.set_property("left", &format!("{}px", mouse.client_x() + 8));
+        let _ = style.set_property("top", &format!("{}px", mouse.client_y() + 8));
+    }
+    let _ = editor.remove_attribute("hidden");
+    if let Ok(Some(input)) = editor.query_selector("input") {
+        if let Ok(input) = input.dyn_into::<HtmlInputElement>() {
+            input.set_value(&format!("{value:.4}"));
+            let _ = input.focus();
+            input.select();
+        }
+    }
+}
+
+fn editor_param(editor: &Element) -> Option<network_view::ParamRef> {
+    let get = |name: &str| editor.get_attribute(name).and_then(|v| v.parse::<usize>().ok());
+    let (layer, row) = (get("data-layer")?, get("data-row")?);
+    match editor.get_attribute("data-kind").as_deref() {
+        Some("weight") => Some(network_view::ParamRef::Weight {
+            layer,
+            row,
+            column: get("data-column")?,
+        }),
+        Some("bias") => Some(network_view::ParamRef::Bias { layer, row }),
+        _ => None,
+    }
+}
+
+fn wire_files(app: &Shared) -> WebResult<()> {
+    on::<Event>(app, &element("save-model")?, "click", |a, _| a.save_model());
+    on::<Event>(app, &element("export-loss")?, "click", |a, _| a.export_loss());
+    on::<Event>(app, &element("export-png")?, "click", |a, _| a.export_png());
+    let shared = app.clone();
+    on::<Event>(app, &element("copy-link")?, "click", move |a, _| {
+        let link = a.link();
+        let shared = shared.clone();
+        let shown = link.clone();
+        files::copy_text(&link, move |copied| {
+            with(&shared, |a| {
+                let lang = a.lang;
+                if copied {
+                    a.show_notice(text::text(lang, "link-copied"));
+                } else {
+                    a.show_notice(&format!("{} {shown}", text::text(lang, "copy-this")));
+                }
+            });
+        });
+    });
+    for (id, load) in [
+        ("load-model", App::load_model_text as fn(&mut App, &str, &str)),
+        ("import-points", App::import_points_text),
+    ] {
+        let input: HtmlInputElement = by_id(id)?;
+        let source = input.clone();
+        let shared = app.clone();
+        listen::<Event>(&input.into(), "change", move |_| {
+            let shared = shared.clone();
+            let limit = crate::core::model::MAX_MODEL_BYTES as f64;
+            files::read_chosen_file(&source, limit, move |result| {
+                with(&shared, |a| match result {
+                    Ok((name, contents)) => load(a, &name, &contents),
+                    Err(what) => a.file_too_large(&what),
+                });
+            });
+        });
+    }
+    Ok(())
+}
+
+/// Space plays or pauses, → trains one epoch, R resets, unless the user is typing in a field.
+fn wire_keyboard(app: &Shared) -> WebResult<()> {
+    let doc: EventTarget = document()?.into();
+    on::<KeyboardEvent>(app, &doc, "keydown", |a, e| {
+        if e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        let typing = event_element(&e).is_some_and(|t| {
+            matches!(
+                t.tag_name().as_str(),
+                "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY"
+            ) || t.has_attribute("contenteditable")
+        });
+        if typing {
+            return;
+        }
+        match e.key().as_str() {
+            " " => {
+                e.prevent_default();
+                a.toggle_play();
+            }
+            "ArrowRight" => {
+                e.prevent_default();
+                a.step();
+            }
+            "r" | "R" => a.reset(),
+            _ => {}
         }
     });
     Ok(())
 }
 
 /// Runs `App::frame` on every animation frame for the life of the page.
-fn start_loop(app: Rc<RefCell<App>>) -> WebResult<()> {
+fn start_loop(app: Shared) -> WebResult<()> {
     type FrameCallback = Closure<dyn FnMut(f64)>;
     let slot: Rc<RefCell<Option<FrameCallback>>> = Rc::new(RefCell::new(None));
     let next = slot.clone();
     *slot.borrow_mut() = Some(Closure::new(move |_time: f64| {
-        if let Ok(mut app) = app.try_borrow_mut() {
-            app.frame();
-        }
+        with(&app, App::frame);
         if let (Ok(w), Some(callback)) = (window(), next.borrow().as_ref()) {
             let _ = w.request_animation_frame(callback.as_ref().unchecked_ref());
         }

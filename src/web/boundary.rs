@@ -1,0 +1,116 @@
+//! The main output canvas: the network's prediction over the plane as a heatmap, the data
+//! points on top, and the mapping from a click back to the plane.
+
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use super::controls::ViewSettings;
+use super::dom::{canvas, WebResult};
+use super::draw::{class_colour, draw_points, DivergingScale, Heatmap, PlaneMapping};
+use crate::core::introspect::GridOutputs;
+use crate::core::trainer::Trainer;
+use crate::core::{Float, Problem, PLANE};
+
+/// Cells per side of the boundary grid (the peer uses 100 as well).
+pub const GRID: usize = 100;
+
+pub struct BoundaryView {
+    pub canvas: HtmlCanvasElement,
+    context: CanvasRenderingContext2d,
+    heatmap: Heatmap,
+    /// Every neuron's output over the grid, shared with the network diagram's thumbnails.
+    pub grid: GridOutputs,
+    predictions: Vec<Float>,
+    background: DivergingScale,
+    foreground: DivergingScale,
+}
+
+impl BoundaryView {
+    pub fn new() -> WebResult<BoundaryView> {
+        let (canvas, context) = canvas("boundary")?;
+        Ok(BoundaryView {
+            canvas,
+            context,
+            heatmap: Heatmap::new(GRID)?,
+            grid: GridOutputs::new(GRID),
+            predictions: Vec::with_capacity(GRID * GRID),
+            background: DivergingScale::new(0.6),
+            foreground: DivergingScale::new(1.0),
+        })
+    }
+
+    /// Runs the grid through the network (one batched pass) and repaints.
+    pub fn draw(&mut self, trainer: &Trainer, view: &ViewSettings) {
+        let problem = trainer.problem();
+        self.grid
+            .compute(trainer.network(), trainer.features(), trainer.normalizer());
+        self.grid.predictions(problem, &mut self.predictions);
+        let predictions = &self.predictions;
+        let background = &self.background;
+        let discrete = view.discretize;
+        match problem {
+            Problem::MultiClass(k) => self.heatmap.paint(|i| class_colour(predictions[i], k, 0.6, discrete)),
+            Problem::Binary if discrete => self.heatmap.paint(|i| background.colour(predictions[i].signum())),
+            _ => self.heatmap.paint(|i| background.colour(predictions[i])),
+        }
+        let (w, h) = (f64::from(self.canvas.width()), f64::from(self.canvas.height()));
+        self.heatmap.blit(&self.context, 0.0, 0.0, w, h);
+        self.draw_axes(w, h);
+        let mapping = self.mapping();
+        let radius = (w / 110.0).max(2.5);
+        let data = trainer.data();
+        draw_points(
+            &self.context,
+            mapping,
+            problem,
+            &data.train,
+            false,
+            radius,
+            &self.foreground,
+        );
+        if view.show_test {
+            draw_points(
+                &self.context,
+                mapping,
+                problem,
+                &data.test,
+                true,
+                radius,
+                &self.foreground,
+            );
+        }
+    }
+
+    /// Faint axes through the origin, so students can read the quadrants.
+    fn draw_axes(&self, w: f64, h: f64) {
+        let c = &self.context;
+        c.set_stroke_style_str("rgba(0,0,0,0.18)");
+        c.set_line_width((w / 400.0).max(1.0));
+        c.begin_path();
+        c.move_to(w / 2.0, 0.0);
+        c.line_to(w / 2.0, h);
+        c.move_to(0.0, h / 2.0);
+        c.line_to(w, h / 2.0);
+        c.stroke();
+    }
+
+    pub fn mapping(&self) -> PlaneMapping {
+        PlaneMapping {
+            width: f64::from(self.canvas.width()),
+            height: f64::from(self.canvas.height()),
+        }
+    }
+
+    /// The plane point under a pointer event at CSS offset (x, y) in the canvas, or None
+    /// outside the plane.
+    pub fn plane_point(&self, offset_x: f64, offset_y: f64) -> Option<(Float, Float)> {
+        let rect = self.canvas.get_bounding_client_rect();
+        if rect.width() <= 0.0 || rect.height() <= 0.0 {
+            return None;
+        }
+        // CSS pixels to backing-store pixels (device pixel ratio), then to the plane.
+        let px = offset_x * f64::from(self.canvas.width()) / rect.width();
+        let py = offset_y * f64::from(self.canvas.height()) / rect.height();
+        let (x, y) = self.mapping().to_plane(px, py);
+        (x.abs() <= PLANE && y.abs() <= PLANE).then_some((x, y))
+    }
+}

@@ -1,0 +1,175 @@
+//! The loss chart and the quality panel (confusion matrix, or regression metrics).
+
+use web_sys::{Element, HtmlCanvasElement};
+
+use super::dom::{by_id, document, format_number, WebResult};
+use super::draw::draw_loss_chart;
+use super::text::text;
+use crate::core::introspect::confusion_matrix;
+use crate::core::loss::Metrics;
+use crate::core::network::Pass;
+use crate::core::trainer::Trainer;
+use crate::core::{Lang, Problem};
+
+pub struct Charts {
+    pub loss_chart: HtmlCanvasElement,
+    quality: Element,
+    chart_key: Option<(usize, u64, bool, Lang, u32)>,
+    quality_key: String,
+    pass: Pass,
+}
+
+impl Charts {
+    pub fn new() -> WebResult<Charts> {
+        Ok(Charts {
+            loss_chart: by_id("loss-chart")?,
+            quality: by_id("quality")?,
+            chart_key: None,
+            quality_key: String::new(),
+            pass: Pass::default(),
+        })
+    }
+
+    /// Forces the next draw (after a resize or language switch).
+    pub fn invalidate(&mut self) {
+        self.chart_key = None;
+        self.quality_key.clear();
+    }
+
+    /// Redraws the loss chart when the history changed. Returns a drawing error, if any.
+    pub fn draw_loss(&mut self, trainer: &Trainer, log_scale: bool, lang: Lang, ratio: f64) -> Result<(), String> {
+        let history = trainer.history().points();
+        let key = (
+            history.len(),
+            history.last().map_or(0, |p| p.epoch),
+            log_scale,
+            lang,
+            self.loss_chart.width(),
+        );
+        if self.chart_key == Some(key) {
+            return Ok(());
+        }
+        self.chart_key = Some(key);
+        let labels = (
+            text(lang, "epoch-axis"),
+            text(lang, "train-curve"),
+            text(lang, "test-curve"),
+        );
+        draw_loss_chart(&self.loss_chart, history, log_scale, ratio, labels)
+    }
+
+    /// Shows the test split's confusion matrix (classes) or regression metrics.
+    pub fn draw_quality(&mut self, trainer: &Trainer, train: &Metrics, test: &Metrics, lang: Lang) -> WebResult<()> {
+        match trainer.problem() {
+            Problem::Regression => self.regression_table(train, test, lang),
+            _ => {
+                let (inputs, labels) = trainer.test_set();
+                let matrix = confusion_matrix(trainer.network(), inputs, labels, &mut self.pass);
+                self.confusion_table(&matrix, lang)
+            }
+        }
+    }
+
+    fn confusion_table(&mut self, matrix: &[Vec<u32>], lang: Lang) -> WebResult<()> {
+        let key = format!("{lang:?}{matrix:?}");
+        if key == self.quality_key {
+            return Ok(());
+        }
+        self.quality_key = key;
+        let doc = document()?;
+        let table = doc.create_element("table")?;
+        table.set_attribute("class", "confusion")?;
+        let caption = doc.create_element("caption")?;
+        caption.set_text_content(Some(text(lang, "confusion")));
+        table.append_child(&caption)?;
+        let head = doc.create_element("tr")?;
+        let corner = doc.create_element("th")?;
+        head.append_child(&corner)?;
+        for k in 0..matrix.len() {
+            let th = doc.create_element("th")?;
+            th.set_attribute("scope", "col")?;
+            th.set_text_content(Some(&k.to_string()));
+            head.append_child(&th)?;
+        }
+        table.append_child(&head)?;
+        let total: u32 = matrix.iter().flatten().sum::<u32>().max(1);
+        for (truth, row) in matrix.iter().enumerate() {
+            let tr = doc.create_element("tr")?;
+            let th = doc.create_element("th")?;
+            th.set_attribute("scope", "row")?;
+            th.set_text_content(Some(&truth.to_string()));
+            tr.append_child(&th)?;
+            for (predicted, count) in row.iter().enumerate() {
+                let td = doc.create_element("td")?;
+                td.set_text_content(Some(&count.to_string()));
+                let share = f64::from(*count) / f64::from(total);
+                let class = if truth == predicted { "hit" } else { "miss" };
+                td.set_attribute("class", class)?;
+                td.set_attribute("data-value", &count.to_string())?;
+                td.set_attribute("style", &format!("--share:{:.3}", share.min(1.0)))?;
+                tr.append_child(&td)?;
+            }
+            table.append_child(&tr)?;
+        }
+        self.quality.set_inner_html("");
+        self.quality.append_child(&table)?;
+        Ok(())
+    }
+
+    fn regression_table(&mut self, train: &Metrics, test: &Metrics, lang: Lang) -> WebResult<()> {
+        let rows: [(&str, Option<f32>, Option<f32>); 5] = [
+            ("MAE", train.mae, test.mae),
+            ("MSE", train.mse, test.mse),
+            ("RMSE", train.rmse, test.rmse),
+            ("MAPE %", train.mape, test.mape),
+            ("R²", train.r2, test.r2),
+        ];
+        let show = |v: Option<f32>| v.map_or("–".to_string(), |v| format_number(f64::from(v)));
+        let key = format!(
+            "{lang:?}{}",
+            rows.iter()
+                .map(|r| format!("{}{}", show(r.1), show(r.2)))
+                .collect::<String>()
+        );
+        if key == self.quality_key {
+            return Ok(());
+        }
+        self.quality_key = key;
+        let doc = document()?;
+        let table = doc.create_element("table")?;
+        table.set_attribute("class", "regression-metrics")?;
+        let caption = doc.create_element("caption")?;
+        caption.set_text_content(Some(text(lang, "regression-metrics")));
+        table.append_child(&caption)?;
+        let head = doc.create_element("tr")?;
+        for label in ["", text(lang, "train"), text(lang, "test")] {
+            let th = doc.create_element("th")?;
+            th.set_text_content(Some(label));
+            head.append_child(&th)?;
+        }
+        table.append_child(&head)?;
+        for (name, a, b) in rows {
+            let tr = doc.create_element("tr")?;
+            let th = doc.create_element("th")?;
+            th.set_attribute("scope", "row")?;
+            th.set_text_content(Some(name));
+            tr.append_child(&th)?;
+            for (split, v) in [("train", a), ("test", b)] {
+                let td = doc.create_element("td")?;
+                td.set_text_content(Some(&show(v)));
+                td.set_attribute(
+                    "data-metric",
+                    &format!("{split}-{}", name.split(' ').next().unwrap_or(name).to_lowercase()),
+                )?;
+                if let Some(v) = v {
+                    td.set_attribute("data-value", &v.to_string())?;
+                }
+                tr.append_child(&td)?;
+            }
+            table.append_child(&tr)?;
+        }
+        self.quality.set_inner_html("");
+        self.quality.append_child(&table)?;
+        Ok(())
+    }
+}

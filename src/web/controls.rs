@@ -1,0 +1,301 @@
+//! The settings controls: filling the selects from the engine's choices and showing the
+//! current config in every control. Reading them is done by the event wiring in `mod.rs`.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement, HtmlOptionElement, HtmlSelectElement};
+
+use super::dom::{by_id, document, WebResult};
+use super::text::text;
+use crate::core::activation::Activation;
+use crate::core::choice::Choice;
+use crate::core::config::Config;
+use crate::core::dataset::Dataset;
+use crate::core::feature::Normalize;
+use crate::core::init::Init;
+use crate::core::loss::Loss;
+use crate::core::optimizer::Optimizer;
+use crate::core::regularization::Regularization;
+use crate::core::{Lang, Problem};
+
+/// Epochs per animation frame offered by `#speed`.
+pub const SPEEDS: &[u64] = &[1, 2, 5, 10, 20, 50, 100];
+/// Learning rates suggested in the field's list (any value in (0, 10] may be typed).
+pub const LEARNING_RATES: &[&str] = &[
+    "0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10",
+];
+
+/// Which config key a select shows.
+pub const SELECTS: &[(&str, &str)] = &[
+    ("dataset", "dataset"),
+    ("activation", "activation"),
+    ("loss", "loss"),
+    ("optimizer", "optimizer"),
+    ("regularization", "reg"),
+    ("init", "init"),
+    ("normalize", "normalize"),
+];
+
+/// Number fields typed by the user: (element id, config key).
+pub const NUMBER_FIELDS: &[(&str, &str)] = &[
+    ("learning-rate", "lr"),
+    ("batch-size", "batch"),
+    ("reg-rate", "reg-rate"),
+];
+
+/// Sliders: (element id, config key).
+pub const SLIDERS: &[(&str, &str)] = &[("noise", "noise"), ("points", "points"), ("train-ratio", "train-ratio")];
+
+pub struct Controls {
+    selects: Vec<(HtmlSelectElement, &'static str)>,
+    numbers: Vec<(HtmlInputElement, &'static str)>,
+    sliders: Vec<(HtmlInputElement, &'static str, Option<Element>)>,
+    speed: HtmlSelectElement,
+    show_test: HtmlInputElement,
+    discretize: HtmlInputElement,
+    log_scale: HtmlInputElement,
+    point_class: Element,
+    layer_count: Element,
+    remove_layer: web_sys::HtmlButtonElement,
+    add_layer: web_sys::HtmlButtonElement,
+    shown_problem: Option<Problem>,
+}
+
+fn option(value: &str, label: &str) -> WebResult<HtmlOptionElement> {
+    let option: HtmlOptionElement = document()?
+        .create_element("option")?
+        .dyn_into()
+        .map_err(|_| super::dom::WebError("cannot create an option".into()))?;
+    option.set_value(value);
+    option.set_text(label);
+    Ok(option)
+}
+
+fn fill<T: Choice>(select: &HtmlSelectElement, lang: Lang) -> WebResult<()> {
+    select.set_inner_html("");
+    for &choice in T::ALL {
+        let opt = option(choice.name(), choice.label(lang))?;
+        select.append_child(&opt)?;
+    }
+    Ok(())
+}
+
+impl Controls {
+    pub fn new() -> WebResult<Controls> {
+        let selects = SELECTS
+            .iter()
+            .map(|&(id, key)| Ok((by_id::<HtmlSelectElement>(id)?, key)))
+            .collect::<WebResult<Vec<_>>>()?;
+        let numbers = NUMBER_FIELDS
+            .iter()
+            .map(|&(id, key)| Ok((by_id::<HtmlInputElement>(id)?, key)))
+            .collect::<WebResult<Vec<_>>>()?;
+        let sliders = SLIDERS
+            .iter()
+            .map(|&(id, key)| {
+                let shown = document()?.query_selector(&format!("output[data-show=\"{id}\"]"))?;
+                Ok((by_id::<HtmlInputElement>(id)?, key, shown))
+            })
+            .collect::<WebResult<Vec<_>>>()?;
+        let controls = Controls {
+            selects,
+            numbers,
+            sliders,
+            speed: by_id("speed")?,
+            show_test: by_id("show-test")?,
+            discretize: by_id("discretize")?,
+            log_scale: by_id("log-scale")?,
+            point_class: by_id("point-class")?,
+            layer_count: by_id("layer-count")?,
+            remove_layer: by_id("remove-layer")?,
+            add_layer: by_id("add-layer")?,
+            shown_problem: None,
+        };
+        let list = by_id::<Element>("lr-values")?;
+        for lr in LEARNING_RATES {
+            let opt = option(lr, lr)?;
+            list.append_child(&opt)?;
+        }
+        Ok(controls)
+    }
+
+    /// Fills every select with its options in `lang` (again after a language switch).
+    pub fn populate(&mut self, lang: Lang) -> WebResult<()> {
+        for (select, key) in &self.selects {
+            match *key {
+                "dataset" => fill::<Dataset>(select, lang)?,
+                "activation" => fill::<Activation>(select, lang)?,
+                "loss" => fill::<Loss>(select, lang)?,
+                "optimizer" => fill::<Optimizer>(select, lang)?,
+                "reg" => fill::<Regularization>(select, lang)?,
+                "init" => fill::<Init>(select, lang)?,
+                "normalize" => fill::<Normalize>(select, lang)?,
+                _ => {}
+            }
+        }
+        self.speed.set_inner_html("");
+        for &speed in SPEEDS {
+            let label = match lang {
+                Lang::En => format!("{speed} epoch{}/frame", if speed == 1 { "" } else { "s" }),
+                Lang::Zh => format!("每帧 {speed} 轮"),
+            };
+            let opt = option(&speed.to_string(), &label)?;
+            self.speed.append_child(&opt)?;
+        }
+        self.shown_problem = None;
+        Ok(())
+    }
+
+    /// Shows `config` (and the view settings) in every control. Fields with focus are left
+    /// alone so typing is never overwritten.
+    pub fn sync(&mut self, config: &Config, problem: Problem, view: &ViewSettings, lang: Lang) {
+        let focused = document().ok().and_then(|d| d.active_element());
+        let is_focused = |e: &Element| focused.as_ref() == Some(e);
+        for (select, key) in &self.selects {
+            if let Some(value) = config.get(key) {
+                if select.value() != value {
+                    select.set_value(&value);
+                }
+            }
+            if *key == "loss" {
+                let options = select.options();
+                for i in 0..options.length() {
+                    if let Some(opt) = options.item(i).and_then(|o| o.dyn_into::<HtmlOptionElement>().ok()) {
+                        let supported = Loss::parse(&opt.value()).is_ok_and(|l| l.supports(problem));
+                        opt.set_disabled(!supported);
+                    }
+                }
+            }
+        }
+        for (input, key) in &self.numbers {
+            if let Some(value) = config.get(key) {
+                if !is_focused(input) && input.value() != value {
+                    input.set_value(&value);
+                }
+            }
+        }
+        for (input, key, shown) in &self.sliders {
+            if let Some(value) = config.get(key) {
+                if input.value() != value {
+                    input.set_value(&value);
+                }
+                if let Some(shown) = shown {
+                    let suffix = if *key == "points" { "" } else { "%" };
+                    shown.set_text_content(Some(&format!("{value}{suffix}")));
+                }
+            }
+        }
+        self.speed.set_value(&view.speed.to_string());
+        self.show_test.set_checked(view.show_test);
+        self.discretize.set_checked(view.discretize);
+        self.log_scale.set_checked(view.log_scale);
+        let layers = config.hidden.len();
+        self.layer_count
+            .set_text_content(Some(&format!("{layers} {}", text(lang, "layers"))));
+        self.remove_layer.set_disabled(layers == 0);
+        self.add_layer
+            .set_disabled(layers >= crate::core::config::limits::MAX_LAYERS);
+        if self.shown_problem != Some(problem) {
+            let _ = self.build_point_classes(problem, lang);
+            self.shown_problem = Some(problem);
+        }
+        self.mark_point_class(view.point_class);
+    }
+
+    /// The buttons choosing what a click on the boundary adds: each class (or, for
+    /// regression, a few target values), and "remove".
+    fn build_point_classes(&self, problem: Problem, lang: Lang) -> WebResult<()> {
+        self.point_class.set_inner_html("");
+        let choices: Vec<(String, String)> = match problem {
+            Problem::Regression => ["-1", "-0.5", "0", "0.5", "1"]
+                .iter()
+                .map(|v| (v.to_string(), format!("{} {v}", text(lang, "value"))))
+                .collect(),
+            _ => (0..problem.classes())
+                .map(|k| (k.to_string(), format!("{} {k}", text(lang, "class"))))
+                .collect(),
+        };
+        let doc = document()?;
+        for (value, label) in choices
+            .iter()
+            .map(|(v, l)| (v.as_str(), l.as_str()))
+            .chain([("remove", text(lang, "remove"))])
+        {
+            let button = doc.create_element("button")?;
+            button.set_attribute("type", "button")?;
+            button.set_attribute("role", "radio")?;
+            button.set_attribute("data-class", value)?;
+            button.set_attribute("class", "segment")?;
+            button.set_text_content(Some(label));
+            self.point_class.append_child(&button)?;
+        }
+        Ok(())
+    }
+
+    fn mark_point_class(&self, selected: PointClass) {
+        let Ok(buttons) = self.point_class.query_selector_all("button[data-class]") else {
+            return;
+        };
+        let wanted = selected.attribute();
+        for i in 0..buttons.length() {
+            if let Some(button) = buttons.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                let on = button.get_attribute("data-class").as_deref() == Some(wanted.as_str());
+                let _ = button.set_attribute("aria-checked", if on { "true" } else { "false" });
+            }
+        }
+    }
+}
+
+/// What a click on the boundary does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PointClass {
+    /// Adds a point with this label (class index or regression target).
+    Label(f32),
+    Remove,
+}
+
+impl PointClass {
+    pub fn attribute(self) -> String {
+        match self {
+            PointClass::Label(v) => format!("{v}"),
+            PointClass::Remove => "remove".to_string(),
+        }
+    }
+
+    pub fn from_attribute(text: &str) -> Option<PointClass> {
+        if text == "remove" {
+            return Some(PointClass::Remove);
+        }
+        text.parse::<f32>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(PointClass::Label)
+    }
+}
+
+/// Page settings that are not part of the run's config.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewSettings {
+    pub speed: u64,
+    pub show_test: bool,
+    pub discretize: bool,
+    pub log_scale: bool,
+    pub point_class: PointClass,
+    /// Pause when the epoch reaches this.
+    pub stop_epoch: Option<u64>,
+    /// Pause when the test loss has not improved for this many epochs.
+    pub stop_patience: Option<u64>,
+}
+
+impl Default for ViewSettings {
+    fn default() -> Self {
+        ViewSettings {
+            speed: 1,
+            show_test: false,
+            discretize: false,
+            log_scale: false,
+            point_class: PointClass::Label(1.0),
+            stop_epoch: None,
+            stop_patience: None,
+        }
+    }
+}

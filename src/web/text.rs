@@ -1,0 +1,144 @@
+//! Every sentence of the page in English and Chinese. Static labels are found by the
+//! `data-text` (text) and `data-text-label` (aria-label and title) attributes of the HTML;
+//! labels of engine choices come from the choices themselves.
+
+use crate::core::Lang;
+
+/// (key, English, Chinese)
+const TEXTS: &[(&str, &str, &str)] = &[
+    (
+        "tagline",
+        "A neural network you can watch learn",
+        "看得见学习过程的神经网络",
+    ),
+    ("training", "Training", "训练"),
+    ("reset", "Reset the weights (R)", "重置权重（R）"),
+    ("play", "Play (space)", "播放（空格）"),
+    ("pause", "Pause (space)", "暂停（空格）"),
+    ("step", "Train one epoch (→)", "训练一轮（→）"),
+    ("epoch", "Epoch", "轮次"),
+    ("speed", "Speed", "速度"),
+    ("learning-rate", "Learning rate", "学习率"),
+    ("activation", "Activation", "激活函数"),
+    ("loss", "Loss", "损失函数"),
+    ("optimizer", "Optimizer", "优化器"),
+    ("batch-size", "Batch size", "批大小"),
+    ("regularization", "Regularization", "正则化"),
+    ("reg-rate", "Regularization rate", "正则化率"),
+    ("init", "Initialisation", "权重初始化"),
+    ("dismiss", "Dismiss", "关闭"),
+    ("data", "Data", "数据"),
+    ("dataset", "Data set", "数据集"),
+    ("noise", "Noise", "噪声"),
+    ("points", "Points", "样本数"),
+    ("train-ratio", "Training share", "训练集比例"),
+    ("regenerate", "Regenerate", "重新生成"),
+    ("show-test", "Show test points", "显示测试数据"),
+    ("click-adds", "Click on the output adds", "点击输出图添加"),
+    (
+        "click-hint",
+        "Shift-click adds the other class; right-click removes a point.",
+        "按住 Shift 点击添加另一类；右键点击删除数据点。",
+    ),
+    ("import-csv", "Import CSV", "导入 CSV"),
+    ("features", "Features", "输入特征"),
+    ("normalize", "Normalisation", "输入归一化"),
+    ("network", "Network", "网络结构"),
+    ("remove-layer", "Remove a hidden layer", "删除一个隐藏层"),
+    ("add-layer", "Add a hidden layer", "添加一个隐藏层"),
+    ("output", "Output", "输出"),
+    ("train-loss", "Training loss", "训练损失"),
+    ("test-loss", "Test loss", "测试损失"),
+    ("train-accuracy", "Training accuracy", "训练准确率"),
+    ("test-accuracy", "Test accuracy", "测试准确率"),
+    ("discretize", "Discretize output", "离散化输出"),
+    ("log-scale", "Log-scale loss", "损失取对数坐标"),
+    ("more", "Stop condition, sharing and files", "停止条件、分享与文件"),
+    ("stop-at", "Pause at epoch", "在此轮次暂停"),
+    (
+        "stop-patience",
+        "Pause when the test loss has not improved for … epochs",
+        "测试损失连续多少轮未下降时暂停",
+    ),
+    ("copy-link", "Copy link", "复制链接"),
+    ("save-model", "Save model", "保存模型"),
+    ("load-model", "Load model", "加载模型"),
+    ("export-png", "Boundary PNG", "导出决策边界 PNG"),
+    ("export-loss", "Loss CSV", "导出损失 CSV"),
+    ("remove", "Remove", "删除"),
+    ("class", "Class", "类别"),
+    ("value", "Value", "数值"),
+    ("layers", "hidden layers", "个隐藏层"),
+    ("ready", "Ready: press play to train.", "就绪：按播放键开始训练。"),
+    ("running", "Training…", "训练中…"),
+    ("paused", "Paused.", "已暂停。"),
+    (
+        "confusion",
+        "Confusion matrix (test set): rows are true classes, columns predicted.",
+        "混淆矩阵（测试集）：行为真实类别，列为预测类别。",
+    ),
+    ("regression-metrics", "Regression metrics", "回归指标"),
+    ("train", "training", "训练集"),
+    ("test", "test", "测试集"),
+    ("train-curve", "training loss", "训练损失"),
+    ("test-curve", "test loss", "测试损失"),
+    ("epoch-axis", "epoch", "轮次"),
+    (
+        "not-a-number",
+        "Not a number; the previous value stays.",
+        "不是有效数字，保留原值。",
+    ),
+    (
+        "link-copied",
+        "Link copied: it reproduces this run.",
+        "链接已复制，可复现本次训练。",
+    ),
+    ("copy-this", "Copy this link:", "请复制此链接："),
+    (
+        "optimizer-reset",
+        "The optimizer's memory (momentum, moments) was reset.",
+        "优化器的状态（动量、矩估计）已重置。",
+    ),
+    (
+        "data-regenerated",
+        "The data set was generated anew; the weights were kept.",
+        "数据已重新生成，权重保持不变。",
+    ),
+    (
+        "network-resized",
+        "The network changed shape; every other weight was kept.",
+        "网络结构已改变，其余权重保持不变。",
+    ),
+    (
+        "loss-replaced",
+        "The loss did not suit the new data and was replaced by",
+        "原损失函数不适用于新数据，已改为",
+    ),
+    (
+        "url-rejected",
+        "Some settings in the link were not usable and were replaced:",
+        "链接中的部分设置无效，已替换：",
+    ),
+    ("model-loaded", "Model loaded.", "模型已加载。"),
+    ("points-imported", "Points imported:", "已导入数据点："),
+    ("stopped-epoch", "Paused at the chosen epoch.", "已到达设定轮次，暂停。"),
+    (
+        "stopped-patience",
+        "Paused: the test loss stopped improving.",
+        "测试损失不再下降，已暂停。",
+    ),
+    ("neurons", "neurons", "个神经元"),
+    ("neuron", "neuron", "个神经元"),
+    ("weight", "weight", "权重"),
+    ("bias", "bias", "偏置"),
+    ("edit-hint", "Enter to set, Escape to cancel", "回车确认，Esc 取消"),
+];
+
+/// The text of `key` in `lang`; the key itself if it is unknown (visible, so a test finds it).
+pub fn text(lang: Lang, key: &str) -> &'static str {
+    TEXTS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|&(_, en, zh)| lang.pick(en, zh))
+        .unwrap_or("?")
+}
