@@ -110,6 +110,7 @@ impl App {
             extra_query,
             best_test: None,
         };
+        super::text::apply(lang)?;
         app.controls.populate(lang)?;
         app.fit_canvases();
         app.set_state(State::Idle, text(lang, "ready"));
@@ -462,6 +463,31 @@ impl App {
                 .wrapping_add(1),
         };
         self.set_key("seed", &seed.to_string(), None);
+    }
+
+    /// Switches every text of the page to `lang` at once and keeps it in the URL.
+    pub fn set_lang(&mut self, code: &str) {
+        let Some(lang) = Lang::from_code(code) else { return };
+        self.lang = lang;
+        let _ = super::text::apply(lang);
+        let _ = self.controls.populate(lang);
+        self.extra_query.retain(|(k, _)| k != "lang");
+        self.extra_query.push(("lang".to_string(), lang.code().to_string()));
+        self.update_play_button();
+        let status = match self.state.as_ref().map(|s| s.0) {
+            Some(State::Running) => Some("running"),
+            Some(State::Idle) | None => Some("ready"),
+            _ => None,
+        };
+        if let Some(key) = status {
+            let state = if self.playing { State::Running } else { State::Idle };
+            self.set_state(state, text(lang, key));
+        }
+        self.check_health();
+        self.drawn = None;
+        self.charts.invalidate();
+        self.write_url();
+        self.sync_controls();
     }
 
     // ----- View settings ---------------------------------------------------------------

@@ -50,6 +50,7 @@ pub struct Controls {
     numbers: Vec<(HtmlInputElement, &'static str)>,
     sliders: Vec<(HtmlInputElement, &'static str, Option<Element>)>,
     speed: HtmlSelectElement,
+    lang: HtmlSelectElement,
     show_test: HtmlInputElement,
     discretize: HtmlInputElement,
     log_scale: HtmlInputElement,
@@ -101,6 +102,7 @@ impl Controls {
             numbers,
             sliders,
             speed: by_id("speed")?,
+            lang: by_id("lang")?,
             show_test: by_id("show-test")?,
             discretize: by_id("discretize")?,
             log_scale: by_id("log-scale")?,
@@ -185,6 +187,7 @@ impl Controls {
             }
         }
         self.speed.set_value(&view.speed.to_string());
+        self.lang.set_value(lang.code());
         self.show_test.set_checked(view.show_test);
         self.discretize.set_checked(view.discretize);
         self.log_scale.set_checked(view.log_scale);

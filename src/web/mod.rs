@@ -144,6 +144,9 @@ fn wire(app: &Shared) -> WebResult<()> {
             }
         });
     }
+    let lang: HtmlSelectElement = by_id("lang")?;
+    let source = lang.clone();
+    on::<Event>(app, &lang.into(), "change", move |a, _| a.set_lang(&source.value()));
     let speed: HtmlSelectElement = by_id("speed")?;
     let source = speed.clone();
     on::<Event>(app, &speed.into(), "change", move |a, _| a.set_speed(&source.value()));

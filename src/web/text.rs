@@ -131,6 +131,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("neuron", "neuron", "个神经元"),
     ("weight", "weight", "权重"),
     ("bias", "bias", "偏置"),
+    ("language", "Language", "语言"),
     ("edit-hint", "Enter to set, Escape to cancel", "回车确认，Esc 取消"),
 ];
 
@@ -141,4 +142,34 @@ pub fn text(lang: Lang, key: &str) -> &'static str {
         .find(|(k, _, _)| *k == key)
         .map(|&(_, en, zh)| lang.pick(en, zh))
         .unwrap_or("?")
+}
+
+/// Writes every static text of the page in `lang`: `[data-text]` elements get their text,
+/// `[data-text-label]` elements their aria-label and title.
+pub fn apply(lang: Lang) -> super::dom::WebResult<()> {
+    use wasm_bindgen::JsCast;
+    let doc = super::dom::document()?;
+    if let Some(root) = doc.document_element() {
+        root.set_attribute("lang", lang.pick("en", "zh-CN"))?;
+    }
+    doc.set_title(lang.pick("nnlab — neural-network playground", "nnlab — 神经网络游乐场"));
+    for (selector, attribute) in [("[data-text]", "data-text"), ("[data-text-label]", "data-text-label")] {
+        let nodes = doc.query_selector_all(selector)?;
+        for i in 0..nodes.length() {
+            let Some(element) = nodes.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else {
+                continue;
+            };
+            let Some(key) = element.get_attribute(attribute) else {
+                continue;
+            };
+            let value = text(lang, &key);
+            if attribute == "data-text" {
+                element.set_text_content(Some(value));
+            } else {
+                element.set_attribute("aria-label", value)?;
+                element.set_attribute("title", value)?;
+            }
+        }
+    }
+    Ok(())
 }

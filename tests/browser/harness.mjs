@@ -32,6 +32,30 @@
 //   assert                      node:assert/strict, re-exported for convenience
 //   sleep(ms)
 //
+// Helpers for the playground tests (appended; see the end of this file):
+//   await value(page, selector)   Number(data-value) of the element, or null when it has none
+//   await waitForValue(page, selector, op, target, { timeout = 15000 } = {})
+//       waits until `data-value <op> target` (op: ">=", ">", "<=", "<", "==", "!="); returns it
+//   await sampleWhile(page, selector, ms, { every = 50 } = {})
+//       reads data-value every `every` ms for `ms` ms; returns the array of readings
+//   await setText(page, selector, text)   fills a text field and presses Enter (fires change)
+//   await blurAll(page)           moves the focus to <body> (so page-level keys are handled)
+//   await snapCanvas(page, selector, name)
+//       keeps a copy of the canvas's pixels in the page under `name`; returns
+//       { width, height, transparent, black } (counts of fully transparent / pure black pixels)
+//   await diffCanvas(page, selector, name, { tolerance = 24 } = {})
+//       number of pixels that differ (any channel by more than `tolerance`) from snapshot `name`
+//   await pixelAt(page, selector, cssX, cssY)   [r, g, b, a] under a CSS offset in the canvas
+//   testContext()                 the running test's Playwright BrowserContext (e.g. to grant
+//                                 permissions: testContext().grantPermissions([...], { origin }))
+//   await openFreshPage(path, opts)   like openPage, but in a brand-new browser context
+//                                 (nothing shared with the test's other pages); closed when
+//                                 the next test opens one, or by the runner at exit
+//   await waitForApp(page)        waits until the wasm app has started (#status no longer says
+//                                 "Loading…"; #epoch already shows "0" in the static HTML)
+//   await downloadBytes(page, action)   runs `action()` (e.g. () => page.click("#save-model")),
+//       waits for the download it starts and returns { name, bytes } (bytes: Buffer)
+//
 // Example:
 //   import { test, openPage, waitForText, screenshot, assert } from "./harness.mjs";
 //   test("epoch advances", async () => {
@@ -192,4 +216,148 @@ export async function runAll({ browser, origin, filters = [] }) {
     }
   }
   return { passed, failed, selected: selected.length };
+}
+
+// ---- helpers for the playground tests ------------------------------------------------
+
+export async function value(page, selector) {
+  return page.evaluate((s) => {
+    const el = document.querySelector(s);
+    const v = el && el.getAttribute("data-value");
+    return v === null || v === undefined ? null : Number(v);
+  }, selector);
+}
+
+export async function waitForValue(page, selector, op, target, { timeout = 15000 } = {}) {
+  const handle = await page.waitForFunction(
+    ([s, o, t]) => {
+      const el = document.querySelector(s);
+      const raw = el && el.getAttribute("data-value");
+      if (raw === null || raw === undefined) return false;
+      const v = Number(raw);
+      const ok = { ">=": v >= t, ">": v > t, "<=": v <= t, "<": v < t, "==": v === t, "!=": v !== t }[o];
+      return ok ? { v } : false;
+    },
+    [selector, op, target],
+    { timeout, polling: 20 },
+  ).catch(async (e) => {
+    const now = await value(page, selector).catch(() => "?");
+    throw new Error(`waitForValue(${selector} ${op} ${target}): ${e.message.split("\n")[0]}; last value ${now}`);
+  });
+  return (await handle.jsonValue()).v;
+}
+
+export async function sampleWhile(page, selector, ms, { every = 50 } = {}) {
+  const out = [];
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    out.push(await value(page, selector));
+    await sleep(every);
+  }
+  return out;
+}
+
+export async function setText(page, selector, text) {
+  await page.fill(selector, text);
+  await page.press(selector, "Enter");
+}
+
+export async function blurAll(page) {
+  await page.evaluate(() => {
+    if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  });
+}
+
+
+// Pixels are read from a fresh copy of the canvas (a new canvas each time), which keeps
+// Chrome from warning about repeated getImageData readbacks on the page's own canvas.
+
+export async function snapCanvas(page, selector, name) {
+  return page.evaluate(([s, n]) => {
+    const c = document.querySelector(s);
+    const copy = document.createElement("canvas");
+    copy.width = c.width;
+    copy.height = c.height;
+    const ctx = copy.getContext("2d", { willReadFrequently: true });
+    ctx.drawImage(c, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    (window.__snaps ||= {})[n] = new Uint8ClampedArray(d);
+    let transparent = 0, black = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] === 0) transparent++;
+      else if (d[i] === 0 && d[i + 1] === 0 && d[i + 2] === 0) black++;
+    }
+    return { width: c.width, height: c.height, transparent, black };
+  }, [selector, name]);
+}
+
+export async function diffCanvas(page, selector, name, { tolerance = 24 } = {}) {
+  return page.evaluate(([s, n, tol]) => {
+    const c = document.querySelector(s);
+    const copy = document.createElement("canvas");
+    copy.width = c.width;
+    copy.height = c.height;
+    const ctx = copy.getContext("2d", { willReadFrequently: true });
+    ctx.drawImage(c, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const old = window.__snaps && window.__snaps[n];
+    if (!old || old.length !== d.length) return d.length / 4;
+    let diff = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i] - old[i]) > tol || Math.abs(d[i + 1] - old[i + 1]) > tol ||
+          Math.abs(d[i + 2] - old[i + 2]) > tol || Math.abs(d[i + 3] - old[i + 3]) > tol) diff++;
+    }
+    return diff;
+  }, [selector, name, tolerance]);
+}
+
+export async function pixelAt(page, selector, cssX, cssY) {
+  return page.evaluate(([s, x, y]) => {
+    const c = document.querySelector(s);
+    const r = c.getBoundingClientRect();
+    const px = Math.floor((x * c.width) / r.width);
+    const py = Math.floor((y * c.height) / r.height);
+    const copy = document.createElement("canvas");
+    copy.width = c.width;
+    copy.height = c.height;
+    const ctx = copy.getContext("2d", { willReadFrequently: true });
+    ctx.drawImage(c, 0, 0);
+    return [...ctx.getImageData(px, py, 1, 1).data];
+  }, [selector, cssX, cssY]);
+}
+
+export function testContext() {
+  return need().context;
+}
+
+const freshContexts = [];
+
+export async function openFreshPage(p = SUBPATH, opts = {}) {
+  const cur = need();
+  while (freshContexts.length) await freshContexts.pop().close().catch(() => {});
+  const context = await cur.context.browser().newContext();
+  freshContexts.push(context);
+  await context.route((u) => !isLoopback(u.href), (route) => route.abort("blockedbyclient"));
+  const saved = cur.context;
+  cur.context = context;
+  try {
+    return await openPage(p, opts);
+  } finally {
+    cur.context = saved;
+  }
+}
+
+export async function downloadBytes(page, action) {
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: 10000 }), action()]);
+  const stream = await download.createReadStream();
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return { name: download.suggestedFilename(), bytes: Buffer.concat(chunks) };
+}
+
+export async function waitForApp(page, { timeout = 15000 } = {}) {
+  await page.waitForFunction(() => {
+    const s = document.querySelector("#status");
+    return s && s.textContent.trim() !== "" && s.textContent.trim() !== "Loading…";
+  }, null, { timeout });
 }

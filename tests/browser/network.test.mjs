@@ -1,0 +1,221 @@
+// The network diagram (#network): one painted canvas per neuron, per-layer buttons and
+// activation selects, editable weights, and a layout that fits its panel at any size.
+import {
+  test, openPage, waitForText, screenshot, sleep, assert, SUBPATH,
+  value, waitForValue, snapCanvas, diffCanvas, waitForApp,
+} from "./harness.mjs";
+
+async function open(query = "", opts) {
+  const page = await openPage(SUBPATH + (query ? `?${query}` : ""), opts);
+  await waitForApp(page);
+  await page.waitForSelector("#network canvas.neuron");
+  return page;
+}
+
+const param = (page, key) => new URL(page.url()).searchParams.get(key);
+
+/** Neuron canvases per layer (data-layer), and how many of them are painted with a picture. */
+async function neurons(page) {
+  return page.evaluate(() => {
+    const layers = {};
+    let painted = 0;
+    const blank = [];
+    for (const c of document.querySelectorAll("#network canvas.neuron")) {
+      const l = Number(c.dataset.layer);
+      (layers[l] ||= []).push(Number(c.dataset.index));
+      const copy = document.createElement("canvas");
+      copy.width = c.width;
+      copy.height = c.height;
+      const ctx = copy.getContext("2d", { willReadFrequently: true });
+      if (c.width > 0 && c.height > 0) ctx.drawImage(c, 0, 0);
+      const d = ctx.getImageData(0, 0, Math.max(copy.width, 1), Math.max(copy.height, 1)).data;
+      const colours = new Set();
+      let opaque = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3] > 0) opaque++;
+        colours.add((d[i] >> 4) * 256 + (d[i + 1] >> 4) * 16 + (d[i + 2] >> 4));
+      }
+      if (opaque > d.length / 8 && colours.size >= 2) painted++;
+      else blank.push(`${l}/${c.dataset.index}`);
+    }
+    const counts = Object.keys(layers).sort((a, b) => a - b).map((l) => layers[l].length);
+    return { counts, painted, blank, total: counts.reduce((a, b) => a + b, 0) };
+  });
+}
+
+/** A point on an SVG path (fraction t of its length), in page coordinates. */
+async function pointOnPath(page, selector, t = 0.5) {
+  return page.evaluate(([s, t]) => {
+    const path = document.querySelector(s);
+    const p = path.getPointAtLength(path.getTotalLength() * t);
+    const m = path.getScreenCTM();
+    return { x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f };
+  }, [selector, t]);
+}
+
+test("one painted canvas per neuron: hidden widths plus the outputs", async () => {
+  for (const [query, counts] of [
+    ["dataset=xor&hidden=4", [4, 1]],
+    ["dataset=blobs3&hidden=5,3", [5, 3, 3]],
+    ["dataset=plane&hidden=", [1]],
+    ["dataset=spiral&hidden=7,2,6", [7, 2, 6, 1]],
+  ]) {
+    const page = await open(query);
+    await sleep(100);
+    const n = await neurons(page);
+    assert.deepEqual(n.counts, counts, `${query}: neuron canvases per layer`);
+    assert.equal(n.painted, n.total, `${query}: unpainted neuron canvases ${n.blank.join(", ")}`);
+    page.assertClean();
+    await page.close();
+  }
+});
+
+test("per-layer + and − add and remove a neuron", async () => {
+  const page = await open("dataset=xor&hidden=4,2&seed=1");
+  await page.click('#network .add-neuron[data-layer="0"]');
+  await page.waitForFunction(() => document.querySelectorAll('#network canvas.neuron[data-layer="0"]').length === 5);
+  assert.equal(param(page, "hidden"), "5,2");
+  assert.deepEqual((await neurons(page)).counts, [5, 2, 1]);
+
+  await page.click('#network .remove-neuron[data-layer="1"]');
+  await page.waitForFunction(() => document.querySelectorAll('#network canvas.neuron[data-layer="1"]').length === 1);
+  assert.equal(param(page, "hidden"), "5,1");
+  // A layer of one neuron cannot lose it; the other button still works.
+  assert.equal(await page.isDisabled('#network .remove-neuron[data-layer="1"]'), true);
+  await page.click('#network .remove-neuron[data-layer="0"]');
+  await page.waitForFunction(() => document.querySelectorAll('#network canvas.neuron[data-layer="0"]').length === 4);
+  assert.equal(param(page, "hidden"), "4,1");
+  const n = await neurons(page);
+  assert.deepEqual(n.counts, [4, 1, 1]);
+  assert.equal(n.painted, n.total, `unpainted: ${n.blank}`);
+
+  // The diagram's changes keep training going.
+  await page.selectOption("#speed", "20");
+  await page.click("#play");
+  await waitForValue(page, "#epoch", ">=", 50, { timeout: 10000 });
+  await page.click('#network .add-neuron[data-layer="1"]');
+  assert.equal(param(page, "hidden"), "4,2");
+  const at = await value(page, "#epoch");
+  await waitForValue(page, "#epoch", ">=", at + 20, { timeout: 10000 });
+  page.assertClean();
+});
+
+test("a layer's activation select changes only that layer", async () => {
+  const page = await open("dataset=xor&hidden=4,3&activation=tanh");
+  assert.equal(await page.inputValue('#network select.layer-activation[data-layer="0"]'), "tanh");
+  assert.equal(param(page, "activations"), null);
+  await snapCanvas(page, 'canvas.neuron[data-layer="0"][data-index="0"]', "n00");
+  await page.selectOption('#network select.layer-activation[data-layer="0"]', "relu");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("activations") !== null);
+  const activations = param(page, "activations");
+  assert.match(activations, /relu/, `activations=${activations}`);
+  assert.match(activations, /tanh/, `activations=${activations} should keep layer 2 as tanh`);
+  assert.equal(param(page, "activation"), "tanh");
+  assert.equal(await page.inputValue('#network select.layer-activation[data-layer="0"]'), "relu");
+  assert.equal(await page.inputValue('#network select.layer-activation[data-layer="1"]'), "tanh");
+  assert.ok((await diffCanvas(page, 'canvas.neuron[data-layer="0"][data-index="0"]', "n00")) > 0,
+    "the neuron's picture did not change with its activation");
+  // The link reproduces the per-layer choice.
+  const again = await openPage(new URL(page.url()).pathname + new URL(page.url()).search);
+  await waitForApp(again);
+  await again.waitForSelector("#network select.layer-activation");
+  assert.equal(await again.inputValue('#network select.layer-activation[data-layer="0"]'), "relu");
+  assert.equal(await again.inputValue('#network select.layer-activation[data-layer="1"]'), "tanh");
+  page.assertClean();
+  again.assertClean();
+});
+
+test("clicking a link opens the editor; Enter sets the weight, Escape cancels", async () => {
+  const page = await open("dataset=xor&hidden=4&seed=1");
+  // Train first, so the boundary is sharp and one weight visibly matters.
+  await page.selectOption("#speed", "20");
+  await page.click("#play");
+  await waitForValue(page, "#epoch", ">=", 200, { timeout: 10000 });
+  await page.click("#play");
+  await sleep(100);
+  const link = '#network path.link[data-layer="0"][data-row="0"][data-column="0"]';
+  await page.waitForSelector(link, { state: "attached" });
+  const spot = await pointOnPath(page, link, 0.5);
+  const hit = await page.evaluate(({ x, y }) => {
+    const e = document.elementFromPoint(x, y);
+    return e && `${e.getAttribute("class")} ${e.dataset.layer}/${e.dataset.row}/${e.dataset.column}`;
+  }, spot);
+  assert.match(hit, /link.* 0\/0\/0$/, `the link's middle is covered by ${hit}`);
+
+  // Hovering shows the weight's value.
+  await page.mouse.move(spot.x, spot.y);
+  await page.waitForSelector("#tooltip:not([hidden])", { timeout: 2000 });
+  const tipBefore = await page.textContent("#tooltip");
+  assert.match(tipBefore, /weight/i, `tooltip: ${tipBefore}`);
+
+  await snapCanvas(page, "canvas#boundary", "before-edit");
+  await page.mouse.click(spot.x, spot.y);
+  await page.waitForSelector("#editor:not([hidden])", { timeout: 2000 });
+  assert.equal(await page.getAttribute("#editor", "data-kind"), "weight");
+  assert.deepEqual(
+    await page.evaluate(() => ["layer", "row", "column"].map((k) => document.querySelector("#editor").dataset[k])),
+    ["0", "0", "0"]);
+  const shown = Number(await page.inputValue("#editor input"));
+  assert.ok(Number.isFinite(shown) && shown !== 0, `editor shows ${shown}`);
+
+  // A bad value is refused in the editor, which stays open.
+  await page.fill("#editor input", "abc");
+  await page.press("#editor input", "Enter");
+  assert.ok(await page.isVisible("#editor"), "the editor closed on a bad value");
+  assert.ok((await page.textContent("#editor .field-error")).trim().length > 0, "no message for a bad weight");
+
+  await page.fill("#editor input", "0");
+  await page.press("#editor input", "Enter");
+  await page.waitForSelector("#editor", { state: "hidden", timeout: 2000 });
+  await sleep(150);
+  const changed = await diffCanvas(page, "canvas#boundary", "before-edit");
+  assert.ok(changed > 200, `setting the weight to 0 changed only ${changed} boundary pixels`);
+
+  await page.mouse.move(spot.x + 200, spot.y + 200);
+  await page.mouse.move(spot.x, spot.y);
+  await page.waitForFunction(() => /weight\s+0\.000\b/.test(document.querySelector("#tooltip").textContent), null, { timeout: 2000 })
+    .catch(async () => assert.fail(`tooltip after setting 0: ${await page.textContent("#tooltip")}`));
+
+  // Escape cancels: the weight stays 0.
+  await page.mouse.click(spot.x, spot.y);
+  await page.waitForSelector("#editor:not([hidden])", { timeout: 2000 });
+  assert.equal(Number(await page.inputValue("#editor input")), 0);
+  await page.fill("#editor input", "3");
+  await page.press("#editor input", "Escape");
+  await page.waitForSelector("#editor", { state: "hidden", timeout: 2000 });
+  await page.mouse.move(spot.x + 200, spot.y + 200);
+  await page.mouse.move(spot.x, spot.y);
+  await sleep(100);
+  assert.match(await page.textContent("#tooltip"), /weight\s+0\.000\b/);
+  page.assertClean();
+});
+
+for (const [w, h] of [[1366, 768], [390, 844]]) {
+  test(`BUG: the diagram of 8 layers of 32 fits its panel at ${w}×${h} (it scrolls sideways)`, async () => {
+    const page = await open("hidden=32,32,32,32,32,32,32,32&dataset=spiral", { viewport: { width: w, height: h } });
+    await sleep(200);
+    const n = await neurons(page);
+    assert.deepEqual(n.counts, [32, 32, 32, 32, 32, 32, 32, 32, 1]);
+    await page.locator(".network-panel").scrollIntoViewIfNeeded();
+    await screenshot(page, `network-8x32-${w}x${h}`);
+    const outside = await page.evaluate(() => {
+      const panel = document.querySelector(".network-panel").getBoundingClientRect();
+      const bad = [];
+      for (const el of document.querySelectorAll(".network-panel *")) {
+        if (el.closest("#tooltip, #editor, option")) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        if (r.left < panel.left - 1 || r.right > panel.right + 1 || r.top < panel.top - 1 || r.bottom > panel.bottom + 1) {
+          bad.push(`${el.tagName.toLowerCase()}.${el.getAttribute("class")} ` +
+            `[${Math.round(r.left)}, ${Math.round(r.right)}] x [${Math.round(r.top)}, ${Math.round(r.bottom)}]`);
+        }
+      }
+      const net = document.querySelector("#network");
+      if (net.scrollWidth > net.clientWidth + 1) bad.unshift(`#network scrolls: scrollWidth ${net.scrollWidth} > clientWidth ${net.clientWidth}`);
+      return { panel: [panel.left, panel.right, panel.top, panel.bottom].map(Math.round), bad };
+    });
+    assert.deepEqual(outside.bad.slice(0, 8), [],
+      `${outside.bad.length} element(s) outside the panel ${JSON.stringify(outside.panel)}`);
+    page.assertClean();
+  });
+}
