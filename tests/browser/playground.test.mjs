@@ -98,13 +98,16 @@ test("live changes while running keep the weights, the epoch and training", asyn
   await waitForValue(page, "#epoch", ">", 30, { timeout: 10000 });
 
   // Each change: the loss right after is near the loss right before (no reset to ~0.69).
-  async function change(what, act) {
+  // A new layer puts freshly drawn weights between the old ones, which moves the loss more
+  // than a change of setting does, but nowhere near an untrained network's ~0.69.
+  async function change(what, act, { structural = false } = {}) {
     const before = await value(page, "#train-loss");
     const epochBefore = await value(page, "#epoch");
     await act();
     await page.waitForFunction((e) => Number(document.querySelector("#epoch").dataset.value) > e, epochBefore);
     const after = await value(page, "#train-loss");
-    assert.ok(after < before * 2 + 0.05 && after < 0.6,
+    const bound = structural ? 0.3 : Math.min(before * 2 + 0.05, 0.6);
+    assert.ok(after < bound,
       `${what}: the loss went from ${before} to ${after} (looks like a reset)`);
     await expectTraining(page, 10, what);
     return { before, after };
@@ -124,9 +127,9 @@ test("live changes while running keep the weights, the epoch and training", asyn
   assert.equal(param(page, "lr"), "0.01");
   assert.equal(await page.textContent('.field-error[data-for="learning-rate"]'), "");
 
-  await change("add a layer", () => page.click("#add-layer"));
+  await change("add a layer", () => page.click("#add-layer"), { structural: true });
   assert.equal(param(page, "hidden").split(",").length, 2, `hidden=${param(page, "hidden")}`);
-  await change("add a neuron to layer 0", () => page.click('#network .add-neuron[data-layer="0"]'));
+  await change("add a neuron to layer 0", () => page.click('#network .add-neuron[data-layer="0"]'), { structural: true });
   assert.equal(param(page, "hidden").split(",")[0], "5", `hidden=${param(page, "hidden")}`);
 
   // Down to no hidden layer at all: still trains; "−" is disabled, "+" enabled.
