@@ -322,6 +322,33 @@ impl App {
         self.controls
             .sync(self.trainer.config(), problem, &self.view, self.lang);
         self.features.sync(&self.trainer.config().features);
+        self.show_formulas();
+    }
+
+    /// The formula cards: the current activation, loss, optimizer and penalty, written
+    /// from the engine's own definitions (the same text in both languages).
+    fn show_formulas(&self) {
+        let config = self.trainer.config();
+        let cards = [
+            ("activation", config.activation.info()),
+            ("loss", config.loss.info()),
+            ("optimizer", config.optimizer.info()),
+            ("reg", config.reg.info()),
+        ];
+        let Ok(doc) = super::dom::document() else { return };
+        for (key, info) in cards {
+            let selector = format!("#formulas [data-formula=\"{key}\"] dd");
+            if let Ok(Some(dd)) = doc.query_selector(&selector) {
+                let label = match self.lang {
+                    Lang::En => info.en,
+                    Lang::Zh => info.zh,
+                };
+                let content = format!("{label}: {}", info.formula);
+                if dd.text_content().as_deref() != Some(content.as_str()) {
+                    dd.set_text_content(Some(&content));
+                }
+            }
+        }
     }
 
     /// The URL reproduces the run: the config's query plus the page's own keys.

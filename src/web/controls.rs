@@ -192,8 +192,10 @@ impl Controls {
         self.discretize.set_checked(view.discretize);
         self.log_scale.set_checked(view.log_scale);
         let layers = config.hidden.len();
-        self.layer_count
-            .set_text_content(Some(&format!("{layers} {}", text(lang, "layers"))));
+        self.layer_count.set_text_content(Some(&match (lang, layers) {
+            (Lang::En, 1) => "1 hidden layer".to_string(),
+            _ => format!("{layers} {}", text(lang, "layers")),
+        }));
         self.remove_layer.set_disabled(layers == 0);
         self.add_layer
             .set_disabled(layers >= crate::core::config::limits::MAX_LAYERS);
