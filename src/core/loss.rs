@@ -350,6 +350,8 @@ pub struct MetricsAccumulator {
     pct_count: usize,
     targets: Vec<f64>,
     count: usize,
+    /// Classification: counts of (true class, predicted class), row-major K × K.
+    confusion: Vec<u32>,
 }
 
 impl MetricsAccumulator {
@@ -369,11 +371,27 @@ impl MetricsAccumulator {
                 self.targets.push(f64::from(label));
             }
             _ => {
-                if predicted_class(s) == class_index(label, problem.classes()) {
+                let classes = problem.classes();
+                let truth = class_index(label, classes);
+                let predicted = predicted_class(s).min(classes.saturating_sub(1));
+                if predicted == truth {
                     self.correct += 1;
                 }
+                self.confusion.resize(classes * classes, 0);
+                self.confusion[truth * classes + predicted] += 1;
             }
         }
+    }
+
+    /// Counts of (true class, predicted class), `matrix[true][predicted]`; empty for
+    /// regression.
+    pub fn confusion(&self, problem: Problem) -> Vec<Vec<u32>> {
+        let classes = problem.classes();
+        let mut matrix = vec![vec![0u32; classes]; classes];
+        for (i, &count) in self.confusion.iter().enumerate().take(classes * classes) {
+            matrix[i / classes][i % classes] = count;
+        }
+        matrix
     }
 
     /// The metrics of everything added; an empty split has all zeros.

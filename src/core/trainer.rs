@@ -170,6 +170,8 @@ pub struct Trainer {
     eval_pass: Pass,
     snapshot: Vec<(DMatrix<Float>, DMatrix<Float>)>,
     metrics: Option<(Metrics, Metrics)>,
+    /// The test split's confusion matrix, computed with `metrics` in the same pass.
+    test_confusion: Vec<Vec<u32>>,
     /// Counts every change of weights, data or shape, so views redraw only when it moved.
     version: u64,
 }
@@ -212,6 +214,7 @@ impl Trainer {
             eval_pass: Pass::default(),
             snapshot: Vec::new(),
             metrics: None,
+            test_confusion: Vec::new(),
             version: 0,
         };
         trainer.prepare_inputs();
@@ -407,22 +410,32 @@ impl Trainer {
         if let Some(m) = self.metrics {
             return m;
         }
-        let train = metrics_of(
+        let problem = self.network.problem;
+        let train = evaluate_split(
             &self.network,
             self.config.loss,
             &self.train_inputs,
             &self.train_labels,
             &mut self.eval_pass,
         );
-        let test = metrics_of(
+        let test = evaluate_split(
             &self.network,
             self.config.loss,
             &self.test_inputs,
             &self.test_labels,
             &mut self.eval_pass,
         );
-        self.metrics = Some((train, test));
-        (train, test)
+        let metrics = (train.finish(problem), test.finish(problem));
+        self.test_confusion = test.confusion(problem);
+        self.metrics = Some(metrics);
+        metrics
+    }
+
+    /// The test split's confusion matrix, `matrix[true][predicted]` (empty for regression),
+    /// from the same pass as [`Trainer::evaluate`].
+    pub fn test_confusion(&mut self) -> &[Vec<u32>] {
+        self.evaluate();
+        &self.test_confusion
     }
 
     /// The regularization penalty of the current weights, reported apart from the data loss.
@@ -800,30 +813,30 @@ pub fn generate_data(config: &Config) -> Data {
     }
 }
 
-/// Loss and metrics of one split in a single batched forward pass.
-pub fn metrics_of(
+/// Loss, metrics and confusion counts of one split from a single batched forward pass.
+pub fn evaluate_split(
     network: &Network,
     loss: Loss,
     inputs: &DMatrix<Float>,
     labels: &[Float],
     pass: &mut Pass,
-) -> Metrics {
+) -> MetricsAccumulator {
     let problem = network.problem;
+    let mut acc = MetricsAccumulator::default();
     if labels.is_empty() {
-        return Metrics::default();
+        return acc;
     }
     network.forward(inputs, pass);
     let Some(scores) = pass.scores() else {
-        return Metrics::default();
+        return acc;
     };
     let outputs = scores.nrows().max(1);
-    let mut acc = MetricsAccumulator::default();
     let mut grad = [0.0; MAX_CLASSES];
     for (s, &label) in scores.as_slice().chunks_exact(outputs).zip(labels) {
         let value = loss.sample(problem, s, label, &mut grad[..outputs.min(MAX_CLASSES)]);
         acc.add(problem, s, label, value);
     }
-    acc.finish(problem)
+    acc
 }
 
 #[cfg(test)]

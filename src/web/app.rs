@@ -273,7 +273,7 @@ impl App {
             self.network.render(&self.trainer, &self.boundary.grid, &labels);
             let (train, test) = self.trainer.evaluate();
             self.update_readouts(&train, &test);
-            let _ = self.charts.draw_quality(&self.trainer, &train, &test, self.lang);
+            let _ = self.charts.draw_quality(&mut self.trainer, &train, &test, self.lang);
             self.drawn = Some(key);
         }
         let ratio = self.ratio();

@@ -5,9 +5,7 @@ use web_sys::{Element, HtmlCanvasElement};
 use super::dom::{by_id, document, format_number, WebResult};
 use super::draw::draw_loss_chart;
 use super::text::text;
-use crate::core::introspect::confusion_matrix;
 use crate::core::loss::Metrics;
-use crate::core::network::Pass;
 use crate::core::trainer::Trainer;
 use crate::core::{Lang, Problem};
 
@@ -16,7 +14,7 @@ pub struct Charts {
     quality: Element,
     chart_key: Option<(usize, u64, bool, Lang, u32)>,
     quality_key: String,
-    pass: Pass,
+    shown_matrix: Option<(Lang, Vec<Vec<u32>>)>,
 }
 
 impl Charts {
@@ -26,7 +24,7 @@ impl Charts {
             quality: by_id("quality")?,
             chart_key: None,
             quality_key: String::new(),
-            pass: Pass::default(),
+            shown_matrix: None,
         })
     }
 
@@ -34,6 +32,7 @@ impl Charts {
     pub fn invalidate(&mut self) {
         self.chart_key = None;
         self.quality_key.clear();
+        self.shown_matrix = None;
     }
 
     /// Redraws the loss chart when the history changed. Returns a drawing error, if any.
@@ -59,23 +58,30 @@ impl Charts {
     }
 
     /// Shows the test split's confusion matrix (classes) or regression metrics.
-    pub fn draw_quality(&mut self, trainer: &Trainer, train: &Metrics, test: &Metrics, lang: Lang) -> WebResult<()> {
+    pub fn draw_quality(
+        &mut self,
+        trainer: &mut Trainer,
+        train: &Metrics,
+        test: &Metrics,
+        lang: Lang,
+    ) -> WebResult<()> {
         match trainer.problem() {
             Problem::Regression => self.regression_table(train, test, lang),
-            _ => {
-                let (inputs, labels) = trainer.test_set();
-                let matrix = confusion_matrix(trainer.network(), inputs, labels, &mut self.pass);
-                self.confusion_table(&matrix, lang)
-            }
+            _ => self.confusion_table(trainer.test_confusion(), lang),
         }
     }
 
+    /// Rebuilds the table only when a count or the language changed.
     fn confusion_table(&mut self, matrix: &[Vec<u32>], lang: Lang) -> WebResult<()> {
-        let key = format!("{lang:?}{matrix:?}");
-        if key == self.quality_key {
+        if self
+            .shown_matrix
+            .as_ref()
+            .is_some_and(|(l, shown)| *l == lang && shown.as_slice() == matrix)
+        {
             return Ok(());
         }
-        self.quality_key = key;
+        self.shown_matrix = Some((lang, matrix.to_vec()));
+        self.quality_key.clear();
         let doc = document()?;
         let table = doc.create_element("table")?;
         table.set_attribute("class", "confusion")?;
