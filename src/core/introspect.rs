@@ -182,6 +182,129 @@ pub fn gradient_norms(trainer: &Trainer) -> Vec<Float> {
     network.layers.iter().map(|l| l.weights.grad.norm()).collect()
 }
 
+/// A layer's weight gradient is called vanishing when its norm is below this share of the
+/// largest layer's norm (the lesson's "100× smaller").
+pub const VANISHING_SHARE: Float = 0.01;
+/// A layer's weight gradient is called exploding when its norm exceeds this: with learning
+/// rates around 0.03 such a step moves weights by several units at once.
+pub const EXPLODING_NORM: Float = 100.0;
+
+/// How healthy one layer's gradient is compared with the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GradientHealth {
+    Healthy,
+    /// Much smaller than the largest layer's: this layer barely learns.
+    Vanishing,
+    /// Huge or not finite: the next update will overshoot.
+    Exploding,
+}
+
+impl GradientHealth {
+    /// A stable lowercase name, used as the page's `data-state`.
+    pub fn name(self) -> &'static str {
+        match self {
+            GradientHealth::Healthy => "healthy",
+            GradientHealth::Vanishing => "vanishing",
+            GradientHealth::Exploding => "exploding",
+        }
+    }
+}
+
+/// Classifies each layer's gradient norm (see [`VANISHING_SHARE`] and [`EXPLODING_NORM`]).
+pub fn gradient_health(norms: &[Float]) -> Vec<GradientHealth> {
+    let largest = norms.iter().copied().filter(|n| n.is_finite()).fold(0.0, Float::max);
+    norms
+        .iter()
+        .map(|&n| {
+            if !n.is_finite() || n > EXPLODING_NORM {
+                GradientHealth::Exploding
+            } else if largest > 0.0 && n < VANISHING_SHARE * largest {
+                GradientHealth::Vanishing
+            } else {
+                GradientHealth::Healthy
+            }
+        })
+        .collect()
+}
+
+/// Most points [`GradientHistory`] keeps.
+pub const GRADIENT_HISTORY_CAPACITY: usize = 256;
+
+/// Per-layer gradient norms over epochs, bounded like the loss history: when full, every
+/// other point is dropped, so a long run keeps a flat memory and its whole span.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GradientHistory {
+    points: Vec<(u64, Vec<Float>)>,
+}
+
+impl GradientHistory {
+    /// (epoch, one norm per layer), oldest first.
+    pub fn points(&self) -> &[(u64, Vec<Float>)] {
+        &self.points
+    }
+
+    /// Adds the norms at `epoch`. A run that went back in time (reset) or changed its number
+    /// of layers starts a new history; the same epoch again replaces its point.
+    pub fn record(&mut self, epoch: u64, norms: &[Float]) {
+        let restart = self
+            .points
+            .last()
+            .is_some_and(|(last, n)| epoch < *last || n.len() != norms.len());
+        if restart {
+            self.points.clear();
+        }
+        if self.points.last().is_some_and(|(last, _)| *last == epoch) {
+            self.points.pop();
+        }
+        self.points.push((epoch, norms.to_vec()));
+        if self.points.len() > GRADIENT_HISTORY_CAPACITY {
+            let mut index = 0;
+            // Keep the newest point and every other one before it.
+            let newest = self.points.len() - 1;
+            self.points.retain(|_| {
+                let keep = index % 2 == 0 || index == newest;
+                index += 1;
+                keep
+            });
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.points.clear();
+    }
+}
+
+/// Counts of `values` in `bins` equal bins over [lo, hi]. Values outside the range land in
+/// the end bins, so saturated tails stay visible; NaN is skipped.
+pub fn histogram(values: &[Float], lo: Float, hi: Float, bins: usize) -> Vec<u32> {
+    let mut counts = vec![0u32; bins];
+    if bins == 0 || hi <= lo {
+        return counts;
+    }
+    let width = (hi - lo) / bins as Float;
+    for &v in values {
+        if v.is_nan() {
+            continue;
+        }
+        let bin = ((v - lo) / width).floor();
+        let bin = if bin < 0.0 { 0 } else { (bin as usize).min(bins - 1) };
+        counts[bin] += 1;
+    }
+    counts
+}
+
+/// f(z) and f′(z) of `activation` at `samples` evenly spaced z over [lo, hi], for plotting.
+pub fn activation_curve(activation: Activation, lo: Float, hi: Float, samples: usize) -> Vec<(Float, Float, Float)> {
+    let steps = samples.max(2) - 1;
+    (0..=steps)
+        .map(|i| {
+            let z = lo + (hi - lo) * i as Float / steps as Float;
+            let a = activation.apply(z);
+            (z, a, activation.derivative(z, a))
+        })
+        .collect()
+}
+
 /// One layer of a traced point: the values of the forward pass and the gradients of the
 /// backward pass, for one sample. Rows are the layer's pre-activations (neurons·pieces).
 #[derive(Clone, Debug, PartialEq)]
@@ -391,5 +514,59 @@ mod tests {
         let expected = negatives as Float / stats[0].pre_activation.len() as Float;
         assert!((stats[0].saturated_fraction - expected).abs() < 1e-6);
         assert_eq!(stats.len(), 2);
+    }
+
+    #[test]
+    fn histogram_counts_every_value_once_and_clamps_tails() {
+        // Bins of width 1 over [-2, 2]: -5 and -2 go to bin 0, 0.5 to bin 2, 1.99 and 9 to bin 3.
+        let counts = histogram(&[-5.0, -2.0, 0.5, 1.99, 9.0, Float::NAN], -2.0, 2.0, 4);
+        assert_eq!(counts, vec![2, 0, 1, 2]);
+        assert_eq!(histogram(&[1.0], 1.0, 1.0, 3), vec![0, 0, 0]);
+    }
+
+    #[test]
+    fn activation_curve_samples_f_and_its_derivative() {
+        let curve = activation_curve(Activation::Sigmoid, -4.0, 4.0, 9);
+        assert_eq!(curve.len(), 9);
+        assert_eq!(curve[4].0, 0.0);
+        // σ(0) = 1/2 and σ′(0) = 1/4.
+        assert!((curve[4].1 - 0.5).abs() < 1e-7 && (curve[4].2 - 0.25).abs() < 1e-7);
+        let relu = activation_curve(Activation::Relu, -1.0, 1.0, 3);
+        assert_eq!(relu, vec![(-1.0, 0.0, 0.0), (0.0, 0.0, 0.0), (1.0, 1.0, 1.0)]);
+    }
+
+    #[test]
+    fn gradient_health_marks_vanishing_and_exploding_layers() {
+        let health = gradient_health(&[1e-4, 0.5, 1.0, 250.0, Float::NAN]);
+        use GradientHealth::*;
+        // 250 is the largest finite norm; 1e-4, 0.5 and 1.0 are all below 1 % of it.
+        assert_eq!(health, vec![Vanishing, Vanishing, Vanishing, Exploding, Exploding]);
+        assert_eq!(gradient_health(&[0.2, 0.1]), vec![Healthy, Healthy]);
+        assert_eq!(gradient_health(&[0.0, 0.0]), vec![Healthy, Healthy]);
+    }
+
+    #[test]
+    fn a_deep_sigmoid_net_shows_vanishing_first_layers() {
+        let t = trainer("dataset=circle&hidden=8,8,8,8,8&activation=sigmoid&init=xavier&seed=1");
+        let health = gradient_health(&gradient_norms(&t));
+        assert_eq!(health[0], GradientHealth::Vanishing);
+        assert_eq!(health[4], GradientHealth::Healthy);
+    }
+
+    #[test]
+    fn gradient_history_is_bounded_and_restarts_on_reset_or_shape_change() {
+        let mut history = GradientHistory::default();
+        for epoch in 0..10_000 {
+            history.record(epoch, &[1.0, 2.0]);
+        }
+        assert!(history.points().len() <= GRADIENT_HISTORY_CAPACITY);
+        assert_eq!(history.points().first().map(|p| p.0), Some(0));
+        assert_eq!(history.points().last().map(|p| p.0), Some(9_999));
+        history.record(9_999, &[3.0, 4.0]);
+        assert_eq!(history.points().last().map(|p| p.1.clone()), Some(vec![3.0, 4.0]));
+        history.record(5, &[1.0, 2.0]);
+        assert_eq!(history.points().len(), 1, "going back in time restarts");
+        history.record(6, &[1.0, 2.0, 3.0]);
+        assert_eq!(history.points().len(), 1, "a new shape restarts");
     }
 }

@@ -11,6 +11,7 @@ use super::controls::{Controls, PointClass, ViewSettings};
 use super::dom::{by_id, format_number, window, Readout, WebError, WebResult};
 use super::features_view::FeaturesView;
 use super::network_view::{NetworkLabels, NetworkView, ParamRef};
+use super::teaching::{ActivationPanel, GradientFlow};
 use super::text::text;
 use crate::core::activation::Activation;
 use crate::core::choice::Choice;
@@ -58,6 +59,8 @@ pub struct App {
     boundary: BoundaryView,
     network: NetworkView,
     charts: Charts,
+    activation_panel: ActivationPanel,
+    gradient_flow: GradientFlow,
     readouts: Readouts,
     status: Element,
     notice: Element,
@@ -93,6 +96,8 @@ impl App {
             boundary: BoundaryView::new()?,
             network: NetworkView::new(by_id("network")?, by_id("tooltip")?)?,
             charts: Charts::new()?,
+            activation_panel: ActivationPanel::new()?,
+            gradient_flow: GradientFlow::new()?,
             readouts: Readouts {
                 epoch: Readout::new("epoch")?,
                 train_loss: Readout::new("train-loss")?,
@@ -143,8 +148,13 @@ impl App {
                 canvas.set_height(h);
             }
         }
+        for canvas in [&self.activation_panel.canvas, &self.gradient_flow.canvas] {
+            super::teaching::fit(canvas, ratio);
+        }
         self.drawn = None;
         self.charts.invalidate();
+        self.activation_panel.invalidate();
+        self.gradient_flow.invalidate();
     }
 
     // ----- Transport -------------------------------------------------------------------
@@ -184,6 +194,7 @@ impl App {
     /// Re-initialises the weights (same seed, same config) and clears a divergence.
     pub fn reset(&mut self) {
         self.trainer.reset();
+        self.gradient_flow.restart();
         self.best_test = None;
         let (state, key) = if self.playing {
             (State::Running, "running")
@@ -282,6 +293,15 @@ impl App {
             .draw_loss(&self.trainer, self.view.log_scale, self.lang, ratio)
         {
             self.set_state(State::Error, e);
+        }
+        let insights = [
+            self.activation_panel.update(&self.trainer, self.lang, ratio),
+            self.gradient_flow.update(&self.trainer, self.lang, ratio),
+        ];
+        for result in insights {
+            if let Err(e) = result {
+                self.set_state(State::Error, e.to_string());
+            }
         }
     }
 
@@ -513,6 +533,8 @@ impl App {
         self.check_health();
         self.drawn = None;
         self.charts.invalidate();
+        self.activation_panel.invalidate();
+        self.gradient_flow.invalidate();
         self.write_url();
         self.sync_controls();
     }

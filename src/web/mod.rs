@@ -10,6 +10,7 @@ mod draw;
 mod features_view;
 mod files;
 mod network_view;
+mod teaching;
 mod text;
 
 use std::cell::RefCell;

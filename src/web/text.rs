@@ -6,6 +6,36 @@ use crate::core::Lang;
 
 /// (key, English, Chinese)
 const TEXTS: &[(&str, &str, &str)] = &[
+    ("insights", "Inside the network", "网络内部"),
+    ("activation-panel", "Activation and saturation", "激活函数与饱和"),
+    ("layer", "Layer", "层"),
+    ("layer-n", "Layer {}", "第 {} 层"),
+    ("output-layer", "Output", "输出层"),
+    ("saturated", "Saturated", "饱和比例"),
+    ("dead", "Dead neurons", "死亡神经元"),
+    (
+        "activation-chart",
+        "The activation f, its derivative f′ and a histogram of the chosen layer's pre-activations z",
+        "激活函数 f、导数 f′ 以及所选层净输入 z 的直方图",
+    ),
+    (
+        "activation-hint",
+        "Bars: where the chosen layer's pre-activations z fall for the training points. Red bands: f′ is below 10 % of its peak there, so almost no gradient passes.",
+        "柱形：训练样本在所选层的净输入 z 落在哪里。红色区域：那里 f′ 不到峰值的 10 %，几乎没有梯度能传过去（饱和）。",
+    ),
+    ("gradient-flow", "Gradient flow", "梯度流"),
+    (
+        "gradient-chart",
+        "Each layer's weight-gradient norm over epochs, log scale",
+        "各层权重梯度范数随轮次的变化（对数坐标）",
+    ),
+    (
+        "gradient-hint",
+        "The size of each layer's weight gradient ‖∂L/∂W‖ over the training set, on a log scale. A layer far below the others (vanishing) hardly learns; above the dashed line (exploding) its updates overshoot.",
+        "每层权重梯度的大小 ‖∂L/∂W‖（整个训练集，对数坐标）。远低于其他层的层（梯度消失）几乎学不动；超过虚线（梯度爆炸）时更新会冲过头。",
+    ),
+    ("vanishing", "vanishing", "梯度消失"),
+    ("exploding", "exploding", "梯度爆炸"),
     (
         "tagline",
         "A neural network you can watch learn",
