@@ -10,6 +10,7 @@ use super::charts::Charts;
 use super::controls::{Controls, PointClass, ViewSettings};
 use super::dom::{by_id, format_number, window, Readout, WebError, WebResult};
 use super::features_view::FeaturesView;
+use super::media::{snapshot_panel, Recorder};
 use super::network_view::{NetworkLabels, NetworkView, ParamRef};
 use super::teaching::{ActivationPanel, GradientFlow};
 use super::text::text;
@@ -61,6 +62,7 @@ pub struct App {
     charts: Charts,
     activation_panel: ActivationPanel,
     gradient_flow: GradientFlow,
+    recorder: Option<Recorder>,
     readouts: Readouts,
     status: Element,
     notice: Element,
@@ -98,6 +100,7 @@ impl App {
             charts: Charts::new()?,
             activation_panel: ActivationPanel::new()?,
             gradient_flow: GradientFlow::new()?,
+            recorder: None,
             readouts: Readouts {
                 epoch: Readout::new("epoch")?,
                 train_loss: Readout::new("train-loss")?,
@@ -121,6 +124,14 @@ impl App {
         app.set_state(State::Idle, text(lang, "ready"));
         app.update_play_button();
         app.sync_controls();
+        let projector = query_pairs(query)
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "projector")
+            .is_some_and(|(_, v)| matches!(v.as_str(), "1" | "true" | "on" | "yes"));
+        if projector {
+            app.set_projector(true);
+        }
         app.write_url();
         if !rejected.is_empty() {
             let lines: Vec<String> = rejected.iter().map(|e| e.message(lang)).collect();
@@ -287,7 +298,7 @@ impl App {
             let _ = self.charts.draw_quality(&mut self.trainer, &train, &test, self.lang);
             self.drawn = Some(key);
         }
-        let ratio = self.ratio();
+        let ratio = self.chart_scale();
         if let Err(e) = self
             .charts
             .draw_loss(&self.trainer, self.view.log_scale, self.lang, ratio)
@@ -303,6 +314,87 @@ impl App {
                 self.set_state(State::Error, e.to_string());
             }
         }
+        if let Some(recorder) = &self.recorder {
+            let title = format!(
+                "nnlab · {} · {} {} · {} {}",
+                self.trainer.config().dataset.label(self.lang),
+                text(self.lang, "epoch"),
+                self.trainer.epoch(),
+                text(self.lang, "test-loss"),
+                self.trainer
+                    .history()
+                    .points()
+                    .last()
+                    .map_or("–".to_string(), |p| format_number(f64::from(p.test))),
+            );
+            recorder.compose(
+                &title,
+                &self.boundary.canvas,
+                &[&self.charts.loss_chart, &self.gradient_flow.canvas],
+            );
+        }
+    }
+
+    /// Scale of chart text and lines: the pixel ratio, larger in projector mode.
+    fn chart_scale(&self) -> f64 {
+        self.ratio() * if self.view.projector { 1.4 } else { 1.0 }
+    }
+
+    // ----- Presentation ----------------------------------------------------------------
+
+    /// Starts or stops the video recording; stopping downloads the WebM.
+    pub fn toggle_recording(&mut self) {
+        match self.recorder.take() {
+            Some(recorder) => recorder.stop(),
+            None => match Recorder::start("nnlab-training.webm") {
+                Ok(recorder) => self.recorder = Some(recorder),
+                Err(e) => self.show_notice(&format!("{} {e}", text(self.lang, "record-failed"))),
+            },
+        }
+        let recording = self.recorder.is_some();
+        if let Ok(button) = by_id::<Element>("record") {
+            let _ = button.set_attribute("aria-pressed", if recording { "true" } else { "false" });
+            let label = text(self.lang, if recording { "record-stop" } else { "record" });
+            if let Ok(Some(span)) = button.query_selector("span") {
+                span.set_text_content(Some(label));
+            }
+        }
+    }
+
+    /// Saves a PNG of the panel `panel` (an element inside the page).
+    pub fn snapshot(&self, panel: &Element) {
+        // Named after the panel's id, or its title's id ("output-title" → "output").
+        let name = Some(panel.id())
+            .filter(|id| !id.is_empty())
+            .or_else(|| {
+                let title = panel.query_selector("h2").ok().flatten()?;
+                Some(title.id().trim_end_matches("-title").to_string()).filter(|id| !id.is_empty())
+            })
+            .unwrap_or_else(|| "panel".to_string());
+        if let Err(e) = snapshot_panel(panel, &format!("nnlab-{name}.png"), self.ratio()) {
+            self.show_notice(&e.to_string());
+        }
+    }
+
+    /// Projector mode: large type, thick lines, high contrast and fewer panels; `?projector=1`.
+    pub fn set_projector(&mut self, on: bool) {
+        self.view.projector = on;
+        if let Ok(doc) = super::dom::document() {
+            if let Some(root) = doc.document_element() {
+                let _ = root.class_list().toggle_with_force("projector", on);
+            }
+        }
+        if let Ok(button) = by_id::<Element>("projector") {
+            let _ = button.set_attribute("aria-pressed", if on { "true" } else { "false" });
+        }
+        self.extra_query.retain(|(k, _)| k != "projector");
+        if on {
+            self.extra_query.push(("projector".to_string(), "1".to_string()));
+        }
+        self.fit_canvases();
+        self.activation_panel.invalidate();
+        self.gradient_flow.invalidate();
+        self.write_url();
     }
 
     fn update_readouts(&mut self, train: &crate::core::loss::Metrics, test: &crate::core::loss::Metrics) {

@@ -56,7 +56,7 @@ impl BoundaryView {
         self.heatmap.blit(&self.context, 0.0, 0.0, w, h);
         self.draw_axes(w, h);
         let mapping = self.mapping();
-        let radius = (w / 110.0).max(2.5);
+        let radius = (w / 110.0).max(2.5) * if view.projector { 1.4 } else { 1.0 };
         let data = trainer.data();
         draw_points(
             &self.context,

@@ -289,6 +289,8 @@ pub struct ViewSettings {
     pub stop_epoch: Option<u64>,
     /// Pause when the test loss has not improved for this many epochs.
     pub stop_patience: Option<u64>,
+    /// Projector mode: large type, thick lines, fewer panels.
+    pub projector: bool,
 }
 
 impl Default for ViewSettings {
@@ -301,6 +303,7 @@ impl Default for ViewSettings {
             point_class: PointClass::Label(1.0),
             stop_epoch: None,
             stop_patience: None,
+            projector: false,
         }
     }
 }

@@ -16,7 +16,7 @@ pub fn download_text(filename: &str, mime: &str, contents: &str) -> WebResult<()
     download_blob(filename, &blob)
 }
 
-fn download_blob(filename: &str, blob: &Blob) -> WebResult<()> {
+pub fn download_blob(filename: &str, blob: &Blob) -> WebResult<()> {
     let url = Url::create_object_url_with_blob(blob)?;
     let anchor: HtmlAnchorElement = document()?
         .create_element("a")?

@@ -9,6 +9,7 @@ mod dom;
 mod draw;
 mod features_view;
 mod files;
+mod media;
 mod network_view;
 mod teaching;
 mod text;
@@ -176,6 +177,22 @@ fn wire(app: &Shared) -> WebResult<()> {
             if let Some(value) = button.get_attribute("data-class") {
                 a.set_point_class(&value);
             }
+        }
+    });
+
+    on::<Event>(app, &element("record")?, "click", |a, _| a.toggle_recording());
+    on::<Event>(app, &element("projector")?, "click", |a, _| {
+        let on = !a.view.projector;
+        a.set_projector(on);
+    });
+    // Every panel's snapshot button (one delegated listener).
+    let doc: EventTarget = document()?.into();
+    on::<Event>(app, &doc, "click", |a, e| {
+        let panel = event_element(&e)
+            .and_then(|t| t.closest("button.snapshot").ok().flatten())
+            .and_then(|b| b.closest(".panel").ok().flatten());
+        if let Some(panel) = panel {
+            a.snapshot(&panel);
         }
     });
 

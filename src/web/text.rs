@@ -6,6 +6,13 @@ use crate::core::Lang;
 
 /// (key, English, Chinese)
 const TEXTS: &[(&str, &str, &str)] = &[
+    ("present", "Presenting", "演示"),
+    ("projector", "Projector", "投影模式"),
+    ("projector-label", "Projector mode: large type, thick lines, fewer panels", "投影模式：大字、粗线、少面板"),
+    ("record", "Record video", "录制视频"),
+    ("record-stop", "Stop and save video", "停止并保存视频"),
+    ("record-failed", "Cannot record video:", "无法录制视频："),
+    ("snapshot", "Save this panel as PNG", "将此面板保存为 PNG"),
     ("insights", "Inside the network", "网络内部"),
     ("activation-panel", "Activation and saturation", "激活函数与饱和"),
     ("layer", "Layer", "层"),

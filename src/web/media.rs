@@ -1,0 +1,261 @@
+//! Pictures and video for slides: a PNG snapshot of any panel and a WebM recording of the
+//! training, both made with the browser's own APIs (canvas, MediaRecorder, Blob downloads).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    Blob, BlobEvent, BlobPropertyBag, CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlImageElement,
+    MediaRecorder, MediaRecorderOptions, Url,
+};
+
+use super::dom::{context_2d, document, WebError, WebResult};
+use super::files::download_blob;
+
+/// Size of the recorded video: 720p fits every projector and video tool.
+const VIDEO_WIDTH: u32 = 1280;
+const VIDEO_HEIGHT: u32 = 720;
+const VIDEO_FPS: f64 = 30.0;
+
+fn new_canvas(width: u32, height: u32) -> WebResult<(HtmlCanvasElement, CanvasRenderingContext2d)> {
+    let canvas: HtmlCanvasElement = document()?
+        .create_element("canvas")?
+        .dyn_into()
+        .map_err(|_| WebError("cannot create a canvas".into()))?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let context = context_2d(&canvas)?;
+    Ok((canvas, context))
+}
+
+/// Draws `source` into the box (x, y, w, h), keeping its aspect ratio, centred.
+fn draw_fitted(context: &CanvasRenderingContext2d, source: &HtmlCanvasElement, x: f64, y: f64, w: f64, h: f64) {
+    let (sw, sh) = (f64::from(source.width()), f64::from(source.height()));
+    if sw <= 0.0 || sh <= 0.0 {
+        return;
+    }
+    let scale = (w / sw).min(h / sh);
+    let (dw, dh) = (sw * scale, sh * scale);
+    let _ = context.draw_image_with_html_canvas_element_and_dw_and_dh(
+        source,
+        x + (w - dw) / 2.0,
+        y + (h - dh) / 2.0,
+        dw,
+        dh,
+    );
+}
+
+/// A running recording: a 1280×720 canvas composed every frame from the page's canvases,
+/// captured by a MediaRecorder. Stopping it downloads the WebM.
+pub struct Recorder {
+    canvas: HtmlCanvasElement,
+    context: CanvasRenderingContext2d,
+    recorder: MediaRecorder,
+    stream: web_sys::MediaStream,
+}
+
+impl Recorder {
+    /// Starts recording. Fails with the browser's reason if it cannot record WebM.
+    pub fn start(filename: &str) -> WebResult<Recorder> {
+        let (canvas, context) = new_canvas(VIDEO_WIDTH, VIDEO_HEIGHT)?;
+        context.set_fill_style_str("#ffffff");
+        context.fill_rect(0.0, 0.0, f64::from(VIDEO_WIDTH), f64::from(VIDEO_HEIGHT));
+        let stream = canvas.capture_stream_with_frame_request_rate(VIDEO_FPS)?;
+        let options = MediaRecorderOptions::new();
+        let mime = ["video/webm;codecs=vp9", "video/webm;codecs=vp8", "video/webm"]
+            .into_iter()
+            .find(|m| MediaRecorder::is_type_supported(m))
+            .ok_or_else(|| WebError("this browser cannot record WebM video".into()))?;
+        options.set_mime_type(mime);
+        options.set_video_bits_per_second(4_000_000);
+        let recorder = MediaRecorder::new_with_media_stream_and_media_recorder_options(&stream, &options)?;
+        let chunks: Rc<RefCell<Vec<Blob>>> = Rc::new(RefCell::new(Vec::new()));
+        let collect = chunks.clone();
+        let on_data = Closure::<dyn FnMut(BlobEvent)>::new(move |event: BlobEvent| {
+            if let Some(blob) = event.data() {
+                collect.borrow_mut().push(blob);
+            }
+        });
+        recorder.set_ondataavailable(Some(on_data.as_ref().unchecked_ref()));
+        // The recorder owns the handler from here on (freed with it by the JS collector).
+        let _ = on_data.into_js_value();
+        let name = filename.to_string();
+        let on_stop = Closure::once_into_js(move |_: JsValue| {
+            let parts = js_sys::Array::new();
+            for blob in chunks.borrow().iter() {
+                parts.push(blob);
+            }
+            let options = BlobPropertyBag::new();
+            options.set_type("video/webm");
+            if let Ok(video) = Blob::new_with_blob_sequence_and_options(&parts, &options) {
+                let _ = download_blob(&name, &video);
+            }
+        });
+        recorder.set_onstop(Some(on_stop.unchecked_ref()));
+        // One chunk a second, so a long recording never holds one huge buffer.
+        recorder.start_with_time_slice(1000)?;
+        Ok(Recorder {
+            canvas,
+            context,
+            recorder,
+            stream,
+        })
+    }
+
+    /// Composes one video frame: a title line, the boundary on the left and up to two
+    /// charts stacked on the right.
+    pub fn compose(&self, title: &str, boundary: &HtmlCanvasElement, charts: &[&HtmlCanvasElement]) {
+        let c = &self.context;
+        let (w, h) = (f64::from(VIDEO_WIDTH), f64::from(VIDEO_HEIGHT));
+        c.set_fill_style_str("#ffffff");
+        c.fill_rect(0.0, 0.0, w, h);
+        c.set_fill_style_str("#1d232a");
+        c.set_font("600 26px system-ui, 'Noto Sans CJK SC', sans-serif");
+        let _ = c.fill_text(title, 24.0, 42.0);
+        let top = 64.0;
+        let side = h - top - 16.0;
+        draw_fitted(c, boundary, 16.0, top, side, side);
+        let right = 16.0 + side + 16.0;
+        let slot = (side - 16.0) / charts.len().max(1) as f64;
+        for (i, chart) in charts.iter().enumerate() {
+            draw_fitted(c, chart, right, top + i as f64 * (slot + 16.0), w - right - 16.0, slot);
+        }
+    }
+
+    /// Stops recording; the browser then hands over the last chunk and the download starts.
+    pub fn stop(self) {
+        let _ = self.recorder.stop();
+        let tracks = self.stream.get_tracks();
+        for track in tracks.iter() {
+            if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                track.stop();
+            }
+        }
+        let _ = &self.canvas;
+    }
+}
+
+/// Saves a PNG of `panel` as it looks: white background, its title, then every canvas and
+/// SVG inside it at their places on screen, at the screen's pixel density.
+pub fn snapshot_panel(panel: &Element, filename: &str, ratio: f64) -> WebResult<()> {
+    let rect = panel.get_bounding_client_rect();
+    let (width, height) = ((rect.width() * ratio).round(), (rect.height() * ratio).round());
+    if width < 1.0 || height < 1.0 {
+        return Err(WebError("the panel is not visible".into()));
+    }
+    let (canvas, context) = new_canvas(width as u32, height as u32)?;
+    context.set_fill_style_str("#ffffff");
+    context.fill_rect(0.0, 0.0, width, height);
+    context.scale(ratio, ratio)?;
+    if let Some(title) = panel.query_selector("h2")? {
+        let place = title.get_bounding_client_rect();
+        context.set_fill_style_str("#56616c");
+        context.set_font("600 12px system-ui, 'Noto Sans CJK SC', sans-serif");
+        let text = title.text_content().unwrap_or_default();
+        let _ = context.fill_text(&text, place.left() - rect.left(), place.bottom() - rect.top() - 3.0);
+    }
+    // SVGs (the network's links) load as images first, so they sit behind the canvases.
+    let svgs = panel.query_selector_all("svg.network-links")?;
+    let mut pending = Vec::new();
+    for i in 0..svgs.length() {
+        let Some(svg) = svgs.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let place = svg.get_bounding_client_rect();
+        let markup = with_link_style(&web_sys::XmlSerializer::new()?.serialize_to_string(&svg)?);
+        pending.push((
+            markup,
+            place.left() - rect.left(),
+            place.top() - rect.top(),
+            place.width(),
+            place.height(),
+        ));
+    }
+    let canvases = panel.query_selector_all("canvas")?;
+    let mut pictures = Vec::new();
+    for i in 0..canvases.length() {
+        let Some(source) = canvases.item(i).and_then(|n| n.dyn_into::<HtmlCanvasElement>().ok()) else {
+            continue;
+        };
+        let place = source.get_bounding_client_rect();
+        if place.width() > 0.0 && place.height() > 0.0 {
+            pictures.push((
+                source,
+                place.left() - rect.left(),
+                place.top() - rect.top(),
+                place.width(),
+                place.height(),
+            ));
+        }
+    }
+    let name = filename.to_string();
+    let finish = move |context: &CanvasRenderingContext2d, canvas: &HtmlCanvasElement| {
+        for (source, x, y, w, h) in &pictures {
+            let _ = context.draw_image_with_html_canvas_element_and_dw_and_dh(source, *x, *y, *w, *h);
+        }
+        let _ = super::files::download_canvas_png(canvas, &name);
+    };
+    draw_svgs(context, canvas, pending, Box::new(finish));
+    Ok(())
+}
+
+/// The page styles the links through its stylesheet, which an SVG drawn as an image does
+/// not see: put the few rules that matter inside it.
+fn with_link_style(markup: &str) -> String {
+    const STYLE: &str = "<style>path{fill:none;stroke-linecap:round}.link-hit{stroke:none}</style>";
+    match markup.find('>') {
+        Some(end) => format!("{}{STYLE}{}", &markup[..=end], &markup[end + 1..]),
+        None => markup.to_string(),
+    }
+}
+
+type Finish = Box<dyn FnOnce(&CanvasRenderingContext2d, &HtmlCanvasElement)>;
+
+/// Draws each SVG (markup, x, y, w, h) through an image, one after another, then `finish`.
+fn draw_svgs(
+    context: CanvasRenderingContext2d,
+    canvas: HtmlCanvasElement,
+    mut pending: Vec<(String, f64, f64, f64, f64)>,
+    finish: Finish,
+) {
+    let Some((markup, x, y, w, h)) = pending.pop() else {
+        finish(&context, &canvas);
+        return;
+    };
+    let image = match HtmlImageElement::new() {
+        Ok(image) => image,
+        Err(_) => return finish(&context, &canvas),
+    };
+    let parts = js_sys::Array::of1(&JsValue::from_str(&markup));
+    let options = BlobPropertyBag::new();
+    options.set_type("image/svg+xml");
+    let url = Blob::new_with_str_sequence_and_options(&parts, &options)
+        .and_then(|blob| Url::create_object_url_with_blob(&blob));
+    let Ok(url) = url else {
+        return finish(&context, &canvas);
+    };
+    let loaded = image.clone();
+    let release = url.clone();
+    // Either way (loaded or failed) the rest of the picture is still drawn.
+    let next: Rc<RefCell<Option<(CanvasRenderingContext2d, HtmlCanvasElement, Finish)>>> =
+        Rc::new(RefCell::new(Some((context, canvas, finish))));
+    let on_error_next = next.clone();
+    let pending_error = pending.clone();
+    let on_load = Closure::once_into_js(move |_: JsValue| {
+        let _ = Url::revoke_object_url(&release);
+        if let Some((context, canvas, finish)) = next.borrow_mut().take() {
+            let _ = context.draw_image_with_html_image_element_and_dw_and_dh(&loaded, x, y, w, h);
+            draw_svgs(context, canvas, pending, finish);
+        }
+    });
+    let on_error = Closure::once_into_js(move |_: JsValue| {
+        if let Some((context, canvas, finish)) = on_error_next.borrow_mut().take() {
+            draw_svgs(context, canvas, pending_error, finish);
+        }
+    });
+    image.set_onload(Some(on_load.unchecked_ref()));
+    image.set_onerror(Some(on_error.unchecked_ref()));
+    image.set_src(&url);
+}
