@@ -240,7 +240,7 @@ pub const LESSONS: &[Lesson] = &[
                        press Reset the weights.",
             expect: "At the start the sigmoid network's first-layer gradient is over 100 times smaller than \
                      its last hidden layer's, while in the ReLU network the two stay within a factor of 20. \
-                     After 30 epochs the ReLU network passes 98% test accuracy, while the sigmoid one's \
+                     After 30 epochs the ReLU network passes 95% test accuracy, while the sigmoid one's \
                      training loss is still about 0.69, the loss of a 50/50 guess. With small random weights the ReLU network stalls too: activation \
                      function and weight initialisation have to suit each other.",
         },
@@ -251,7 +251,7 @@ pub const LESSONS: &[Lesson] = &[
                     按输入个数缩放权重，使信号在层与层之间保持大小，所以梯度传到第一层时不会消失。",
             try_this: "两个网络同时训练 30 轮。然后把右边的“权重初始化”改为“小随机数”，按“重置权重”。",
             expect: "训练开始时，Sigmoid 网络第一层的梯度比最后一个隐藏层小 100 倍以上，而 ReLU 网络两者\
-                     相差不到 20 倍。30 轮后，ReLU 网络的测试准确率超过 98%，\
+                     相差不到 20 倍。30 轮后，ReLU 网络的测试准确率超过 95%，\
                      而 Sigmoid 网络的训练损失仍在 0.69 左右，相当于 50/50 随机猜测的损失。\
                      改用小随机数初始化后，ReLU 网络同样停滞不前：激活函数和权重初始化必须相互匹配。",
         },
@@ -284,7 +284,7 @@ pub const LESSONS: &[Lesson] = &[
     },
     Lesson {
         id: "normalization",
-        setup: "dataset=circle&features=x,y,x2,y2&normalize=none&hidden=4&activation=tanh&lr=1&batch=250&seed=1",
+        setup: "dataset=circle&features=x,y,x2,y2&normalize=none&hidden=4&activation=tanh&lr=2&batch=250&seed=1",
         compare: Some("normalize=standard"),
         en: LessonText {
             title: "Normalise the inputs",
@@ -296,7 +296,7 @@ pub const LESSONS: &[Lesson] = &[
             try_this: "Play both and watch the training loss curves, then set Normalisation on the left to \
                        Standardization (z-score) and press Reset the weights.",
             expect: "The standardised network brings the training loss below 0.1 in at most half the epochs \
-                     the raw one needs; the raw network's loss jumps up and down on the way.",
+                     the raw one needs.",
         },
         zh: LessonText {
             title: "输入归一化",
@@ -306,8 +306,7 @@ pub const LESSONS: &[Lesson] = &[
                     每一步都使用全部 250 个训练样本。",
             try_this: "同时训练两个网络并观察训练损失曲线，然后把左边的“输入归一化”改为“标准化（z-score）”，\
                        按“重置权重”。",
-            expect: "标准化的网络把训练损失降到 0.1 以下所需的轮数，最多只有原始输入网络的一半；原始输入\
-                     网络的损失在下降过程中上下跳动。",
+            expect: "标准化的网络把训练损失降到 0.1 以下所需的轮数，最多只有原始输入网络的一半。",
         },
     },
     Lesson {
@@ -673,7 +672,7 @@ mod tests {
     }
 
     /// relu-vs-sigmoid: the gradient ratio is ≥ 100 for sigmoid but within 20× for ReLU + He;
-    /// after 30 epochs ReLU is ≥ 98 % (seen 100 %) while the sigmoid training loss is still
+    /// after 30 epochs ReLU is ≥ 95 % (100 % on 9 of 10 seeds, 95.6 % on one) while the sigmoid training loss is still
     /// ≥ 0.65 (chance is ln 2 ≈ 0.693; its accuracy flickers around 50 % as outputs hover at
     /// 0.5, so loss is the measure); ReLU with small random weights (σ = 0.01) stalls there too.
     #[test]
@@ -689,7 +688,7 @@ mod tests {
             let sigmoid = trained(l.setup, &extra, 30).evaluate().0.loss;
             assert!(sigmoid >= 0.65, "seed {seed}: sigmoid loss {sigmoid}");
             let relu_acc = test_accuracy(&mut trained(&relu, &extra, 30));
-            assert!(relu_acc >= 0.98, "seed {seed}: relu {relu_acc}");
+            assert!(relu_acc >= 0.95, "seed {seed}: relu {relu_acc}");
             let small = trained(&relu, &format!("{extra}&init=small"), 30).evaluate().0.loss;
             assert!(small >= 0.65, "seed {seed}: relu small init loss {small}");
         }
@@ -727,34 +726,19 @@ mod tests {
         }
     }
 
-    /// normalization: full-batch steps at lr 1 on raw x, y, x², y² (x² up to 36) against
+    /// normalization: full-batch steps at lr 2 on raw x, y, x², y² (x² up to 36) against
     /// the same inputs standardised. Standardised reaches training loss 0.1 in at most half
-    /// the epochs raw inputs need (seen 8–14 against 24–56), and the raw loss rises on
-    /// some epochs on the way (it zig-zags).
+    /// the epochs raw inputs need (seen 3–10 against 19–86 on 12 seeds; at lr 1 one seed in
+    /// ten missed the factor 2, at 12 against 21, hence lr 2).
     #[test]
     fn lesson_standardised_inputs_learn_faster() {
         let l = lesson("normalization");
         let standard = compare_setup(l.id);
         for seed in 1..=4 {
             let extra = format!("seed={seed}");
-            let fast = epochs_to(&mut trainer(&standard, &extra), 0.1, 200).expect("standardised reaches 0.1");
-            let mut raw = trainer(l.setup, &extra);
-            let mut rises = 0;
-            let mut previous = raw.evaluate().0.loss;
-            let mut slow = None;
-            for epoch in 1..=200 {
-                assert!(raw.train_epoch(), "seed {seed}: raw diverged");
-                let loss = raw.evaluate().0.loss;
-                rises += usize::from(loss > previous);
-                previous = loss;
-                if loss < 0.1 {
-                    slow = Some(epoch);
-                    break;
-                }
-            }
-            let slow = slow.unwrap_or(201);
-            assert!(2 * fast <= slow, "seed {seed}: standardised {fast} epochs, raw {slow}");
-            assert!(rises >= 1, "seed {seed}: raw loss never rose");
+            let fast = epochs_to(&mut trainer(&standard, &extra), 0.1, 100).expect("standardised reaches 0.1");
+            let slow = epochs_to(&mut trainer(l.setup, &extra), 0.1, 2 * fast - 1);
+            assert!(slow.is_none(), "seed {seed}: standardised {fast} epochs, raw {slow:?}");
         }
     }
 
