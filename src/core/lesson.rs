@@ -572,7 +572,11 @@ mod tests {
                 }
             }
             // Same numbers in both languages (the claims must not drift apart).
-            for (en, zh) in [(l.en.watch, l.zh.watch), (l.en.try_this, l.zh.try_this), (l.en.expect, l.zh.expect)] {
+            for (en, zh) in [
+                (l.en.watch, l.zh.watch),
+                (l.en.try_this, l.zh.try_this),
+                (l.en.expect, l.zh.expect),
+            ] {
                 assert_eq!(numbers(en), numbers(zh), "{}:\n{en}\n{zh}", l.id);
             }
             assert_eq!(l.text(Lang::En), &l.en);
@@ -684,7 +688,10 @@ mod tests {
             let sigmoid_ratio = gradient_ratio(&trainer(l.setup, &extra));
             assert!(sigmoid_ratio >= 100.0, "seed {seed}: sigmoid ratio {sigmoid_ratio}");
             let relu_ratio = gradient_ratio(&trainer(&relu, &extra));
-            assert!((1.0 / 20.0..=20.0).contains(&relu_ratio), "seed {seed}: relu ratio {relu_ratio}");
+            assert!(
+                (1.0 / 20.0..=20.0).contains(&relu_ratio),
+                "seed {seed}: relu ratio {relu_ratio}"
+            );
             let sigmoid = trained(l.setup, &extra, 30).evaluate().0.loss;
             assert!(sigmoid >= 0.65, "seed {seed}: sigmoid loss {sigmoid}");
             let relu_acc = test_accuracy(&mut trained(&relu, &extra, 30));
@@ -760,8 +767,17 @@ mod tests {
             }
             let (train, test) = t.evaluate();
             assert!(best_epoch <= 100, "seed {seed}: test loss lowest at epoch {best_epoch}");
-            assert!(test.loss >= 1.5 * best, "seed {seed}: test {} vs best {best}", test.loss);
-            assert!(train.loss <= 0.25 * test.loss, "seed {seed}: train {} test {}", train.loss, test.loss);
+            assert!(
+                test.loss >= 1.5 * best,
+                "seed {seed}: test {} vs best {best}",
+                test.loss
+            );
+            assert!(
+                train.loss <= 0.25 * test.loss,
+                "seed {seed}: train {} test {}",
+                train.loss,
+                test.loss
+            );
         }
     }
 
@@ -782,7 +798,10 @@ mod tests {
             let mut plain = trained(l.setup, &extra, 300);
             let mut decayed = trained(&l2, &extra, 300);
             let (norm_plain, norm_l2) = (weight_norm(&plain), weight_norm(&decayed));
-            assert!(norm_l2 < 0.7 * norm_plain, "seed {seed}: norms {norm_l2} vs {norm_plain}");
+            assert!(
+                norm_l2 < 0.7 * norm_plain,
+                "seed {seed}: norms {norm_l2} vs {norm_plain}"
+            );
             let (gap_plain, gap_l2) = (gap(&mut plain), gap(&mut decayed));
             assert!(gap_l2 < 0.7 * gap_plain, "seed {seed}: gaps {gap_l2} vs {gap_plain}");
             let strong = trained(&l2, &format!("{extra}&reg-rate=0.1"), 300).evaluate().0.loss;
@@ -803,7 +822,11 @@ mod tests {
             let limit = 4 * adam;
             let sgd = epochs_to(&mut trainer(l.setup, &extra), 0.1, limit);
             assert!(sgd.is_none(), "seed {seed}: sgd {sgd:?} vs adam {adam}");
-            let momentum = epochs_to(&mut trainer(l.setup, &format!("{extra}&optimizer=momentum")), 0.1, limit);
+            let momentum = epochs_to(
+                &mut trainer(l.setup, &format!("{extra}&optimizer=momentum")),
+                0.1,
+                limit,
+            );
             assert!(momentum.is_some(), "seed {seed}: momentum not within {limit}");
         }
     }
