@@ -202,11 +202,11 @@ pub const LESSONS: &[Lesson] = &[
         compare: None,
         en: LessonText {
             title: "Sigmoid and the vanishing gradient",
-            watch: "The slope of the sigmoid is at most 0.25, and it is almost zero once its input is far \
-                    from 0, where the neuron saturates. Backpropagation multiplies by one such slope per \
-                    layer, so in a deep sigmoid network the gradient shrinks on its way back to the first \
-                    layers. This is the vanishing gradient problem: the layers near the input hardly \
-                    learn, and the loss curve stays flat.",
+            watch: "The slope of the sigmoid is at most 0.25, and almost zero once its input is far from \
+                    0, where the neuron saturates. Backpropagation multiplies by one such slope per layer, \
+                    so in a deep sigmoid network the gradient shrinks on its way back to the first layers: \
+                    the vanishing gradient problem. Watch the Gradient flow chart, where the first hidden \
+                    layer lies far below the last, and the loss curve, which stays flat.",
             try_this: "Train for 100 epochs. Then press Remove a hidden layer until one layer is left, \
                        press Reset the weights and train again.",
             expect: "At the start the first hidden layer's weight gradient is more than 100 times smaller \
@@ -218,7 +218,8 @@ pub const LESSONS: &[Lesson] = &[
             title: "Sigmoid 与梯度消失",
             watch: "Sigmoid 的斜率最大只有 0.25，输入一旦远离 0，神经元就进入饱和区，斜率几乎为零。反向\
                     传播每经过一层都要乘上一个这样的斜率，所以在很深的 Sigmoid 网络中，梯度传回前面几层时\
-                    已经变得非常小。这就是梯度消失：靠近输入的层几乎学不到东西，损失曲线长时间保持平坦。",
+                    已经变得非常小，这就是梯度消失。请观察“梯度流”图中第一个隐藏层的曲线远低于最后一层，\
+                    以及几乎保持平坦的损失曲线。",
             try_this: "先训练 100 轮。然后反复点击“删除一个隐藏层”，直到只剩一层，再按“重置权重”重新训练。",
             expect: "训练开始时，第一个隐藏层的权重梯度比最后一个隐藏层小 100 倍以上。训练 100 轮后，五层\
                      网络的训练损失仍在 0.69 左右，并不比 50/50 的随机猜测好。同样的 Sigmoid 神经元放在一个\
