@@ -9,6 +9,7 @@ pub mod dataset;
 pub mod feature;
 pub mod init;
 pub mod introspect;
+pub mod lesson;
 pub mod loss;
 pub mod model;
 pub mod network;
