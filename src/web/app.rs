@@ -10,6 +10,7 @@ use super::charts::Charts;
 use super::controls::{Controls, PointClass, ViewSettings};
 use super::dom::{by_id, format_number, window, Readout, WebError, WebResult};
 use super::features_view::FeaturesView;
+use super::lessons::{neighbour, LessonsView};
 use super::media::{snapshot_panel, Recorder};
 use super::network_view::{NetworkLabels, NetworkView, ParamRef};
 use super::teaching::{ActivationPanel, GradientFlow};
@@ -19,6 +20,7 @@ use crate::core::choice::Choice;
 use crate::core::config::{query_pairs, Config, KEYS};
 use crate::core::data_csv::{parse_csv, Split};
 use crate::core::feature::Feature;
+use crate::core::lesson::{self, Lesson};
 use crate::core::model::{Model, MAX_MODEL_BYTES};
 use crate::core::trainer::{Changes, Health, Quantity, Trainer};
 use crate::core::{Float, Lang, Problem, Sample};
@@ -63,6 +65,9 @@ pub struct App {
     activation_panel: ActivationPanel,
     gradient_flow: GradientFlow,
     recorder: Option<Recorder>,
+    lessons: LessonsView,
+    /// The lesson being followed, if any.
+    lesson: Option<&'static Lesson>,
     readouts: Readouts,
     status: Element,
     notice: Element,
@@ -101,6 +106,8 @@ impl App {
             activation_panel: ActivationPanel::new()?,
             gradient_flow: GradientFlow::new()?,
             recorder: None,
+            lessons: LessonsView::new()?,
+            lesson: None,
             readouts: Readouts {
                 epoch: Readout::new("epoch")?,
                 train_loss: Readout::new("train-loss")?,
@@ -131,6 +138,22 @@ impl App {
             .is_some_and(|(_, v)| matches!(v.as_str(), "1" | "true" | "on" | "yes"));
         if projector {
             app.set_projector(true);
+        }
+        // `?lesson=xor` alone sets the lesson up; a full link (config keys too) restores the
+        // run exactly as it was shared and only shows the lesson's panel.
+        let _ = app.lessons.show(None, lang, false);
+        let lesson_id = query_pairs(query).into_iter().rev().find(|(k, _)| k == "lesson");
+        if let Some((_, id)) = lesson_id {
+            let has_config = query_pairs(query).iter().any(|(k, _)| KEYS.contains(&k.as_str()));
+            match lesson::find(&id) {
+                Some(found) if has_config => {
+                    app.lesson = Some(found);
+                    let _ = app.lessons.show(Some(found), lang, true);
+                    app.update_lessons_button();
+                }
+                Some(found) => app.open_lesson(found.id),
+                None => app.open_lesson(&id),
+            }
         }
         app.write_url();
         if !rejected.is_empty() {
@@ -373,6 +396,72 @@ impl App {
             .unwrap_or_else(|| "panel".to_string());
         if let Err(e) = snapshot_panel(panel, &format!("nnlab-{name}.png"), self.ratio()) {
             self.show_notice(&e.to_string());
+        }
+    }
+
+    // ----- Guided lessons ----------------------------------------------------------------
+
+    /// Sets up lesson `id` from scratch (its config, fresh data and weights, paused) and shows
+    /// its panel. An unknown id is said in the notice and changes nothing.
+    pub fn open_lesson(&mut self, id: &str) {
+        let Some(found) = lesson::find(id) else {
+            self.show_notice(&format!("{} “{id}”", text(self.lang, "lesson-unknown")));
+            self.extra_query.retain(|(k, _)| k != "lesson");
+            self.write_url();
+            return;
+        };
+        match Trainer::new(found.config()) {
+            Ok(trainer) => self.trainer = trainer,
+            Err(e) => {
+                self.show_notice(&e.message(self.lang));
+                return;
+            }
+        }
+        self.pause();
+        self.lesson = Some(found);
+        self.gradient_flow.restart();
+        self.drawn = None;
+        self.charts.invalidate();
+        self.extra_query.retain(|(k, _)| k != "lesson");
+        self.extra_query.push(("lesson".to_string(), found.id.to_string()));
+        let (state, key) = (State::Idle, "ready");
+        self.set_state(state, text(self.lang, key));
+        self.changed(Changes::default());
+        let _ = self.lessons.show(Some(found), self.lang, true);
+        self.update_lessons_button();
+    }
+
+    /// The previous (−1) or next (+1) lesson.
+    pub fn lesson_step(&mut self, delta: isize) {
+        if let Some(next) = self.lesson.and_then(|l| neighbour(l.id, delta)) {
+            self.open_lesson(next.id);
+        }
+    }
+
+    /// Sets the current lesson up again from scratch.
+    pub fn restart_lesson(&mut self) {
+        if let Some(current) = self.lesson {
+            self.open_lesson(current.id);
+        }
+    }
+
+    /// The top bar's lessons button: opens the first (or last followed) lesson, or closes.
+    pub fn toggle_lessons(&mut self) {
+        if self.lesson.is_some() {
+            self.lesson = None;
+            let _ = self.lessons.show(None, self.lang, false);
+            self.extra_query.retain(|(k, _)| k != "lesson");
+            self.write_url();
+            self.update_lessons_button();
+        } else if let Some(first) = lesson::LESSONS.first() {
+            self.open_lesson(first.id);
+        }
+    }
+
+    fn update_lessons_button(&self) {
+        if let Ok(button) = by_id::<Element>("open-lessons") {
+            let open = if self.lesson.is_some() { "true" } else { "false" };
+            let _ = button.set_attribute("aria-pressed", open);
         }
     }
 
@@ -627,6 +716,7 @@ impl App {
         self.charts.invalidate();
         self.activation_panel.invalidate();
         self.gradient_flow.invalidate();
+        let _ = self.lessons.show(self.lesson, lang, false);
         self.write_url();
         self.sync_controls();
     }

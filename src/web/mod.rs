@@ -9,6 +9,7 @@ mod dom;
 mod draw;
 mod features_view;
 mod files;
+mod lessons;
 mod media;
 mod network_view;
 mod teaching;
@@ -181,6 +182,16 @@ fn wire(app: &Shared) -> WebResult<()> {
     });
 
     on::<Event>(app, &element("record")?, "click", |a, _| a.toggle_recording());
+    on::<Event>(app, &element("open-lessons")?, "click", |a, _| a.toggle_lessons());
+    on::<Event>(app, &element("lesson-prev")?, "click", |a, _| a.lesson_step(-1));
+    on::<Event>(app, &element("lesson-next")?, "click", |a, _| a.lesson_step(1));
+    on::<Event>(app, &element("lesson-setup")?, "click", |a, _| a.restart_lesson());
+    on::<Event>(app, &element("lesson-close")?, "click", |a, _| a.toggle_lessons());
+    let lesson_select: HtmlSelectElement = by_id("lesson-select")?;
+    let source = lesson_select.clone();
+    on::<Event>(app, &lesson_select.into(), "change", move |a, _| {
+        a.open_lesson(&source.value())
+    });
     on::<Event>(app, &element("projector")?, "click", |a, _| {
         let on = !a.view.projector;
         a.set_projector(on);

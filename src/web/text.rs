@@ -6,6 +6,18 @@ use crate::core::Lang;
 
 /// (key, English, Chinese)
 const TEXTS: &[(&str, &str, &str)] = &[
+    ("lessons", "Lessons", "课程"),
+    ("lessons-label", "Guided lessons", "引导式课程"),
+    ("lesson", "Lesson", "课程"),
+    ("lesson-of", "Lesson {i} of {n}", "第 {i} 课，共 {n} 课"),
+    ("lesson-watch", "What to watch", "观察什么"),
+    ("lesson-try", "Try this", "动手试一试"),
+    ("lesson-expect", "What you should see", "你应该看到"),
+    ("lesson-prev", "← Previous", "← 上一课"),
+    ("lesson-next", "Next →", "下一课 →"),
+    ("lesson-setup", "Set up again", "重新设置"),
+    ("lesson-close", "Close the lessons", "关闭课程"),
+    ("lesson-unknown", "There is no lesson", "没有这个课程："),
     ("present", "Presenting", "演示"),
     ("projector", "Projector", "投影模式"),
     ("projector-label", "Projector mode: large type, thick lines, fewer panels", "投影模式：大字、粗线、少面板"),
