@@ -254,7 +254,7 @@ fn wire_network(app: &Shared) -> WebResult<()> {
             a.remove_neuron(layer);
         } else if let Some(param) = a.parameter_at(&target) {
             if let Some(value) = a.parameter_value(param) {
-                open_editor(param, value, &e);
+                open_editor(param, value, &e, a.lang);
             }
         }
     });
@@ -307,7 +307,7 @@ fn wire_network(app: &Shared) -> WebResult<()> {
 }
 
 /// Opens the editor next to the clicked link or bias, holding which parameter it edits.
-fn open_editor(param: network_view::ParamRef, value: f32, event: &Event) {
+fn open_editor(param: network_view::ParamRef, value: f32, event: &Event, lang: Lang) {
     let Ok(editor) = by_id::<HtmlElement>("editor") else {
         return;
     };
@@ -327,7 +327,7 @@ fn open_editor(param: network_view::ParamRef, value: f32, event: &Event) {
         }
     }
     if let Ok(Some(title)) = editor.query_selector(".editor-title") {
-        title.set_text_content(Some(kind));
+        title.set_text_content(Some(text::text(lang, kind)));
     }
     if let Ok(Some(error)) = editor.query_selector(".field-error") {
         error.set_text_content(None);

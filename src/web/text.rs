@@ -6,6 +6,13 @@ use crate::core::Lang;
 
 /// (key, English, Chinese)
 const TEXTS: &[(&str, &str, &str)] = &[
+    ("speed-title", "Epochs per animation frame", "每个动画帧训练的轮数"),
+    (
+        "boundary-label",
+        "Decision boundary: the network's output over the plane, with the data points",
+        "决策边界：网络在整个平面上的输出，以及数据点",
+    ),
+    ("loss-chart-label", "Training and test loss over epochs", "训练损失和测试损失随轮次的变化"),
     ("lessons", "Lessons", "课程"),
     ("lessons-label", "Guided lessons", "引导式课程"),
     ("lesson", "Lesson", "课程"),
