@@ -74,6 +74,20 @@ mod cli {
         /// Print the default config as JSON, a template for --config.
         #[command(after_long_help = reference())]
         Config,
+        /// Measure the engine: training and grid throughput of the peer playground's three
+        /// networks (with the ratio to the peer's figures) and ms per epoch as points and
+        /// depth grow. The page runs the same cases in wasm with ?bench=1.
+        Bench(BenchArgs),
+    }
+
+    #[derive(clap::Args, Debug)]
+    struct BenchArgs {
+        /// Print the report as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Milliseconds to measure each case (more is steadier).
+        #[arg(long, value_name = "MS", default_value_t = 1000.0)]
+        ms: f64,
     }
 
     #[derive(clap::Args, Debug)]
@@ -122,6 +136,28 @@ mod cli {
         }
     }
 
+    fn bench(args: &BenchArgs) -> Result<ExitCode, Failure> {
+        if !(args.ms.is_finite() && args.ms > 0.0 && args.ms <= 60_000.0) {
+            return Err(Failure::new("--ms", "must be a number of milliseconds in (0, 60000]"));
+        }
+        let start = Instant::now();
+        let mut now = move || start.elapsed().as_secs_f64() * 1000.0;
+        let mut report = nnlab::core::bench::run_engine(&mut now, args.ms);
+        report["machine"] = serde_json::json!(format!(
+            "native {} {}, {} threads available",
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        ));
+        report["peer"] = nnlab::core::bench::peer();
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        } else {
+            print!("{}", nnlab::core::bench::table(&report));
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
     pub fn main() -> ExitCode {
         let cli = Cli::parse();
         let result = match cli.command {
@@ -130,6 +166,7 @@ mod cli {
                 println!("{}", Config::default().to_json());
                 Ok(ExitCode::SUCCESS)
             }
+            Command::Bench(args) => bench(&args),
         };
         match result {
             Ok(code) => code,

@@ -2,6 +2,7 @@
 //! compiles and tests natively and the CLI and the page run exactly the same math.
 
 pub mod activation;
+pub mod bench;
 pub mod choice;
 pub mod config;
 pub mod data_csv;

@@ -234,11 +234,7 @@ impl Network {
                         winner[idx] = best as u8;
                     }
                 }
-                act => {
-                    for (out, &zv) in a.as_mut_slice().iter_mut().zip(z.as_slice()) {
-                        *out = act.apply(zv);
-                    }
-                }
+                act => act.apply_slice(z.as_slice(), a.as_mut_slice()),
             }
         }
     }
@@ -283,12 +279,7 @@ impl Network {
                         d[usize::from(winner[idx])] = up[idx];
                     }
                 }
-                act => {
-                    let a = pass.activation[l].as_slice();
-                    for (((d, &u), &zv), &av) in delta.as_mut_slice().iter_mut().zip(up).zip(z).zip(a) {
-                        *d = u * act.derivative(zv, av);
-                    }
-                }
+                act => act.delta_slice(up, z, pass.activation[l].as_slice(), delta.as_mut_slice()),
             }
             let input = if l == 0 { inputs } else { &pass.activation[l - 1] };
             let input_t = &mut pass.input_t[l];

@@ -1,0 +1,301 @@
+//! Benchmarks of the engine, the same cases natively (`nnlab bench`) and in the browser's
+//! wasm (`?bench=1`): training and grid throughput for the peer playground's three shapes,
+//! and how the cost of an epoch scales with points and depth. The caller passes the clock
+//! (milliseconds), so this file stays free of any platform API.
+
+use serde_json::{json, Map, Value};
+
+use super::activation::Activation;
+use super::choice::Choice;
+use super::config::Config;
+use super::introspect::GridOutputs;
+use super::trainer::Trainer;
+
+/// One network shape of the comparison, named as the peer's figures name it.
+#[derive(Clone, Copy, Debug)]
+pub struct Case {
+    pub name: &'static str,
+    pub hidden: &'static [usize],
+    pub activation: Activation,
+    /// The peer's training throughput on this machine kind, samples/s
+    /// (../shared/BASELINES.md, headless Chromium 156, medians).
+    pub peer_train_samples_per_s: f64,
+    /// The peer's grid inference, forward passes/s (same source).
+    pub peer_grid_points_per_s: f64,
+    /// The peer's compute for one frame without drawing, ms (same source).
+    pub peer_frame_ms: f64,
+}
+
+/// The peer's default network, XOR's and the largest it allows.
+pub const CASES: [Case; 3] = [
+    Case {
+        name: "2-4-2-1",
+        hidden: &[4, 2],
+        activation: Activation::Tanh,
+        peer_train_samples_per_s: 1.69e6,
+        peer_grid_points_per_s: 3.54e6,
+        peer_frame_ms: 4.1,
+    },
+    Case {
+        name: "2-3-1",
+        hidden: &[3],
+        activation: Activation::Sigmoid,
+        peer_train_samples_per_s: 2.69e6,
+        peer_grid_points_per_s: 6.05e6,
+        peer_frame_ms: 2.4,
+    },
+    Case {
+        name: "2-8-8-8-8-8-8-1",
+        hidden: &[8, 8, 8, 8, 8, 8],
+        activation: Activation::Tanh,
+        peer_train_samples_per_s: 135e3,
+        peer_grid_points_per_s: 337e3,
+        peer_frame_ms: 34.0,
+    },
+];
+
+/// The peer's setting for every case: 500 points, half for training, batch 10, SGD at
+/// learning rate 0.03, inputs x and y.
+pub fn case_config(hidden: &[usize], activation: Activation, points: usize) -> Config {
+    let hidden: Vec<String> = hidden.iter().map(usize::to_string).collect();
+    let query = format!(
+        "dataset=circle&points={points}&train-ratio=50&noise=0&batch=10&lr=0.03&optimizer=sgd&reg=none\
+         &features=x,y&normalize=none&init=xavier&seed=1&hidden={}&activation={}",
+        hidden.join(","),
+        activation.info().name
+    );
+    Config::from_query(&query).0
+}
+
+/// Runs `work` (which reports how many units it did) until at least `min_ms` have passed,
+/// after one warm-up call; returns units per second.
+fn rate(now: &mut dyn FnMut() -> f64, min_ms: f64, mut work: impl FnMut() -> f64) -> f64 {
+    work();
+    let start = now();
+    let mut units = 0.0;
+    let mut elapsed;
+    loop {
+        units += work();
+        elapsed = now() - start;
+        if elapsed >= min_ms {
+            break;
+        }
+    }
+    units / (elapsed / 1000.0)
+}
+
+/// Training throughput in samples/s: whole epochs of shuffled batches of 10, each a forward
+/// pass, a backward pass and an SGD update (no loss evaluation).
+pub fn train_samples_per_s(case: &Case, now: &mut dyn FnMut() -> f64, min_ms: f64) -> f64 {
+    let Ok(mut trainer) = Trainer::new(case_config(case.hidden, case.activation, 500)) else {
+        return 0.0;
+    };
+    let samples = trainer.train_set().1.len() as f64;
+    rate(now, min_ms, || {
+        for _ in 0..10 {
+            trainer.train_epoch_without_history();
+        }
+        10.0 * samples
+    })
+}
+
+/// Grid inference in points/s: the 100 × 100 boundary grid through a trained network in one
+/// batched pass, keeping every neuron's output (the thumbnails).
+pub fn grid_points_per_s(case: &Case, now: &mut dyn FnMut() -> f64, min_ms: f64) -> f64 {
+    let Ok(mut trainer) = Trainer::new(case_config(case.hidden, case.activation, 500)) else {
+        return 0.0;
+    };
+    trainer.train_epochs(20);
+    let mut grid = GridOutputs::new(100);
+    rate(now, min_ms, || {
+        grid.compute(trainer.network(), trainer.features(), trainer.normalizer());
+        (grid.resolution() * grid.resolution()) as f64
+    })
+}
+
+/// Milliseconds per epoch of training (no evaluation) for a config.
+fn ms_per_epoch(config: Config, now: &mut dyn FnMut() -> f64, min_ms: f64) -> f64 {
+    let Ok(mut trainer) = Trainer::new(config) else {
+        return 0.0;
+    };
+    let epochs_per_s = rate(now, min_ms, || {
+        trainer.train_epoch_without_history();
+        1.0
+    });
+    1000.0 / epochs_per_s
+}
+
+/// ms per epoch of the default 2-4-2-1 network for 100, 500 and 2000 points (half of them
+/// training), and of 1 to 6 hidden layers of 8 tanh neurons at 500 points.
+pub fn scaling(now: &mut dyn FnMut() -> f64, min_ms: f64) -> Value {
+    let mut points = Map::new();
+    for n in [100, 500, 2000] {
+        let ms = ms_per_epoch(case_config(&[4, 2], Activation::Tanh, n), now, min_ms);
+        points.insert(n.to_string(), json!(ms));
+    }
+    let mut layers = Map::new();
+    for depth in 1..=6 {
+        let hidden = vec![8; depth];
+        let ms = ms_per_epoch(case_config(&hidden, Activation::Tanh, 500), now, min_ms);
+        layers.insert(depth.to_string(), json!(ms));
+    }
+    json!({ "points": points, "hidden_layers": layers })
+}
+
+/// The engine's part of the report (the page adds frame times, startup and sizes):
+/// `train_samples_per_s`, `grid_points_per_s` (keyed by case) and `scaling_ms_per_epoch`.
+pub fn run_engine(now: &mut dyn FnMut() -> f64, min_ms: f64) -> Value {
+    let mut train = Map::new();
+    let mut grid = Map::new();
+    for case in &CASES {
+        train.insert(case.name.into(), json!(train_samples_per_s(case, now, min_ms)));
+        grid.insert(case.name.into(), json!(grid_points_per_s(case, now, min_ms)));
+    }
+    json!({
+        "train_samples_per_s": train,
+        "grid_points_per_s": grid,
+        "scaling_ms_per_epoch": scaling(now, min_ms / 2.0),
+    })
+}
+
+/// The peer's figures in the report's shape, for the ratio columns.
+pub fn peer() -> Value {
+    let mut train = Map::new();
+    let mut grid = Map::new();
+    let mut frame = Map::new();
+    for case in &CASES {
+        train.insert(case.name.into(), json!(case.peer_train_samples_per_s));
+        grid.insert(case.name.into(), json!(case.peer_grid_points_per_s));
+        frame.insert(case.name.into(), json!(case.peer_frame_ms));
+    }
+    json!({ "train_samples_per_s": train, "grid_points_per_s": grid, "frame_compute_ms": frame })
+}
+
+/// A plain-text table of a report (native or page), with the ratio to the peer beside
+/// each throughput.
+pub fn table(report: &Value) -> String {
+    let mut out = String::new();
+    let figure = |section: &str, case: &str| report[section][case].as_f64();
+    out.push_str(&format!(
+        "{:<18} {:>14} {:>8} {:>14} {:>8}\n",
+        "network", "train samp/s", "× peer", "grid pts/s", "× peer"
+    ));
+    for case in &CASES {
+        let train = figure("train_samples_per_s", case.name);
+        let grid = figure("grid_points_per_s", case.name);
+        let show = |v: Option<f64>| v.map_or("–".to_string(), human);
+        let ratio = |v: Option<f64>, peer: f64| v.map_or("–".to_string(), |v| format!("{:.1}", v / peer));
+        out.push_str(&format!(
+            "{:<18} {:>14} {:>8} {:>14} {:>8}\n",
+            case.name,
+            show(train),
+            ratio(train, case.peer_train_samples_per_s),
+            show(grid),
+            ratio(grid, case.peer_grid_points_per_s),
+        ));
+    }
+    if let Some(frames) = report["frame_ms"].as_object() {
+        out.push_str("\nframe (train, evaluate, grid, thumbnails, draw), ms\n");
+        for (name, f) in frames {
+            out.push_str(&format!(
+                "{:<28} p50 {:>7.2}  p95 {:>7.2}\n",
+                name,
+                f["p50"].as_f64().unwrap_or(f64::NAN),
+                f["p95"].as_f64().unwrap_or(f64::NAN)
+            ));
+        }
+    }
+    for (key, label) in [
+        ("max_epochs_per_frame_60fps", "max epochs per frame at 60 fps"),
+        ("first_boundary_ms", "first boundary drawn, ms"),
+        ("wasm_bytes", "wasm, bytes"),
+        ("wasm_gzip_bytes", "wasm gzipped, bytes"),
+    ] {
+        if let Some(v) = report[key].as_f64() {
+            out.push_str(&format!("{label:<34} {v:.0}\n"));
+        }
+    }
+    if let Some(scaling) = report["scaling_ms_per_epoch"].as_object() {
+        out.push_str("\nms per epoch\n");
+        for (group, label) in [("points", "points"), ("hidden_layers", "hidden layers of 8")] {
+            if let Some(rows) = scaling.get(group).and_then(Value::as_object) {
+                let cells: Vec<String> = rows
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {:.3}", v.as_f64().unwrap_or(f64::NAN)))
+                    .collect();
+                out.push_str(&format!("  {label:<20} {}\n", cells.join("  ")));
+            }
+        }
+    }
+    out
+}
+
+/// 1234567 → "1.23 M".
+fn human(v: f64) -> String {
+    if v >= 1e9 {
+        format!("{:.2} G", v / 1e9)
+    } else if v >= 1e6 {
+        format!("{:.2} M", v / 1e6)
+    } else if v >= 1e3 {
+        format!("{:.1} k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fake clock that advances 1 ms per reading, so the harness runs a known number of times.
+    fn ticking() -> impl FnMut() -> f64 {
+        let mut t = 0.0;
+        move || {
+            t += 1.0;
+            t
+        }
+    }
+
+    #[test]
+    fn the_cases_build_the_peer_shapes() {
+        for case in &CASES {
+            let trainer = Trainer::new(case_config(case.hidden, case.activation, 500)).expect("valid");
+            let widths: Vec<usize> = trainer.network().layers.iter().map(|l| l.neurons()).collect();
+            let name: Vec<String> = std::iter::once(2).chain(widths).map(|w| w.to_string()).collect();
+            assert_eq!(name.join("-"), case.name);
+            assert_eq!(trainer.train_set().1.len(), 250);
+        }
+    }
+
+    #[test]
+    fn rate_counts_units_over_the_measured_time() {
+        let mut clock = ticking();
+        // Each reading advances 1 ms: start at 1, then the loop reads 2, 3, … until ≥ 5 ms
+        // have passed (reading 6): 5 calls of 7 units in 5 ms = 7000 units/s.
+        assert_eq!(rate(&mut clock, 5.0, || 7.0), 7000.0);
+    }
+
+    #[test]
+    fn a_report_has_every_case_and_a_table_with_ratios() {
+        let report = run_engine(&mut ticking(), 1.0);
+        for case in &CASES {
+            assert!(report["train_samples_per_s"][case.name]
+                .as_f64()
+                .is_some_and(|v| v > 0.0));
+            assert!(report["grid_points_per_s"][case.name].as_f64().is_some_and(|v| v > 0.0));
+        }
+        assert_eq!(
+            report["scaling_ms_per_epoch"]["points"].as_object().map(|m| m.len()),
+            Some(3)
+        );
+        assert_eq!(
+            report["scaling_ms_per_epoch"]["hidden_layers"]
+                .as_object()
+                .map(|m| m.len()),
+            Some(6)
+        );
+        let text = table(&report);
+        assert!(text.contains("2-8-8-8-8-8-8-1") && text.contains("× peer"), "{text}");
+        assert_eq!(human(2_400_000.0), "2.40 M");
+    }
+}
