@@ -158,6 +158,18 @@ pub fn run_engine(now: &mut dyn FnMut() -> f64, min_ms: f64) -> Value {
     })
 }
 
+/// How many epochs fit in one frame of `budget_ms`, from the median frame time at speed 1
+/// and at speed `n`: each extra epoch costs (at_n − at_one)/(n − 1), the rest of a frame
+/// (evaluation, grid, drawing) is at_one minus one epoch.
+pub fn max_epochs_per_frame(at_one: f64, at_n: f64, n: u64, budget_ms: f64) -> f64 {
+    if n < 2 {
+        return 0.0;
+    }
+    let per_epoch = ((at_n - at_one) / (n - 1) as f64).max(1e-6);
+    let overhead = (at_one - per_epoch).max(0.0);
+    ((budget_ms - overhead) / per_epoch).floor().max(0.0)
+}
+
 /// The peer's figures in the report's shape, for the ratio columns.
 pub fn peer() -> Value {
     let mut train = Map::new();
@@ -219,6 +231,8 @@ pub fn table(report: &Value) -> String {
         out.push_str("\nms per epoch\n");
         for (group, label) in [("points", "points"), ("hidden_layers", "hidden layers of 8")] {
             if let Some(rows) = scaling.get(group).and_then(Value::as_object) {
+                let mut rows: Vec<(&String, &Value)> = rows.iter().collect();
+                rows.sort_by_key(|(k, _)| k.parse::<u64>().unwrap_or(u64::MAX));
                 let cells: Vec<String> = rows
                     .iter()
                     .map(|(k, v)| format!("{k}: {:.3}", v.as_f64().unwrap_or(f64::NAN)))
@@ -273,6 +287,15 @@ mod tests {
         // Each reading advances 1 ms: start at 1, then the loop reads 2, 3, … until ≥ 5 ms
         // have passed (reading 6): 5 calls of 7 units in 5 ms = 7000 units/s.
         assert_eq!(rate(&mut clock, 5.0, || 7.0), 7000.0);
+    }
+
+    #[test]
+    fn epochs_per_frame_from_two_frame_times() {
+        // 2 ms at speed 1 and 101 ms at speed 100: 1 ms per epoch, 1 ms of drawing, so a
+        // 16 ms frame holds 15 epochs.
+        assert_eq!(max_epochs_per_frame(2.0, 101.0, 100, 16.0), 15.0);
+        assert_eq!(max_epochs_per_frame(2.0, 101.0, 1, 16.0), 0.0);
+        assert_eq!(max_epochs_per_frame(30.0, 60.0, 10, 16.0), 0.0, "over budget already");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use web_sys::Element;
 
+use super::bench::BenchRun;
 use super::boundary::BoundaryView;
 use super::charts::Charts;
 use super::controls::{Controls, PointClass, ViewSettings};
@@ -68,6 +69,10 @@ pub struct App {
     lessons: LessonsView,
     /// The lesson being followed, if any.
     lesson: Option<&'static Lesson>,
+    /// The running `?bench=1` benchmark, if any.
+    bench: Option<BenchRun>,
+    /// Milliseconds from navigation to the first drawn boundary.
+    pub first_boundary_ms: Option<f64>,
     readouts: Readouts,
     status: Element,
     notice: Element,
@@ -108,6 +113,8 @@ impl App {
             recorder: None,
             lessons: LessonsView::new()?,
             lesson: None,
+            bench: None,
+            first_boundary_ms: None,
             readouts: Readouts {
                 epoch: Readout::new("epoch")?,
                 train_loss: Readout::new("train-loss")?,
@@ -268,8 +275,37 @@ impl App {
         }
     }
 
-    /// One animation frame: train (if playing), check the stop conditions, then render.
+    /// One animation frame: a benchmark step while `?bench=1` runs, else [`App::frame_work`].
     pub fn frame(&mut self) {
+        if let Some(mut bench) = self.bench.take() {
+            if bench.tick(self) {
+                self.bench = Some(bench);
+            }
+            return;
+        }
+        self.frame_work();
+    }
+
+    /// Starts the `?bench=1` benchmark (on the next animation frames).
+    pub fn start_bench(&mut self) -> WebResult<()> {
+        self.bench = Some(BenchRun::new()?);
+        Ok(())
+    }
+
+    /// For the benchmark: a fresh run of `config`, playing at `speed` epochs per frame.
+    pub fn bench_setup(&mut self, config: Config, speed: u64) {
+        if let Ok(trainer) = Trainer::new(config) {
+            self.trainer = trainer;
+        }
+        self.view.speed = speed;
+        self.gradient_flow.restart();
+        self.drawn = None;
+        self.sync_controls();
+        self.play();
+    }
+
+    /// Trains `speed` epochs if playing, checks the stop conditions, then renders.
+    pub fn frame_work(&mut self) {
         if self.playing {
             let mut epochs = self.view.speed;
             if let Some(stop) = self.view.stop_epoch {

@@ -2,6 +2,7 @@
 //! the animation loop. All math lives in `crate::core`.
 
 mod app;
+mod bench;
 mod boundary;
 mod charts;
 mod controls;
@@ -71,6 +72,13 @@ fn boot() -> WebResult<()> {
     wire(&app)?;
     if let Ok(mut app) = app.try_borrow_mut() {
         app.render();
+        app.first_boundary_ms = Some(bench::now_ms());
+        let benchmark = crate::core::config::query_pairs(&query)
+            .iter()
+            .any(|(k, v)| k == "bench" && v == "1");
+        if benchmark {
+            app.start_bench()?;
+        }
     }
     start_loop(app)?;
     Ok(())

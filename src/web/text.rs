@@ -6,6 +6,12 @@ use crate::core::Lang;
 
 /// (key, English, Chinese)
 const TEXTS: &[(&str, &str, &str)] = &[
+    ("bench", "Benchmark", "性能测试"),
+    (
+        "bench-hint",
+        "The same cases as `nnlab bench`, in this browser's wasm. The table fills in as the cases finish; the JSON appears below when all are done.",
+        "与 `nnlab bench` 相同的测试，在本浏览器的 wasm 中运行。表格随各项完成逐步填写；全部完成后，JSON 结果显示在下方。",
+    ),
     ("speed-title", "Epochs per animation frame", "每个动画帧训练的轮数"),
     (
         "boundary-label",
