@@ -29,6 +29,9 @@ pub struct GridOutputs {
     resolution: usize,
     points: Vec<(Float, Float)>,
     inputs: DMatrix<Float>,
+    /// The features and normalizer `inputs` were computed for: the grid's inputs only
+    /// change when these do, not as training goes on.
+    inputs_for: Option<(Vec<Feature>, Normalizer)>,
     pass: Pass,
 }
 
@@ -42,6 +45,7 @@ impl GridOutputs {
             resolution,
             points,
             inputs: DMatrix::zeros(0, 0),
+            inputs_for: None,
             pass: Pass::default(),
         }
     }
@@ -52,7 +56,14 @@ impl GridOutputs {
 
     /// Runs the whole grid through the network in one batched pass. Changes only `self`.
     pub fn compute(&mut self, network: &Network, features: &[Feature], normalizer: &Normalizer) {
-        fill_inputs(features, normalizer, &self.points, &mut self.inputs);
+        let current = self
+            .inputs_for
+            .as_ref()
+            .is_some_and(|(f, n)| f.as_slice() == features && n == normalizer);
+        if !current {
+            fill_inputs(features, normalizer, &self.points, &mut self.inputs);
+            self.inputs_for = Some((features.to_vec(), normalizer.clone()));
+        }
         network.forward(&self.inputs, &mut self.pass);
     }
 

@@ -97,6 +97,106 @@ pub struct Pass {
 }
 
 /// Reshapes `m` only when its shape differs, so steady-state passes reuse memory.
+/// z = W·a + b for every point: `w` is rows × k column-major, `a` is k × points and `z`
+/// rows × points (column-major, so each point's values are contiguous). Written out because
+/// the layers are small (k, rows ≤ 64): the generic product spends more on set-up than on
+/// arithmetic there, while this loop keeps one point's outputs in registers and vectorises
+/// over the rows.
+#[inline]
+fn affine(w: &[Float], b: &[Float], a: &[Float], z: &mut [Float]) {
+    let rows = b.len();
+    if rows == 0 {
+        return;
+    }
+    let k = w.len() / rows;
+    if k == 0 {
+        for column in z.chunks_exact_mut(rows) {
+            column.copy_from_slice(b);
+        }
+        return;
+    }
+    // Common widths get a copy with the width fixed at compile time: the point's outputs
+    // then live in registers (two f32x4 for 8 neurons) with no loop over the rows at all.
+    match rows {
+        1 => affine_fixed::<1>(w, b, a, z, k),
+        2 => affine_fixed::<2>(w, b, a, z, k),
+        3 => affine_fixed::<3>(w, b, a, z, k),
+        4 => affine_fixed::<4>(w, b, a, z, k),
+        6 => affine_fixed::<6>(w, b, a, z, k),
+        8 => affine_fixed::<8>(w, b, a, z, k),
+        16 => affine_fixed::<16>(w, b, a, z, k),
+        _ => {
+            for (column, input) in z.chunks_exact_mut(rows).zip(a.chunks_exact(k)) {
+                column.copy_from_slice(b);
+                for (w_k, &a_k) in w.chunks_exact(rows).zip(input) {
+                    for (zv, &wv) in column.iter_mut().zip(w_k) {
+                        *zv += wv * a_k;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn affine_fixed<const R: usize>(w: &[Float], b: &[Float], a: &[Float], z: &mut [Float], k: usize) {
+    let mut bias = [0.0; R];
+    bias.copy_from_slice(&b[..R]);
+    for (column, input) in z.chunks_exact_mut(R).zip(a.chunks_exact(k)) {
+        let mut acc = bias;
+        for (w_k, &a_k) in w.chunks_exact(R).zip(input) {
+            for r in 0..R {
+                acc[r] += w_k[r] * a_k;
+            }
+        }
+        column.copy_from_slice(&acc);
+    }
+}
+
+/// up = Wᵀ·δ for every point: `w` is `rows` × k column-major, `delta` rows × points, `up`
+/// k × points. Each output is a dot product of a weight column with a point's δ.
+#[inline]
+fn transposed_product(w: &[Float], rows: usize, delta: &[Float], up: &mut [Float]) {
+    if rows == 0 {
+        up.fill(0.0);
+        return;
+    }
+    let k = w.len() / rows;
+    if k == 0 {
+        return;
+    }
+    for (out, d) in up.chunks_exact_mut(k).zip(delta.chunks_exact(rows)) {
+        for (o, w_k) in out.iter_mut().zip(w.chunks_exact(rows)) {
+            *o = w_k.iter().zip(d).map(|(&wv, &dv)| wv * dv).sum();
+        }
+    }
+}
+
+/// dL/dW = δ·aᵀ and dL/db = Σ δ over the points: `delta` is rows × points, `a` is k × points
+/// (k = `inputs`), `grad_w` rows × k column-major, `grad_b` rows. Overwrites both.
+#[inline]
+fn outer_sums(delta: &[Float], a: &[Float], inputs: usize, grad_w: &mut [Float], grad_b: &mut [Float]) {
+    let rows = grad_b.len();
+    grad_w.fill(0.0);
+    grad_b.fill(0.0);
+    if rows == 0 {
+        return;
+    }
+    for (d, input) in delta.chunks_exact(rows).zip(a.chunks_exact(inputs.max(1))) {
+        for (gb, &dv) in grad_b.iter_mut().zip(d) {
+            *gb += dv;
+        }
+        if inputs == 0 {
+            continue;
+        }
+        for (g_k, &a_k) in grad_w.chunks_exact_mut(rows).zip(input) {
+            for (g, &dv) in g_k.iter_mut().zip(d) {
+                *g += dv * a_k;
+            }
+        }
+    }
+}
+
 fn ensure_shape(m: &mut DMatrix<Float>, rows: usize, cols: usize) {
     if m.shape() != (rows, cols) {
         *m = DMatrix::zeros(rows, cols);
@@ -203,13 +303,12 @@ impl Network {
             let z = &mut pass.pre_activation[l];
             let rows = layer.weights.value.nrows();
             ensure_shape(z, rows, batch);
-            z.gemm(1.0, &layer.weights.value, input, 0.0);
-            let bias = layer.biases.value.as_slice();
-            for column in z.as_mut_slice().chunks_exact_mut(rows.max(1)) {
-                for (v, b) in column.iter_mut().zip(bias) {
-                    *v += b;
-                }
-            }
+            affine(
+                layer.weights.value.as_slice(),
+                layer.biases.value.as_slice(),
+                input.as_slice(),
+                z.as_mut_slice(),
+            );
             let a = &mut rest[0];
             let neurons = layer.neurons();
             ensure_shape(a, neurons, batch);
@@ -262,7 +361,13 @@ impl Network {
                     up.copy_from(output_grad);
                 } else {
                     let _ = upper;
-                    up.gemm_tr(1.0, &self.layers[l + 1].weights.value, &pass.delta[l + 1], 0.0);
+                    let above = &self.layers[l + 1].weights.value;
+                    transposed_product(
+                        above.as_slice(),
+                        above.nrows(),
+                        pass.delta[l + 1].as_slice(),
+                        up.as_mut_slice(),
+                    );
                 }
             }
             // δ = dL/dz = dL/da ⊙ f′(z); maxout routes it to the winning piece only.
@@ -282,15 +387,15 @@ impl Network {
                 act => act.delta_slice(up, z, pass.activation[l].as_slice(), delta.as_mut_slice()),
             }
             let input = if l == 0 { inputs } else { &pass.activation[l - 1] };
-            let input_t = &mut pass.input_t[l];
-            ensure_shape(input_t, batch, input.nrows());
-            input.transpose_to(input_t);
             let layer = &mut self.layers[l];
             // dL/dW = δ·a_prevᵀ and dL/db = Σ over the batch of δ.
-            layer.weights.grad.gemm(1.0, delta, input_t, 0.0);
-            for (i, g) in layer.biases.grad.as_mut_slice().iter_mut().enumerate() {
-                *g = delta.row(i).sum();
-            }
+            outer_sums(
+                delta.as_slice(),
+                input.as_slice(),
+                input.nrows(),
+                layer.weights.grad.as_mut_slice(),
+                layer.biases.grad.as_mut_slice(),
+            );
         }
     }
 
