@@ -14,3 +14,5 @@ raw=$(wc -c <"$wasm"); gz=$(gzip -9c "$wasm" | wc -c)
 # The page's benchmark (?bench=1) reports these sizes; the page cannot measure its own .wasm.
 sed -i "s|</head>|<meta name=\"nnlab-wasm-bytes\" content=\"$raw $gz\"></head>|" dist/index.html
 printf 'build: %s is %s bytes (%s bytes gzipped)\n' "$wasm" "$raw" "$gz"
+# The same app as one self-contained file for file:// use (USB sticks, no server).
+node scripts/single.mjs

@@ -1,0 +1,44 @@
+// Makes dist/nnlab.html: the whole app in one file (styles, the wasm-bindgen glue and the
+// .wasm as base64 inlined) that opens by double-click from a USB stick (file://, no server).
+// Run after Trunk has built dist/ (scripts/build.sh does). The page's Content-Security-Policy
+// stays strict: the inline script and style are allowed by their SHA-256 hashes only.
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import { fileURLToPath } from "node:url";
+
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "dist");
+let html = fs.readFileSync(path.join(dist, "index.html"), "utf8");
+
+const cssLink = html.match(/<link rel="stylesheet" href="\.\/([^"]+\.css)"[^>]*>/);
+const boot = html.match(/<script type="module" src="\.\/boot\.js" data-nnlab-js="\.\/([^"]+\.js)" data-nnlab-wasm="\.\/([^"]+\.wasm)"><\/script>/);
+if (!cssLink || !boot) {
+  console.error("single: dist/index.html does not have the expected stylesheet and boot script tags");
+  process.exit(1);
+}
+const css = fs.readFileSync(path.join(dist, cssLink[1]), "utf8");
+const glue = fs.readFileSync(path.join(dist, boot[1]), "utf8");
+const wasm = fs.readFileSync(path.join(dist, boot[2]));
+
+// The glue is an ES module (its `export`s are harmless in an inline module). Instantiating
+// synchronously from bytes runs the app's start function, as the served page's loader does.
+const script = `${glue}
+const nnlabWasm = Uint8Array.from(atob("${wasm.toString("base64")}"), (c) => c.charCodeAt(0));
+initSync({ module: nnlabWasm });
+`;
+const hash = (text) => `'sha256-${crypto.createHash("sha256").update(text, "utf8").digest("base64")}'`;
+
+html = html
+  .replace(cssLink[0], () => `<style>${css}</style>`)
+  .replace(boot[0], () => `<script type="module">${script}</script>`)
+  .replace(/<link rel="modulepreload"[^>]*>/g, "")
+  .replace(/<link rel="preload"[^>]*>/g, "")
+  .replace(/script-src 'self'/, () => `script-src ${hash(script)}`)
+  .replace(/style-src 'self'/, () => `style-src ${hash(css)}`);
+if (!html.includes(hash(script)) || !html.includes(hash(css))) {
+  console.error("single: could not put the hashes into the Content-Security-Policy");
+  process.exit(1);
+}
+const out = path.join(dist, "nnlab.html");
+fs.writeFileSync(out, html);
+console.log(`single: ${out} is ${fs.statSync(out).size} bytes`);

@@ -1,0 +1,35 @@
+// dist/nnlab.html: the whole app in one file, opened from file:// with no server, trains.
+import path from "node:path";
+import fs from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { test, testContext, waitForApp, value, waitForValue, assert } from "./harness.mjs";
+
+const single = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "dist", "nnlab.html");
+
+test("the single-file nnlab.html opens from file:// and trains, fetching nothing", async () => {
+  assert.ok(fs.existsSync(single), "scripts/build.sh makes dist/nnlab.html");
+  // A context of its own: the harness's pages block every request that is not to the test
+  // server, and a file:// page is exactly that.
+  const context = await testContext().browser().newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => ["error", "warning"].includes(m.type()) && problems.push(m.text()));
+  page.on("pageerror", (e) => problems.push(String(e)));
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  const url = pathToFileURL(single).href;
+  await page.goto(url);
+  await waitForApp(page);
+  assert.equal(await value(page, "#epoch"), 0);
+  const before = await value(page, "#train-loss");
+  await page.click("#play");
+  await waitForValue(page, "#epoch", ">=", 60, { timeout: 30000 });
+  await page.click("#play");
+  assert.ok((await value(page, "#train-loss")) < before, "the loss fell");
+  // Everything came from the one file: no request but the page itself.
+  assert.deepEqual(requests.filter((r) => r !== url && !r.startsWith("data:") && !r.startsWith("blob:")), []);
+  const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content);
+  assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/=]+' 'wasm-unsafe-eval'/, "only the inline script's hash may run");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
