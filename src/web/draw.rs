@@ -3,6 +3,7 @@
 
 use js_sys::Uint8ClampedArray;
 use plotters::prelude::*;
+use plotters_backend::{BackendColor, BackendCoord, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
@@ -163,6 +164,132 @@ impl Heatmap {
     }
 }
 
+/// The plotters canvas backend with text measured by the canvas itself. plotters' own
+/// measure puts a styled span into the page and reads its size, which forces a layout of the
+/// whole page for every label (most of a chart redraw's cost, and the only reason the CSP
+/// would need inline styles); `measureText` on the 2D context needs no layout at all.
+pub struct MeasuredCanvas {
+    inner: CanvasBackend,
+    context: CanvasRenderingContext2d,
+}
+
+impl MeasuredCanvas {
+    pub fn new(canvas: &HtmlCanvasElement) -> Result<MeasuredCanvas, String> {
+        let inner = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas backend")?;
+        let context = context_2d(canvas).map_err(|e| e.to_string())?;
+        Ok(MeasuredCanvas { inner, context })
+    }
+}
+
+/// A drawing error of [`MeasuredCanvas`] (plotters-canvas does not export its own type).
+#[derive(Debug)]
+pub struct ChartError(String);
+
+impl std::fmt::Display for ChartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ChartError {}
+
+type CanvasResult<T = ()> = Result<T, DrawingErrorKind<ChartError>>;
+
+/// The inner backend's result with its error as a [`ChartError`].
+fn cast<T, E: std::error::Error + Send + Sync>(result: Result<T, DrawingErrorKind<E>>) -> CanvasResult<T> {
+    result.map_err(|e| match e {
+        DrawingErrorKind::DrawingError(e) => DrawingErrorKind::DrawingError(ChartError(e.to_string())),
+        DrawingErrorKind::FontError(e) => DrawingErrorKind::FontError(e),
+    })
+}
+
+impl DrawingBackend for MeasuredCanvas {
+    type ErrorType = ChartError;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+    fn ensure_prepared(&mut self) -> CanvasResult {
+        cast(self.inner.ensure_prepared())
+    }
+    fn present(&mut self) -> CanvasResult {
+        cast(self.inner.present())
+    }
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> CanvasResult {
+        cast(self.inner.draw_pixel(point, color))
+    }
+    fn draw_line<S: plotters_backend::BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> CanvasResult {
+        cast(self.inner.draw_line(from, to, style))
+    }
+    fn draw_rect<S: plotters_backend::BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> CanvasResult {
+        cast(self.inner.draw_rect(upper_left, bottom_right, style, fill))
+    }
+    fn draw_path<S: plotters_backend::BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> CanvasResult {
+        cast(self.inner.draw_path(path, style))
+    }
+    fn draw_circle<S: plotters_backend::BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> CanvasResult {
+        cast(self.inner.draw_circle(center, radius, style, fill))
+    }
+    fn fill_polygon<S: plotters_backend::BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> CanvasResult {
+        cast(self.inner.fill_polygon(vert, style))
+    }
+    fn draw_text<S: plotters_backend::BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> CanvasResult {
+        cast(self.inner.draw_text(text, style, pos))
+    }
+    fn estimate_text_size<S: plotters_backend::BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> CanvasResult<(u32, u32)> {
+        // The same font string plotters-canvas draws with.
+        self.context.set_font(&format!(
+            "{} {}px {}",
+            style.style().as_str(),
+            style.size(),
+            style.family().as_str()
+        ));
+        let width = self
+            .context
+            .measure_text(text)
+            .map(|m| m.width())
+            .unwrap_or(text.chars().count() as f64 * style.size() * 0.6);
+        Ok((width.ceil() as u32, style.size().ceil() as u32))
+    }
+    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> CanvasResult {
+        cast(self.inner.blit_bitmap(pos, size, src))
+    }
+}
+
 /// Draws data points: training points filled with a white ring, test points (when shown)
 /// with a dark ring, so the two splits stay distinguishable without colour.
 pub fn draw_points(
@@ -196,7 +323,7 @@ pub fn draw_loss_chart(
     scale: f64,
     labels: (&str, &str, &str),
 ) -> Result<(), String> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas backend")?;
+    let backend = MeasuredCanvas::new(canvas)?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let last_epoch = history.last().map_or(1, |p| p.epoch.max(1)) as f64;
@@ -237,21 +364,9 @@ pub fn draw_loss_chart(
             };
             chart
                 .draw_series(LineSeries::new(series(|p| p.train), train_colour.stroke_width(stroke)))
-                .map_err(|e| e.to_string())?
-                .label(train_label)
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], train_colour.stroke_width(stroke)));
+                .map_err(|e| e.to_string())?;
             chart
                 .draw_series(LineSeries::new(series(|p| p.test), test_colour.stroke_width(stroke)))
-                .map_err(|e| e.to_string())?
-                .label(test_label)
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], test_colour.stroke_width(stroke)));
-            chart
-                .configure_series_labels()
-                .label_font(style.clone())
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(220, 220, 220))
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
                 .map_err(|e| e.to_string())?;
         }};
     }
@@ -270,5 +385,71 @@ pub fn draw_loss_chart(
         draw!(chart, |v: f64| v);
     }
     root.present().map_err(|e| e.to_string())?;
+    draw_legend(
+        canvas,
+        &[
+            (train_label, [40, 40, 40], LegendMark::Line),
+            (test_label, BLUE, LegendMark::Line),
+        ],
+        true,
+        scale,
+    );
     Ok(())
+}
+
+/// How a legend entry is marked.
+#[derive(Clone, Copy, Debug)]
+pub enum LegendMark {
+    Line,
+    Box,
+}
+
+/// Draws a chart legend straight on the canvas (after plotters presented): a pale box in the
+/// top-left or top-right corner with one row per entry. plotters' own legend measures its
+/// text with a DOM span, forcing a page layout on every redraw; `measureText` does not.
+pub fn draw_legend(canvas: &HtmlCanvasElement, entries: &[(&str, [u8; 3], LegendMark)], right: bool, scale: f64) {
+    let Ok(c) = context_2d(canvas) else { return };
+    let font = 12.0 * scale;
+    c.set_font(&format!("{font}px sans-serif"));
+    let text_width = entries
+        .iter()
+        .filter_map(|(label, _, _)| c.measure_text(label).ok().map(|m| m.width()))
+        .fold(0.0, f64::max);
+    let (pad, mark, row) = (6.0 * scale, 18.0 * scale, font * 1.45);
+    let width = pad * 3.0 + mark + text_width;
+    let height = pad * 2.0 + row * entries.len() as f64;
+    let margin = 14.0 * scale;
+    let x = if right {
+        f64::from(canvas.width()) - width - margin
+    } else {
+        margin + 40.0 * scale
+    };
+    let y = margin;
+    c.set_fill_style_str("rgba(255,255,255,0.85)");
+    c.fill_rect(x, y, width, height);
+    c.set_stroke_style_str("rgb(220,220,220)");
+    c.set_line_width(scale.max(1.0));
+    c.stroke_rect(x, y, width, height);
+    c.set_text_baseline("middle");
+    c.set_text_align("start");
+    for (i, (label, [r, g, b], kind)) in entries.iter().enumerate() {
+        let middle = y + pad + row * (i as f64 + 0.5);
+        let colour = format!("rgb({r},{g},{b})");
+        match kind {
+            LegendMark::Box => {
+                c.set_fill_style_str(&format!("rgba({r},{g},{b},0.45)"));
+                c.fill_rect(x + pad, middle - 5.0 * scale, mark, 10.0 * scale);
+            }
+            LegendMark::Line => {
+                c.set_stroke_style_str(&colour);
+                c.set_line_width((2.0 * scale).round().max(1.0));
+                c.begin_path();
+                c.move_to(x + pad, middle);
+                c.line_to(x + pad + mark, middle);
+                c.stroke();
+            }
+        }
+        c.set_fill_style_str("rgb(60,60,60)");
+        let _ = c.fill_text(label, x + pad * 2.0 + mark, middle);
+    }
 }

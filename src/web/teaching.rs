@@ -3,11 +3,11 @@
 //! norms now and over time). The numbers come from `core::introspect`; this file only shows them.
 
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlCanvasElement, HtmlElement, HtmlSelectElement};
 
 use super::dom::{by_id, document, format_number, WebResult};
+use super::draw::{draw_legend, LegendMark, MeasuredCanvas};
 use super::text::text;
 use crate::core::activation::Activation;
 use crate::core::choice::Choice;
@@ -213,7 +213,7 @@ fn draw_activation_chart(
     scale: f64,
     labels: &(String, String, String),
 ) -> Result<(), String> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas backend")?;
+    let backend = MeasuredCanvas::new(canvas)?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let (lo, hi) = curve
@@ -266,11 +266,7 @@ fn draw_activation_chart(
             HIST_COLOUR.mix(0.45).filled(),
         )
     });
-    chart
-        .draw_series(bars)
-        .map_err(|e| e.to_string())?
-        .label(labels.2.as_str())
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], HIST_COLOUR.mix(0.45).filled()));
+    chart.draw_series(bars).map_err(|e| e.to_string())?;
     let series = |pick: fn(&(Float, Float, Float)) -> Float| {
         curve
             .iter()
@@ -280,23 +276,23 @@ fn draw_activation_chart(
     };
     chart
         .draw_series(LineSeries::new(series(|p| p.1), F_COLOUR.stroke_width(stroke)))
-        .map_err(|e| e.to_string())?
-        .label(labels.0.as_str())
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], F_COLOUR.stroke_width(stroke)));
+        .map_err(|e| e.to_string())?;
     chart
         .draw_series(LineSeries::new(series(|p| p.2), DF_COLOUR.stroke_width(stroke)))
-        .map_err(|e| e.to_string())?
-        .label(labels.1.as_str())
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], DF_COLOUR.stroke_width(stroke)));
-    chart
-        .configure_series_labels()
-        .label_font(style)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(220, 220, 220))
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()
         .map_err(|e| e.to_string())?;
-    root.present().map_err(|e| e.to_string())
+    root.present().map_err(|e| e.to_string())?;
+    let rgb = |c: RGBColor| [c.0, c.1, c.2];
+    draw_legend(
+        canvas,
+        &[
+            (labels.2.as_str(), rgb(HIST_COLOUR), LegendMark::Box),
+            (labels.0.as_str(), rgb(F_COLOUR), LegendMark::Line),
+            (labels.1.as_str(), rgb(DF_COLOUR), LegendMark::Line),
+        ],
+        false,
+        scale,
+    );
+    Ok(())
 }
 
 /// `#gradient-flow`.
@@ -461,7 +457,7 @@ fn draw_gradient_chart(
     x_label: &str,
     scale: f64,
 ) -> Result<(), String> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas backend")?;
+    let backend = MeasuredCanvas::new(canvas)?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let first = points.first().map_or(0, |p| p.0) as f64;
