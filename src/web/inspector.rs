@@ -388,6 +388,9 @@ impl Inspector {
         let pieces = trainer.network().layers[l].activation.pieces().max(1);
         let mut columns = vec![t("neuron-col"), "z".to_string(), "a = f(z)".to_string()];
         if backward {
+            columns[2] = "a".to_string();
+        }
+        if backward {
             columns.push(format!("f′(z)<small>{}</small>", t("local-grad")));
             columns.push(format!("∂L/∂a<small>{}</small>", t("upstream-grad")));
             columns.push("δ = ∂L/∂z".to_string());

@@ -1,8 +1,9 @@
 // The backprop inspector (#inspect opens #inspector): pick a training point on the output,
 // step through its forward and backward pass; the numbers shown obey the chain rule and
 // agree with an independent computation.
+import path from "node:path";
 import {
-  test, openPage, screenshot, assert, SUBPATH, waitForApp, snapCanvas, diffCanvas, sleep,
+  ARTIFACTS, test, openPage, screenshot, assert, SUBPATH, waitForApp, snapCanvas, diffCanvas, sleep,
 } from "./harness.mjs";
 
 const QUERY = "dataset=xor&hidden=3,2&activation=tanh&loss=bce&optimizer=sgd&lr=0.1&reg=none&seed=4";
@@ -270,6 +271,7 @@ test("inspector: Chinese labels, same numbers; screenshots", async () => {
       assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px at ${width}`);
       await page.locator("#inspector").scrollIntoViewIfNeeded();
       shots.push(await screenshot(page, `inspector-${lang}-${width}`));
+      await page.locator(".network-panel").screenshot({ path: path.join(ARTIFACTS, `inspector-panel-${lang}-${width}.png`) });
       page.assertClean();
     }
   }
