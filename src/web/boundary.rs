@@ -112,7 +112,10 @@ impl BoundaryView {
     pub fn css_point(&self, x: Float, y: Float) -> (f64, f64) {
         let (px, py) = self.mapping().to_canvas(x, y);
         let rect = self.canvas.get_bounding_client_rect();
-        let (w, h) = (f64::from(self.canvas.width()).max(1.0), f64::from(self.canvas.height()).max(1.0));
+        let (w, h) = (
+            f64::from(self.canvas.width()).max(1.0),
+            f64::from(self.canvas.height()).max(1.0),
+        );
         (px * rect.width() / w, py * rect.height() / h)
     }
 

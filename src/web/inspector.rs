@@ -84,7 +84,10 @@ fn show(value: Float) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A table cell holding one number, with the attributes tests read it by.
@@ -132,7 +135,9 @@ impl Inspector {
     /// Opens or closes the panel; closing forgets the point and clears the diagram's marks.
     pub fn set_open(&mut self, open: bool) {
         self.open = open;
-        let _ = self.button.set_attribute("aria-pressed", if open { "true" } else { "false" });
+        let _ = self
+            .button
+            .set_attribute("aria-pressed", if open { "true" } else { "false" });
         if open {
             let _ = self.panel.remove_attribute("hidden");
         } else {
@@ -242,7 +247,9 @@ impl Inspector {
         ));
         let _ = self.indicator.set_attribute("data-phase", step.phase());
         let _ = self.indicator.set_attribute("data-step", &self.step.to_string());
-        let _ = self.indicator.set_attribute("data-steps", &Step::count(layers).to_string());
+        let _ = self
+            .indicator
+            .set_attribute("data-steps", &Step::count(layers).to_string());
         let layer_attr = match step {
             Step::Forward(l) | Step::Backward(l) => l.to_string(),
             _ => String::new(),
@@ -400,7 +407,13 @@ impl Inspector {
             let j = r / pieces;
             let mut row = format!("<tr><th scope=\"row\">{}</th>", Self::row_name(trainer, l, r));
             row.push_str(&cell("z", Some(l), Some(r), None, layer.pre_activation[r]));
-            row.push_str(&cell("a", Some(l), Some(r), None, layer.activation.get(j).copied().unwrap_or(0.0)));
+            row.push_str(&cell(
+                "a",
+                Some(l),
+                Some(r),
+                None,
+                layer.activation.get(j).copied().unwrap_or(0.0),
+            ));
             if backward {
                 row.push_str(&cell("local", Some(l), Some(r), None, layer.local_grad[r]));
                 row.push_str(&cell(
@@ -448,13 +461,21 @@ impl Inspector {
                 rows.push_str(&cell("w", Some(l), Some(r), Some(c), w));
                 if backward {
                     rows.push_str(&cell("grad-w", Some(l), Some(r), Some(c), layer.weight_grad[(r, c)]));
-                    rows.push_str(&cell("update-w", Some(l), Some(r), Some(c), layer.weight_update[(r, c)]));
+                    rows.push_str(&cell(
+                        "update-w",
+                        Some(l),
+                        Some(r),
+                        Some(c),
+                        layer.weight_update[(r, c)],
+                    ));
                 } else {
                     rows.push_str(&cell("product", Some(l), Some(r), Some(c), w * a_in));
                 }
                 rows.push_str("</tr>");
             }
-            rows.push_str(&format!("<tr class=\"bias-row\"><th scope=\"row\">b → {to}</th><td></td>"));
+            rows.push_str(&format!(
+                "<tr class=\"bias-row\"><th scope=\"row\">b → {to}</th><td></td>"
+            ));
             rows.push_str(&cell("b", Some(l), Some(r), None, biases[(r, 0)]));
             if backward {
                 rows.push_str(&cell("grad-b", Some(l), Some(r), None, layer.bias_grad[r]));
@@ -475,12 +496,7 @@ impl Inspector {
         let l = tr.layers.len() - 1;
         let scores = &tr.layers[l].activation;
         let problem = trainer.problem();
-        let columns = [
-            t("output"),
-            "s".to_string(),
-            t("prediction"),
-            "∂L/∂s".to_string(),
-        ];
+        let columns = [t("output"), "s".to_string(), t("prediction"), "∂L/∂s".to_string()];
         let mut rows = String::new();
         for (k, &s) in scores.iter().enumerate() {
             rows.push_str(&format!("<tr><th scope=\"row\">{}</th>", Self::row_name(trainer, l, k)));
@@ -556,7 +572,9 @@ impl Inspector {
     pub fn link_tooltip(&self, param: ParamRef, lang: Lang) -> Option<String> {
         let tr = self.trace.as_ref()?;
         let ParamRef::Weight { layer, row, column } = param else {
-            let ParamRef::Bias { layer, row } = param else { return None };
+            let ParamRef::Bias { layer, row } = param else {
+                return None;
+            };
             let lt = tr.layers.get(layer)?;
             return Some(format!(
                 "∂L/∂b = δ = {}\nΔb = {}",
@@ -636,11 +654,7 @@ impl Inspector {
         let layers = tr.layers.len();
         let current = |l: usize| {
             Self::add_class(&stage, &format!("path.link[data-layer=\"{l}\"]"), "inspect-current");
-            Self::add_class(
-                &stage,
-                &format!("canvas.neuron[data-layer=\"{l}\"]"),
-                "inspect-current",
-            );
+            Self::add_class(&stage, &format!("canvas.neuron[data-layer=\"{l}\"]"), "inspect-current");
             let source = if l == 0 {
                 "canvas.feature-node".to_string()
             } else {
@@ -687,7 +701,9 @@ impl Inspector {
         let Ok(doc) = document() else { return };
         for (column, values, class) in labelled {
             for (index, &value) in values.iter().enumerate() {
-                let Some(node) = Self::node(&stage, column, index) else { continue };
+                let Some(node) = Self::node(&stage, column, index) else {
+                    continue;
+                };
                 let Ok(span) = doc.create_element("span") else { continue };
                 span.set_class_name(&format!("inspect-value {class}"));
                 let _ = span.set_attribute("data-column", &column.to_string());
