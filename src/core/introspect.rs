@@ -442,9 +442,12 @@ pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
 mod tests {
     use super::*;
     use crate::core::config::Config;
+    use crate::core::optimizer::OptimizerParams;
 
     fn trainer(query: &str) -> Trainer {
-        Trainer::new(Config::from_query(query).0).expect("valid")
+        let (config, rejected) = Config::from_query(query);
+        assert!(rejected.is_empty(), "{query}: {rejected:?}");
+        Trainer::new(config).expect("valid")
     }
 
     #[test]
@@ -487,6 +490,127 @@ mod tests {
         net.batch_loss(t.config().loss, &pass, &[sample.label], &mut g);
         net.backward(&inputs, &mut pass, &g);
         assert_eq!(tr.layers[0].weight_grad, net.layers[0].weights.grad);
+    }
+
+    /// The data loss of one point through `network` (no penalty), in f64 for differencing.
+    fn point_loss(t: &Trainer, network: &Network, sample: Sample) -> f64 {
+        let mut inputs = DMatrix::zeros(0, 0);
+        fill_inputs(t.features(), t.normalizer(), &[(sample.x, sample.y)], &mut inputs);
+        let mut pass = Pass::default();
+        let mut g = DMatrix::zeros(0, 0);
+        network.forward(&inputs, &mut pass);
+        f64::from(network.batch_loss(t.config().loss, &pass, &[sample.label], &mut g))
+    }
+
+    #[test]
+    fn trace_gradients_match_finite_differences_of_the_point_loss() {
+        for query in [
+            "dataset=xor&hidden=3,2&activation=tanh&seed=5&reg=none",
+            "dataset=circle&hidden=4&activation=sigmoid&seed=2&reg=none",
+            "dataset=blobs3&hidden=3&activation=tanh&seed=4&reg=none",
+            "dataset=plane&hidden=2&activation=tanh&seed=1&reg=none",
+        ] {
+            let t = trainer(query);
+            for &sample in t.data().train.iter().take(3) {
+                let tr = trace(&t, sample);
+                assert!((f64::from(tr.loss) - point_loss(&t, t.network(), sample)).abs() < 1e-5);
+                let h: Float = 1e-2;
+                for (l, layer) in tr.layers.iter().enumerate() {
+                    let (rows, cols) = layer.weight_grad.shape();
+                    for r in 0..rows {
+                        for c in 0..=cols {
+                            // Column `cols` stands for the bias.
+                            let numeric = {
+                                let mut plus = t.network().clone();
+                                let mut minus = t.network().clone();
+                                if c < cols {
+                                    plus.layers[l].weights.value[(r, c)] += h;
+                                    minus.layers[l].weights.value[(r, c)] -= h;
+                                } else {
+                                    plus.layers[l].biases.value[(r, 0)] += h;
+                                    minus.layers[l].biases.value[(r, 0)] -= h;
+                                }
+                                (point_loss(&t, &plus, sample) - point_loss(&t, &minus, sample)) / (2.0 * f64::from(h))
+                            };
+                            let analytic = if c < cols {
+                                layer.weight_grad[(r, c)]
+                            } else {
+                                layer.bias_grad[r]
+                            };
+                            let analytic = f64::from(analytic);
+                            assert!(
+                                (numeric - analytic).abs() <= 2e-3 + 2e-2 * analytic.abs(),
+                                "{query}: layer {l} ({r}, {c}): numeric {numeric} vs trace {analytic}"
+                            );
+                            if c < cols {
+                                // dL/dw = δ · a_in.
+                                let chain = layer.delta[r] * layer.input[c];
+                                assert!((layer.weight_grad[(r, c)] - chain).abs() < 1e-5);
+                            }
+                        }
+                    }
+                    // The output layer's upstream gradient is dL/ds.
+                    if l + 1 == tr.layers.len() {
+                        assert_eq!(layer.upstream_grad, tr.output_grad);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn trace_updates_follow_the_optimizer_rules_with_their_state() {
+        let hp = OptimizerParams::default();
+        for optimizer in ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"] {
+            let query = format!(
+                "dataset=xor&hidden=3&activation=tanh&seed=3&lr=0.03&reg=l2&reg-rate=0.01&optimizer={optimizer}"
+            );
+            let mut t = trainer(&query);
+            t.train_epochs(3); // non-zero optimizer state
+            let sample = t.data().train[1];
+            let tr = trace(&t, sample);
+            let lr = t.config().lr;
+            let step = t.network().step + 1;
+            for (l, layer) in tr.layers.iter().enumerate() {
+                let param = &t.network().layers[l].weights;
+                for i in 0..layer.weight_grad.len() {
+                    let g = layer.weight_grad.as_slice()[i];
+                    let (m, v) = (param.first.as_slice()[i], param.second.as_slice()[i]);
+                    let expected = match optimizer {
+                        "sgd" => -lr * g,
+                        "momentum" => -lr * (hp.momentum * m + g),
+                        "nesterov" => -lr * (g + hp.momentum * (hp.momentum * m + g)),
+                        "adagrad" => -lr * g / ((v + g * g).sqrt() + hp.adagrad_eps),
+                        "rmsprop" => {
+                            let s = hp.alpha * v + (1.0 - hp.alpha) * g * g;
+                            -lr * g / (s.sqrt() + hp.eps)
+                        }
+                        _ => {
+                            let m = hp.beta1 * m + (1.0 - hp.beta1) * g;
+                            let v = hp.beta2 * v + (1.0 - hp.beta2) * g * g;
+                            let m_hat = m / (1.0 - hp.beta1.powi(step as i32));
+                            let v_hat = v / (1.0 - hp.beta2.powi(step as i32));
+                            -lr * m_hat / (v_hat.sqrt() + hp.eps)
+                        }
+                    };
+                    let got = layer.weight_update.as_slice()[i];
+                    assert!(
+                        (got - expected).abs() <= 1e-6 + 1e-3 * expected.abs(),
+                        "{optimizer}: layer {l} weight {i}: {got} vs {expected}"
+                    );
+                }
+                // The penalty's gradient is part of dL/dw (L2: rate·w on top of δ·a_in).
+                for r in 0..layer.delta.len() {
+                    for c in 0..layer.input.len() {
+                        let data = layer.delta[r] * layer.input[c];
+                        let penalty = 0.01 * param.value[(r, c)];
+                        assert!((layer.weight_grad[(r, c)] - data - penalty).abs() < 1e-5);
+                    }
+                }
+            }
+            // The trainer itself was not touched.
+            assert_eq!(t.network().step + 1, step);
+        }
     }
 
     #[test]

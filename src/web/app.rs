@@ -11,6 +11,7 @@ use super::charts::Charts;
 use super::controls::{Controls, PointClass, ViewSettings};
 use super::dom::{by_id, format_number, window, Readout, WebError, WebResult};
 use super::features_view::FeaturesView;
+use super::inspector::Inspector;
 use super::lessons::{neighbour, LessonsView};
 use super::media::{snapshot_panel, Recorder};
 use super::network_view::{NetworkLabels, NetworkView, ParamRef};
@@ -62,6 +63,7 @@ pub struct App {
     features: FeaturesView,
     boundary: BoundaryView,
     network: NetworkView,
+    inspector: Inspector,
     charts: Charts,
     activation_panel: ActivationPanel,
     gradient_flow: GradientFlow,
@@ -107,6 +109,7 @@ impl App {
             features: FeaturesView::new()?,
             boundary: BoundaryView::new()?,
             network: NetworkView::new(by_id("network")?, by_id("tooltip")?)?,
+            inspector: Inspector::new()?,
             charts: Charts::new()?,
             activation_panel: ActivationPanel::new()?,
             gradient_flow: GradientFlow::new()?,
@@ -352,6 +355,7 @@ impl App {
             self.boundary.draw(&self.trainer, &self.view);
             let labels = NetworkLabels::for_lang(self.lang);
             self.network.render(&self.trainer, &self.boundary.grid, &labels);
+            self.inspector.refresh(&self.trainer, self.lang, &self.boundary);
             let (train, test) = self.trainer.evaluate();
             self.update_readouts(&train, &test);
             let _ = self.charts.draw_quality(&mut self.trainer, &train, &test, self.lang);
@@ -820,6 +824,13 @@ impl App {
         let Some((px, py)) = self.boundary.plane_point(x, y) else {
             return;
         };
+        if self.inspector.is_open() {
+            // Inspecting: a click picks the nearest training point instead.
+            if self.inspector.pick_nearest(&self.trainer, px, py) {
+                self.drawn = None;
+            }
+            return;
+        }
         if remove || self.view.point_class == PointClass::Remove {
             self.trainer.remove_point_near(px, py, 0.4);
             return;
@@ -847,7 +858,29 @@ impl App {
     }
 
     pub fn hover(&self, target: Option<&Element>, x: f64, y: f64) {
-        self.network.hover(&self.trainer, target, x, y);
+        let extra = |param| self.inspector.link_tooltip(param, self.lang);
+        self.network.hover(&self.trainer, target, x, y, extra);
+    }
+
+    // ----- Backprop inspector ----------------------------------------------------------
+
+    /// #inspect: opens the inspector (pausing training) or closes it.
+    pub fn toggle_inspect(&mut self) {
+        let open = !self.inspector.is_open();
+        if open {
+            self.pause();
+        }
+        self.inspector.set_open(open);
+        self.drawn = None;
+    }
+
+    pub fn inspecting(&self) -> bool {
+        self.inspector.is_open()
+    }
+
+    /// Moves the inspector `delta` steps through the forward and backward pass.
+    pub fn inspect_step(&mut self, delta: i32) {
+        self.inspector.step_by(delta, &self.trainer, self.lang);
     }
 
     /// The current value of a weight or bias, for the editor.

@@ -93,6 +93,32 @@ impl BoundaryView {
         c.stroke();
     }
 
+    /// Rings the point at plane (x, y) (the inspector's picked point), over the points.
+    pub fn mark_point(&self, x: Float, y: Float) {
+        let (px, py) = self.mapping().to_canvas(x, y);
+        let w = f64::from(self.canvas.width());
+        let radius = (w / 110.0).max(2.5);
+        let c = &self.context;
+        for (colour, width) in [("#fff", radius * 0.9), ("#111", radius * 0.45)] {
+            c.begin_path();
+            let _ = c.arc(px, py, radius * 2.3, 0.0, std::f64::consts::TAU);
+            c.set_stroke_style_str(colour);
+            c.set_line_width(width);
+            c.stroke();
+        }
+    }
+
+    /// The CSS offset in the canvas of plane point (x, y) (where a click would hit it).
+    pub fn css_point(&self, x: Float, y: Float) -> (f64, f64) {
+        let (px, py) = self.mapping().to_canvas(x, y);
+        let rect = self.canvas.get_bounding_client_rect();
+        let (w, h) = (
+            f64::from(self.canvas.width()).max(1.0),
+            f64::from(self.canvas.height()).max(1.0),
+        );
+        (px * rect.width() / w, py * rect.height() / h)
+    }
+
     pub fn mapping(&self) -> PlaneMapping {
         PlaneMapping {
             width: f64::from(self.canvas.width()),

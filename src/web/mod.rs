@@ -10,6 +10,7 @@ mod dom;
 mod draw;
 mod features_view;
 mod files;
+mod inspector;
 mod lessons;
 mod media;
 mod network_view;
@@ -216,6 +217,7 @@ fn wire(app: &Shared) -> WebResult<()> {
     });
 
     wire_boundary(app)?;
+    wire_inspector(app)?;
     wire_network(app)?;
     wire_files(app)?;
     wire_keyboard(app)?;
@@ -238,6 +240,22 @@ fn wire_boundary(app: &Shared) -> WebResult<()> {
     on::<MouseEvent>(app, &canvas, "contextmenu", |a, e| {
         e.prevent_default();
         a.boundary_click(f64::from(e.offset_x()), f64::from(e.offset_y()), false, true);
+    });
+    Ok(())
+}
+
+fn wire_inspector(app: &Shared) -> WebResult<()> {
+    on::<Event>(app, &element("inspect")?, "click", |a, _| a.toggle_inspect());
+    on::<Event>(app, &element("inspector")?, "click", |a, e| {
+        let action = event_element(&e)
+            .and_then(|t| t.closest("[data-inspect]").ok().flatten())
+            .and_then(|b| b.get_attribute("data-inspect"));
+        match action.as_deref() {
+            Some("prev") => a.inspect_step(-1),
+            Some("next") => a.inspect_step(1),
+            Some("close") => a.toggle_inspect(),
+            _ => {}
+        }
     });
     Ok(())
 }
@@ -410,7 +428,8 @@ fn wire_files(app: &Shared) -> WebResult<()> {
     Ok(())
 }
 
-/// Space plays or pauses, → trains one epoch, R resets, unless the user is typing in a field.
+/// Space plays or pauses, → trains one epoch, R resets, unless the user is typing in a field;
+/// while inspecting, ←/→ step through the inspector and Escape closes it.
 fn wire_keyboard(app: &Shared) -> WebResult<()> {
     let doc: EventTarget = document()?.into();
     on::<KeyboardEvent>(app, &doc, "keydown", |a, e| {
@@ -423,6 +442,18 @@ fn wire_keyboard(app: &Shared) -> WebResult<()> {
                 "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY"
             ) || t.has_attribute("contenteditable")
         });
+        // The inspector's ←/→ also work right after pressing one of its buttons.
+        let on_button = event_element(&e).is_some_and(|t| t.tag_name() == "BUTTON");
+        if a.inspecting() && (!typing || on_button) {
+            match e.key().as_str() {
+                "ArrowRight" | "ArrowLeft" => {
+                    e.prevent_default();
+                    return a.inspect_step(if e.key() == "ArrowLeft" { -1 } else { 1 });
+                }
+                "Escape" => return a.toggle_inspect(),
+                _ => {}
+            }
+        }
         if typing {
             return;
         }

@@ -480,8 +480,22 @@ impl NetworkView {
 
     /// Shows the tooltip for the element under the pointer (a weight's or a bias's value,
     /// a neuron's or feature's name) near (x, y) (client coordinates), or hides it.
-    pub fn hover(&self, trainer: &Trainer, target: Option<&Element>, x: f64, y: f64) {
-        let text = target.and_then(|t| self.describe(trainer, t, &self.labels));
+    /// `extra` adds lines for a parameter (the backprop inspector's gradients).
+    pub fn hover(
+        &self,
+        trainer: &Trainer,
+        target: Option<&Element>,
+        x: f64,
+        y: f64,
+        extra: impl Fn(ParamRef) -> Option<String>,
+    ) {
+        let text = target.and_then(|t| {
+            let text = self.describe(trainer, t, &self.labels)?;
+            match self.parameter_at(t).and_then(&extra) {
+                Some(more) => Some(format!("{text}\n{more}")),
+                None => Some(text),
+            }
+        });
         let Some(text) = text else {
             if !self.tooltip.hidden() {
                 self.tooltip.set_hidden(true);

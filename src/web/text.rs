@@ -195,6 +195,47 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("bias", "bias", "偏置"),
     ("language", "Language", "语言"),
     ("edit-hint", "Enter to set, Escape to cancel", "回车确认，Esc 取消"),
+    // Backprop inspector.
+    ("inspect", "Inspect", "逐步查看"),
+    (
+        "inspect-label",
+        "Backprop inspector: step through one point's forward and backward pass",
+        "反向传播检查器：逐层查看一个数据点的前向传播与反向传播",
+    ),
+    ("inspector", "Backprop inspector", "反向传播检查器"),
+    (
+        "inspect-hint",
+        "Click a training point on the output to trace it through the network.",
+        "在输出图上点击一个训练数据点，逐层查看它在网络中的计算。",
+    ),
+    ("prev-step", "Previous step (←)", "上一步（←）"),
+    ("next-step", "Next step (→)", "下一步（→）"),
+    ("close", "Close", "关闭"),
+    ("forward", "Forward", "前向传播"),
+    ("backward", "Backward", "反向传播"),
+    ("loss-step", "Loss", "损失"),
+    ("update-step", "Weight update", "权重更新"),
+    ("chain-rule", "Chain rule", "链式法则"),
+    ("local-grad", "local gradient", "局部梯度"),
+    ("upstream-grad", "upstream gradient", "上游梯度"),
+    ("neuron-col", "Neuron", "神经元"),
+    ("link-col", "Link", "连接"),
+    ("prediction", "Prediction", "预测值"),
+    ("point", "Point", "数据点"),
+    ("target", "label", "标签"),
+    ("raw-score", "the raw output score", "原始输出分数"),
+    ("starts-backward", "where the backward pass starts", "反向传播由此开始"),
+    ("nodes-show-a", "The diagram shows each node's output a.", "网络图上标注了每个节点的输出 a。"),
+    (
+        "nodes-show-delta",
+        "The diagram shows each node's δ = ∂L/∂z.",
+        "网络图上标注了每个节点的 δ = ∂L/∂z。",
+    ),
+    (
+        "update-note",
+        "The change the optimizer would make if this point were the whole batch.",
+        "假如本批次只有这一个数据点，优化器将做出的改变。",
+    ),
 ];
 
 /// The text of `key` in `lang`; the key itself if it is unknown (visible, so a test finds it).
