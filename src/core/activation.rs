@@ -40,14 +40,14 @@ crate::choice_serde!(Activation);
 /// MathML of "f(z) =".
 macro_rules! f_of_z {
     () => {
-        "<mi>f</mi><mrow><mo>(</mo><mi>z</mi><mo>)</mo></mrow><mo>=</mo>"
+        "<mi>f</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo>"
     };
 }
 
 /// MathML of "f′(z) =".
 macro_rules! slope_of_z {
     () => {
-        "<msup><mi>f</mi><mo>′</mo></msup><mrow><mo>(</mo><mi>z</mi><mo>)</mo></mrow><mo>=</mo>"
+        "<msup><mi>f</mi><mo>′</mo></msup><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo>"
     };
 }
 
@@ -107,9 +107,9 @@ impl Choice for Activation {
                 "Sigmoid",
                 "σ(z) = 1 / (1 + e^(−z))",
                 f_and_slope!(
-                    concat!("<mi>σ</mi><mrow><mo>(</mo><mi>z</mi><mo>)</mo></mrow><mo>=</mo>", sigma_fraction!()),
-                    "<mi>σ</mi><mrow><mo>(</mo><mi>z</mi><mo>)</mo></mrow>\
-                     <mrow><mo>(</mo><mn>1</mn><mo>−</mo><mi>σ</mi><mrow><mo>(</mo><mi>z</mi><mo>)</mo></mrow><mo>)</mo></mrow>"
+                    concat!("<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo>", sigma_fraction!()),
+                    "<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow>\
+                     <mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo stretchy=\"false\">)</mo></mrow>"
                 ),
             ),
             Activation::Tanh => (
@@ -118,11 +118,11 @@ impl Choice for Activation {
                 "Tanh（双曲正切）",
                 "tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))",
                 f_and_slope!(
-                    "<mi>tanh</mi><mrow><mo>(</mo><mi>z</mi><mo>)</mo></mrow><mo>=</mo><mfrac>\
+                    "<mi>tanh</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo><mfrac>\
                      <mrow><msup><mi>e</mi><mi>z</mi></msup><mo>−</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>z</mi></mrow></msup></mrow>\
                      <mrow><msup><mi>e</mi><mi>z</mi></msup><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>z</mi></mrow></msup></mrow>\
                      </mfrac>",
-                    "<mn>1</mn><mo>−</mo><msup><mi>tanh</mi><mn>2</mn></msup><mrow><mo>(</mo><mi>z</mi><mo>)</mo></mrow>"
+                    "<mn>1</mn><mo>−</mo><msup><mi>tanh</mi><mn>2</mn></msup><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow>"
                 ),
             ),
             Activation::Relu => (
@@ -131,7 +131,7 @@ impl Choice for Activation {
                 "ReLU（线性整流）",
                 "ReLU(z) = max(0, z)",
                 f_and_slope!(
-                    "<mi>max</mi><mrow><mo>(</mo><mn>0</mn><mo>,</mo><mi>z</mi><mo>)</mo></mrow>",
+                    "<mi>max</mi><mrow><mo stretchy=\"false\">(</mo><mn>0</mn><mo>,</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow>",
                     crate::mathml_cases!(("<mn>1</mn>", z_positive!()), ("<mn>0</mn>", z_not_positive!()))
                 ),
             ),
@@ -177,8 +177,8 @@ impl Choice for Activation {
                 "Softplus",
                 "f(z) = ln(1 + e^z)",
                 f_and_slope!(
-                    "<mi>ln</mi><mrow><mo>(</mo><mn>1</mn><mo>+</mo><msup><mi>e</mi><mi>z</mi></msup><mo>)</mo></mrow>",
-                    concat!("<mi>σ</mi><mrow><mo>(</mo><mi>z</mi><mo>)</mo></mrow><mo>=</mo>", sigma_fraction!())
+                    "<mi>ln</mi><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>+</mo><msup><mi>e</mi><mi>z</mi></msup><mo stretchy=\"false\">)</mo></mrow>",
+                    concat!("<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo>", sigma_fraction!())
                 ),
             ),
             Activation::Swish => (
@@ -187,13 +187,13 @@ impl Choice for Activation {
                 "Swish（SiLU）",
                 "f(z) = z·σ(z)",
                 crate::mathml_lines!(
-                    concat!(f_of_z!(), "<mi>z</mi><mi>σ</mi><mrow><mo>(</mo><mi>z</mi><mo>)</mo></mrow>"),
+                    concat!(f_of_z!(), "<mi>z</mi><mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow>"),
                     concat!(
                         slope_of_z!(),
-                        "<mi>σ</mi><mrow><mo>(</mo><mi>z</mi><mo>)</mo></mrow><mrow><mo>(</mo><mn>1</mn><mo>+</mo><mi>z</mi>\
-                         <mrow><mo>(</mo><mn>1</mn><mo>−</mo><mi>σ</mi><mrow><mo>(</mo><mi>z</mi><mo>)</mo></mrow><mo>)</mo></mrow><mo>)</mo></mrow>"
+                        "<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>+</mo><mi>z</mi>\
+                         <mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo stretchy=\"false\">)</mo></mrow><mo stretchy=\"false\">)</mo></mrow>"
                     ),
-                    concat!("<mi>σ</mi><mrow><mo>(</mo><mi>z</mi><mo>)</mo></mrow><mo>=</mo>", sigma_fraction!())
+                    concat!("<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo>", sigma_fraction!())
                 ),
             ),
             Activation::Maxout => (
@@ -202,9 +202,9 @@ impl Choice for Activation {
                 "Maxout（k=2）",
                 "f(z₁, z₂) = max(z₁, z₂)",
                 crate::mathml_lines!(
-                    "<mi>f</mi><mrow><mo>(</mo><msub><mi>z</mi><mn>1</mn></msub><mo>,</mo><msub><mi>z</mi><mn>2</mn></msub>\
-                     <mo>)</mo></mrow><mo>=</mo><mi>max</mi><mrow><mo>(</mo><msub><mi>z</mi><mn>1</mn></msub><mo>,</mo>\
-                     <msub><mi>z</mi><mn>2</mn></msub><mo>)</mo></mrow>",
+                    "<mi>f</mi><mrow><mo stretchy=\"false\">(</mo><msub><mi>z</mi><mn>1</mn></msub><mo>,</mo><msub><mi>z</mi><mn>2</mn></msub>\
+                     <mo stretchy=\"false\">)</mo></mrow><mo>=</mo><mi>max</mi><mrow><mo stretchy=\"false\">(</mo><msub><mi>z</mi><mn>1</mn></msub><mo>,</mo>\
+                     <msub><mi>z</mi><mn>2</mn></msub><mo stretchy=\"false\">)</mo></mrow>",
                     "<msub><mi>z</mi><mi>k</mi></msub><mo>=</mo><msub><mi>w</mi><mi>k</mi></msub><mo>·</mo>\
                      <mi>a</mi><mo>+</mo><msub><mi>b</mi><mi>k</mi></msub>",
                     concat!(

@@ -16,7 +16,8 @@ pub struct ChoiceInfo {
     /// The same math as MathML Core markup: the inner content of a `<math display="block">`
     /// element, for the page's formula cards. Written with Unicode characters (no `&`
     /// entities) and only the elements [`MATHML_ELEMENTS`] lists; empty where a choice is
-    /// described in words rather than a formula (the datasets).
+    /// described in words rather than a formula (the datasets). Brackets that need not grow
+    /// are `stretchy="false"`: Chromium pads stretched fences with wide gaps.
     pub mathml: &'static str,
 }
 
@@ -132,7 +133,7 @@ mod tests {
     /// Token elements hold text and no elements; every other element holds elements only.
     const TOKENS: &[&str] = &["mi", "mo", "mn", "mtext"];
     /// Attributes the markup may use, with the element each belongs on.
-    const ATTRIBUTES: &[(&str, &str)] = &[("mspace", "width"), ("mover", "accent")];
+    const ATTRIBUTES: &[(&str, &str)] = &[("mspace", "width"), ("mover", "accent"), ("mo", "stretchy")];
 
     /// How many children an element must have, where MathML fixes it.
     fn arity(name: &str) -> Option<usize> {

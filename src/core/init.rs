@@ -24,7 +24,7 @@ crate::choice_serde!(Init);
 /// MathML of "w ∼ N(0," (normal with mean 0; the variance follows, then the closing bracket).
 macro_rules! normal {
     () => {
-        "<mi>w</mi><mo>∼</mo><mi>N</mi><mrow><mo>(</mo><mn>0</mn><mo>,</mo>"
+        "<mi>w</mi><mo>∼</mo><mi>N</mi><mrow><mo stretchy=\"false\">(</mo><mn>0</mn><mo>,</mo>"
     };
 }
 
@@ -46,7 +46,10 @@ impl Choice for Init {
                 "Small random",
                 "小随机数",
                 "w ~ N(0, 0.01²)",
-                concat!(normal!(), "<msup><mn>0.01</mn><mn>2</mn></msup><mo>)</mo></mrow>"),
+                concat!(
+                    normal!(),
+                    "<msup><mn>0.01</mn><mn>2</mn></msup><mo stretchy=\"false\">)</mo></mrow>"
+                ),
             ),
             Init::Xavier => (
                 "xavier",
@@ -56,7 +59,7 @@ impl Choice for Init {
                 concat!(
                     normal!(),
                     "<mfrac><mn>2</mn><mrow><msub><mi>n</mi><mi>in</mi></msub><mo>+</mo><msub><mi>n</mi>\
-                     <mi>out</mi></msub></mrow></mfrac><mo>)</mo></mrow>"
+                     <mi>out</mi></msub></mrow></mfrac><mo stretchy=\"false\">)</mo></mrow>"
                 ),
             ),
             Init::He => (
@@ -66,7 +69,7 @@ impl Choice for Init {
                 "w ~ N(0, 2 / n_in)",
                 concat!(
                     normal!(),
-                    "<mfrac><mn>2</mn><msub><mi>n</mi><mi>in</mi></msub></mfrac><mo>)</mo></mrow>"
+                    "<mfrac><mn>2</mn><msub><mi>n</mi><mi>in</mi></msub></mfrac><mo stretchy=\"false\">)</mo></mrow>"
                 ),
             ),
         };

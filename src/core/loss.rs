@@ -64,17 +64,17 @@ macro_rules! residual_j {
 /// K classes, real target.
 macro_rules! binary_y {
     () => {
-        "<mi>y</mi><mo>∈</mo><mrow><mo>{</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo>}</mo></mrow>"
+        "<mi>y</mi><mo>∈</mo><mrow><mo stretchy=\"false\">{</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo stretchy=\"false\">}</mo></mrow>"
     };
 }
 macro_rules! class_index_y {
     () => {
-        "<mi>y</mi><mo>∈</mo><mrow><mo>{</mo><mn>0</mn><mo>,</mo><mo>…</mo><mo>,</mo><mi>K</mi><mo>−</mo><mn>1</mn><mo>}</mo></mrow>"
+        "<mi>y</mi><mo>∈</mo><mrow><mo stretchy=\"false\">{</mo><mn>0</mn><mo>,</mo><mo>…</mo><mo>,</mo><mi>K</mi><mo>−</mo><mn>1</mn><mo stretchy=\"false\">}</mo></mrow>"
     };
 }
 macro_rules! one_hot_y {
     () => {
-        "<mi>y</mi><mo>∈</mo><msup><mrow><mo>{</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo>}</mo></mrow><mi>K</mi></msup>"
+        "<mi>y</mi><mo>∈</mo><msup><mrow><mo stretchy=\"false\">{</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo stretchy=\"false\">}</mo></mrow><mi>K</mi></msup>"
     };
 }
 macro_rules! real_y {
@@ -86,7 +86,7 @@ macro_rules! real_y {
 /// MathML of σ(s) and of 1 / (1 + e^(−s)).
 macro_rules! sigma_s {
     () => {
-        "<mi>σ</mi><mrow><mo>(</mo><mi>s</mi><mo>)</mo></mrow>"
+        "<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>s</mi><mo stretchy=\"false\">)</mo></mrow>"
     };
 }
 macro_rules! sigma_s_fraction {
@@ -99,7 +99,7 @@ macro_rules! sigma_s_fraction {
 /// MathML of |r|.
 macro_rules! abs_r {
     () => {
-        "<mrow><mo>|</mo><mi>r</mi><mo>|</mo></mrow>"
+        "<mrow><mo stretchy=\"false\">|</mo><mi>r</mi><mo stretchy=\"false\">|</mo></mrow>"
     };
 }
 
@@ -120,7 +120,7 @@ macro_rules! head {
             crate::mathml_cases!(
                 (sigma_s!(), binary_y!()),
                 (
-                    "<mi>softmax</mi><mrow><mo>(</mo><mi>s</mi><mo>)</mo></mrow>",
+                    "<mi>softmax</mi><mrow><mo stretchy=\"false\">(</mo><mi>s</mi><mo stretchy=\"false\">)</mo></mrow>",
                     one_hot_y!()
                 ),
                 ("<mi>s</mi>", real_y!())
@@ -152,9 +152,9 @@ impl Choice for Loss {
                     concat!(
                         "<mi>L</mi><mo>=</mo>",
                         sum_j!(),
-                        "<msup><mrow><mo>(</mo>",
+                        "<msup><mrow><mo stretchy=\"false\">(</mo>",
                         residual_j!(),
-                        "<mo>)</mo></mrow><mn>2</mn></msup>"
+                        "<mo stretchy=\"false\">)</mo></mrow><mn>2</mn></msup>"
                     ),
                     head!()
                 ),
@@ -165,7 +165,7 @@ impl Choice for Loss {
                 "平均绝对误差（MAE）",
                 "L = |ŷ − y|",
                 crate::mathml_lines!(
-                    concat!("<mi>L</mi><mo>=</mo>", sum_j!(), "<mrow><mo>|</mo>", residual_j!(), "<mo>|</mo></mrow>"),
+                    concat!("<mi>L</mi><mo>=</mo>", sum_j!(), "<mrow><mo stretchy=\"false\">|</mo>", residual_j!(), "<mo stretchy=\"false\">|</mo></mrow>"),
                     head!()
                 ),
             ),
@@ -178,12 +178,12 @@ impl Choice for Loss {
                     concat!(
                         "<mi>L</mi><mo>=</mo>",
                         sum_j!(),
-                        "<mi>h</mi><mrow><mo>(</mo>",
+                        "<mi>h</mi><mrow><mo stretchy=\"false\">(</mo>",
                         residual_j!(),
-                        "<mo>)</mo></mrow>"
+                        "<mo stretchy=\"false\">)</mo></mrow>"
                     ),
                     concat!(
-                        "<mi>h</mi><mrow><mo>(</mo><mi>r</mi><mo>)</mo></mrow><mo>=</mo>",
+                        "<mi>h</mi><mrow><mo stretchy=\"false\">(</mo><mi>r</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo>",
                         crate::mathml_cases!(
                             (
                                 "<mfrac><mn>1</mn><mn>2</mn></mfrac><msup><mi>r</mi><mn>2</mn></msup>",
@@ -191,9 +191,9 @@ impl Choice for Loss {
                             ),
                             (
                                 concat!(
-                                    "<mi>δ</mi><mrow><mo>(</mo>",
+                                    "<mi>δ</mi><mrow><mo stretchy=\"false\">(</mo>",
                                     abs_r!(),
-                                    "<mo>−</mo><mfrac><mn>1</mn><mn>2</mn></mfrac><mi>δ</mi><mo>)</mo></mrow>"
+                                    "<mo>−</mo><mfrac><mn>1</mn><mn>2</mn></mfrac><mi>δ</mi><mo stretchy=\"false\">)</mo></mrow>"
                                 ),
                                 concat!(abs_r!(), "<mo>></mo><mi>δ</mi>")
                             )
@@ -208,9 +208,9 @@ impl Choice for Loss {
                 "二元交叉熵",
                 "L = −[y·log p + (1 − y)·log(1 − p)], p = σ(s)",
                 crate::mathml_lines!(
-                    "<mi>L</mi><mo>=</mo><mrow><mo>−</mo><mrow><mo>[</mo><mi>y</mi><mspace width=\"0.17em\"/><mi>ln</mi><mrow><mo>(</mo><mi>p</mi><mo>)</mo></mrow>\
-                     <mo>+</mo><mrow><mo>(</mo><mn>1</mn><mo>−</mo><mi>y</mi><mo>)</mo></mrow><mspace width=\"0.17em\"/><mi>ln</mi><mrow><mo>(</mo><mn>1</mn>\
-                     <mo>−</mo><mi>p</mi><mo>)</mo></mrow><mo>]</mo></mrow></mrow>",
+                    "<mi>L</mi><mo>=</mo><mrow><mo>−</mo><mrow><mo stretchy=\"false\">[</mo><mi>y</mi><mspace width=\"0.17em\"/><mi>ln</mi><mrow><mo stretchy=\"false\">(</mo><mi>p</mi><mo stretchy=\"false\">)</mo></mrow>\
+                     <mo>+</mo><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><mi>y</mi><mo stretchy=\"false\">)</mo></mrow><mspace width=\"0.17em\"/><mi>ln</mi><mrow><mo stretchy=\"false\">(</mo><mn>1</mn>\
+                     <mo>−</mo><mi>p</mi><mo stretchy=\"false\">)</mo></mrow><mo stretchy=\"false\">]</mo></mrow></mrow>",
                     concat!("<mi>p</mi><mo>=</mo>", sigma_s!(), "<mo>=</mo>", sigma_s_fraction!())
                 ),
             ),
@@ -220,18 +220,18 @@ impl Choice for Loss {
                 "Softmax 交叉熵",
                 "L = −log softmax(s)_y",
                 crate::mathml_lines!(
-                    "<mi>L</mi><mo>=</mo><mrow><mo>−</mo><mi>ln</mi><mrow><mo>(</mo><msub><mi>p</mi><mi>y</mi></msub><mo>)</mo></mrow></mrow>",
+                    "<mi>L</mi><mo>=</mo><mrow><mo>−</mo><mi>ln</mi><mrow><mo stretchy=\"false\">(</mo><msub><mi>p</mi><mi>y</mi></msub><mo stretchy=\"false\">)</mo></mrow></mrow>",
                     concat!(
                         "<mi>p</mi><mo>=</mo>",
                         crate::mathml_cases!(
-                            ("<mi>softmax</mi><mrow><mo>(</mo><mi>s</mi><mo>)</mo></mrow>", class_index_y!()),
+                            ("<mi>softmax</mi><mrow><mo stretchy=\"false\">(</mo><mi>s</mi><mo stretchy=\"false\">)</mo></mrow>", class_index_y!()),
                             (
-                                concat!("<mrow><mo>(</mo><mn>1</mn><mo>−</mo>", sigma_s!(), "<mo>,</mo>", sigma_s!(), "<mo>)</mo></mrow>"),
+                                concat!("<mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo>", sigma_s!(), "<mo>,</mo>", sigma_s!(), "<mo stretchy=\"false\">)</mo></mrow>"),
                                 binary_y!()
                             )
                         )
                     ),
-                    "<mi>softmax</mi><msub><mrow><mo>(</mo><mi>s</mi><mo>)</mo></mrow><mi>j</mi></msub><mo>=</mo>\
+                    "<mi>softmax</mi><msub><mrow><mo stretchy=\"false\">(</mo><mi>s</mi><mo stretchy=\"false\">)</mo></mrow><mi>j</mi></msub><mo>=</mo>\
                      <mfrac><msup><mi>e</mi><msub><mi>s</mi><mi>j</mi></msub></msup><mrow><munder><mo>∑</mo>\
                      <mi>k</mi></munder><msup><mi>e</mi><msub><mi>s</mi><mi>k</mi></msub></msup></mrow></mfrac>"
                 ),
@@ -246,14 +246,14 @@ impl Choice for Loss {
                         "<mi>L</mi><mo>=</mo>",
                         crate::mathml_cases!(
                             (
-                                "<mi>max</mi><mrow><mo>(</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo>−</mo><mi>t</mi><mi>s</mi>\
-                                 <mo>)</mo></mrow>",
+                                "<mi>max</mi><mrow><mo stretchy=\"false\">(</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo>−</mo><mi>t</mi><mi>s</mi>\
+                                 <mo stretchy=\"false\">)</mo></mrow>",
                                 binary_y!()
                             ),
                             (
                                 "<munder><mo>∑</mo><mrow><mi>j</mi><mo>≠</mo><mi>y</mi></mrow></munder><mi>max</mi>\
-                                 <mrow><mo>(</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo>+</mo><msub><mi>s</mi><mi>j</mi></msub>\
-                                 <mo>−</mo><msub><mi>s</mi><mi>y</mi></msub><mo>)</mo></mrow>",
+                                 <mrow><mo stretchy=\"false\">(</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo>+</mo><msub><mi>s</mi><mi>j</mi></msub>\
+                                 <mo>−</mo><msub><mi>s</mi><mi>y</mi></msub><mo stretchy=\"false\">)</mo></mrow>",
                                 class_index_y!()
                             )
                         )
@@ -267,15 +267,15 @@ impl Choice for Loss {
                 "Focal 损失（γ = 2）",
                 "L = −(1 − p_t)^γ·log p_t",
                 crate::mathml_lines!(
-                    "<mi>L</mi><mo>=</mo><mrow><mo>−</mo><msup><mrow><mo>(</mo><mn>1</mn><mo>−</mo><msub><mi>p</mi>\
-                     <mi>t</mi></msub><mo>)</mo></mrow><mi>γ</mi></msup><mspace width=\"0.17em\"/><mi>ln</mi><mrow><mo>(</mo><msub><mi>p</mi>\
-                     <mi>t</mi></msub><mo>)</mo></mrow></mrow>",
+                    "<mi>L</mi><mo>=</mo><mrow><mo>−</mo><msup><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><msub><mi>p</mi>\
+                     <mi>t</mi></msub><mo stretchy=\"false\">)</mo></mrow><mi>γ</mi></msup><mspace width=\"0.17em\"/><mi>ln</mi><mrow><mo stretchy=\"false\">(</mo><msub><mi>p</mi>\
+                     <mi>t</mi></msub><mo stretchy=\"false\">)</mo></mrow></mrow>",
                     concat!(
                         "<msub><mi>p</mi><mi>t</mi></msub><mo>=</mo>",
                         crate::mathml_cases!(
-                            ("<mi>σ</mi><mrow><mo>(</mo><mi>t</mi><mi>s</mi><mo>)</mo></mrow>", binary_y!()),
+                            ("<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>t</mi><mi>s</mi><mo stretchy=\"false\">)</mo></mrow>", binary_y!()),
                             (
-                                "<mi>softmax</mi><msub><mrow><mo>(</mo><mi>s</mi><mo>)</mo></mrow><mi>y</mi></msub>",
+                                "<mi>softmax</mi><msub><mrow><mo stretchy=\"false\">(</mo><mi>s</mi><mo stretchy=\"false\">)</mo></mrow><mi>y</mi></msub>",
                                 class_index_y!()
                             )
                         )

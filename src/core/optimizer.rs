@@ -91,8 +91,8 @@ impl Choice for Optimizer {
                 "v ← μ·v + g;  w ← w − η·(g + μ·v)",
                 crate::mathml_lines!(
                     momentum_v!(),
-                    "<mi>w</mi><mo>←</mo><mi>w</mi><mo>−</mo><mi>η</mi><mrow><mo>(</mo><mi>g</mi><mo>+</mo><mi>μ</mi>\
-                     <mi>v</mi><mo>)</mo></mrow>"
+                    "<mi>w</mi><mo>←</mo><mi>w</mi><mo>−</mo><mi>η</mi><mrow><mo stretchy=\"false\">(</mo><mi>g</mi><mo>+</mo><mi>μ</mi>\
+                     <mi>v</mi><mo stretchy=\"false\">)</mo></mrow>"
                 ),
             ),
             Optimizer::Adagrad => (
@@ -111,8 +111,8 @@ impl Choice for Optimizer {
                 "RMSProp",
                 "s ← α·s + (1 − α)·g²;  w ← w − η·g / (√s + ε)",
                 crate::mathml_lines!(
-                    "<mi>s</mi><mo>←</mo><mi>α</mi><mi>s</mi><mo>+</mo><mrow><mo>(</mo><mn>1</mn><mo>−</mo><mi>α</mi>\
-                     <mo>)</mo></mrow><msup><mi>g</mi><mn>2</mn></msup>",
+                    "<mi>s</mi><mo>←</mo><mi>α</mi><mi>s</mi><mo>+</mo><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><mi>α</mi>\
+                     <mo stretchy=\"false\">)</mo></mrow><msup><mi>g</mi><mn>2</mn></msup>",
                     scaled_step!("<mi>g</mi>", "<mi>s</mi>")
                 ),
             ),
@@ -122,10 +122,10 @@ impl Choice for Optimizer {
                 "Adam",
                 "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  w ← w − η·m̂ / (√v̂ + ε)",
                 crate::mathml_lines!(
-                    "<mi>m</mi><mo>←</mo><msub><mi>β</mi><mn>1</mn></msub><mi>m</mi><mo>+</mo><mrow><mo>(</mo><mn>1</mn>\
-                     <mo>−</mo><msub><mi>β</mi><mn>1</mn></msub><mo>)</mo></mrow><mi>g</mi>",
-                    "<mi>v</mi><mo>←</mo><msub><mi>β</mi><mn>2</mn></msub><mi>v</mi><mo>+</mo><mrow><mo>(</mo><mn>1</mn>\
-                     <mo>−</mo><msub><mi>β</mi><mn>2</mn></msub><mo>)</mo></mrow><msup><mi>g</mi><mn>2</mn></msup>",
+                    "<mi>m</mi><mo>←</mo><msub><mi>β</mi><mn>1</mn></msub><mi>m</mi><mo>+</mo><mrow><mo stretchy=\"false\">(</mo><mn>1</mn>\
+                     <mo>−</mo><msub><mi>β</mi><mn>1</mn></msub><mo stretchy=\"false\">)</mo></mrow><mi>g</mi>",
+                    "<mi>v</mi><mo>←</mo><msub><mi>β</mi><mn>2</mn></msub><mi>v</mi><mo>+</mo><mrow><mo stretchy=\"false\">(</mo><mn>1</mn>\
+                     <mo>−</mo><msub><mi>β</mi><mn>2</mn></msub><mo stretchy=\"false\">)</mo></mrow><msup><mi>g</mi><mn>2</mn></msup>",
                     concat!(
                         hat!("m"),
                         "<mo>=</mo><mfrac><mi>m</mi><mrow><mn>1</mn><mo>−</mo><msubsup><mi>β</mi><mn>1</mn>\

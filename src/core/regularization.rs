@@ -35,7 +35,7 @@ impl Choice for Regularization {
                 "None",
                 "无",
                 "R(w) = 0",
-                crate::mathml_lines!("<mi>R</mi><mrow><mo>(</mo><mi>w</mi><mo>)</mo></mrow><mo>=</mo><mn>0</mn>"),
+                crate::mathml_lines!("<mi>R</mi><mrow><mo stretchy=\"false\">(</mo><mi>w</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo><mn>0</mn>"),
             ),
             Regularization::L1 => (
                 "l1",
@@ -43,11 +43,11 @@ impl Choice for Regularization {
                 "L1 正则化",
                 "R(w) = λ·Σ|w|",
                 crate::mathml_lines!(
-                    "<mi>R</mi><mrow><mo>(</mo><mi>w</mi><mo>)</mo></mrow><mo>=</mo><mi>λ</mi><munder><mo>∑</mo><mi>i</mi></munder>\
-                     <mrow><mo>|</mo><msub><mi>w</mi><mi>i</mi></msub><mo>|</mo></mrow>",
+                    "<mi>R</mi><mrow><mo stretchy=\"false\">(</mo><mi>w</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo><mi>λ</mi><munder><mo>∑</mo><mi>i</mi></munder>\
+                     <mrow><mo stretchy=\"false\">|</mo><msub><mi>w</mi><mi>i</mi></msub><mo stretchy=\"false\">|</mo></mrow>",
                     concat!(
                         slope_i!(),
-                        "<mi>λ</mi><mspace width=\"0.17em\"/><mi>sign</mi><mrow><mo>(</mo><msub><mi>w</mi><mi>i</mi></msub><mo>)</mo></mrow>"
+                        "<mi>λ</mi><mspace width=\"0.17em\"/><mi>sign</mi><mrow><mo stretchy=\"false\">(</mo><msub><mi>w</mi><mi>i</mi></msub><mo stretchy=\"false\">)</mo></mrow>"
                     )
                 ),
             ),
@@ -57,7 +57,7 @@ impl Choice for Regularization {
                 "L2 正则化",
                 "R(w) = (λ/2)·Σw²",
                 crate::mathml_lines!(
-                    "<mi>R</mi><mrow><mo>(</mo><mi>w</mi><mo>)</mo></mrow><mo>=</mo><mfrac><mi>λ</mi><mn>2</mn></mfrac>\
+                    "<mi>R</mi><mrow><mo stretchy=\"false\">(</mo><mi>w</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo><mfrac><mi>λ</mi><mn>2</mn></mfrac>\
                      <munder><mo>∑</mo><mi>i</mi></munder><msubsup><mi>w</mi><mi>i</mi><mn>2</mn></msubsup>",
                     concat!(slope_i!(), "<mi>λ</mi><msub><mi>w</mi><mi>i</mi></msub>")
                 ),
