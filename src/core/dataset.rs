@@ -93,7 +93,14 @@ impl Choice for Dataset {
                 "target = Σᵢ hᵢ·exp(−|p − cᵢ|² / (2·wᵢ²)), clamped to [−1, 1]",
             ),
         };
-        ChoiceInfo { name, en, zh, formula }
+        // Datasets are described in words (the formula line); no card shows them as MathML.
+        ChoiceInfo {
+            name,
+            en,
+            zh,
+            formula,
+            mathml: "",
+        }
     }
 }
 

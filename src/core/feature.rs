@@ -44,18 +44,48 @@ impl Choice for Feature {
     const KEY: &'static str = "features";
 
     fn info(self) -> ChoiceInfo {
-        let (name, en, zh, formula) = match self {
-            Feature::X => ("x", "x coordinate", "x 坐标", "x"),
-            Feature::Y => ("y", "y coordinate", "y 坐标", "y"),
-            Feature::X2 => ("x2", "x squared", "x 的平方", "x²"),
-            Feature::Y2 => ("y2", "y squared", "y 的平方", "y²"),
-            Feature::XY => ("xy", "Product x·y", "乘积 x·y", "x·y"),
-            Feature::SinX => ("sinx", "Sine of x", "x 的正弦", "sin x"),
-            Feature::SinY => ("siny", "Sine of y", "y 的正弦", "sin y"),
-            Feature::CosX => ("cosx", "Cosine of x", "x 的余弦", "cos x"),
-            Feature::CosY => ("cosy", "Cosine of y", "y 的余弦", "cos y"),
+        let (name, en, zh, formula, mathml) = match self {
+            Feature::X => ("x", "x coordinate", "x 坐标", "x", "<mi>x</mi>"),
+            Feature::Y => ("y", "y coordinate", "y 坐标", "y", "<mi>y</mi>"),
+            Feature::X2 => ("x2", "x squared", "x 的平方", "x²", "<msup><mi>x</mi><mn>2</mn></msup>"),
+            Feature::Y2 => ("y2", "y squared", "y 的平方", "y²", "<msup><mi>y</mi><mn>2</mn></msup>"),
+            Feature::XY => ("xy", "Product x·y", "乘积 x·y", "x·y", "<mi>x</mi><mi>y</mi>"),
+            Feature::SinX => (
+                "sinx",
+                "Sine of x",
+                "x 的正弦",
+                "sin x",
+                "<mi>sin</mi><mspace width=\"0.17em\"/><mi>x</mi>",
+            ),
+            Feature::SinY => (
+                "siny",
+                "Sine of y",
+                "y 的正弦",
+                "sin y",
+                "<mi>sin</mi><mspace width=\"0.17em\"/><mi>y</mi>",
+            ),
+            Feature::CosX => (
+                "cosx",
+                "Cosine of x",
+                "x 的余弦",
+                "cos x",
+                "<mi>cos</mi><mspace width=\"0.17em\"/><mi>x</mi>",
+            ),
+            Feature::CosY => (
+                "cosy",
+                "Cosine of y",
+                "y 的余弦",
+                "cos y",
+                "<mi>cos</mi><mspace width=\"0.17em\"/><mi>y</mi>",
+            ),
         };
-        ChoiceInfo { name, en, zh, formula }
+        ChoiceInfo {
+            name,
+            en,
+            zh,
+            formula,
+            mathml,
+        }
     }
 }
 
@@ -123,22 +153,30 @@ impl Choice for Normalize {
     const KEY: &'static str = "normalize";
 
     fn info(self) -> ChoiceInfo {
-        let (name, en, zh, formula) = match self {
-            Normalize::None => ("none", "No normalization", "不归一化", "v"),
+        let (name, en, zh, formula, mathml) = match self {
+            Normalize::None => ("none", "No normalization", "不归一化", "v", "<mi>v</mi>"),
             Normalize::Standard => (
                 "standard",
                 "Standardization (z-score)",
                 "标准化（z 分数）",
                 "(v − mean) / std",
+                "<mfrac><mrow><mi>v</mi><mo>−</mo><mi>mean</mi></mrow><mi>std</mi></mfrac>",
             ),
             Normalize::MinMax => (
                 "minmax",
                 "Min–max scaling",
                 "最小-最大归一化",
                 "(v − min) / (max − min)",
+                "<mfrac><mrow><mi>v</mi><mo>−</mo><mi>min</mi></mrow><mrow><mi>max</mi><mo>−</mo><mi>min</mi></mrow></mfrac>",
             ),
         };
-        ChoiceInfo { name, en, zh, formula }
+        ChoiceInfo {
+            name,
+            en,
+            zh,
+            formula,
+            mathml,
+        }
     }
 }
 

@@ -27,6 +27,33 @@ pub enum Optimizer {
 
 crate::choice_serde!(Optimizer);
 
+/// MathML of momentum's velocity update v ← μv + g.
+macro_rules! momentum_v {
+    () => {
+        "<mi>v</mi><mo>←</mo><mi>μ</mi><mi>v</mi><mo>+</mo><mi>g</mi>"
+    };
+}
+
+/// MathML of the adaptive step w ← w − η·step / (√scale + ε).
+macro_rules! scaled_step {
+    ($step:expr, $scale:expr) => {
+        concat!(
+            "<mi>w</mi><mo>←</mo><mi>w</mi><mo>−</mo><mi>η</mi><mfrac><mrow>",
+            $step,
+            "</mrow><mrow><msqrt>",
+            $scale,
+            "</msqrt><mo>+</mo><mi>ε</mi></mrow></mfrac>"
+        )
+    };
+}
+
+/// MathML of a letter with a hat (Adam's bias-corrected m̂ and v̂).
+macro_rules! hat {
+    ($letter:literal) => {
+        concat!("<mover accent=\"true\"><mi>", $letter, "</mi><mo>^</mo></mover>")
+    };
+}
+
 impl Choice for Optimizer {
     const ALL: &'static [Self] = &[
         Optimizer::Sgd,
@@ -39,35 +66,85 @@ impl Choice for Optimizer {
     const KEY: &'static str = "optimizer";
 
     fn info(self) -> ChoiceInfo {
-        let (name, en, zh, formula) = match self {
-            Optimizer::Sgd => ("sgd", "SGD", "随机梯度下降（SGD）", "w ← w − η·g"),
+        let (name, en, zh, formula, mathml) = match self {
+            Optimizer::Sgd => (
+                "sgd",
+                "SGD",
+                "随机梯度下降（SGD）",
+                "w ← w − η·g",
+                crate::mathml_lines!("<mi>w</mi><mo>←</mo><mi>w</mi><mo>−</mo><mi>η</mi><mi>g</mi>"),
+            ),
             Optimizer::Momentum => (
                 "momentum",
                 "Momentum",
                 "动量法（Momentum）",
                 "v ← μ·v + g;  w ← w − η·v",
+                crate::mathml_lines!(
+                    momentum_v!(),
+                    "<mi>w</mi><mo>←</mo><mi>w</mi><mo>−</mo><mi>η</mi><mi>v</mi>"
+                ),
             ),
             Optimizer::Nesterov => (
                 "nesterov",
                 "Nesterov momentum",
                 "Nesterov 动量",
                 "v ← μ·v + g;  w ← w − η·(g + μ·v)",
+                crate::mathml_lines!(
+                    momentum_v!(),
+                    "<mi>w</mi><mo>←</mo><mi>w</mi><mo>−</mo><mi>η</mi><mrow><mo stretchy=\"false\">(</mo><mi>g</mi><mo>+</mo><mi>μ</mi>\
+                     <mi>v</mi><mo stretchy=\"false\">)</mo></mrow>"
+                ),
             ),
-            Optimizer::Adagrad => ("adagrad", "AdaGrad", "AdaGrad", "G ← G + g²;  w ← w − η·g / (√G + ε)"),
+            Optimizer::Adagrad => (
+                "adagrad",
+                "AdaGrad",
+                "AdaGrad",
+                "G ← G + g²;  w ← w − η·g / (√G + ε)",
+                crate::mathml_lines!(
+                    "<mi>G</mi><mo>←</mo><mi>G</mi><mo>+</mo><msup><mi>g</mi><mn>2</mn></msup>",
+                    scaled_step!("<mi>g</mi>", "<mi>G</mi>")
+                ),
+            ),
             Optimizer::Rmsprop => (
                 "rmsprop",
                 "RMSProp",
                 "RMSProp",
                 "s ← α·s + (1 − α)·g²;  w ← w − η·g / (√s + ε)",
+                crate::mathml_lines!(
+                    "<mi>s</mi><mo>←</mo><mi>α</mi><mi>s</mi><mo>+</mo><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><mi>α</mi>\
+                     <mo stretchy=\"false\">)</mo></mrow><msup><mi>g</mi><mn>2</mn></msup>",
+                    scaled_step!("<mi>g</mi>", "<mi>s</mi>")
+                ),
             ),
             Optimizer::Adam => (
                 "adam",
                 "Adam",
                 "Adam",
                 "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  w ← w − η·m̂ / (√v̂ + ε)",
+                crate::mathml_lines!(
+                    "<mi>m</mi><mo>←</mo><msub><mi>β</mi><mn>1</mn></msub><mi>m</mi><mo>+</mo><mrow><mo stretchy=\"false\">(</mo><mn>1</mn>\
+                     <mo>−</mo><msub><mi>β</mi><mn>1</mn></msub><mo stretchy=\"false\">)</mo></mrow><mi>g</mi>",
+                    "<mi>v</mi><mo>←</mo><msub><mi>β</mi><mn>2</mn></msub><mi>v</mi><mo>+</mo><mrow><mo stretchy=\"false\">(</mo><mn>1</mn>\
+                     <mo>−</mo><msub><mi>β</mi><mn>2</mn></msub><mo stretchy=\"false\">)</mo></mrow><msup><mi>g</mi><mn>2</mn></msup>",
+                    concat!(
+                        hat!("m"),
+                        "<mo>=</mo><mfrac><mi>m</mi><mrow><mn>1</mn><mo>−</mo><msubsup><mi>β</mi><mn>1</mn>\
+                         <mi>t</mi></msubsup></mrow></mfrac><mo>,</mo><mspace width=\"0.5em\"/>",
+                        hat!("v"),
+                        "<mo>=</mo><mfrac><mi>v</mi><mrow><mn>1</mn><mo>−</mo><msubsup><mi>β</mi><mn>2</mn>\
+                         <mi>t</mi></msubsup></mrow></mfrac>"
+                    ),
+                    scaled_step!(hat!("m"), hat!("v"))
+                ),
             ),
         };
-        ChoiceInfo { name, en, zh, formula }
+        ChoiceInfo {
+            name,
+            en,
+            zh,
+            formula,
+            mathml,
+        }
     }
 }
 

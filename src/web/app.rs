@@ -566,8 +566,10 @@ impl App {
         self.show_formulas();
     }
 
-    /// The formula cards: the current activation, loss, optimizer and penalty, written
-    /// from the engine's own definitions (the same text in both languages).
+    /// The formula cards: the current activation, loss, optimizer and penalty. Each card
+    /// shows the choice's label in the page language (as text) above its MathML (the same in
+    /// both languages), written from the engine's own definitions. A part is rewritten only
+    /// when it changed.
     fn show_formulas(&self) {
         let config = self.trainer.config();
         let cards = [
@@ -578,15 +580,19 @@ impl App {
         ];
         let Ok(doc) = super::dom::document() else { return };
         for (key, info) in cards {
-            let selector = format!("#formulas [data-formula=\"{key}\"] dd");
-            if let Ok(Some(dd)) = doc.query_selector(&selector) {
-                let label = match self.lang {
-                    Lang::En => info.en,
-                    Lang::Zh => info.zh,
-                };
-                let content = format!("{label}: {}", info.formula);
-                if dd.text_content().as_deref() != Some(content.as_str()) {
-                    dd.set_text_content(Some(&content));
+            let card = format!("#formulas [data-formula=\"{key}\"]");
+            if let Ok(Some(label)) = doc.query_selector(&format!("{card} .formula-label")) {
+                let text = self.lang.pick(info.en, info.zh);
+                if label.text_content().as_deref() != Some(text) {
+                    label.set_text_content(Some(text));
+                }
+            }
+            if let Ok(Some(math)) = doc.query_selector(&format!("{card} .formula-math")) {
+                if math.get_attribute("data-choice").as_deref() != Some(info.name) {
+                    // innerHTML is safe here: `mathml` is static program text from the engine's
+                    // choice definitions (checked by a unit test), never user input.
+                    math.set_inner_html(&format!("<math display=\"block\">{}</math>", info.mathml));
+                    let _ = math.set_attribute("data-choice", info.name);
                 }
             }
         }

@@ -499,20 +499,3 @@ for (const [w, h] of [[1366, 768], [390, 844]]) {
     page.assertClean();
   });
 }
-
-// ---- Formula cards follow the settings ---------------------------------------------------
-
-test("formula cards show the current activation, loss, optimizer and penalty", async () => {
-  const page = await open("dataset=xor&hidden=4&activation=tanh&seed=1");
-  const card = (key) => page.textContent(`#formulas [data-formula="${key}"] dd`);
-  assert.match(await card("activation"), /tanh\(z\)/);
-  assert.match(await card("loss"), /y·log p/);
-  assert.match(await card("optimizer"), /w ← w − η·g/);
-  await page.selectOption("#activation", "relu");
-  await page.waitForFunction(() => document.querySelector('#formulas [data-formula="activation"] dd').textContent.includes("max(0, z)"));
-  await page.selectOption("#optimizer", "adam");
-  await page.waitForFunction(() => document.querySelector('#formulas [data-formula="optimizer"] dd').textContent.includes("m̂"));
-  await page.selectOption("#regularization", "l2");
-  assert.match(await card("reg"), /\(λ\/2\)·Σw²/);
-  page.assertClean();
-});
