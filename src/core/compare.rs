@@ -97,7 +97,8 @@ impl Preset {
 
     /// Whether A and B's keys are what this preset sets (so the page can show it chosen).
     pub fn matches(&self, a: &Config, keys: &CompareKeys) -> bool {
-        self.apply(a).is_ok_and(|(want, want_keys)| want == *a && want_keys == *keys)
+        self.apply(a)
+            .is_ok_and(|(want, want_keys)| want == *a && want_keys == *keys)
     }
 }
 
@@ -155,15 +156,24 @@ mod tests {
 
     #[test]
     fn describe_names_both_sides() {
-        let (a, keys) = Preset::find("sigmoid-vs-relu").unwrap().apply(&Config::default()).unwrap();
+        let (a, keys) = Preset::find("sigmoid-vs-relu")
+            .unwrap()
+            .apply(&Config::default())
+            .unwrap();
         assert_eq!(a.activation, Activation::Sigmoid);
         let b = keys.apply(&a).unwrap();
         let en = describe(&a, &b, &keys, Lang::En);
-        assert!(en.starts_with("A: Sigmoid + Xavier") && en.contains("B: ReLU + He"), "{en}");
+        assert!(
+            en.starts_with("A: Sigmoid + Xavier") && en.contains("B: ReLU + He"),
+            "{en}"
+        );
         assert!(describe(&a, &b, &keys, Lang::Zh).contains("ReLU"));
         let same = CompareKeys::parse("activation=sigmoid").unwrap();
         assert!(describe(&a, &a, &same, Lang::En).contains("same"));
         let lr = CompareKeys::parse("lr=0.1").unwrap();
-        assert_eq!(describe(&a, &lr.apply(&a).unwrap(), &lr, Lang::En), "A: lr 0.03 · B: lr 0.1");
+        assert_eq!(
+            describe(&a, &lr.apply(&a).unwrap(), &lr, Lang::En),
+            "A: lr 0.03 · B: lr 0.1"
+        );
     }
 }

@@ -900,7 +900,10 @@ mod tests {
     fn compare_query_round_trips_and_diffs() {
         let a = Config::from_query("dataset=circle&activation=sigmoid").0;
         let b = a.with_compare("activation=relu&init=he").unwrap();
-        assert_eq!((b.activation, b.init, b.dataset), (Activation::Relu, Init::He, Dataset::Circle));
+        assert_eq!(
+            (b.activation, b.init, b.dataset),
+            (Activation::Relu, Init::He, Dataset::Circle)
+        );
         assert_eq!(a.diff_query(&b), "activation=relu&init=he");
         assert_eq!(a.diff_query(&a), "");
         // Keys come back in KEYS order and canonical spelling; the URL pair is encoded.
@@ -928,8 +931,14 @@ mod tests {
         for bad in ["dataset=spiral", "noise=5", "points=100", "train-ratio=60"] {
             assert_eq!(CompareKeys::parse(bad).unwrap_err().kind, ErrorKind::SharedInCompare);
         }
-        assert_eq!(CompareKeys::parse("colour=red").unwrap_err().kind, ErrorKind::UnknownKey);
-        assert!(CompareKeys::parse("activation=nope").unwrap_err().message(Lang::En).contains("relu"));
+        assert_eq!(
+            CompareKeys::parse("colour=red").unwrap_err().kind,
+            ErrorKind::UnknownKey
+        );
+        assert!(CompareKeys::parse("activation=nope")
+            .unwrap_err()
+            .message(Lang::En)
+            .contains("relu"));
         let (keys, errors) = CompareKeys::parse_lenient("activation=relu&seed=4&lr=x&init=he");
         assert_eq!(keys.to_query(), "activation=relu&init=he");
         let bad: Vec<&str> = errors.iter().map(|e| e.key.as_str()).collect();
