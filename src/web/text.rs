@@ -237,7 +237,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "假如本批次只有这一个数据点，优化器将做出的改变。",
     ),
     ("compare", "Compare", "对比"),
-    ("compare-mode", "Compare mode: two networks on the same data", "对比模式：两个网络使用相同数据"),
+    (
+        "compare-mode",
+        "Compare mode: two networks on the same data",
+        "对比模式：两个网络使用相同数据",
+    ),
     ("compare-preset", "Compare", "对比内容"),
     ("choose-preset", "Choose a pair…", "选择一组对比…"),
     ("network-b", "Network B", "网络 B"),
