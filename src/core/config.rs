@@ -62,6 +62,9 @@ pub const KEYS: &[&str] = &[
     "activations",
 ];
 
+/// The keys of the data (and its seed): in compare mode both networks share them.
+pub const DATA_KEYS: &[&str] = &["dataset", "points", "noise", "train-ratio", "seed"];
+
 /// Every setting of a run. The same config and seed give the same run everywhere.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -137,6 +140,8 @@ pub enum ErrorKind {
     WrongJsonType,
     /// The text is not valid JSON, or not an object.
     BadJson(String),
+    /// A data key in the compare query: both networks of compare mode share data and seed.
+    SharedInCompare,
 }
 
 /// A refused value: which key, what was given, and why.
@@ -216,6 +221,10 @@ impl ConfigError {
             (ErrorKind::WrongJsonType, Lang::Zh) => format!("{k}：应为字符串或数字"),
             (ErrorKind::BadJson(why), Lang::En) => format!("not a valid config: {why}"),
             (ErrorKind::BadJson(why), Lang::Zh) => format!("配置文件无效：{why}"),
+            (ErrorKind::SharedInCompare, Lang::En) => {
+                format!("compare: `{k}` cannot differ, both networks share the data and the seed")
+            }
+            (ErrorKind::SharedInCompare, Lang::Zh) => format!("对比：`{k}` 不能不同，两个网络共用数据和随机种子"),
         }
     }
 }
@@ -564,6 +573,147 @@ impl Config {
     }
 }
 
+/// The settings in which network B of compare mode differs from network A: config keys
+/// (in [`KEYS`] order) with B's values. B is A with these keys set, so every other change
+/// of A applies to B too. In the URL it is one key, `compare=<this query, percent-encoded>`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CompareKeys {
+    pairs: Vec<(&'static str, String)>,
+}
+
+impl CompareKeys {
+    /// Reads a compare query such as `activation=relu&init=he`, strictly: the first unknown
+    /// key, data key or bad value is an error.
+    pub fn parse(query: &str) -> Result<CompareKeys, ConfigError> {
+        let mut keys = CompareKeys::default();
+        for (key, value) in query_pairs(query) {
+            keys.set(&key, &value)?;
+        }
+        Ok(keys)
+    }
+
+    /// Reads a compare query leniently: bad pairs are left out and reported.
+    pub fn parse_lenient(query: &str) -> (CompareKeys, Vec<ConfigError>) {
+        let mut keys = CompareKeys::default();
+        let mut errors = Vec::new();
+        for (key, value) in query_pairs(query) {
+            if let Err(e) = keys.set(&key, &value) {
+                errors.retain(|old: &ConfigError| old.key != e.key);
+                errors.push(e);
+            }
+        }
+        (keys, errors)
+    }
+
+    /// Sets B's value of `key` (checked as [`Config::set`] checks it, and kept in its
+    /// canonical spelling). Data keys are refused: the data and seed are shared.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
+        let Some(&key) = KEYS.iter().find(|&&k| k == key) else {
+            return Err(ConfigError::new(key, value, ErrorKind::UnknownKey));
+        };
+        if DATA_KEYS.contains(&key) {
+            return Err(ConfigError::new(key, value, ErrorKind::SharedInCompare));
+        }
+        let mut probe = Config::default();
+        probe.set(key, value)?;
+        let canonical = probe.get(key).unwrap_or_default();
+        match self.pairs.iter_mut().find(|(k, _)| *k == key) {
+            Some(pair) => pair.1 = canonical,
+            None => {
+                self.pairs.push((key, canonical));
+                self.pairs
+                    .sort_by_key(|(k, _)| KEYS.iter().position(|x| x == k).unwrap_or(usize::MAX));
+            }
+        }
+        Ok(())
+    }
+
+    /// B no longer differs from A in `key`.
+    pub fn remove(&mut self, key: &str) {
+        self.pairs.retain(|(k, _)| *k != key);
+    }
+
+    /// The keys B sets, in [`KEYS`] order.
+    pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.pairs.iter().map(|(k, _)| *k)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// B's value of `key`, if B sets it.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// The keys in which `b` differs from `a`, with b's values (data keys left out).
+    pub fn from_diff(a: &Config, b: &Config) -> CompareKeys {
+        let pairs = KEYS
+            .iter()
+            .copied()
+            .filter(|k| !DATA_KEYS.contains(k))
+            .filter_map(|k| {
+                let value = b.get(k)?;
+                (a.get(k).as_ref() != Some(&value)).then_some((k, value))
+            })
+            .collect();
+        CompareKeys { pairs }
+    }
+
+    /// Config B: A with these keys set. Setting `activation` without `activations` clears
+    /// A's per-layer overrides (B uses that activation everywhere). Fails when a value
+    /// does not suit A (a loss that does not fit the data's problem).
+    pub fn apply(&self, a: &Config) -> Result<Config, ConfigError> {
+        let mut b = a.clone();
+        if self.get("activation").is_some() && self.get("activations").is_none() {
+            b.activations.clear();
+        }
+        for (key, value) in &self.pairs {
+            b.set(key, value)?;
+        }
+        b.check_loss()?;
+        Ok(b)
+    }
+
+    /// The compare query, e.g. `activation=relu&init=he`.
+    pub fn to_query(&self) -> String {
+        self.pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode_query_value(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The URL pair `compare=…` holding this query, percent-encoded.
+    pub fn url_pair(&self) -> String {
+        format!("compare={}", encode_query_value(&self.to_query()))
+    }
+
+    /// The compare query of a page URL's query (the last `compare=`), or None when compare
+    /// mode is off.
+    pub fn from_page_query(query: &str) -> Option<String> {
+        query_pairs(query)
+            .into_iter()
+            .rev()
+            .find(|(k, _)| k == "compare")
+            .map(|(_, v)| v)
+    }
+}
+
+impl Config {
+    /// The compare query of the keys in which `other` differs from this config (data keys
+    /// left out), e.g. `activation=relu&init=he`; empty when they are the same.
+    pub fn diff_query(&self, other: &Config) -> String {
+        CompareKeys::from_diff(self, other).to_query()
+    }
+
+    /// Config B of compare mode: this config with the compare query's keys set (strict).
+    pub fn with_compare(&self, query: &str) -> Result<Config, ConfigError> {
+        CompareKeys::parse(query)?.apply(self)
+    }
+}
+
 /// A JSON number with the shortest decimal spelling of the f32 value (0.03, not 0.029999…).
 fn number_value(text: &str) -> Value {
     text.parse::<f64>()
@@ -745,5 +895,56 @@ mod tests {
             query_pairs("x=%e4%b8%ad+1"),
             vec![("x".to_string(), "中 1".to_string())]
         );
+    }
+    #[test]
+    fn compare_query_round_trips_and_diffs() {
+        let a = Config::from_query("dataset=circle&activation=sigmoid").0;
+        let b = a.with_compare("activation=relu&init=he").unwrap();
+        assert_eq!(
+            (b.activation, b.init, b.dataset),
+            (Activation::Relu, Init::He, Dataset::Circle)
+        );
+        assert_eq!(a.diff_query(&b), "activation=relu&init=he");
+        assert_eq!(a.diff_query(&a), "");
+        // Keys come back in KEYS order and canonical spelling; the URL pair is encoded.
+        let keys = CompareKeys::parse("init=HE&lr=0.10&activation=relu").unwrap();
+        assert_eq!(keys.to_query(), "activation=relu&lr=0.1&init=he");
+        assert_eq!(keys.url_pair(), "compare=activation%3Drelu%26lr%3D0.1%26init%3Dhe");
+        let page = format!("dataset=xor&{}&lang=zh", keys.url_pair());
+        let back = CompareKeys::from_page_query(&page).unwrap();
+        assert_eq!(CompareKeys::parse(&back), Ok(keys.clone()));
+        assert_eq!(CompareKeys::from_page_query("dataset=xor"), None);
+        assert_eq!(CompareKeys::from_diff(&a, &keys.apply(&a).unwrap()), keys);
+        // B's activation overrides A's per-layer list unless B sets that list too.
+        let mut layered = a.clone();
+        layered.set("hidden", "4,2").unwrap();
+        layered.set("activations", "tanh,relu").unwrap();
+        assert!(layered.with_compare("activation=elu").unwrap().activations.is_empty());
+    }
+
+    #[test]
+    fn compare_query_refuses_bad_and_shared_keys() {
+        let e = CompareKeys::parse("activation=relu&seed=4").unwrap_err();
+        assert_eq!((e.key.as_str(), &e.kind), ("seed", &ErrorKind::SharedInCompare));
+        assert!(e.message(Lang::En).contains("share the data"));
+        assert!(e.message(Lang::Zh).contains("共用数据"));
+        for bad in ["dataset=spiral", "noise=5", "points=100", "train-ratio=60"] {
+            assert_eq!(CompareKeys::parse(bad).unwrap_err().kind, ErrorKind::SharedInCompare);
+        }
+        assert_eq!(
+            CompareKeys::parse("colour=red").unwrap_err().kind,
+            ErrorKind::UnknownKey
+        );
+        assert!(CompareKeys::parse("activation=nope")
+            .unwrap_err()
+            .message(Lang::En)
+            .contains("relu"));
+        let (keys, errors) = CompareKeys::parse_lenient("activation=relu&seed=4&lr=x&init=he");
+        assert_eq!(keys.to_query(), "activation=relu&init=he");
+        let bad: Vec<&str> = errors.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(bad, ["seed", "lr"]);
+        // A loss that does not fit the shared data is refused when B is built.
+        let plane = Config::from_query("dataset=plane").0;
+        assert!(plane.with_compare("loss=ce").is_err());
     }
 }

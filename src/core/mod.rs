@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod bench;
 pub mod choice;
+pub mod compare;
 pub mod config;
 pub mod data_csv;
 pub mod dataset;

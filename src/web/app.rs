@@ -8,6 +8,7 @@ use web_sys::Element;
 use super::bench::BenchRun;
 use super::boundary::BoundaryView;
 use super::charts::Charts;
+use super::compare::Compare;
 use super::controls::{Controls, PointClass, ViewSettings};
 use super::dom::{by_id, format_number, window, Readout, WebError, WebResult};
 use super::features_view::FeaturesView;
@@ -57,7 +58,7 @@ struct Readouts {
 
 pub struct App {
     pub lang: Lang,
-    trainer: Trainer,
+    pub(super) trainer: Trainer,
     pub view: ViewSettings,
     controls: Controls,
     features: FeaturesView,
@@ -75,6 +76,8 @@ pub struct App {
     bench: Option<BenchRun>,
     /// Milliseconds from navigation to the first drawn boundary.
     pub first_boundary_ms: Option<f64>,
+    /// Compare mode: network B beside this run (`compare.rs`).
+    pub(super) compare: Compare,
     readouts: Readouts,
     status: Element,
     notice: Element,
@@ -99,7 +102,7 @@ impl App {
             .ok_or_else(|| WebError("the page has no main.board".into()))?;
         let extra_query = query_pairs(query)
             .into_iter()
-            .filter(|(k, _)| !KEYS.contains(&k.as_str()))
+            .filter(|(k, _)| !KEYS.contains(&k.as_str()) && k != "compare")
             .collect();
         let mut app = App {
             lang,
@@ -118,6 +121,7 @@ impl App {
             lesson: None,
             bench: None,
             first_boundary_ms: None,
+            compare: Compare::new()?,
             readouts: Readouts {
                 epoch: Readout::new("epoch")?,
                 train_loss: Readout::new("train-loss")?,
@@ -166,8 +170,10 @@ impl App {
             }
         }
         app.write_url();
-        if !rejected.is_empty() {
-            let lines: Vec<String> = rejected.iter().map(|e| e.message(lang)).collect();
+        let compare_rejected = app.open_compare_from_query(query);
+        if !rejected.is_empty() || !compare_rejected.is_empty() {
+            let mut lines: Vec<String> = rejected.iter().map(|e| e.message(lang)).collect();
+            lines.extend(compare_rejected);
             app.show_notice(&format!("{} {}", text(lang, "url-rejected"), lines.join("; ")));
         }
         Ok(app)
@@ -181,6 +187,7 @@ impl App {
     /// text are sharp on any screen, and forces a redraw.
     pub fn fit_canvases(&mut self) {
         let ratio = self.ratio();
+        self.compare.fit(ratio);
         for canvas in [&self.boundary.canvas, &self.charts.loss_chart] {
             let rect = canvas.get_bounding_client_rect();
             let (w, h) = (
@@ -232,6 +239,7 @@ impl App {
     pub fn step(&mut self) {
         self.pause();
         self.trainer.train_epoch();
+        self.compare.step();
         self.check_health();
     }
 
@@ -239,6 +247,7 @@ impl App {
     pub fn reset(&mut self) {
         self.trainer.reset();
         self.gradient_flow.restart();
+        self.compare.reset();
         self.best_test = None;
         let (state, key) = if self.playing {
             (State::Running, "running")
@@ -315,6 +324,7 @@ impl App {
                 epochs = epochs.min(stop.saturating_sub(self.trainer.epoch()));
             }
             self.trainer.train_epochs(epochs);
+            self.compare.train(epochs);
             self.check_health();
             self.check_stop_conditions();
         }
@@ -361,10 +371,12 @@ impl App {
             let _ = self.charts.draw_quality(&mut self.trainer, &train, &test, self.lang);
             self.drawn = Some(key);
         }
+        self.compare.render(&self.trainer, &self.view, self.lang);
         let ratio = self.chart_scale();
+        let compare = self.compare.trainer();
         if let Err(e) = self
             .charts
-            .draw_loss(&self.trainer, self.view.log_scale, self.lang, ratio)
+            .draw_loss(&self.trainer, compare, self.view.log_scale, self.lang, ratio)
         {
             self.set_state(State::Error, e);
         }
@@ -467,6 +479,7 @@ impl App {
         let (state, key) = (State::Idle, "ready");
         self.set_state(state, text(self.lang, key));
         self.changed(Changes::default());
+        self.open_lesson_compare(found.compare);
         let _ = self.lessons.show(Some(found), self.lang, true);
         self.update_lessons_button();
     }
@@ -599,8 +612,12 @@ impl App {
     }
 
     /// The URL reproduces the run: the config's query plus the page's own keys.
-    fn write_url(&self) {
+    pub(super) fn write_url(&self) {
         let mut query = self.trainer.config().to_query();
+        if let Some(pair) = self.compare.url_pair() {
+            query.push('&');
+            query.push_str(&pair);
+        }
         for (k, v) in &self.extra_query {
             query.push('&');
             query.push_str(&crate::core::config::encode_query_value(k));
@@ -615,7 +632,7 @@ impl App {
     }
 
     /// After any change of the run: say what reset, clear a divergence, update URL and controls.
-    fn changed(&mut self, changes: Changes) {
+    pub(super) fn changed(&mut self, changes: Changes) {
         let mut notes = Vec::new();
         if changes.optimizer_state_cleared {
             notes.push(text(self.lang, "optimizer-reset").to_string());
@@ -641,7 +658,7 @@ impl App {
             );
         }
         self.best_test = None;
-        self.write_url();
+        self.follow_compare();
         self.sync_controls();
     }
 
@@ -839,6 +856,7 @@ impl App {
         }
         if remove || self.view.point_class == PointClass::Remove {
             self.trainer.remove_point_near(px, py, 0.4);
+            self.compare.remove_point_near(px, py, 0.4);
             return;
         }
         let PointClass::Label(mut label) = self.view.point_class else {
@@ -854,7 +872,9 @@ impl App {
         if classes > 0 && label as usize >= classes {
             label = 0.0;
         }
-        self.trainer.add_point(Sample { x: px, y: py, label }, Split::Train);
+        let sample = Sample { x: px, y: py, label };
+        self.trainer.add_point(sample, Split::Train);
+        self.compare.add_point(sample, Split::Train);
     }
 
     // ----- Network diagram -------------------------------------------------------------
@@ -970,6 +990,7 @@ impl App {
         match parse_csv(text_in, Some(self.trainer.problem())) {
             Ok(csv) => {
                 let count = csv.samples.len();
+                self.compare.import_points(&csv);
                 self.trainer.import_points(csv);
                 self.changed(Changes::default());
                 self.show_notice(&format!("{} {count} ({name})", text(self.lang, "points-imported")));

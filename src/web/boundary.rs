@@ -26,7 +26,12 @@ pub struct BoundaryView {
 
 impl BoundaryView {
     pub fn new() -> WebResult<BoundaryView> {
-        let (canvas, context) = canvas("boundary")?;
+        BoundaryView::on("boundary")
+    }
+
+    /// A boundary view drawing on the canvas with this id (compare mode's B uses `boundary-b`).
+    pub fn on(id: &str) -> WebResult<BoundaryView> {
+        let (canvas, context) = canvas(id)?;
         Ok(BoundaryView {
             canvas,
             context,

@@ -9,10 +9,14 @@ use crate::core::loss::Metrics;
 use crate::core::trainer::Trainer;
 use crate::core::{Lang, Problem};
 
+/// What the loss chart shows: A's curve length and last epoch, log scale, language, width,
+/// and B's curve length and last epoch in compare mode.
+type ChartKey = (usize, u64, bool, Lang, u32, Option<(usize, u64)>);
+
 pub struct Charts {
     pub loss_chart: HtmlCanvasElement,
     quality: Element,
-    chart_key: Option<(usize, u64, bool, Lang, u32)>,
+    chart_key: Option<ChartKey>,
     quality_key: String,
     shown_matrix: Option<(Lang, Vec<Vec<u32>>)>,
 }
@@ -35,15 +39,25 @@ impl Charts {
         self.shown_matrix = None;
     }
 
-    /// Redraws the loss chart when the history changed. Returns a drawing error, if any.
-    pub fn draw_loss(&mut self, trainer: &Trainer, log_scale: bool, lang: Lang, ratio: f64) -> Result<(), String> {
+    /// Redraws the loss chart when a history changed; `compare` is network B's run in
+    /// compare mode, overlaid. Returns a drawing error, if any.
+    pub fn draw_loss(
+        &mut self,
+        trainer: &Trainer,
+        compare: Option<&Trainer>,
+        log_scale: bool,
+        lang: Lang,
+        ratio: f64,
+    ) -> Result<(), String> {
         let history = trainer.history().points();
+        let other = compare.map(|b| b.history().points());
         let key = (
             history.len(),
             history.last().map_or(0, |p| p.epoch),
             log_scale,
             lang,
             self.loss_chart.width(),
+            other.map(|o| (o.len(), o.last().map_or(0, |p| p.epoch))),
         );
         if self.chart_key == Some(key) {
             return Ok(());
@@ -54,7 +68,7 @@ impl Charts {
             text(lang, "train-curve"),
             text(lang, "test-curve"),
         );
-        draw_loss_chart(&self.loss_chart, history, log_scale, ratio, labels)
+        draw_loss_chart(&self.loss_chart, history, other, log_scale, ratio, labels)
     }
 
     /// Shows the test split's confusion matrix (classes) or regression metrics.

@@ -61,7 +61,7 @@ pub struct Controls {
     shown_problem: Option<Problem>,
 }
 
-fn option(value: &str, label: &str) -> WebResult<HtmlOptionElement> {
+pub fn option(value: &str, label: &str) -> WebResult<HtmlOptionElement> {
     let option: HtmlOptionElement = document()?
         .create_element("option")?
         .dyn_into()
@@ -71,7 +71,7 @@ fn option(value: &str, label: &str) -> WebResult<HtmlOptionElement> {
     Ok(option)
 }
 
-fn fill<T: Choice>(select: &HtmlSelectElement, lang: Lang) -> WebResult<()> {
+pub fn fill<T: Choice>(select: &HtmlSelectElement, lang: Lang) -> WebResult<()> {
     select.set_inner_html("");
     for &choice in T::ALL {
         let opt = option(choice.name(), choice.label(lang))?;

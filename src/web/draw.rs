@@ -314,11 +314,13 @@ pub fn draw_points(
     }
 }
 
-/// Draws the train and test loss over epochs. `scale` is the device pixel ratio, so text
-/// and lines keep their size on high-density screens.
+/// Draws the train and test loss over epochs; in compare mode also network B's curves
+/// (`compare`), dashed in other colours, with the legend naming A and B. `scale` is the
+/// device pixel ratio, so text and lines keep their size on high-density screens.
 pub fn draw_loss_chart(
     canvas: &HtmlCanvasElement,
     history: &[HistoryPoint],
+    compare: Option<&[HistoryPoint]>,
     log_scale: bool,
     scale: f64,
     labels: (&str, &str, &str),
@@ -326,15 +328,29 @@ pub fn draw_loss_chart(
     let backend = MeasuredCanvas::new(canvas)?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let last_epoch = history.last().map_or(1, |p| p.epoch.max(1)) as f64;
+    let both = || history.iter().chain(compare.unwrap_or_default());
+    let last_epoch = both().map(|p| p.epoch).max().unwrap_or(1).max(1) as f64;
     let finite = |v: Float| v.is_finite().then_some(f64::from(v));
-    let values = history.iter().flat_map(|p| [finite(p.train), finite(p.test)]).flatten();
+    let values = both().flat_map(|p| [finite(p.train), finite(p.test)]).flatten();
     let (min, max) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let font = (12.0 * scale) as i32;
     let stroke = (2.0 * scale).round().max(1.0) as u32;
-    let train_colour = RGBColor(40, 40, 40);
-    let test_colour = RGBColor(BLUE[0], BLUE[1], BLUE[2]);
     let (x_label, train_label, test_label) = labels;
+    let mut curves: Vec<Curve> = Vec::with_capacity(4);
+    let name = |side: &str, label: &str| {
+        if compare.is_some() {
+            format!("{side}: {label}")
+        } else {
+            label.to_string()
+        }
+    };
+    curves.push((history, |p| p.train, [40, 40, 40], false, name("A", train_label)));
+    curves.push((history, |p| p.test, BLUE, false, name("A", test_label)));
+    if let Some(b) = compare {
+        curves.push((b, |p| p.train, B_TRAIN, true, name("B", train_label)));
+        curves.push((b, |p| p.test, B_TEST, true, name("B", test_label)));
+    }
+    let dash = (5.0 * scale) as i32;
     let mut builder = ChartBuilder::on(&root);
     builder
         .margin((8.0 * scale) as i32)
@@ -357,17 +373,19 @@ pub fn draw_loss_chart(
                 .bold_line_style(RGBColor(215, 215, 215))
                 .draw()
                 .map_err(|e| e.to_string())?;
-            let series = |pick: fn(&HistoryPoint) -> Float| {
-                history
+            for (points, pick, [r, g, b], dashed, _) in &curves {
+                let pick = *pick;
+                let series = points
                     .iter()
-                    .filter_map(move |p| finite(pick(p)).map(|v| (p.epoch as f64, $map(v))))
-            };
-            chart
-                .draw_series(LineSeries::new(series(|p| p.train), train_colour.stroke_width(stroke)))
+                    .filter_map(move |p| finite(pick(p)).map(|v| (p.epoch as f64, $map(v))));
+                let line = RGBColor(*r, *g, *b).stroke_width(stroke);
+                if *dashed {
+                    chart.draw_series(DashedLineSeries::new(series, dash, dash, line))
+                } else {
+                    chart.draw_series(LineSeries::new(series, line))
+                }
                 .map_err(|e| e.to_string())?;
-            chart
-                .draw_series(LineSeries::new(series(|p| p.test), test_colour.stroke_width(stroke)))
-                .map_err(|e| e.to_string())?;
+            }
         }};
     }
     if log_scale {
@@ -385,22 +403,30 @@ pub fn draw_loss_chart(
         draw!(chart, |v: f64| v);
     }
     root.present().map_err(|e| e.to_string())?;
-    draw_legend(
-        canvas,
-        &[
-            (train_label, [40, 40, 40], LegendMark::Line),
-            (test_label, BLUE, LegendMark::Line),
-        ],
-        true,
-        scale,
-    );
+    let entries: Vec<(&str, [u8; 3], LegendMark)> = curves
+        .iter()
+        .map(|(_, _, colour, dashed, label)| {
+            let mark = if *dashed { LegendMark::Dashed } else { LegendMark::Line };
+            (label.as_str(), *colour, mark)
+        })
+        .collect();
+    draw_legend(canvas, &entries, true, scale);
     Ok(())
 }
+
+/// One curve of the loss chart: its history, which loss it shows, colour, dashed, legend.
+type Curve<'a> = (&'a [HistoryPoint], fn(&HistoryPoint) -> Float, [u8; 3], bool, String);
+
+/// Compare mode's network B in the loss chart: vermillion training and green test curves.
+const B_TRAIN: [u8; 3] = [213, 94, 0];
+const B_TEST: [u8; 3] = [0, 158, 115];
 
 /// How a legend entry is marked.
 #[derive(Clone, Copy, Debug)]
 pub enum LegendMark {
     Line,
+    /// A dashed line (compare mode's network B).
+    Dashed,
     Box,
 }
 
@@ -440,11 +466,18 @@ pub fn draw_legend(canvas: &HtmlCanvasElement, entries: &[(&str, [u8; 3], Legend
                 c.set_fill_style_str(&format!("rgba({r},{g},{b},0.45)"));
                 c.fill_rect(x + pad, middle - 5.0 * scale, mark, 10.0 * scale);
             }
-            LegendMark::Line => {
+            LegendMark::Line | LegendMark::Dashed => {
                 c.set_stroke_style_str(&colour);
                 c.set_line_width((2.0 * scale).round().max(1.0));
                 c.begin_path();
-                c.move_to(x + pad, middle);
+                if matches!(kind, LegendMark::Dashed) {
+                    // Two dashes with a gap, as the curve is drawn.
+                    c.move_to(x + pad, middle);
+                    c.line_to(x + pad + mark * 0.4, middle);
+                    c.move_to(x + pad + mark * 0.6, middle);
+                } else {
+                    c.move_to(x + pad, middle);
+                }
                 c.line_to(x + pad + mark, middle);
                 c.stroke();
             }

@@ -5,6 +5,7 @@ mod app;
 mod bench;
 mod boundary;
 mod charts;
+mod compare;
 mod controls;
 mod dom;
 mod draw;
@@ -218,6 +219,7 @@ fn wire(app: &Shared) -> WebResult<()> {
 
     wire_boundary(app)?;
     wire_inspector(app)?;
+    compare::wire(app)?;
     wire_network(app)?;
     wire_files(app)?;
     wire_keyboard(app)?;

@@ -236,6 +236,22 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "The change the optimizer would make if this point were the whole batch.",
         "假如本批次只有这一个数据点，优化器将做出的改变。",
     ),
+    ("compare", "Compare", "对比"),
+    (
+        "compare-mode",
+        "Compare mode: two networks on the same data",
+        "对比模式：两个网络使用相同数据",
+    ),
+    ("compare-preset", "Compare", "对比内容"),
+    ("choose-preset", "Choose a pair…", "选择一组对比…"),
+    ("network-b", "Network B", "网络 B"),
+    ("b-settings", "B differs from A in", "B 与 A 不同的设置"),
+    ("boundary-b", "Network B's decision boundary", "网络 B 的决策边界"),
+    (
+        "b-diverged",
+        "B diverged: change B's settings or the learning rate, then reset.",
+        "B 已发散：请修改 B 的设置或学习率，然后重置。",
+    ),
 ];
 
 /// The text of `key` in `lang`; the key itself if it is unknown (visible, so a test finds it).
