@@ -20,10 +20,10 @@ step() {
 
 step "1/6 setup"          bash scripts/setup.sh
 step "2/6 cargo fmt"      cargo fmt --all --check
-step "3/6 clippy native"  cargo clippy --all-targets --locked -- -D warnings
+step "3/6 clippy native"  cargo clippy --workspace --all-targets --locked -- -D warnings
 # src/web only exists for wasm32, so lint the page's build too.
 step "3/6 clippy wasm32"  cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --locked -- -D warnings
-step "4/6 cargo test"     cargo test --release --locked
+step "4/6 cargo test"     cargo test --workspace --release --locked
 step "5/6 trunk build"    bash scripts/build.sh
 step "6/6 browser tests"  node tests/browser/run.mjs
 

@@ -2,6 +2,7 @@
 
 use super::choice::{Choice, ChoiceInfo};
 use super::Float;
+pub use nnlab_kernels::{sigmoid_rational, tanh_rational};
 
 /// Slope of leaky ReLU for negative inputs.
 pub const LEAKY_SLOPE: Float = 0.01;
@@ -239,38 +240,6 @@ pub fn sigmoid(z: Float) -> Float {
     }
 }
 
-/// tanh(z) as the rational minimax fit Eigen uses for f32 (odd degree-13 numerator over even
-/// degree-6 denominator, input clamped to ±7.9988, where tanh is 1 − 2e-7): within 3.4e-7
-/// of the exact value (a few f32 ulps near ±1, measured in the tests). It has no branch and no library call, so a loop over a
-/// whole layer vectorises (SIMD), which the standard library's `tanh` prevents.
-// The coefficients are Eigen's published ones, digit for digit, so they can be checked.
-#[allow(clippy::excessive_precision)]
-#[inline(always)]
-pub fn tanh_rational(z: Float) -> Float {
-    // A NaN stays NaN through clamp, so divergence is still detected.
-    let x = z.clamp(-7.998_811_721_801_757_81, 7.998_811_721_801_757_81);
-    let x2 = x * x;
-    let mut p = x2 * -2.760_768_477_423_55e-16 + 2.000_187_904_824_77e-13;
-    p = x2 * p + -8.604_671_522_137_35e-11;
-    p = x2 * p + 5.122_297_090_371_14e-8;
-    p = x2 * p + 1.485_722_357_179_79e-5;
-    p = x2 * p + 6.372_619_288_754_36e-4;
-    p = x2 * p + 4.893_524_558_917_86e-3;
-    p *= x;
-    let mut q = x2 * 1.198_258_394_667_02e-6 + 1.185_347_056_866_54e-4;
-    q = x2 * q + 2.268_434_632_439_00e-3;
-    q = x2 * q + 4.893_525_185_543_85e-3;
-    p / q
-}
-
-/// σ(z) through tanh: σ(z) = ½ + ½·tanh(z/2), vectorisable like [`tanh_rational`]; within
-/// 2.2e-7 of σ in absolute terms (used for hidden layers; the output head keeps the
-/// exact [`sigmoid`] because the losses need its relative precision far in the tails).
-#[inline(always)]
-pub fn sigmoid_rational(z: Float) -> Float {
-    0.5 + 0.5 * tanh_rational(0.5 * z)
-}
-
 /// ln(1 + e^z) without overflow for large z or loss of precision for very negative z.
 #[inline]
 pub fn softplus(z: Float) -> Float {
@@ -346,12 +315,9 @@ impl Activation {
     /// branch-free expression the compiler vectorises. Maxout is handled by the layer.
     pub fn apply_slice(self, z: &[Float], a: &mut [Float]) {
         match self {
-            Activation::Tanh => a.iter_mut().zip(z).for_each(|(a, &z)| *a = tanh_rational(z)),
-            Activation::Sigmoid => a.iter_mut().zip(z).for_each(|(a, &z)| *a = sigmoid_rational(z)),
-            Activation::Relu => a
-                .iter_mut()
-                .zip(z)
-                .for_each(|(a, &z)| *a = if z > 0.0 { z } else { 0.0 }),
+            Activation::Tanh => nnlab_kernels::tanh_slice(z, a),
+            Activation::Sigmoid => nnlab_kernels::sigmoid_slice(z, a),
+            Activation::Relu => nnlab_kernels::relu_slice(z, a),
             Activation::Linear | Activation::Maxout => a.copy_from_slice(z),
             act => a.iter_mut().zip(z).for_each(|(a, &z)| *a = act.apply(z)),
         }
@@ -360,28 +326,15 @@ impl Activation {
     /// δ = upstream ⊙ f′(z) over a whole layer, from z and a = f(z); vectorised like
     /// [`Activation::apply_slice`]. Maxout is handled by the layer.
     pub fn delta_slice(self, upstream: &[Float], z: &[Float], a: &[Float], delta: &mut [Float]) {
-        let each = |f: &dyn Fn(Float, Float) -> Float, delta: &mut [Float]| {
-            for (((d, &u), &z), &a) in delta.iter_mut().zip(upstream).zip(z).zip(a) {
-                *d = u * f(z, a);
-            }
-        };
         match self {
-            Activation::Tanh => {
-                for ((d, &u), &a) in delta.iter_mut().zip(upstream).zip(a) {
-                    *d = u * (1.0 - a * a);
+            Activation::Tanh => nnlab_kernels::tanh_delta(upstream, a, delta),
+            Activation::Sigmoid => nnlab_kernels::sigmoid_delta(upstream, a, delta),
+            Activation::Relu => nnlab_kernels::relu_delta(upstream, z, delta),
+            act => {
+                for (((d, &u), &z), &a) in delta.iter_mut().zip(upstream).zip(z).zip(a) {
+                    *d = u * act.derivative(z, a);
                 }
             }
-            Activation::Sigmoid => {
-                for ((d, &u), &a) in delta.iter_mut().zip(upstream).zip(a) {
-                    *d = u * (a * (1.0 - a));
-                }
-            }
-            Activation::Relu => {
-                for ((d, &u), &z) in delta.iter_mut().zip(upstream).zip(z) {
-                    *d = if z > 0.0 { u } else { 0.0 };
-                }
-            }
-            act => each(&|z, a| act.derivative(z, a), delta),
         }
     }
 

@@ -11,6 +11,7 @@ use super::loss::Loss;
 use super::optimizer::{Optimizer, OptimizerParams, Param};
 use super::regularization::Regularization;
 use super::{Float, Problem};
+use nnlab_kernels::{affine, outer_sums, transposed_product};
 
 /// One fully connected layer. Row r of `weights` feeds pre-activation r; a maxout layer has
 /// `pieces` rows per neuron, ordered neuron-major (neuron j, piece p at row j·k + p).
@@ -97,106 +98,6 @@ pub struct Pass {
 }
 
 /// Reshapes `m` only when its shape differs, so steady-state passes reuse memory.
-/// z = W·a + b for every point: `w` is rows × k column-major, `a` is k × points and `z`
-/// rows × points (column-major, so each point's values are contiguous). Written out because
-/// the layers are small (k, rows ≤ 64): the generic product spends more on set-up than on
-/// arithmetic there, while this loop keeps one point's outputs in registers and vectorises
-/// over the rows.
-#[inline]
-fn affine(w: &[Float], b: &[Float], a: &[Float], z: &mut [Float]) {
-    let rows = b.len();
-    if rows == 0 {
-        return;
-    }
-    let k = w.len() / rows;
-    if k == 0 {
-        for column in z.chunks_exact_mut(rows) {
-            column.copy_from_slice(b);
-        }
-        return;
-    }
-    // Common widths get a copy with the width fixed at compile time: the point's outputs
-    // then live in registers (two f32x4 for 8 neurons) with no loop over the rows at all.
-    match rows {
-        1 => affine_fixed::<1>(w, b, a, z, k),
-        2 => affine_fixed::<2>(w, b, a, z, k),
-        3 => affine_fixed::<3>(w, b, a, z, k),
-        4 => affine_fixed::<4>(w, b, a, z, k),
-        6 => affine_fixed::<6>(w, b, a, z, k),
-        8 => affine_fixed::<8>(w, b, a, z, k),
-        16 => affine_fixed::<16>(w, b, a, z, k),
-        _ => {
-            for (column, input) in z.chunks_exact_mut(rows).zip(a.chunks_exact(k)) {
-                column.copy_from_slice(b);
-                for (w_k, &a_k) in w.chunks_exact(rows).zip(input) {
-                    for (zv, &wv) in column.iter_mut().zip(w_k) {
-                        *zv += wv * a_k;
-                    }
-                }
-            }
-        }
-    }
-}
-
-#[inline(always)]
-fn affine_fixed<const R: usize>(w: &[Float], b: &[Float], a: &[Float], z: &mut [Float], k: usize) {
-    let mut bias = [0.0; R];
-    bias.copy_from_slice(&b[..R]);
-    for (column, input) in z.chunks_exact_mut(R).zip(a.chunks_exact(k)) {
-        let mut acc = bias;
-        for (w_k, &a_k) in w.chunks_exact(R).zip(input) {
-            for r in 0..R {
-                acc[r] += w_k[r] * a_k;
-            }
-        }
-        column.copy_from_slice(&acc);
-    }
-}
-
-/// up = Wᵀ·δ for every point: `w` is `rows` × k column-major, `delta` rows × points, `up`
-/// k × points. Each output is a dot product of a weight column with a point's δ.
-#[inline]
-fn transposed_product(w: &[Float], rows: usize, delta: &[Float], up: &mut [Float]) {
-    if rows == 0 {
-        up.fill(0.0);
-        return;
-    }
-    let k = w.len() / rows;
-    if k == 0 {
-        return;
-    }
-    for (out, d) in up.chunks_exact_mut(k).zip(delta.chunks_exact(rows)) {
-        for (o, w_k) in out.iter_mut().zip(w.chunks_exact(rows)) {
-            *o = w_k.iter().zip(d).map(|(&wv, &dv)| wv * dv).sum();
-        }
-    }
-}
-
-/// dL/dW = δ·aᵀ and dL/db = Σ δ over the points: `delta` is rows × points, `a` is k × points
-/// (k = `inputs`), `grad_w` rows × k column-major, `grad_b` rows. Overwrites both.
-#[inline]
-fn outer_sums(delta: &[Float], a: &[Float], inputs: usize, grad_w: &mut [Float], grad_b: &mut [Float]) {
-    let rows = grad_b.len();
-    grad_w.fill(0.0);
-    grad_b.fill(0.0);
-    if rows == 0 {
-        return;
-    }
-    for (d, input) in delta.chunks_exact(rows).zip(a.chunks_exact(inputs.max(1))) {
-        for (gb, &dv) in grad_b.iter_mut().zip(d) {
-            *gb += dv;
-        }
-        if inputs == 0 {
-            continue;
-        }
-        for (g_k, &a_k) in grad_w.chunks_exact_mut(rows).zip(input) {
-            for (g, &dv) in g_k.iter_mut().zip(d) {
-                *g += dv * a_k;
-            }
-        }
-    }
-}
-
 fn ensure_shape(m: &mut DMatrix<Float>, rows: usize, cols: usize) {
     if m.shape() != (rows, cols) {
         *m = DMatrix::zeros(rows, cols);
