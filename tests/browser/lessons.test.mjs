@@ -108,3 +108,28 @@ test("the XOR lesson's claim in the page: 1 hidden neuron stays below 80 %, 4 re
   assert.ok(four >= 98, `four neurons: ${four}%`);
   page.assertClean();
 });
+
+test("a lesson with a comparison opens compare mode, and its link restores both networks", async () => {
+  const page = await openPage(`${SUB}?lesson=relu-vs-sigmoid`);
+  await waitForApp(page);
+  await page.waitForSelector('#lessons[data-lesson="relu-vs-sigmoid"]');
+  assert.equal(await page.getAttribute("#compare", "aria-pressed"), "true");
+  assert.equal(await page.isVisible("#boundary-b"), true);
+  assert.match(params(page).get("compare") || "", /activation=relu/);
+  await page.reload();
+  await waitForApp(page);
+  await page.waitForSelector('#lessons[data-lesson="relu-vs-sigmoid"]');
+  assert.equal(await page.getAttribute("#compare", "aria-pressed"), "true");
+  assert.match(params(page).get("compare") || "", /activation=relu/);
+  assert.equal(await page.$eval("#activation", (s) => s.value), "sigmoid");
+  // The next lesson has one network: compare mode goes off.
+  await page.click("#lesson-next");
+  await page.waitForSelector('#lessons[data-lesson="init-symmetry"]');
+  await page.click("#lesson-prev");
+  await page.click("#lesson-prev");
+  await page.waitForSelector('#lessons[data-lesson="sigmoid-saturation"]');
+  assert.equal(await page.getAttribute("#compare", "aria-pressed"), "false");
+  assert.equal(params(page).get("compare"), null);
+  page.assertClean();
+});
+
