@@ -187,6 +187,34 @@ pub fn outer_sums(delta: &[f32], a: &[f32], inputs: usize, grad_w: &mut [f32], g
     }
 }
 
+/// Whether every value is a finite number. Branch-free: x·0 is 0 for finite x and NaN for
+/// ±∞ or NaN, so one summed pass (which vectorises) decides.
+#[inline(never)]
+pub fn all_finite(values: &[f32]) -> bool {
+    values.iter().fold(0.0f32, |acc, &v| acc + v * 0.0) == 0.0
+}
+
+/// y ← y + α·x (the SGD step is α = −η).
+#[inline(never)]
+pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+    for (y, &x) in y.iter_mut().zip(x) {
+        *y += alpha * x;
+    }
+}
+
+/// Copies column `order[i]` of `source` (columns of `rows` values) into column i of `target`.
+#[inline(never)]
+pub fn gather_columns(source: &[f32], rows: usize, order: &[usize], target: &mut [f32]) {
+    if rows == 0 {
+        return;
+    }
+    for (column, &index) in target.chunks_exact_mut(rows).zip(order) {
+        if let Some(from) = source.get(index * rows..(index + 1) * rows) {
+            column.copy_from_slice(from);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,5 +286,21 @@ mod tests {
             assert!((a[i] - 1.0 / (1.0 + (-z[i]).exp())).abs() < 3e-7);
             assert_eq!(d[i], up[i] * (a[i] * (1.0 - a[i])));
         }
+    }
+
+    #[test]
+    fn finiteness_step_and_gather() {
+        assert!(all_finite(&[1.0, -3e38, 0.0]));
+        assert!(!all_finite(&[1.0, f32::INFINITY, 0.0]));
+        assert!(!all_finite(&[f32::NAN]));
+        assert!(!all_finite(&[f32::NEG_INFINITY, 2.0]));
+        assert!(all_finite(&[]));
+        let mut y = vec![1.0, 2.0];
+        axpy(-0.5, &[2.0, 4.0], &mut y);
+        assert_eq!(y, vec![0.0, 0.0]);
+        let source = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let mut target = [0.0; 4];
+        gather_columns(&source, 2, &[2, 0], &mut target);
+        assert_eq!(target, [5.0, 6.0, 1.0, 2.0]);
     }
 }

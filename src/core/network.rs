@@ -62,20 +62,14 @@ impl Layer {
 
     /// Whether every weight and bias is a finite number.
     pub fn is_finite(&self) -> bool {
-        self.weights
-            .value
-            .iter()
-            .chain(self.biases.value.iter())
-            .all(|v| v.is_finite())
+        nnlab_kernels::all_finite(self.weights.value.as_slice())
+            && nnlab_kernels::all_finite(self.biases.value.as_slice())
     }
 
     /// Whether every gradient entry is a finite number.
     pub fn gradient_is_finite(&self) -> bool {
-        self.weights
-            .grad
-            .iter()
-            .chain(self.biases.grad.iter())
-            .all(|v| v.is_finite())
+        nnlab_kernels::all_finite(self.weights.grad.as_slice())
+            && nnlab_kernels::all_finite(self.biases.grad.as_slice())
     }
 }
 

@@ -253,11 +253,8 @@ impl Optimizer {
         let first = param.first.as_mut_slice();
         let second = param.second.as_mut_slice();
         match self {
-            Optimizer::Sgd => {
-                for (w, &g) in w.iter_mut().zip(g) {
-                    *w -= lr * g;
-                }
-            }
+            // w ← w − η·g
+            Optimizer::Sgd => nnlab_kernels::axpy(-lr, g, w),
             Optimizer::Momentum => {
                 for ((w, &g), v) in w.iter_mut().zip(g).zip(first.iter_mut()) {
                     *v = hp.momentum * *v + g;

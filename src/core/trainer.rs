@@ -321,11 +321,15 @@ impl Trainer {
             if self.batch_inputs.shape() != (features, size) {
                 self.batch_inputs = DMatrix::zeros(features, size);
             }
+            let order = &self.order[start..end];
+            nnlab_kernels::gather_columns(
+                self.train_inputs.as_slice(),
+                features,
+                order,
+                self.batch_inputs.as_mut_slice(),
+            );
             self.batch_labels.clear();
-            for (column, &index) in self.order[start..end].iter().enumerate() {
-                self.batch_inputs.set_column(column, &self.train_inputs.column(index));
-                self.batch_labels.push(self.train_labels[index]);
-            }
+            self.batch_labels.extend(order.iter().map(|&i| self.train_labels[i]));
             if let Some((layer, quantity)) = self.train_batch() {
                 self.restore_snapshot();
                 self.health = Health::Diverged {
