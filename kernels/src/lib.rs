@@ -127,7 +127,29 @@ pub fn affine(w: &[f32], b: &[f32], a: &[f32], z: &mut [f32]) {
 fn affine_fixed<const R: usize>(w: &[f32], b: &[f32], a: &[f32], z: &mut [f32], k: usize) {
     let mut bias = [0.0; R];
     bias.copy_from_slice(&b[..R]);
-    for (column, input) in z.chunks_exact_mut(R).zip(a.chunks_exact(k)) {
+    // Four points at a time: four independent chains of multiply-adds keep the SIMD units
+    // busy instead of waiting on one accumulator (the loop is latency-bound otherwise).
+    let mut z_blocks = z.chunks_exact_mut(4 * R);
+    let mut a_blocks = a.chunks_exact(4 * k);
+    for (zb, ab) in (&mut z_blocks).zip(&mut a_blocks) {
+        let mut acc = [bias; 4];
+        for (j, w_k) in w.chunks_exact(R).enumerate() {
+            let inputs = [ab[j], ab[k + j], ab[2 * k + j], ab[3 * k + j]];
+            for (acc_p, &a_p) in acc.iter_mut().zip(&inputs) {
+                for r in 0..R {
+                    acc_p[r] += w_k[r] * a_p;
+                }
+            }
+        }
+        for (column, acc_p) in zb.chunks_exact_mut(R).zip(&acc) {
+            column.copy_from_slice(acc_p);
+        }
+    }
+    for (column, input) in z_blocks
+        .into_remainder()
+        .chunks_exact_mut(R)
+        .zip(a_blocks.remainder().chunks_exact(k))
+    {
         let mut acc = bias;
         for (w_k, &a_k) in w.chunks_exact(R).zip(input) {
             for r in 0..R {
