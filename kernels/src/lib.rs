@@ -172,9 +172,31 @@ pub fn transposed_product(w: &[f32], rows: usize, delta: &[f32], up: &mut [f32])
     if k == 0 {
         return;
     }
-    for (out, d) in up.chunks_exact_mut(k).zip(delta.chunks_exact(rows)) {
-        for (o, w_k) in out.iter_mut().zip(w.chunks_exact(rows)) {
-            *o = w_k.iter().zip(d).map(|(&wv, &dv)| wv * dv).sum();
+    match rows {
+        1 => transposed_fixed::<1>(w, delta, up, k),
+        2 => transposed_fixed::<2>(w, delta, up, k),
+        3 => transposed_fixed::<3>(w, delta, up, k),
+        4 => transposed_fixed::<4>(w, delta, up, k),
+        8 => transposed_fixed::<8>(w, delta, up, k),
+        _ => {
+            for (out, d) in up.chunks_exact_mut(k).zip(delta.chunks_exact(rows)) {
+                for (o, w_k) in out.iter_mut().zip(w.chunks_exact(rows)) {
+                    *o = w_k.iter().zip(d).map(|(&wv, &dv)| wv * dv).sum();
+                }
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn transposed_fixed<const R: usize>(w: &[f32], delta: &[f32], up: &mut [f32], k: usize) {
+    for (out, d) in up.chunks_exact_mut(k).zip(delta.chunks_exact(R)) {
+        for (o, w_k) in out.iter_mut().zip(w.chunks_exact(R)) {
+            let mut sum = 0.0;
+            for r in 0..R {
+                sum += w_k[r] * d[r];
+            }
+            *o = sum;
         }
     }
 }
@@ -197,6 +219,14 @@ pub fn outer_sums(delta: &[f32], a: &[f32], inputs: usize, grad_w: &mut [f32], g
         }
         return;
     }
+    match rows {
+        1 => return outer_fixed::<1>(delta, a, inputs, grad_w, grad_b),
+        2 => return outer_fixed::<2>(delta, a, inputs, grad_w, grad_b),
+        3 => return outer_fixed::<3>(delta, a, inputs, grad_w, grad_b),
+        4 => return outer_fixed::<4>(delta, a, inputs, grad_w, grad_b),
+        8 => return outer_fixed::<8>(delta, a, inputs, grad_w, grad_b),
+        _ => {}
+    }
     for (d, input) in delta.chunks_exact(rows).zip(a.chunks_exact(inputs)) {
         for (gb, &dv) in grad_b.iter_mut().zip(d) {
             *gb += dv;
@@ -207,6 +237,24 @@ pub fn outer_sums(delta: &[f32], a: &[f32], inputs: usize, grad_w: &mut [f32], g
             }
         }
     }
+}
+
+#[inline(always)]
+fn outer_fixed<const R: usize>(delta: &[f32], a: &[f32], inputs: usize, grad_w: &mut [f32], grad_b: &mut [f32]) {
+    let mut bias = [0.0f32; R];
+    for (d, input) in delta.chunks_exact(R).zip(a.chunks_exact(inputs)) {
+        let mut dv = [0.0f32; R];
+        dv.copy_from_slice(d);
+        for r in 0..R {
+            bias[r] += dv[r];
+        }
+        for (g_k, &a_k) in grad_w.chunks_exact_mut(R).zip(input) {
+            for r in 0..R {
+                g_k[r] += dv[r] * a_k;
+            }
+        }
+    }
+    grad_b.copy_from_slice(&bias);
 }
 
 /// Whether every value is a finite number. Branch-free: x·0 is 0 for finite x and NaN for

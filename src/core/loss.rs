@@ -316,6 +316,7 @@ impl Loss {
     /// The loss of one sample from its output scores `s` (one per output neuron), and
     /// dL/ds written into `grad` (same length). `label` is the class index or the target.
     /// An unsupported pairing (checked by the config) is computed as the problem's default.
+    #[inline(always)]
     pub fn sample(self, problem: Problem, s: &[Float], label: Float, grad: &mut [Float]) -> Float {
         let loss = if self.supports(problem) {
             self
@@ -360,6 +361,7 @@ fn sign(r: Float) -> Float {
 }
 
 /// One output score s, p = σ(s), label y ∈ {0, 1}, t = 2y − 1.
+#[inline(always)]
 fn binary(loss: Loss, s: Float, y: Float, grad: &mut Float) -> Float {
     let p = sigmoid(s);
     let dp_ds = p * (1.0 - p);
@@ -401,6 +403,7 @@ fn binary(loss: Loss, s: Float, y: Float, grad: &mut Float) -> Float {
 }
 
 /// One linear output ŷ = s and a real target y.
+#[inline(always)]
 fn regression(loss: Loss, s: Float, y: Float, grad: &mut Float) -> Float {
     let r = s - y;
     match loss {
@@ -435,6 +438,7 @@ pub fn softmax(s: &[Float], p: &mut [Float]) -> Float {
 }
 
 /// K scores, p = softmax(s), true class y.
+#[inline(always)]
 fn multi_class(loss: Loss, s: &[Float], y: usize, grad: &mut [Float]) -> Float {
     let k = s.len().min(MAX_CLASSES);
     let mut p = [0.0; MAX_CLASSES];

@@ -355,6 +355,35 @@ impl Network {
         (total * f64::from(scale)) as Float
     }
 
+    /// dL/ds of a batch from a finished forward pass, like [`Network::batch_loss`] but without
+    /// the loss's value (training needs only the gradient; the value's logarithms cost a
+    /// quarter of a small network's step). Writes `output_grad`; returns whether every score
+    /// is finite, which is when the loss is.
+    pub fn batch_gradient(&self, loss: Loss, pass: &Pass, labels: &[Float], output_grad: &mut DMatrix<Float>) -> bool {
+        let Some(scores) = pass.scores() else {
+            return true;
+        };
+        let (outputs, batch) = scores.shape();
+        ensure_shape(output_grad, outputs, batch);
+        if batch == 0 || outputs == 0 {
+            return true;
+        }
+        let scale = 1.0 / batch as Float;
+        for ((s, g), &label) in scores
+            .as_slice()
+            .chunks_exact(outputs)
+            .zip(output_grad.as_mut_slice().chunks_exact_mut(outputs))
+            .zip(labels)
+        {
+            // The value is dropped, so the optimiser removes its computation.
+            let _ = loss.sample(self.problem, s, label, g);
+            for v in g.iter_mut() {
+                *v *= scale;
+            }
+        }
+        nnlab_kernels::all_finite(scores.as_slice())
+    }
+
     /// The first layer (0-based) holding a non-finite weight or bias.
     pub fn first_non_finite_layer(&self) -> Option<usize> {
         self.layers.iter().position(|l| !l.is_finite())

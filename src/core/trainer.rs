@@ -353,8 +353,8 @@ impl Trainer {
         let net = &mut self.network;
         let output_layer = net.layers.len().saturating_sub(1);
         net.forward(&self.batch_inputs, &mut self.pass);
-        let loss = net.batch_loss(self.config.loss, &self.pass, &self.batch_labels, &mut self.output_grad);
-        if !loss.is_finite() {
+        let finite = net.batch_gradient(self.config.loss, &self.pass, &self.batch_labels, &mut self.output_grad);
+        if !finite {
             return Some((output_layer, Quantity::Loss));
         }
         net.backward(&self.batch_inputs, &mut self.pass, &self.output_grad);
