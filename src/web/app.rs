@@ -188,19 +188,13 @@ impl App {
     pub fn fit_canvases(&mut self) {
         let ratio = self.ratio();
         self.compare.fit(ratio);
-        for canvas in [&self.boundary.canvas, &self.charts.loss_chart] {
-            let rect = canvas.get_bounding_client_rect();
-            let (w, h) = (
-                (rect.width() * ratio).round() as u32,
-                (rect.height() * ratio).round() as u32,
-            );
-            if w > 0 && h > 0 && (canvas.width() != w || canvas.height() != h) {
-                canvas.set_width(w);
-                canvas.set_height(h);
-            }
-        }
-        for canvas in [&self.activation_panel.canvas, &self.gradient_flow.canvas] {
-            super::teaching::fit(canvas, ratio);
+        for canvas in [
+            &self.boundary.canvas,
+            &self.charts.loss_chart,
+            &self.activation_panel.canvas,
+            &self.gradient_flow.canvas,
+        ] {
+            super::dom::fit_canvas(canvas, ratio);
         }
         self.drawn = None;
         self.charts.invalidate();
@@ -547,25 +541,8 @@ impl App {
             "data-problem",
             if classification { "classification" } else { "regression" },
         );
-        for (loss, accuracy, metrics) in [
-            (&mut self.readouts.train_loss, &mut self.readouts.train_accuracy, train),
-            (&mut self.readouts.test_loss, &mut self.readouts.test_accuracy, test),
-        ] {
-            if metrics.count == 0 {
-                loss.clear();
-                accuracy.clear();
-                continue;
-            }
-            let v = f64::from(metrics.loss);
-            loss.set(&format_number(v), v);
-            match metrics.accuracy {
-                Some(a) => {
-                    let percent = f64::from(a) * 100.0;
-                    accuracy.set(&format!("{percent:.1}%"), percent);
-                }
-                None => accuracy.clear(),
-            }
-        }
+        super::dom::show_metrics(&mut self.readouts.train_loss, &mut self.readouts.train_accuracy, train);
+        super::dom::show_metrics(&mut self.readouts.test_loss, &mut self.readouts.test_accuracy, test);
     }
 
     // ----- Config changes --------------------------------------------------------------

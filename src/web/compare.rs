@@ -9,7 +9,7 @@ use web_sys::{Element, HtmlSelectElement};
 use super::app::App;
 use super::boundary::BoundaryView;
 use super::controls::{fill, option, ViewSettings};
-use super::dom::{by_id, format_number, Readout, WebResult};
+use super::dom::{by_id, Readout, WebResult};
 use super::text::text;
 use super::{on, Shared};
 use crate::core::activation::Activation;
@@ -84,22 +84,8 @@ impl CompareView {
         let epoch = self.trainer.epoch();
         let [epoch_out, train_loss, test_loss, train_accuracy, test_accuracy] = &mut self.readouts;
         epoch_out.set(&epoch.to_string(), epoch as f64);
-        for (loss, accuracy, metrics) in [(train_loss, train_accuracy, train), (test_loss, test_accuracy, test)] {
-            if metrics.count == 0 {
-                loss.clear();
-                accuracy.clear();
-                continue;
-            }
-            let v = f64::from(metrics.loss);
-            loss.set(&format_number(v), v);
-            match metrics.accuracy {
-                Some(a) => {
-                    let percent = f64::from(a) * 100.0;
-                    accuracy.set(&format!("{percent:.1}%"), percent);
-                }
-                None => accuracy.clear(),
-            }
-        }
+        super::dom::show_metrics(train_loss, train_accuracy, train);
+        super::dom::show_metrics(test_loss, test_accuracy, test);
     }
 }
 
@@ -179,16 +165,7 @@ impl Compare {
     /// Sizes B's canvas like the App sizes A's.
     pub fn fit(&mut self, ratio: f64) {
         if let Some(view) = &mut self.view {
-            let canvas = &view.boundary.canvas;
-            let rect = canvas.get_bounding_client_rect();
-            let (w, h) = (
-                (rect.width() * ratio).round() as u32,
-                (rect.height() * ratio).round() as u32,
-            );
-            if w > 0 && h > 0 && (canvas.width() != w || canvas.height() != h) {
-                canvas.set_width(w);
-                canvas.set_height(h);
-            }
+            super::dom::fit_canvas(&view.boundary.canvas, ratio);
             view.drawn = None;
         }
     }

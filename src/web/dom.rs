@@ -87,6 +87,41 @@ impl Readout {
     }
 }
 
+/// Sizes a canvas's backing store to its CSS box × device pixel ratio, so lines and text are
+/// sharp on any screen. True if it changed (the canvas was cleared).
+pub fn fit_canvas(canvas: &HtmlCanvasElement, ratio: f64) -> bool {
+    let rect = canvas.get_bounding_client_rect();
+    let (w, h) = (
+        (rect.width() * ratio).round() as u32,
+        (rect.height() * ratio).round() as u32,
+    );
+    if w > 0 && h > 0 && (canvas.width() != w || canvas.height() != h) {
+        canvas.set_width(w);
+        canvas.set_height(h);
+        return true;
+    }
+    false
+}
+
+/// Shows a split's loss and accuracy (percent) in two readouts, or dashes when the split is
+/// empty or the problem has no accuracy.
+pub fn show_metrics(loss: &mut Readout, accuracy: &mut Readout, metrics: &crate::core::loss::Metrics) {
+    if metrics.count == 0 {
+        loss.clear();
+        accuracy.clear();
+        return;
+    }
+    let v = f64::from(metrics.loss);
+    loss.set(&format_number(v), v);
+    match metrics.accuracy {
+        Some(a) => {
+            let percent = f64::from(a) * 100.0;
+            accuracy.set(&format!("{percent:.1}%"), percent);
+        }
+        None => accuracy.clear(),
+    }
+}
+
 /// Formats a loss-like number with four significant digits, readable at any magnitude.
 pub fn format_number(value: f64) -> String {
     if !value.is_finite() {

@@ -57,21 +57,6 @@ fn write_value(element: &Element, content: &str, value: Float) {
     }
 }
 
-/// Sizes a canvas's backing store to its CSS box × device pixel ratio. True if it changed.
-pub fn fit(canvas: &HtmlCanvasElement, ratio: f64) -> bool {
-    let rect = canvas.get_bounding_client_rect();
-    let (w, h) = (
-        (rect.width() * ratio).round() as u32,
-        (rect.height() * ratio).round() as u32,
-    );
-    if w > 0 && h > 0 && (canvas.width() != w || canvas.height() != h) {
-        canvas.set_width(w);
-        canvas.set_height(h);
-        return true;
-    }
-    false
-}
-
 /// `#activation-panel`.
 pub struct ActivationPanel {
     pub canvas: HtmlCanvasElement,
