@@ -252,6 +252,15 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "B diverged: change B's settings or the learning rate, then reset.",
         "B 已发散：请修改 B 的设置或学习率，然后重置。",
     ),
+    ("panic-title", "Something went wrong inside nnlab", "nnlab 内部出错了"),
+    (
+        "panic-message",
+        "The page has stopped. Your settings are in the address bar: reloading continues from them.",
+        "页面已停止运行。你的设置保存在地址栏中：重新加载即可从这些设置继续。",
+    ),
+    ("panic-copy", "Copy details", "复制详细信息"),
+    ("panic-copied", "Copied", "已复制"),
+    ("panic-reload", "Reload", "重新加载"),
 ];
 
 /// The text of `key` in `lang`; the key itself if it is unknown (visible, so a test finds it).
