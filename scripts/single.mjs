@@ -19,10 +19,17 @@ if (!cssLink || !boot) {
 const css = fs.readFileSync(path.join(dist, cssLink[1]), "utf8");
 const glue = fs.readFileSync(path.join(dist, boot[1]), "utf8");
 const wasm = fs.readFileSync(path.join(dist, boot[2]));
+// The panic overlay's wiring (plain JS that must work after a panic) comes from boot.js.
+const overlay = fs.readFileSync(path.join(dist, "boot.js"), "utf8").match(/\/\/ panic-overlay:start[\s\S]*?\/\/ panic-overlay:end/);
+if (!overlay) {
+  console.error("single: boot.js has no panic-overlay:start/end part");
+  process.exit(1);
+}
 
 // The glue is an ES module (its `export`s are harmless in an inline module). Instantiating
 // synchronously from bytes runs the app's start function, as the served page's loader does.
-const script = `${glue}
+const script = `${overlay[0]}
+${glue}
 const nnlabWasm = Uint8Array.from(atob("${wasm.toString("base64")}"), (c) => c.charCodeAt(0));
 initSync({ module: nnlabWasm });
 `;

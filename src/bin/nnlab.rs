@@ -431,6 +431,10 @@ mod cli {
             "reg" => format!("weight penalty: {}", names::<Regularization>()),
             "reg-rate" => format!("penalty rate λ, {}", range(limits::REG_RATE)),
             "init" => format!("initialisation of the weights: {}", names::<Init>()),
+            "clip" => format!(
+                "largest global gradient norm before each step, {} (0: no clipping)",
+                range(limits::CLIP)
+            ),
             _ => String::new(),
         }
     }

@@ -33,6 +33,8 @@ pub mod limits {
     pub const BATCH: (f64, f64) = (1.0, 2000.0);
     /// Regularization rate λ.
     pub const REG_RATE: (f64, f64) = (0.0, 1.0);
+    /// Largest global gradient norm (0 = no clipping).
+    pub const CLIP: (f64, f64) = (0.0, 1000.0);
     /// Hidden layers.
     pub const MAX_LAYERS: usize = 8;
     /// Neurons in one hidden layer.
@@ -60,6 +62,7 @@ pub const KEYS: &[&str] = &[
     "reg-rate",
     "init",
     "activations",
+    "clip",
 ];
 
 /// The keys of the data (and its seed): in compare mode both networks share them.
@@ -90,6 +93,9 @@ pub struct Config {
     /// Per-hidden-layer activations overriding `activation` (layer l uses entry l); empty
     /// when every layer uses `activation`.
     pub activations: Vec<Activation>,
+    /// Largest global gradient norm before each step (gradients are scaled down to it);
+    /// 0 for no clipping.
+    pub clip: Float,
 }
 
 impl Default for Config {
@@ -113,6 +119,7 @@ impl Default for Config {
             reg_rate: 0.001,
             init: Init::Xavier,
             activations: Vec::new(),
+            clip: 0.0,
         }
     }
 }
@@ -363,6 +370,7 @@ impl Config {
             "reg-rate" => format_number(self.reg_rate),
             "init" => self.init.name().to_string(),
             "activations" => self.activations.iter().map(|a| a.name()).collect::<Vec<_>>().join(","),
+            "clip" => format_number(self.clip),
             _ => return None,
         })
     }
@@ -438,6 +446,9 @@ impl Config {
             "reg" => self.reg = choice(key, value)?,
             "reg-rate" => number(limits::REG_RATE, false, &mut |v| self.reg_rate = v as Float)?,
             "init" => self.init = choice(key, value)?,
+            // An empty field or `off` is no clipping.
+            "clip" if matches!(value.trim(), "" | "off") => self.clip = 0.0,
+            "clip" => number(limits::CLIP, false, &mut |v| self.clip = v as Float)?,
             "activations" => {
                 let mut list = Vec::new();
                 for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -513,11 +524,13 @@ impl Config {
         (config, errors)
     }
 
-    /// Keys whose value says nothing when empty (no per-layer override) are left out.
+    /// Keys whose value says nothing when empty (no per-layer override) or off (no
+    /// clipping) are left out.
     fn listed_keys(&self) -> impl Iterator<Item = &'static str> + '_ {
         KEYS.iter()
             .copied()
             .filter(|&k| k != "activations" || !self.activations.is_empty())
+            .filter(|&k| k != "clip" || self.clip != 0.0)
     }
 
     /// The URL query of this config: every key, in [`KEYS`] order, without the `?`.
@@ -559,7 +572,7 @@ impl Config {
             let Some(text) = self.get(key) else { continue };
             let value = match key {
                 "points" | "seed" | "batch" => text.parse::<u64>().map(Value::from).unwrap_or(Value::String(text)),
-                "noise" | "train-ratio" | "lr" | "reg-rate" => number_value(&text),
+                "noise" | "train-ratio" | "lr" | "reg-rate" | "clip" => number_value(&text),
                 _ => Value::String(text),
             };
             map.insert(key.to_string(), value);
@@ -835,6 +848,28 @@ mod tests {
             "reg":"l2","reg-rate":0.0003,"init":"he"}"#;
         assert_eq!(Config::from_json(json), Ok(config));
         assert_eq!(Config::from_json(r#"{"lr": 0.03}"#).map(|c| c.lr), Ok(0.03));
+    }
+
+    #[test]
+    fn clip_is_off_by_default_and_listed_only_when_on() {
+        let mut config = Config::default();
+        assert_eq!(config.clip, 0.0);
+        assert!(!config.to_query().contains("clip"));
+        config.set("clip", "2.5").expect("valid");
+        assert!(config.to_query().ends_with("&clip=2.5"));
+        assert_eq!(config.to_json_value()["clip"], serde_json::json!(2.5));
+        assert_eq!(Config::from_json(&config.to_json()), Ok(config.clone()));
+        assert_eq!(Config::from_query(&config.to_query()).0, config);
+        for bad in ["-3", "abc", "1001"] {
+            let e = config.set("clip", bad).expect_err(bad);
+            assert_eq!(config.clip, 2.5, "{bad} keeps the old value");
+            assert!(e.message(Lang::En).starts_with("clip: "), "{}", e.message(Lang::En));
+            assert!(e.message(Lang::Zh).starts_with("clip："), "{}", e.message(Lang::Zh));
+        }
+        for off in ["0", "", "off"] {
+            config.set("clip", off).expect(off);
+            assert_eq!(config.clip, 0.0);
+        }
     }
 
     #[test]

@@ -301,6 +301,33 @@ impl Network {
         }
     }
 
+    /// Gradient clipping by the global norm: when the Euclidean norm ‖g‖ of every weight
+    /// and bias gradient taken together exceeds `max_norm`, scales all of them by
+    /// `max_norm / ‖g‖` (g ← g · min(1, max_norm/‖g‖)), so the step keeps its direction but
+    /// not its size. Changes only the stored gradients (`grad` of every weight and bias), and
+    /// nothing when `max_norm` is 0 or ‖g‖ is within it or not finite. Returns ‖g‖ before clipping.
+    pub fn clip_gradients(&mut self, max_norm: Float) -> Float {
+        let squares: f64 = self
+            .layers
+            .iter()
+            .flat_map(|l| l.weights.grad.iter().chain(l.biases.grad.iter()))
+            .map(|&g| f64::from(g) * f64::from(g))
+            .sum();
+        let norm = squares.sqrt();
+        if max_norm > 0.0 && norm.is_finite() && norm > f64::from(max_norm) {
+            let scale = (f64::from(max_norm) / norm) as Float;
+            for layer in &mut self.layers {
+                layer
+                    .weights
+                    .grad
+                    .iter_mut()
+                    .chain(layer.biases.grad.iter_mut())
+                    .for_each(|g| *g *= scale);
+            }
+        }
+        norm as Float
+    }
+
     /// The penalty term of the current weights.
     pub fn penalty(&self, reg: Regularization, rate: Float) -> Float {
         self.layers
@@ -571,6 +598,52 @@ mod tests {
     use crate::core::choice::Choice;
     use crate::core::SeededRng;
     use rand::SeedableRng;
+
+    /// A 1-2-1 network whose gradients are the given 7 numbers (W1: 2, b1: 2, W2: 2, b2: 1).
+    fn with_gradients(grads: [Float; 7]) -> Network {
+        let mut rng = SeededRng::seed_from_u64(1);
+        let mut net = Network::new(1, &[2], Activation::Tanh, Problem::Binary, Init::Xavier, &mut rng);
+        let mut it = grads.into_iter();
+        for layer in &mut net.layers {
+            for g in layer.weights.grad.iter_mut().chain(layer.biases.grad.iter_mut()) {
+                *g = it.next().expect("7 parameters");
+            }
+        }
+        net
+    }
+
+    fn gradients(net: &Network) -> Vec<Float> {
+        net.layers
+            .iter()
+            .flat_map(|l| l.weights.grad.iter().chain(l.biases.grad.iter()).copied())
+            .collect()
+    }
+
+    #[test]
+    fn clipping_scales_only_large_gradients_to_the_limit() {
+        // ‖(3, 4, 0, 0, 0, 0, 12)‖ = √(9 + 16 + 144) = √169 = 13.
+        let large = [3.0, 4.0, 0.0, 0.0, 0.0, 0.0, 12.0];
+        // Under the limit 26: nothing changes.
+        let mut net = with_gradients(large);
+        assert_eq!(net.clip_gradients(26.0), 13.0);
+        assert_eq!(gradients(&net), large.to_vec());
+        // 0 means off.
+        assert_eq!(net.clip_gradients(0.0), 13.0);
+        assert_eq!(gradients(&net), large.to_vec());
+        // Limit 6.5: every entry is halved (6.5 / 13), so the norm is exactly 6.5.
+        assert_eq!(net.clip_gradients(6.5), 13.0);
+        assert_eq!(gradients(&net), vec![1.5, 2.0, 0.0, 0.0, 0.0, 0.0, 6.0]);
+        assert_eq!(net.clip_gradients(1000.0), 6.5);
+        // Limit 1: (3, 4, 12) / 13; the norm afterwards is 1 up to rounding.
+        let mut net = with_gradients(large);
+        net.clip_gradients(1.0);
+        let after: Vec<Float> = gradients(&net);
+        let expected = [3.0 / 13.0, 4.0 / 13.0, 0.0, 0.0, 0.0, 0.0, 12.0 / 13.0];
+        for (a, e) in after.iter().zip(expected) {
+            assert!((a - e).abs() < 1e-6, "{after:?}");
+        }
+        assert!((net.clip_gradients(1000.0) - 1.0).abs() < 1e-6);
+    }
 
     fn random_inputs(features: usize, batch: usize, rng: &mut SeededRng) -> DMatrix<Float> {
         DMatrix::from_fn(features, batch, |_, _| rng.random_range(-1.5..1.5))

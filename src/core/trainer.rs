@@ -362,6 +362,9 @@ impl Trainer {
         if let Some(layer) = net.first_non_finite_gradient() {
             return Some((layer, Quantity::Gradient));
         }
+        if self.config.clip > 0.0 {
+            net.clip_gradients(self.config.clip);
+        }
         net.update(self.config.optimizer, &self.optimizer_params, self.config.lr);
         net.first_non_finite_layer().map(|layer| (layer, Quantity::Weights))
     }
@@ -1025,6 +1028,22 @@ mod tests {
         t.set("lr", "0.001").expect("valid");
         assert!(t.train_epoch(), "a lower learning rate goes on");
         t.reset();
+        assert_eq!(t.health(), Health::Ok);
+    }
+
+    #[test]
+    fn clipping_keeps_a_huge_learning_rate_finite() {
+        // Each step moves the parameters by at most lr · clip = 10, so nothing can overflow.
+        let query = "dataset=circle&hidden=8,8,8,8,8,8&activation=sigmoid&init=zeros&lr=10&clip=1&seed=1";
+        let t = run(query, 200);
+        assert_eq!(t.health(), Health::Ok, "{query}");
+        assert_eq!(t.config().clip, 1.0);
+        assert!(t.network().first_non_finite_layer().is_none());
+        // The run that diverges without clipping (see above) stays finite with it.
+        let t = run(
+            "dataset=plane&hidden=8,8&activation=relu&optimizer=sgd&lr=10&init=he&seed=1&clip=1",
+            50,
+        );
         assert_eq!(t.health(), Health::Ok);
     }
 

@@ -38,6 +38,7 @@ pub const SELECTS: &[(&str, &str)] = &[
 /// Number fields typed by the user: (element id, config key).
 pub const NUMBER_FIELDS: &[(&str, &str)] = &[
     ("learning-rate", "lr"),
+    ("clip", "clip"),
     ("batch-size", "batch"),
     ("reg-rate", "reg-rate"),
 ];
@@ -169,10 +170,12 @@ impl Controls {
             }
         }
         for (input, key) in &self.numbers {
-            if let Some(value) = config.get(key) {
-                if !is_focused(input) && input.value() != value {
-                    input.set_value(&value);
-                }
+            let Some(mut value) = config.get(key) else { continue };
+            if *key == "clip" && value == "0" {
+                value.clear(); // no clipping: the empty field shows its placeholder, "off"
+            }
+            if !is_focused(input) && input.value() != value {
+                input.set_value(&value);
             }
         }
         for (input, key, shown) in &self.sliders {

@@ -37,10 +37,42 @@ type Shared = Rc<RefCell<App>>;
 /// Entry point, run by the page's loader once the wasm is instantiated.
 #[wasm_bindgen(start)]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    install_panic_hook();
     if let Err(e) = boot() {
         show_fatal(&e.to_string());
     }
+}
+
+/// Chains a hook after console_error_panic_hook's (the console keeps the message) that
+/// shows `#panic-overlay` with the panic's message and location. A panic aborts the wasm
+/// instance, so the overlay's buttons are wired in boot.js, not here.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let _ = show_panic(&info.to_string());
+    }));
+}
+
+fn show_panic(details: &str) -> Option<()> {
+    let doc = document().ok()?;
+    let code = doc.document_element()?.get_attribute("lang").unwrap_or_default();
+    let lang = if code == "zh-CN" { Lang::Zh } else { Lang::En };
+    let overlay = doc.get_element_by_id("panic-overlay")?;
+    let nodes = overlay.query_selector_all("[data-text]").ok()?;
+    for node in (0..nodes.length()).filter_map(|i| nodes.item(i)?.dyn_into::<Element>().ok()) {
+        let key = node.get_attribute("data-text").unwrap_or_default();
+        node.set_text_content(Some(text::text(lang, &key)));
+    }
+    doc.get_element_by_id("panic-details")?.set_text_content(Some(details));
+    let copy = doc.get_element_by_id("panic-copy")?;
+    let _ = copy.set_attribute("data-copied", text::text(lang, "panic-copied"));
+    let _ = overlay.remove_attribute("hidden");
+    let _ = doc
+        .get_element_by_id("panic-reload")?
+        .dyn_into::<HtmlElement>()
+        .ok()?
+        .focus();
+    Some(())
 }
 
 /// Shows a start-up failure in `#status` (the page cannot work without its elements).
@@ -82,7 +114,12 @@ fn boot() -> WebResult<()> {
             app.start_bench()?;
         }
     }
-    start_loop(app)?;
+    // Test hook: `?panic-test=1` panics on the first animation frame, so the browser tests
+    // can check the panic overlay. Nothing else reads it.
+    let panic_test = crate::core::config::query_pairs(&query)
+        .iter()
+        .any(|(k, v)| k == "panic-test" && v == "1");
+    start_loop(app, panic_test)?;
     Ok(())
 }
 
@@ -476,11 +513,15 @@ fn wire_keyboard(app: &Shared) -> WebResult<()> {
 }
 
 /// Runs `App::frame` on every animation frame for the life of the page.
-fn start_loop(app: Shared) -> WebResult<()> {
+/// (`panic_test`: the `?panic-test=1` test hook, a deliberate panic on the first frame.)
+fn start_loop(app: Shared, panic_test: bool) -> WebResult<()> {
     type FrameCallback = Closure<dyn FnMut(f64)>;
     let slot: Rc<RefCell<Option<FrameCallback>>> = Rc::new(RefCell::new(None));
     let next = slot.clone();
     *slot.borrow_mut() = Some(Closure::new(move |_time: f64| {
+        if panic_test {
+            panic!("panic-test: deliberate panic on the first animation frame (?panic-test=1)");
+        }
         with(&app, App::frame);
         if let (Ok(w), Some(callback)) = (window(), next.borrow().as_ref()) {
             let _ = w.request_animation_frame(callback.as_ref().unchecked_ref());

@@ -81,6 +81,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("epoch", "Epoch", "轮次"),
     ("speed", "Speed", "速度"),
     ("learning-rate", "Learning rate", "学习率"),
+    ("clip", "Gradient clipping", "梯度裁剪"),
+    ("clip-off", "off", "关闭"),
     ("activation", "Activation", "激活函数"),
     ("loss", "Loss", "损失函数"),
     ("optimizer", "Optimizer", "优化器"),
@@ -252,6 +254,15 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "B diverged: change B's settings or the learning rate, then reset.",
         "B 已发散：请修改 B 的设置或学习率，然后重置。",
     ),
+    ("panic-title", "Something went wrong inside nnlab", "nnlab 内部出错了"),
+    (
+        "panic-message",
+        "The page has stopped. Your settings are in the address bar: reloading continues from them.",
+        "页面已停止运行。你的设置保存在地址栏中：重新加载即可从这些设置继续。",
+    ),
+    ("panic-copy", "Copy details", "复制详细信息"),
+    ("panic-copied", "Copied", "已复制"),
+    ("panic-reload", "Reload", "重新加载"),
 ];
 
 /// The text of `key` in `lang`; the key itself if it is unknown (visible, so a test finds it).
@@ -264,7 +275,7 @@ pub fn text(lang: Lang, key: &str) -> &'static str {
 }
 
 /// Writes every static text of the page in `lang`: `[data-text]` elements get their text,
-/// `[data-text-label]` elements their aria-label and title.
+/// `[data-text-label]` elements their aria-label and title, `[data-text-placeholder]` their placeholder.
 pub fn apply(lang: Lang) -> super::dom::WebResult<()> {
     use wasm_bindgen::JsCast;
     let doc = super::dom::document()?;
@@ -272,7 +283,11 @@ pub fn apply(lang: Lang) -> super::dom::WebResult<()> {
         root.set_attribute("lang", lang.pick("en", "zh-CN"))?;
     }
     doc.set_title(lang.pick("nnlab — neural-network playground", "nnlab — 神经网络游乐场"));
-    for (selector, attribute) in [("[data-text]", "data-text"), ("[data-text-label]", "data-text-label")] {
+    for (selector, attribute) in [
+        ("[data-text]", "data-text"),
+        ("[data-text-label]", "data-text-label"),
+        ("[data-text-placeholder]", "data-text-placeholder"),
+    ] {
         let nodes = doc.query_selector_all(selector)?;
         for i in 0..nodes.length() {
             let Some(element) = nodes.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else {
@@ -284,6 +299,8 @@ pub fn apply(lang: Lang) -> super::dom::WebResult<()> {
             let value = text(lang, &key);
             if attribute == "data-text" {
                 element.set_text_content(Some(value));
+            } else if attribute == "data-text-placeholder" {
+                element.set_attribute("placeholder", value)?;
             } else {
                 element.set_attribute("aria-label", value)?;
                 element.set_attribute("title", value)?;
