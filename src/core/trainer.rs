@@ -443,6 +443,18 @@ impl Trainer {
         );
         let metrics = (train.finish(problem), test.finish(problem));
         self.test_confusion = test.confusion(problem);
+        // The last update of an epoch can leave finite weights whose outputs overflow (every
+        // batch's loss was finite when it was computed): that run has diverged too.
+        let overflowed = [&metrics.0, &metrics.1]
+            .iter()
+            .any(|m| m.count > 0 && !m.loss.is_finite());
+        if overflowed && self.health == Health::Ok {
+            self.health = Health::Diverged {
+                layer: self.network.layers.len().saturating_sub(1),
+                quantity: Quantity::Loss,
+                epoch: self.epoch,
+            };
+        }
         self.metrics = Some(metrics);
         metrics
     }
@@ -796,6 +808,14 @@ impl Trainer {
         {
             self.config.activation = first.activation;
         }
+        // Per-layer activations come from the model too: overrides left from the old
+        // network would describe layers the model does not have.
+        let hidden = &model.network.layers[..model.network.hidden_count()];
+        self.config.activations = if hidden.iter().all(|l| l.activation == self.config.activation) {
+            Vec::new()
+        } else {
+            hidden.iter().map(|l| l.activation).collect()
+        };
         self.normalizer = model.normalizer;
         self.network = model.network;
         self.network.clear_optimizer_state();
