@@ -58,8 +58,15 @@ fn config_pairs() -> impl Strategy<Value = Vec<(&'static str, String)>> {
         ),
     )
         .prop_map(
-            |((dataset, points, noise, ratio, seed, features, normalize, hidden), (act, loss_i, opt, lr, batch, reg, rate, init))| {
-                let losses: Vec<Loss> = Loss::ALL.iter().copied().filter(|l| l.supports(dataset.problem())).collect();
+            |(
+                (dataset, points, noise, ratio, seed, features, normalize, hidden),
+                (act, loss_i, opt, lr, batch, reg, rate, init),
+            )| {
+                let losses: Vec<Loss> = Loss::ALL
+                    .iter()
+                    .copied()
+                    .filter(|l| l.supports(dataset.problem()))
+                    .collect();
                 let loss = *loss_i.get(&losses);
                 let names: Vec<&str> = features.iter().map(|f| f.name()).collect();
                 let hidden: Vec<String> = hidden.iter().map(usize::to_string).collect();
@@ -86,7 +93,11 @@ fn config_pairs() -> impl Strategy<Value = Vec<(&'static str, String)>> {
 }
 
 fn query_of(pairs: &[(&str, String)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn build_config(pairs: &[(&'static str, String)]) -> Config {
@@ -134,14 +145,8 @@ fn set_edit() -> impl Strategy<Value = Edit> {
         proptest::sample::select(names_of::<Regularization>()).prop_map(|v| Edit::Set("reg", v)),
         proptest::sample::select(names_of::<Normalize>()).prop_map(|v| Edit::Set("normalize", v)),
         proptest::sample::select(names_of::<Init>()).prop_map(|v| Edit::Set("init", v)),
-        features().prop_map(|f| Edit::Set(
-            "features",
-            f.iter().map(|f| f.name()).collect::<Vec<_>>().join(",")
-        )),
-        hidden().prop_map(|h| Edit::Set(
-            "hidden",
-            h.iter().map(usize::to_string).collect::<Vec<_>>().join(",")
-        )),
+        features().prop_map(|f| Edit::Set("features", f.iter().map(|f| f.name()).collect::<Vec<_>>().join(","))),
+        hidden().prop_map(|h| Edit::Set("hidden", h.iter().map(usize::to_string).collect::<Vec<_>>().join(","))),
         prop_oneof![1e-6f64..=10.0, 1e-3f64..=0.3].prop_map(|v| Edit::Set("lr", v.to_string())),
         (1usize..=300).prop_map(|v| Edit::Set("batch", v.to_string())),
         (0.0f64..=1.0).prop_map(|v| Edit::Set("reg-rate", v.to_string())),
@@ -209,7 +214,11 @@ fn apply(trainer: &mut Trainer, edit: &Edit) {
             if let Err(e) = trainer.set(key, value) {
                 assert!(!e.message(Lang::En).is_empty() && !e.message(Lang::Zh).is_empty());
                 assert_eq!(trainer.config(), &config, "a refused {key}={value} changed the config");
-                assert_eq!(trainer.model().to_json(), before, "a refused {key}={value} changed the model");
+                assert_eq!(
+                    trainer.model().to_json(),
+                    before,
+                    "a refused {key}={value} changed the model"
+                );
             }
         }
         Edit::LayerActivation(l, a) => {
@@ -221,7 +230,11 @@ fn apply(trainer: &mut Trainer, edit: &Edit) {
         }
         Edit::AddPoint(x, y, label, test) => {
             let classes = trainer.problem().classes();
-            let label = if classes == 0 { x / 8.0 } else { (*label as usize % classes) as f32 };
+            let label = if classes == 0 {
+                x / 8.0
+            } else {
+                (*label as usize % classes) as f32
+            };
             let split = if *test { Split::Test } else { Split::Train };
             assert!(trainer.add_point(Sample { x: *x, y: *y, label }, split));
         }
@@ -229,7 +242,11 @@ fn apply(trainer: &mut Trainer, edit: &Edit) {
             trainer.remove_point_near(*x, *y, *r);
         }
         Edit::Import(points, classes, with_split) => {
-            let mut text = String::from(if *with_split { "x,y,label,split\n" } else { "x,y,label\n" });
+            let mut text = String::from(if *with_split {
+                "x,y,label,split\n"
+            } else {
+                "x,y,label\n"
+            });
             for (i, (x, y, u)) in points.iter().enumerate() {
                 let label = if *classes == 0 {
                     format!("{}", u - 0.37)
@@ -276,18 +293,30 @@ fn check_invariants(trainer: &mut Trainer, context: &str) {
     for (l, layer) in network.layers.iter().enumerate() {
         let w = &layer.weights.value;
         assert_eq!(w.ncols(), fan_in, "{context}: layer {l} fan-in");
-        assert_eq!(w.nrows(), layer.neurons() * layer.activation.pieces(), "{context}: layer {l}");
+        assert_eq!(
+            w.nrows(),
+            layer.neurons() * layer.activation.pieces(),
+            "{context}: layer {l}"
+        );
         assert_eq!(layer.biases.value.nrows(), w.nrows(), "{context}: layer {l} biases");
         if l < config.hidden.len() {
             assert_eq!(layer.neurons(), config.hidden[l], "{context}: layer {l} width");
-            assert_eq!(layer.activation, config.layer_activation(l), "{context}: layer {l} activation");
+            assert_eq!(
+                layer.activation,
+                config.layer_activation(l),
+                "{context}: layer {l} activation"
+            );
         }
         fan_in = layer.neurons();
     }
     assert_eq!(network.layers.last().unwrap().neurons(), problem.outputs(), "{context}");
     let finite = network.layers.iter().all(|l| l.is_finite());
     assert!(finite || diverged(trainer), "{context}: non-finite parameters");
-    assert!(config.loss.supports(problem), "{context}: loss {:?} for {problem:?}", config.loss);
+    assert!(
+        config.loss.supports(problem),
+        "{context}: loss {:?} for {problem:?}",
+        config.loss
+    );
     let (train, test) = trainer.evaluate();
     let ok = |loss: f32, n: usize| loss.is_finite() || n == 0;
     assert!(
@@ -304,7 +333,14 @@ fn check_invariants(trainer: &mut Trainer, context: &str) {
         assert!(trainer.data().custom, "{context}");
         let (back, errors) = Config::from_query(&config.to_query());
         assert!(errors.len() == 1 && errors[0].key == "loss", "{context}: {errors:?}");
-        assert_eq!(back, Config { loss: Loss::default_for(config.problem()), ..config }, "{context}");
+        assert_eq!(
+            back,
+            Config {
+                loss: Loss::default_for(config.problem()),
+                ..config
+            },
+            "{context}"
+        );
     }
 }
 
@@ -388,7 +424,11 @@ proptest! {
 /// A model written by `write_csv` of the trainer's data reads back as the same points.
 #[test]
 fn own_data_round_trips_through_csv() {
-    let trainer = Trainer::new(build_config(&[("dataset", "spiral".to_string()), ("points", "60".to_string())])).unwrap();
+    let trainer = Trainer::new(build_config(&[
+        ("dataset", "spiral".to_string()),
+        ("points", "60".to_string()),
+    ]))
+    .unwrap();
     let data = trainer.data();
     let text = write_csv(&data.train, &data.test);
     let csv = parse_csv(&text, Some(trainer.problem())).unwrap();
@@ -407,7 +447,11 @@ fn finite_weights_with_overflowing_outputs_are_diverged() {
     for _ in 0..6 {
         t.train_epochs(1);
         let (train, test) = t.evaluate();
-        assert!((train.loss.is_finite() && test.loss.is_finite()) || diverged(&t), "{:?}", t.health());
+        assert!(
+            (train.loss.is_finite() && test.loss.is_finite()) || diverged(&t),
+            "{:?}",
+            t.health()
+        );
     }
     assert!(diverged(&t));
 }
@@ -429,5 +473,8 @@ fn load_model_takes_per_layer_activations_from_the_model() {
     t.set("hidden", "1,1").unwrap();
     let model = t.model();
     t.load_model(model).unwrap();
-    assert_eq!(t.config().hidden_activations(), vec![Activation::Tanh, Activation::Sigmoid]);
+    assert_eq!(
+        t.config().hidden_activations(),
+        vec![Activation::Tanh, Activation::Sigmoid]
+    );
 }

@@ -149,7 +149,7 @@ impl Model {
         let file: ModelFile = serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let path = if path == "." || path == "?" {
+            let path = if path.is_empty() || path == "." || path == "?" {
                 "$".to_string()
             } else {
                 path
