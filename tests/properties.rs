@@ -56,11 +56,16 @@ fn config_pairs() -> impl Strategy<Value = Vec<(&'static str, String)>> {
             0.0f64..=1.0,
             choice::<Init>(),
         ),
+        (
+            prop_oneof![Just(0.0f64), 0.0f64..=1000.0, 0.01f64..=5.0],
+            proptest::collection::vec(choice::<Activation>(), 0..=3),
+        ),
     )
         .prop_map(
             |(
-                (dataset, points, noise, ratio, seed, features, normalize, hidden),
+                (dataset, points, noise, ratio, seed, features, normalize, hidden_layers),
                 (act, loss_i, opt, lr, batch, reg, rate, init),
+                (clip, activations),
             )| {
                 let losses: Vec<Loss> = Loss::ALL
                     .iter()
@@ -69,8 +74,8 @@ fn config_pairs() -> impl Strategy<Value = Vec<(&'static str, String)>> {
                     .collect();
                 let loss = *loss_i.get(&losses);
                 let names: Vec<&str> = features.iter().map(|f| f.name()).collect();
-                let hidden: Vec<String> = hidden.iter().map(usize::to_string).collect();
-                vec![
+                let hidden: Vec<String> = hidden_layers.iter().map(usize::to_string).collect();
+                let mut pairs = vec![
                     ("dataset", dataset.name().to_string()),
                     ("points", points.to_string()),
                     ("noise", noise.to_string()),
@@ -87,7 +92,14 @@ fn config_pairs() -> impl Strategy<Value = Vec<(&'static str, String)>> {
                     ("reg", reg.name().to_string()),
                     ("reg-rate", rate.to_string()),
                     ("init", init.name().to_string()),
-                ]
+                    ("clip", clip.to_string()),
+                ];
+                // Per-layer overrides, one per hidden layer, when drawn that long.
+                if activations.len() == hidden_layers.len() && !activations.is_empty() {
+                    let names: Vec<&str> = activations.iter().map(|a| a.name()).collect();
+                    pairs.push(("activations", names.join(",")));
+                }
+                pairs
             },
         )
 }
@@ -150,6 +162,9 @@ fn set_edit() -> impl Strategy<Value = Edit> {
         prop_oneof![1e-6f64..=10.0, 1e-3f64..=0.3].prop_map(|v| Edit::Set("lr", v.to_string())),
         (1usize..=300).prop_map(|v| Edit::Set("batch", v.to_string())),
         (0.0f64..=1.0).prop_map(|v| Edit::Set("reg-rate", v.to_string())),
+        prop_oneof![Just(0.0f64), 0.0f64..=1000.0, 0.01f64..=5.0].prop_map(|v| Edit::Set("clip", v.to_string())),
+        proptest::collection::vec(choice::<Activation>(), 0..=3)
+            .prop_map(|a| Edit::Set("activations", a.iter().map(|a| a.name()).collect::<Vec<_>>().join(","))),
         (10usize..=200).prop_map(|v| Edit::Set("points", v.to_string())),
         (0.0f64..=50.0).prop_map(|v| Edit::Set("noise", v.to_string())),
         (10.0f64..=90.0).prop_map(|v| Edit::Set("train-ratio", v.to_string())),
