@@ -31,7 +31,7 @@ if (!overlay) {
 const script = `${overlay[0]}
 ${glue}
 const nnlabWasm = Uint8Array.from(atob("${wasm.toString("base64")}"), (c) => c.charCodeAt(0));
-initSync({ module: nnlabWasm });
+window.nnlabWasmMemory = initSync({ module: nnlabWasm }).memory;
 `;
 const hash = (text) => `'sha256-${crypto.createHash("sha256").update(text, "utf8").digest("base64")}'`;
 

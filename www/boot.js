@@ -40,4 +40,6 @@ const wasmUrl = new URL(tag.dataset.nnlabWasm, document.baseURI).href;
 const bindings = await import(jsUrl);
 const wasm = await bindings.default({ module_or_path: wasmUrl });
 window.wasmBindings = bindings;
+// For diagnostics and scripts/soak.mjs: the wasm instance's memory (its size shows growth).
+window.nnlabWasmMemory = wasm.memory;
 dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
