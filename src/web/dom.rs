@@ -68,6 +68,14 @@ impl Readout {
         })
     }
 
+    /// A readout on an element the caller already holds (e.g. one it built).
+    pub fn of(element: Element) -> Readout {
+        Readout {
+            element,
+            shown: String::new(),
+        }
+    }
+
     /// Shows `text`, with `value` as the raw number.
     pub fn set(&mut self, text: &str, value: f64) {
         if self.shown != text {
@@ -75,6 +83,11 @@ impl Readout {
             let _ = self.element.set_attribute("data-value", &value.to_string());
             self.shown = text.to_string();
         }
+    }
+
+    /// The element the readout writes into.
+    pub fn element(&self) -> &Element {
+        &self.element
     }
 
     /// Shows a dash and no raw value (nothing to report).

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlCanvasElement, HtmlElement, HtmlSelectElement};
 
-use super::dom::{by_id, document, format_number, WebResult};
+use super::dom::{by_id, document, format_number, Readout, WebResult};
 use super::draw::{draw_legend, LegendMark, MeasuredCanvas};
 use super::text::text;
 use crate::core::activation::Activation;
@@ -49,19 +49,13 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// Writes `content` and `data-value` into `element` only when the text changed.
-fn write_value(element: &Element, content: &str, value: Float) {
-    if element.text_content().as_deref() != Some(content) {
-        element.set_text_content(Some(content));
-        let _ = element.set_attribute("data-value", &value.to_string());
-    }
-}
-
 /// `#activation-panel`.
 pub struct ActivationPanel {
     pub canvas: HtmlCanvasElement,
     layer_select: HtmlSelectElement,
     rows: Element,
+    /// The saturated and dead readouts of each hidden layer, as built.
+    cells: Vec<(Readout, Readout)>,
     pass: Pass,
     stats: Vec<LayerStats>,
     /// Trainer version the stats belong to.
@@ -79,6 +73,7 @@ impl ActivationPanel {
             canvas: by_id("activation-chart")?,
             layer_select: by_id("activation-layer")?,
             rows: by_id("saturation-rows")?,
+            cells: Vec::new(),
             pass: Pass::default(),
             stats: Vec::new(),
             computed: None,
@@ -107,21 +102,23 @@ impl ActivationPanel {
     pub fn update(&mut self, trainer: &Trainer, lang: Lang, ratio: f64) -> WebResult<()> {
         let network = trainer.network();
         let hidden = network.hidden_count();
+        let mut fresh = false;
         if self.computed != Some(trainer.version()) {
             let (inputs, _) = trainer.train_set();
             self.stats = layer_stats(network, inputs, &mut self.pass);
             self.computed = Some(trainer.version());
+            fresh = true;
         }
         if self.built != Some((hidden, lang)) {
             self.build(hidden, lang)?;
+            fresh = true;
         }
-        for (l, stats) in self.stats.iter().take(hidden).enumerate() {
-            let selector = |class: &str| format!(".{class}[data-layer=\"{l}\"]");
-            if let Some(cell) = self.rows.query_selector(&selector("saturation"))? {
-                write_value(&cell, &percent(stats.saturated_fraction), stats.saturated_fraction);
-            }
-            if let Some(cell) = self.rows.query_selector(&selector("dead"))? {
-                write_value(&cell, &percent(stats.dead_fraction), stats.dead_fraction);
+        // Readouts change only with new statistics (not on every frame of a paused run).
+        if fresh {
+            for ((saturated, dead), stats) in self.cells.iter_mut().zip(&self.stats) {
+                let (s, d) = (stats.saturated_fraction, stats.dead_fraction);
+                saturated.set(&percent(s), f64::from(s));
+                dead.set(&percent(d), f64::from(d));
             }
         }
         if hidden == 0 {
@@ -146,6 +143,7 @@ impl ActivationPanel {
         let chosen = self.layer_select.value();
         self.layer_select.set_inner_html("");
         self.rows.set_inner_html("");
+        self.cells.clear();
         for l in 0..hidden {
             let option = doc.create_element("option")?;
             option.set_attribute("value", &l.to_string())?;
@@ -156,12 +154,15 @@ impl ActivationPanel {
             head.set_attribute("scope", "row")?;
             head.set_text_content(Some(&layer_name(lang, l, false)));
             row.append_child(&head)?;
-            for class in ["saturation", "dead"] {
+            let cell = |class: &str| -> WebResult<Readout> {
                 let cell = doc.create_element("td")?;
                 cell.set_attribute("class", class)?;
                 cell.set_attribute("data-layer", &l.to_string())?;
                 row.append_child(&cell)?;
-            }
+                Ok(Readout::of(cell))
+            };
+            let pair = (cell("saturation")?, cell("dead")?);
+            self.cells.push(pair);
             self.rows.append_child(&row)?;
         }
         let keep = chosen.parse::<usize>().ok().filter(|&l| l < hidden).unwrap_or(0);
@@ -284,6 +285,8 @@ fn draw_activation_chart(
 pub struct GradientFlow {
     pub canvas: HtmlCanvasElement,
     bars: Element,
+    /// One bar row per layer, as built.
+    rows: Vec<GradRow>,
     history: GradientHistory,
     computed: Option<u64>,
     /// (history length, last epoch, language, width) the chart shows.
@@ -297,6 +300,7 @@ impl GradientFlow {
         Ok(GradientFlow {
             canvas: by_id("gradient-chart")?,
             bars: by_id("grad-bars")?,
+            rows: Vec::new(),
             history: GradientHistory::default(),
             computed: None,
             drawn: None,
@@ -319,42 +323,23 @@ impl GradientFlow {
 
     pub fn update(&mut self, trainer: &Trainer, lang: Lang, ratio: f64) -> WebResult<()> {
         let layers = trainer.network().layers.len();
+        let mut fresh = false;
         if self.computed != Some(trainer.version()) {
             let norms = gradient_norms(trainer);
             self.history.record(trainer.epoch(), &norms);
             self.computed = Some(trainer.version());
+            fresh = true;
         }
         if self.built != Some((layers, lang)) {
             self.build(layers, lang)?;
+            fresh = true;
         }
         let Some((_, norms)) = self.history.points().last() else {
             return Ok(());
         };
-        let health = gradient_health(norms);
-        for (l, (&norm, state)) in norms.iter().zip(&health).enumerate() {
-            let Some(row) = self.bars.query_selector(&format!(".grad-row[data-layer=\"{l}\"]"))? else {
-                continue;
-            };
-            if let Some(readout) = row.query_selector(".grad-norm")? {
-                write_value(&readout, &format_number(f64::from(norm)), norm);
-                if readout.get_attribute("data-state").as_deref() != Some(state.name()) {
-                    readout.set_attribute("data-state", state.name())?;
-                    row.set_attribute("data-state", state.name())?;
-                    if let Some(tag) = row.query_selector(".grad-state")? {
-                        let label = match state {
-                            GradientHealth::Healthy => "",
-                            GradientHealth::Vanishing => text(lang, "vanishing"),
-                            GradientHealth::Exploding => text(lang, "exploding"),
-                        };
-                        tag.set_text_content(Some(label));
-                    }
-                }
-            }
-            if let Some(fill) = row.query_selector(".grad-fill")? {
-                if let Ok(fill) = fill.dyn_into::<HtmlElement>() {
-                    fill.style()
-                        .set_property("width", &format!("{:.1}%", bar_share(norm) * 100.0))?;
-                }
+        if fresh {
+            for ((row, &norm), state) in self.rows.iter_mut().zip(norms).zip(gradient_health(norms)) {
+                row.show(norm, state, lang)?;
             }
         }
         let last = self.history.points().last().map_or(0, |p| p.0);
@@ -378,6 +363,7 @@ impl GradientFlow {
     fn build(&mut self, layers: usize, lang: Lang) -> WebResult<()> {
         let doc = document()?;
         self.bars.set_inner_html("");
+        self.rows.clear();
         for l in 0..layers {
             let row = doc.create_element("div")?;
             row.set_attribute("class", "grad-row")?;
@@ -389,8 +375,6 @@ impl GradientFlow {
             bar.set_attribute("class", "grad-bar")?;
             let fill = doc.create_element("span")?;
             fill.set_attribute("class", "grad-fill")?;
-            let [r, g, b] = layer_colour(l, layers);
-            fill.set_attribute("style", &format!("background-color: rgb({r},{g},{b})"))?;
             bar.append_child(&fill)?;
             let readout = doc.create_element("output")?;
             readout.set_attribute("class", "grad-norm")?;
@@ -401,6 +385,19 @@ impl GradientFlow {
                 row.append_child(child)?;
             }
             self.bars.append_child(&row)?;
+            let fill: HtmlElement = fill
+                .dyn_into()
+                .map_err(|_| super::dom::WebError("a gradient bar is not an HTML element".into()))?;
+            let [r, g, b] = layer_colour(l, layers);
+            fill.style()
+                .set_property("background-color", &format!("rgb({r},{g},{b})"))?;
+            self.rows.push(GradRow {
+                row,
+                readout: Readout::of(readout),
+                state,
+                fill,
+                shown: None,
+            });
         }
         self.built = Some((layers, lang));
         self.drawn = None;
@@ -421,6 +418,39 @@ fn layer_colour(l: usize, layers: usize) -> [u8; 3] {
         (200.0 - 150.0 * t) as u8,
         (240.0 - 110.0 * t) as u8,
     ]
+}
+
+/// One layer's row of the gradient bars.
+struct GradRow {
+    row: Element,
+    readout: Readout,
+    state: Element,
+    fill: HtmlElement,
+    /// The state the row shows, so its label is rewritten only when it changes.
+    shown: Option<GradientHealth>,
+}
+
+impl GradRow {
+    /// Shows a layer's gradient norm: the number, the bar length and the state's label.
+    fn show(&mut self, norm: Float, state: GradientHealth, lang: Lang) -> WebResult<()> {
+        self.readout.set(&format_number(f64::from(norm)), f64::from(norm));
+        self.fill
+            .style()
+            .set_property("width", &format!("{:.1}%", bar_share(norm) * 100.0))?;
+        if self.shown != Some(state) {
+            self.shown = Some(state);
+            let element = self.readout.element();
+            element.set_attribute("data-state", state.name())?;
+            self.row.set_attribute("data-state", state.name())?;
+            let label = match state {
+                GradientHealth::Healthy => "",
+                GradientHealth::Vanishing => text(lang, "vanishing"),
+                GradientHealth::Exploding => text(lang, "exploding"),
+            };
+            self.state.set_text_content(Some(label));
+        }
+        Ok(())
+    }
 }
 
 /// Bar length on a log scale: 1e-6 (or less) is empty, [`EXPLODING_NORM`] and more is full.
