@@ -1,10 +1,163 @@
 //! nnlab's inner loops, in a crate of their own so they are compiled for speed even when the
 //! page's build optimises the rest for size (`[profile.wasm-release.package.nnlab-kernels]`):
 //! the per-layer products of the forward and backward passes and the activations over whole
-//! layers. Everything is f32 slices in column-major order (one point's values contiguous);
+//! layers. Everything is f32 slices in batch-major order (one neuron's values for every point
+//! contiguous, rows padded to whole SIMD registers);
 //! no allocation, no branches in the element loops, so LLVM vectorises them (wasm simd128,
 //! x86 SSE/AVX). The entry points are `#[inline(never)]`: inlined into a caller they would
 //! be compiled with the caller's optimisation level, not this crate's.
+
+/// Four f32 lanes. In the page's wasm (simd128) one v128 register, written out because
+/// LLVM's wasm cost model leaves the multi-accumulator loops below scalar; natively an
+/// array that LLVM vectorises by itself (SSE). Both give the same numbers: lane-wise IEEE
+/// adds and multiplies, no fused multiply-add.
+mod f4 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    mod imp {
+        use core::arch::wasm32::{f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128, v128_load, v128_store};
+
+        #[derive(Clone, Copy)]
+        pub struct F4(v128);
+
+        impl F4 {
+            #[inline(always)]
+            pub fn splat(x: f32) -> F4 {
+                F4(f32x4_splat(x))
+            }
+            #[inline(always)]
+            pub fn load(from: &[f32; 4]) -> F4 {
+                // SAFETY: `from` is 16 readable bytes; v128_load needs no alignment.
+                F4(unsafe { v128_load(from.as_ptr().cast::<v128>()) })
+            }
+            #[inline(always)]
+            pub fn store(self, to: &mut [f32; 4]) {
+                // SAFETY: `to` is 16 writable bytes; v128_store needs no alignment.
+                unsafe { v128_store(to.as_mut_ptr().cast::<v128>(), self.0) }
+            }
+            /// self + a·b, lane by lane.
+            #[inline(always)]
+            pub fn add_mul(self, a: F4, b: F4) -> F4 {
+                F4(f32x4_add(self.0, f32x4_mul(a.0, b.0)))
+            }
+            #[inline(always)]
+            pub fn add(self, other: F4) -> F4 {
+                F4(f32x4_add(self.0, other.0))
+            }
+            /// (l0 + l2) + (l1 + l3), the order SSE's shuffles give, so every target sums alike.
+            #[inline(always)]
+            pub fn sum(self) -> f32 {
+                (f32x4_extract_lane::<0>(self.0) + f32x4_extract_lane::<2>(self.0))
+                    + (f32x4_extract_lane::<1>(self.0) + f32x4_extract_lane::<3>(self.0))
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    mod imp {
+        use core::arch::x86_64::{
+            __m128, _mm_add_ps, _mm_cvtss_f32, _mm_loadu_ps, _mm_movehl_ps, _mm_mul_ps, _mm_set1_ps, _mm_shuffle_ps,
+            _mm_storeu_ps,
+        };
+
+        #[derive(Clone, Copy)]
+        pub struct F4(__m128);
+
+        // SSE2 is part of x86-64, so these instructions are always there.
+        impl F4 {
+            #[inline(always)]
+            pub fn splat(x: f32) -> F4 {
+                // SAFETY: SSE is always available on x86-64.
+                F4(unsafe { _mm_set1_ps(x) })
+            }
+            #[inline(always)]
+            pub fn load(from: &[f32; 4]) -> F4 {
+                // SAFETY: `from` is 16 readable bytes; loadu needs no alignment.
+                F4(unsafe { _mm_loadu_ps(from.as_ptr()) })
+            }
+            #[inline(always)]
+            pub fn store(self, to: &mut [f32; 4]) {
+                // SAFETY: `to` is 16 writable bytes; storeu needs no alignment.
+                unsafe { _mm_storeu_ps(to.as_mut_ptr(), self.0) }
+            }
+            /// self + a·b, lane by lane.
+            #[inline(always)]
+            pub fn add_mul(self, a: F4, b: F4) -> F4 {
+                // SAFETY: SSE is always available on x86-64.
+                F4(unsafe { _mm_add_ps(self.0, _mm_mul_ps(a.0, b.0)) })
+            }
+            #[inline(always)]
+            pub fn add(self, other: F4) -> F4 {
+                // SAFETY: SSE is always available on x86-64.
+                F4(unsafe { _mm_add_ps(self.0, other.0) })
+            }
+            /// (l0 + l2) + (l1 + l3).
+            #[inline(always)]
+            pub fn sum(self) -> f32 {
+                // SAFETY: SSE is always available on x86-64.
+                unsafe {
+                    let high = _mm_movehl_ps(self.0, self.0);
+                    let pair = _mm_add_ps(self.0, high);
+                    let second = _mm_shuffle_ps::<0b01>(pair, pair);
+                    _mm_cvtss_f32(_mm_add_ps(pair, second))
+                }
+            }
+        }
+    }
+
+    #[cfg(not(any(all(target_arch = "wasm32", target_feature = "simd128"), target_arch = "x86_64")))]
+    mod imp {
+        #[derive(Clone, Copy)]
+        pub struct F4([f32; 4]);
+
+        impl F4 {
+            #[inline(always)]
+            pub fn splat(x: f32) -> F4 {
+                F4([x; 4])
+            }
+            #[inline(always)]
+            pub fn load(from: &[f32; 4]) -> F4 {
+                F4(*from)
+            }
+            #[inline(always)]
+            pub fn store(self, to: &mut [f32; 4]) {
+                *to = self.0;
+            }
+            /// self + a·b, lane by lane.
+            #[inline(always)]
+            pub fn add_mul(self, a: F4, b: F4) -> F4 {
+                F4(std::array::from_fn(|i| self.0[i] + a.0[i] * b.0[i]))
+            }
+            #[inline(always)]
+            pub fn add(self, other: F4) -> F4 {
+                F4(std::array::from_fn(|i| self.0[i] + other.0[i]))
+            }
+            /// (l0 + l2) + (l1 + l3), as on the other targets.
+            #[inline(always)]
+            pub fn sum(self) -> f32 {
+                (self.0[0] + self.0[2]) + (self.0[1] + self.0[3])
+            }
+        }
+    }
+
+    pub use imp::F4;
+
+    /// The four values at `at` (which must leave four in the slice).
+    #[inline(always)]
+    pub fn load_at(values: &[f32], at: usize) -> F4 {
+        F4::load(values[at..at + 4].try_into().expect("four lanes inside the slice"))
+    }
+
+    #[inline(always)]
+    pub fn store_at(value: F4, values: &mut [f32], at: usize) {
+        value.store(
+            (&mut values[at..at + 4])
+                .try_into()
+                .expect("four lanes inside the slice"),
+        );
+    }
+}
+
+use f4::{load_at, store_at, F4};
 
 /// tanh(z) as the rational minimax fit Eigen uses for f32 (odd degree-13 numerator over even
 /// degree-6 denominator, input clamped to ±7.9988, where tanh is 1 − 2e-7): within 3.4e-7
@@ -36,6 +189,37 @@ pub fn tanh_rational(z: f32) -> f32 {
 #[inline(always)]
 pub fn sigmoid_rational(z: f32) -> f32 {
     0.5 + 0.5 * tanh_rational(0.5 * z)
+}
+
+/// e^x to f32 precision (Cephes' expf: x = n·ln 2 + r with |r| ≤ ½ln 2, a degree-6
+/// polynomial for e^r, 2^n put straight into the exponent bits): within 2 ulp of the exact
+/// value (measured in the tests) and branch-free, so a loop over many points vectorises;
+/// the standard library's exp is a call that does not. x is clamped to [−87, 88], where the
+/// result is still a normal f32 (e^−87 ≈ 1.6e-38; e^88 ≈ 1.7e38).
+#[allow(clippy::excessive_precision)]
+#[inline(always)]
+pub fn exp_f32(x: f32) -> f32 {
+    let x = x.clamp(-87.0, 88.0);
+    let n = (x * std::f32::consts::LOG2_E + 0.5).floor();
+    // ln 2 in two parts (Cody and Waite), so n·ln 2 is subtracted without rounding error.
+    let r = x - n * 0.693_359_375 - n * -2.121_944_400_546_905_827_68e-4;
+    let r2 = r * r;
+    let mut p = 1.987_569_150_0e-4 * r + 1.398_199_950_7e-3;
+    p = p * r + 8.333_451_907_3e-3;
+    p = p * r + 4.166_579_589_4e-2;
+    p = p * r + 1.666_666_545_9e-1;
+    p = p * r + 5.000_000_120_1e-1;
+    let e_r = p * r2 + r + 1.0;
+    // n ∈ [−126, 127] after the clamp, so n + 127 is a valid biased exponent.
+    e_r * f32::from_bits(((n as i32 + 127) as u32) << 23)
+}
+
+/// σ(z) = 1 / (1 + e^−z) to f32 precision over a row of output scores, with [`exp_f32`]
+/// (relative error a few ulp in both tails, unlike ½ + ½·tanh(z/2), whose absolute error
+/// would swamp a tail probability). The output head's probabilities during training.
+#[inline(never)]
+pub fn logistic_slice(z: &[f32], p: &mut [f32]) {
+    p.iter_mut().zip(z).for_each(|(p, &z)| *p = 1.0 / (1.0 + exp_f32(-z)));
 }
 
 /// a = tanh(z) over a layer.
@@ -82,179 +266,173 @@ pub fn relu_delta(upstream: &[f32], z: &[f32], delta: &mut [f32]) {
     }
 }
 
-/// z = W·a + b for every point: `w` is rows × k column-major, `a` is k × points and `z`
-/// rows × points (column-major, so each point's values are contiguous). Written out because
-/// the layers are small (k, rows ≤ 64): the generic product spends more on set-up than on
-/// arithmetic there, while this loop keeps one point's outputs in registers and vectorises
-/// over the rows.
+/// Points are processed in groups of this many (one f32x4 SIMD register): every
+/// batch-major buffer pads its rows to a multiple of it with zeros.
+pub const LANES: usize = 4;
+
+/// The row length (stride) that holds `points` values padded to whole SIMD registers.
+pub fn padded(points: usize) -> usize {
+    points.div_ceil(LANES) * LANES
+}
+
+/// z = W·a + b for every point, batch-major: `w` is rows × k column-major (row r, input j
+/// at j·rows + r), `a` is k rows of `stride` points and `z` rows × `stride` (row r holds
+/// neuron r for every point). `stride` is a multiple of [`LANES`]. The points are the inner
+/// loop, 16 at a time in four SIMD registers, so the multiply-adds of one weight go to
+/// four independent accumulators while the weight sits broadcast in a register.
 #[inline(never)]
-pub fn affine(w: &[f32], b: &[f32], a: &[f32], z: &mut [f32]) {
+pub fn affine_rows(w: &[f32], b: &[f32], a: &[f32], stride: usize, z: &mut [f32]) {
     let rows = b.len();
-    if rows == 0 {
+    if rows == 0 || stride == 0 || z.len() < rows * stride {
         return;
     }
     let k = w.len() / rows;
-    if k == 0 {
-        for column in z.chunks_exact_mut(rows) {
-            column.copy_from_slice(b);
-        }
+    if a.len() < k * stride {
         return;
     }
-    // Common widths get a copy with the width fixed at compile time: the point's outputs
-    // then live in registers (two f32x4 for 8 neurons) with no loop over the rows at all.
-    match rows {
-        1 => affine_fixed::<1>(w, b, a, z, k),
-        2 => affine_fixed::<2>(w, b, a, z, k),
-        3 => affine_fixed::<3>(w, b, a, z, k),
-        4 => affine_fixed::<4>(w, b, a, z, k),
-        6 => affine_fixed::<6>(w, b, a, z, k),
-        8 => affine_fixed::<8>(w, b, a, z, k),
-        16 => affine_fixed::<16>(w, b, a, z, k),
-        _ => {
-            for (column, input) in z.chunks_exact_mut(rows).zip(a.chunks_exact(k)) {
-                column.copy_from_slice(b);
-                for (w_k, &a_k) in w.chunks_exact(rows).zip(input) {
-                    for (zv, &wv) in column.iter_mut().zip(w_k) {
-                        *zv += wv * a_k;
-                    }
-                }
-            }
-        }
+    let mut p = 0;
+    while p + 16 <= stride {
+        affine_tile::<4>(w, b, a, stride, z, p, k);
+        p += 16;
+    }
+    // The rest (a whole small batch) in one tile, so each weight is broadcast once per row.
+    match stride - p {
+        4 => affine_tile::<1>(w, b, a, stride, z, p, k),
+        8 => affine_tile::<2>(w, b, a, stride, z, p, k),
+        12 => affine_tile::<3>(w, b, a, stride, z, p, k),
+        _ => {}
     }
 }
 
+/// Points p..p + 4·V of every neuron: V registers of four points each, so the multiply-adds
+/// of one weight go to V independent accumulators while the weight sits broadcast.
 #[inline(always)]
-fn affine_fixed<const R: usize>(w: &[f32], b: &[f32], a: &[f32], z: &mut [f32], k: usize) {
-    let mut bias = [0.0; R];
-    bias.copy_from_slice(&b[..R]);
-    // Four points at a time: four independent chains of multiply-adds keep the SIMD units
-    // busy instead of waiting on one accumulator (the loop is latency-bound otherwise).
-    let mut z_blocks = z.chunks_exact_mut(4 * R);
-    let mut a_blocks = a.chunks_exact(4 * k);
-    for (zb, ab) in (&mut z_blocks).zip(&mut a_blocks) {
-        let mut acc = [bias; 4];
-        for (j, w_k) in w.chunks_exact(R).enumerate() {
-            let inputs = [ab[j], ab[k + j], ab[2 * k + j], ab[3 * k + j]];
-            for (acc_p, &a_p) in acc.iter_mut().zip(&inputs) {
-                for r in 0..R {
-                    acc_p[r] += w_k[r] * a_p;
-                }
+fn affine_tile<const V: usize>(w: &[f32], b: &[f32], a: &[f32], stride: usize, z: &mut [f32], p: usize, k: usize) {
+    let rows = b.len();
+    for (r, &bias) in b.iter().enumerate() {
+        let mut acc = [F4::splat(bias); V];
+        for j in 0..k {
+            let weight = F4::splat(w[j * rows + r]);
+            let row = j * stride + p;
+            for (v, acc_v) in acc.iter_mut().enumerate() {
+                *acc_v = acc_v.add_mul(weight, load_at(a, row + 4 * v));
             }
         }
-        for (column, acc_p) in zb.chunks_exact_mut(R).zip(&acc) {
-            column.copy_from_slice(acc_p);
+        for (v, acc_v) in acc.iter().enumerate() {
+            store_at(*acc_v, z, r * stride + p + 4 * v);
         }
-    }
-    for (column, input) in z_blocks
-        .into_remainder()
-        .chunks_exact_mut(R)
-        .zip(a_blocks.remainder().chunks_exact(k))
-    {
-        let mut acc = bias;
-        for (w_k, &a_k) in w.chunks_exact(R).zip(input) {
-            for r in 0..R {
-                acc[r] += w_k[r] * a_k;
-            }
-        }
-        column.copy_from_slice(&acc);
     }
 }
 
-/// up = Wᵀ·δ for every point: `w` is `rows` × k column-major, `delta` rows × points, `up`
-/// k × points. Each output is a dot product of a weight column with a point's δ.
+/// up = Wᵀ·δ for every point, batch-major: `w` is `rows` × k column-major, `delta` rows ×
+/// `stride`, `up` k × `stride`. Up row j is Σ_r W[r, j]·δ row r, summed in order of r.
 #[inline(never)]
-pub fn transposed_product(w: &[f32], rows: usize, delta: &[f32], up: &mut [f32]) {
-    if rows == 0 {
+pub fn transposed_rows(w: &[f32], rows: usize, delta: &[f32], stride: usize, up: &mut [f32]) {
+    if rows == 0 || stride == 0 {
         up.fill(0.0);
         return;
     }
     let k = w.len() / rows;
-    if k == 0 {
+    if delta.len() < rows * stride || up.len() < k * stride {
         return;
     }
-    match rows {
-        1 => transposed_fixed::<1>(w, delta, up, k),
-        2 => transposed_fixed::<2>(w, delta, up, k),
-        3 => transposed_fixed::<3>(w, delta, up, k),
-        4 => transposed_fixed::<4>(w, delta, up, k),
-        8 => transposed_fixed::<8>(w, delta, up, k),
-        _ => {
-            for (out, d) in up.chunks_exact_mut(k).zip(delta.chunks_exact(rows)) {
-                for (o, w_k) in out.iter_mut().zip(w.chunks_exact(rows)) {
-                    *o = w_k.iter().zip(d).map(|(&wv, &dv)| wv * dv).sum();
-                }
-            }
-        }
+    let mut p = 0;
+    while p + 16 <= stride {
+        transposed_tile::<4>(w, rows, delta, stride, up, p, k);
+        p += 16;
+    }
+    // The rest (a whole small batch) in one tile, so each weight is broadcast once per row.
+    match stride - p {
+        4 => transposed_tile::<1>(w, rows, delta, stride, up, p, k),
+        8 => transposed_tile::<2>(w, rows, delta, stride, up, p, k),
+        12 => transposed_tile::<3>(w, rows, delta, stride, up, p, k),
+        _ => {}
     }
 }
 
 #[inline(always)]
-fn transposed_fixed<const R: usize>(w: &[f32], delta: &[f32], up: &mut [f32], k: usize) {
-    for (out, d) in up.chunks_exact_mut(k).zip(delta.chunks_exact(R)) {
-        for (o, w_k) in out.iter_mut().zip(w.chunks_exact(R)) {
-            let mut sum = 0.0;
-            for r in 0..R {
-                sum += w_k[r] * d[r];
+fn transposed_tile<const V: usize>(
+    w: &[f32],
+    rows: usize,
+    delta: &[f32],
+    stride: usize,
+    up: &mut [f32],
+    p: usize,
+    k: usize,
+) {
+    for j in 0..k {
+        let mut acc = [F4::splat(0.0); V];
+        for r in 0..rows {
+            let weight = F4::splat(w[j * rows + r]);
+            let row = r * stride + p;
+            for (v, acc_v) in acc.iter_mut().enumerate() {
+                *acc_v = acc_v.add_mul(weight, load_at(delta, row + 4 * v));
             }
-            *o = sum;
+        }
+        for (v, acc_v) in acc.iter().enumerate() {
+            store_at(*acc_v, up, j * stride + p + 4 * v);
         }
     }
 }
 
-/// dL/dW = δ·aᵀ and dL/db = Σ δ over the points: `delta` is rows × points, `a` is k × points
-/// (k = `inputs`), `grad_w` rows × k column-major, `grad_b` rows. Overwrites both.
+/// dL/dW = δ·aᵀ and dL/db = Σ δ over the points, batch-major: `delta` is rows × `stride`,
+/// `a` is `inputs` × `stride`, `grad_w` rows × inputs column-major, `grad_b` rows.
+/// Overwrites both. Padding points must carry δ = 0 (they then add nothing).
 #[inline(never)]
-pub fn outer_sums(delta: &[f32], a: &[f32], inputs: usize, grad_w: &mut [f32], grad_b: &mut [f32]) {
+pub fn outer_rows(delta: &[f32], a: &[f32], inputs: usize, stride: usize, grad_w: &mut [f32], grad_b: &mut [f32]) {
     let rows = grad_b.len();
     grad_w.fill(0.0);
     grad_b.fill(0.0);
-    if rows == 0 {
+    if stride == 0 || delta.len() < rows * stride || a.len() < inputs * stride || grad_w.len() < rows * inputs {
         return;
     }
-    if inputs == 0 {
-        for d in delta.chunks_exact(rows) {
-            for (gb, &dv) in grad_b.iter_mut().zip(d) {
-                *gb += dv;
+    for (r, (d, gb)) in delta.chunks_exact(stride).zip(grad_b.iter_mut()).enumerate() {
+        *gb = lane_sum(d);
+        // Four inputs at a time share the loads of δ.
+        let mut j = 0;
+        while j + 4 <= inputs {
+            let sums = dot4(d, &a[j * stride..(j + 4) * stride], stride);
+            for (i, s) in sums.into_iter().enumerate() {
+                grad_w[(j + i) * rows + r] = s;
             }
+            j += 4;
         }
-        return;
-    }
-    match rows {
-        1 => return outer_fixed::<1>(delta, a, inputs, grad_w, grad_b),
-        2 => return outer_fixed::<2>(delta, a, inputs, grad_w, grad_b),
-        3 => return outer_fixed::<3>(delta, a, inputs, grad_w, grad_b),
-        4 => return outer_fixed::<4>(delta, a, inputs, grad_w, grad_b),
-        8 => return outer_fixed::<8>(delta, a, inputs, grad_w, grad_b),
-        _ => {}
-    }
-    for (d, input) in delta.chunks_exact(rows).zip(a.chunks_exact(inputs)) {
-        for (gb, &dv) in grad_b.iter_mut().zip(d) {
-            *gb += dv;
-        }
-        for (g_k, &a_k) in grad_w.chunks_exact_mut(rows).zip(input) {
-            for (g, &dv) in g_k.iter_mut().zip(d) {
-                *g += dv * a_k;
-            }
+        while j < inputs {
+            grad_w[j * rows + r] = dot(d, &a[j * stride..(j + 1) * stride]);
+            j += 1;
         }
     }
 }
 
 #[inline(always)]
-fn outer_fixed<const R: usize>(delta: &[f32], a: &[f32], inputs: usize, grad_w: &mut [f32], grad_b: &mut [f32]) {
-    let mut bias = [0.0f32; R];
-    for (d, input) in delta.chunks_exact(R).zip(a.chunks_exact(inputs)) {
-        let mut dv = [0.0f32; R];
-        dv.copy_from_slice(d);
-        for r in 0..R {
-            bias[r] += dv[r];
-        }
-        for (g_k, &a_k) in grad_w.chunks_exact_mut(R).zip(input) {
-            for r in 0..R {
-                g_k[r] += dv[r] * a_k;
-            }
+fn lane_sum(x: &[f32]) -> f32 {
+    let mut acc = F4::splat(0.0);
+    for at in (0..x.len() / 4).map(|c| 4 * c) {
+        acc = acc.add(load_at(x, at));
+    }
+    acc.sum()
+}
+
+#[inline(always)]
+fn dot(x: &[f32], y: &[f32]) -> f32 {
+    let mut acc = F4::splat(0.0);
+    for at in (0..x.len().min(y.len()) / 4).map(|c| 4 * c) {
+        acc = acc.add_mul(load_at(x, at), load_at(y, at));
+    }
+    acc.sum()
+}
+
+/// The dot products of `x` with four consecutive rows of `ys` (each `stride` long).
+#[inline(always)]
+fn dot4(x: &[f32], ys: &[f32], stride: usize) -> [f32; 4] {
+    let mut acc = [F4::splat(0.0); 4];
+    for at in (0..x.len() / 4).map(|c| 4 * c) {
+        let xv = load_at(x, at);
+        for (q, acc_q) in acc.iter_mut().enumerate() {
+            *acc_q = acc_q.add_mul(xv, load_at(ys, q * stride + at));
         }
     }
-    grad_b.copy_from_slice(&bias);
+    acc.map(F4::sum)
 }
 
 /// Whether every value is a finite number. Branch-free: x·0 is 0 for finite x and NaN for
@@ -272,16 +450,38 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     }
 }
 
-/// Copies column `order[i]` of `source` (columns of `rows` values) into column i of `target`.
+/// Transposes the points `order` of `source` (point-major: point i's `features` values at
+/// i·features) into batch-major `target` (feature f's row at f·`stride`): target[f, i] =
+/// source[order[i], f]. Padding points (i ≥ order.len()) are set to zero; an index past the
+/// source gives zeros too.
 #[inline(never)]
-pub fn gather_columns(source: &[f32], rows: usize, order: &[usize], target: &mut [f32]) {
-    if rows == 0 {
+pub fn gather_rows(source: &[f32], features: usize, order: &[usize], stride: usize, target: &mut [f32]) {
+    if stride == 0 {
         return;
     }
-    for (column, &index) in target.chunks_exact_mut(rows).zip(order) {
-        if let Some(from) = source.get(index * rows..(index + 1) * rows) {
-            column.copy_from_slice(from);
+    for (f, row) in target.chunks_exact_mut(stride).take(features).enumerate() {
+        let (used, padding) = row.split_at_mut(order.len().min(stride));
+        for (slot, &i) in used.iter_mut().zip(order) {
+            *slot = source.get(i * features + f).copied().unwrap_or(0.0);
         }
+        padding.fill(0.0);
+    }
+}
+
+/// Transposes every point of `source` (point-major, `features` values per point) into
+/// batch-major `target` (feature f's row at f·`stride`), padding each row with zeros.
+#[inline(never)]
+pub fn transpose_rows(source: &[f32], features: usize, stride: usize, target: &mut [f32]) {
+    if stride == 0 || features == 0 {
+        return;
+    }
+    for (f, row) in target.chunks_exact_mut(stride).take(features).enumerate() {
+        let points = (source.len() / features).min(stride);
+        let (used, padding) = row.split_at_mut(points);
+        for (slot, point) in used.iter_mut().zip(source.chunks_exact(features)) {
+            *slot = point[f];
+        }
+        padding.fill(0.0);
     }
 }
 
@@ -299,33 +499,47 @@ mod tests {
     #[test]
     fn the_products_agree_with_the_textbook_loops() {
         for rows in 1..=17 {
-            for k in 0..=5 {
-                let points = 7;
-                let (w, b, a) = (values(rows * k, 1), values(rows, 2), values(k * points, 3));
-                let mut z = vec![0.0; rows * points];
-                affine(&w, &b, &a, &mut z);
-                let delta = values(rows * points, 4);
-                let mut up = vec![0.0; k * points];
-                transposed_product(&w, rows, &delta, &mut up);
-                let (mut gw, mut gb) = (vec![9.0; rows * k], vec![9.0; rows]);
-                outer_sums(&delta, &a, k, &mut gw, &mut gb);
-                for p in 0..points {
+            for k in 0..=9 {
+                for points in [1, 4, 7, 16, 23, 40] {
+                    let stride = padded(points);
+                    let (w, b) = (values(rows * k, 1), values(rows, 2));
+                    // Batch-major rows with zero padding, as the engine keeps them.
+                    let pad = |v: Vec<f32>, n: usize| -> Vec<f32> {
+                        let mut out = vec![0.0; n * stride];
+                        for (i, x) in v.into_iter().enumerate() {
+                            out[(i / points) * stride + i % points] = x;
+                        }
+                        out
+                    };
+                    let a = pad(values(k * points, 3), k);
+                    let delta = pad(values(rows * points, 4), rows);
+                    let mut z = vec![0.0; rows * stride];
+                    affine_rows(&w, &b, &a, stride, &mut z);
+                    let mut up = vec![9.0; k * stride];
+                    transposed_rows(&w, rows, &delta, stride, &mut up);
+                    let (mut gw, mut gb) = (vec![9.0; rows * k], vec![9.0; rows]);
+                    outer_rows(&delta, &a, k, stride, &mut gw, &mut gb);
+                    for p in 0..points {
+                        for r in 0..rows {
+                            // z[r, p] = b[r] + Σ_j W[r, j]·a[j, p]; W column-major.
+                            let expected = b[r] + (0..k).map(|j| w[j * rows + r] * a[j * stride + p]).sum::<f32>();
+                            assert!((z[r * stride + p] - expected).abs() < 1e-5, "rows {rows} k {k}");
+                        }
+                        for j in 0..k {
+                            let expected: f32 = (0..rows).map(|r| w[j * rows + r] * delta[r * stride + p]).sum();
+                            assert!((up[j * stride + p] - expected).abs() < 1e-5);
+                        }
+                    }
                     for r in 0..rows {
-                        // z[r, p] = b[r] + Σ_j W[r, j]·a[j, p], column-major.
-                        let expected = b[r] + (0..k).map(|j| w[j * rows + r] * a[p * k + j]).sum::<f32>();
-                        assert!((z[p * rows + r] - expected).abs() < 1e-5, "rows {rows} k {k}");
-                    }
-                    for j in 0..k {
-                        let expected: f32 = (0..rows).map(|r| w[j * rows + r] * delta[p * rows + r]).sum();
-                        assert!((up[p * k + j] - expected).abs() < 1e-5);
-                    }
-                }
-                for r in 0..rows {
-                    let sum: f32 = (0..points).map(|p| delta[p * rows + r]).sum();
-                    assert!((gb[r] - sum).abs() < 1e-5);
-                    for j in 0..k {
-                        let expected: f32 = (0..points).map(|p| delta[p * rows + r] * a[p * k + j]).sum();
-                        assert!((gw[j * rows + r] - expected).abs() < 1e-5);
+                        let sum: f32 = (0..points).map(|p| delta[r * stride + p]).sum();
+                        assert!((gb[r] - sum).abs() < 1e-5);
+                        for j in 0..k {
+                            let expected: f32 = (0..points).map(|p| delta[r * stride + p] * a[j * stride + p]).sum();
+                            assert!(
+                                (gw[j * rows + r] - expected).abs() < 1e-5,
+                                "rows {rows} k {k} points {points}"
+                            );
+                        }
                     }
                 }
             }
@@ -359,6 +573,36 @@ mod tests {
     }
 
     #[test]
+    fn exp_and_logistic_are_accurate_to_f32_rounding() {
+        let mut worst_ulp = 0u32;
+        let mut x = -87.0f32;
+        while x <= 88.0 {
+            let exact = f64::from(x).exp();
+            let got = exp_f32(x);
+            let ulp = (f64::from(got) - exact).abs() / (f64::from(exact as f32).abs() * f64::from(f32::EPSILON));
+            worst_ulp = worst_ulp.max(ulp.ceil() as u32);
+            x += 0.001_37;
+        }
+        assert!(worst_ulp <= 2, "exp off by {worst_ulp} ulp");
+        let z: Vec<f32> = (-400..=400).map(|i| i as f32 * 0.1).collect();
+        let mut p = vec![0.0; z.len()];
+        logistic_slice(&z, &mut p);
+        for (&z, &p) in z.iter().zip(&p) {
+            let exact = 1.0 / (1.0 + (-f64::from(z)).exp());
+            // Relative, so the tails (σ(−40) ≈ 4e-18) are as exact as the middle.
+            assert!(
+                ((f64::from(p) - exact) / exact).abs() < 4.0 * f64::from(f32::EPSILON),
+                "σ({z})"
+            );
+        }
+        assert_eq!(exp_f32(0.0), 1.0);
+        assert!(
+            exp_f32(f32::NAN).is_nan(),
+            "a NaN stays NaN, so divergence is still seen"
+        );
+    }
+
+    #[test]
     fn finiteness_step_and_gather() {
         assert!(all_finite(&[1.0, -3e38, 0.0]));
         assert!(!all_finite(&[1.0, f32::INFINITY, 0.0]));
@@ -368,9 +612,14 @@ mod tests {
         let mut y = vec![1.0, 2.0];
         axpy(-0.5, &[2.0, 4.0], &mut y);
         assert_eq!(y, vec![0.0, 0.0]);
+        // Points (1, 2), (3, 4), (5, 6); gather points 2 and 0 into rows of 4.
         let source = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
-        let mut target = [0.0; 4];
-        gather_columns(&source, 2, &[2, 0], &mut target);
-        assert_eq!(target, [5.0, 6.0, 1.0, 2.0]);
+        let mut target = [7.0; 8];
+        gather_rows(&source, 2, &[2, 0], 4, &mut target);
+        assert_eq!(target, [5.0, 1.0, 0.0, 0.0, 6.0, 2.0, 0.0, 0.0]);
+        let mut target = [7.0; 8];
+        transpose_rows(&source, 2, 4, &mut target);
+        assert_eq!(target, [1.0, 3.0, 5.0, 0.0, 2.0, 4.0, 6.0, 0.0]);
+        assert_eq!((padded(0), padded(1), padded(4), padded(10)), (0, 4, 4, 12));
     }
 }

@@ -29,8 +29,8 @@ pub struct GridOutputs {
     resolution: usize,
     points: Vec<(Float, Float)>,
     inputs: DMatrix<Float>,
-    /// The features and normalizer `inputs` were computed for: the grid's inputs only
-    /// change when these do, not as training goes on.
+    /// The features and normalizer `inputs` (and the pass's loaded batch) were computed
+    /// for: the grid's inputs only change when these do, not as training goes on.
     inputs_for: Option<(Vec<Feature>, Normalizer)>,
     pass: Pass,
 }
@@ -62,28 +62,21 @@ impl GridOutputs {
             .is_some_and(|(f, n)| f.as_slice() == features && n == normalizer);
         if !current {
             fill_inputs(features, normalizer, &self.points, &mut self.inputs);
+            self.pass.load(&self.inputs);
             self.inputs_for = Some((features.to_vec(), normalizer.clone()));
         }
-        network.forward(&self.inputs, &mut self.pass);
+        network.propagate(&mut self.pass);
     }
 
-    /// The output scores, outputs × points (after [`GridOutputs::compute`]).
-    pub fn scores(&self) -> Option<&DMatrix<Float>> {
-        self.pass.scores()
+    /// Output score `output` at every grid point (after [`GridOutputs::compute`]).
+    pub fn scores(&self, output: usize) -> &[Float] {
+        self.pass.activation(self.pass.layers().saturating_sub(1), output)
     }
 
     /// Output a of neuron `index` of layer `layer` at every grid point (the last layer's
     /// "neurons" are the raw output scores).
     pub fn neuron(&self, layer: usize, index: usize) -> impl Iterator<Item = Float> + '_ {
-        let a = self.pass.activation.get(layer);
-        let rows = a.map_or(0, |m| m.nrows());
-        let values = a.map_or(&[][..], |m| m.as_slice());
-        values
-            .iter()
-            .skip(index)
-            .step_by(rows.max(1))
-            .take(if index < rows { usize::MAX } else { 0 })
-            .copied()
+        self.pass.activation(layer, index).iter().copied()
     }
 
     /// The head's prediction at every grid point, written into `out`: for two classes
@@ -91,19 +84,27 @@ impl GridOutputs {
     /// class + confidence (the class index plus the winning probability, in [k, k + 1]).
     pub fn predictions(&self, problem: Problem, out: &mut Vec<Float>) {
         out.clear();
-        let Some(scores) = self.scores() else { return };
-        let outputs = scores.nrows().max(1);
-        let mut probabilities = [0.0; MAX_CLASSES];
-        for s in scores.as_slice().chunks_exact(outputs) {
-            let value = match problem {
-                Problem::Binary => 2.0 * super::activation::sigmoid(s[0]) - 1.0,
-                Problem::Regression => s[0],
-                Problem::MultiClass(k) => {
-                    let class = loss::predict(problem, s, &mut probabilities[..k.min(MAX_CLASSES)]);
-                    class + probabilities[class as usize]
+        let pass = &self.pass;
+        if pass.layers() == 0 {
+            return;
+        }
+        match problem {
+            Problem::Binary => out.extend(
+                self.scores(0)
+                    .iter()
+                    .map(|&s| 2.0 * super::activation::sigmoid(s) - 1.0),
+            ),
+            Problem::Regression => out.extend_from_slice(self.scores(0)),
+            Problem::MultiClass(k) => {
+                let k = k.min(MAX_CLASSES);
+                let mut scores = [0.0; MAX_CLASSES];
+                let mut probabilities = [0.0; MAX_CLASSES];
+                for point in 0..pass.points() {
+                    pass.scores_of(point, &mut scores[..k]);
+                    let class = loss::predict(problem, &scores[..k], &mut probabilities[..k]);
+                    out.push(class + probabilities[class as usize]);
                 }
-            };
-            out.push(value);
+            }
         }
     }
 
@@ -123,7 +124,8 @@ pub struct LayerStats {
     pub dead_fraction: Float,
     /// Frobenius norm of the layer's weights.
     pub weight_norm: Float,
-    /// Every pre-activation z of the layer (neurons·pieces × points, column-major).
+    /// Every pre-activation z of the layer, row by row (each neuron's, or maxout piece's,
+    /// value at every point).
     pub pre_activation: Vec<Float>,
 }
 
@@ -135,21 +137,24 @@ pub fn layer_stats(network: &Network, inputs: &DMatrix<Float>, pass: &mut Pass) 
         .iter()
         .enumerate()
         .map(|(l, layer)| {
-            let z = &pass.pre_activation[l];
             let act = if l + 1 == network.layers.len() {
                 Activation::Linear
             } else {
                 layer.activation
             };
-            let (rows, points) = z.shape();
+            let rows = pass.pre_activation_rows(l);
+            let points = pass.points();
             let mut saturated = 0usize;
             let mut always = vec![points > 0; rows];
-            for column in z.as_slice().chunks_exact(rows.max(1)) {
-                for (r, &v) in column.iter().enumerate() {
+            let mut pre_activation = Vec::with_capacity(rows * points);
+            for (r, always_r) in always.iter_mut().enumerate() {
+                let z = pass.pre_activation(l, r);
+                pre_activation.extend_from_slice(z);
+                for &v in z {
                     if act.is_saturated(v) {
                         saturated += 1;
                     } else {
-                        always[r] = false;
+                        *always_r = false;
                     }
                 }
             }
@@ -158,10 +163,10 @@ pub fn layer_stats(network: &Network, inputs: &DMatrix<Float>, pass: &mut Pass) 
             let neurons = rows / k.max(1);
             let dead = always.chunks(k.max(1)).filter(|c| c.iter().all(|&d| d)).count();
             LayerStats {
-                saturated_fraction: if z.is_empty() {
+                saturated_fraction: if pre_activation.is_empty() {
                     0.0
                 } else {
-                    saturated as Float / z.len() as Float
+                    saturated as Float / pre_activation.len() as Float
                 },
                 dead_fraction: if neurons == 0 {
                     0.0
@@ -169,7 +174,7 @@ pub fn layer_stats(network: &Network, inputs: &DMatrix<Float>, pass: &mut Pass) 
                     dead as Float / neurons as Float
                 },
                 weight_norm: layer.weights.value.norm(),
-                pre_activation: z.as_slice().to_vec(),
+                pre_activation,
             }
         })
         .collect()
@@ -185,10 +190,9 @@ pub fn gradient_norms(trainer: &Trainer) -> Vec<Float> {
         return vec![0.0; network.layers.len()];
     }
     let mut pass = Pass::default();
-    let mut output_grad = DMatrix::zeros(0, 0);
     network.forward(inputs, &mut pass);
-    network.batch_loss(config.loss, &pass, labels, &mut output_grad);
-    network.backward(inputs, &mut pass, &output_grad);
+    network.batch_loss(config.loss, &mut pass, labels);
+    network.backward(&mut pass);
     network.add_penalty_gradient(config.reg, config.reg_rate);
     network.layers.iter().map(|l| l.weights.grad.norm()).collect()
 }
@@ -368,15 +372,17 @@ pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
         &mut inputs,
     );
     let mut pass = Pass::default();
-    let mut output_grad = DMatrix::zeros(0, 0);
     network.forward(&inputs, &mut pass);
-    let loss = network.batch_loss(config.loss, &pass, &[sample.label], &mut output_grad);
-    network.backward(&inputs, &mut pass, &output_grad);
+    let loss = network.batch_loss(config.loss, &mut pass, &[sample.label]);
+    network.backward(&mut pass);
     network.add_penalty_gradient(config.reg, config.reg_rate);
     let mut updated = network.clone();
     updated.update(config.optimizer, &trainer.optimizer_params, config.lr);
     let problem = network.problem;
-    let scores: Vec<Float> = pass.scores().map(|s| s.as_slice().to_vec()).unwrap_or_default();
+    // One point: the first value of every row is that point's.
+    let first = |values: &[Float]| values.first().copied().unwrap_or(0.0);
+    let last = pass.layers().saturating_sub(1);
+    let scores: Vec<Float> = (0..pass.outputs()).map(|o| first(pass.activation(last, o))).collect();
     let mut probabilities = vec![0.0; scores.len().max(1)];
     let value = loss::predict(problem, &scores, &mut probabilities);
     let prediction = match problem {
@@ -392,12 +398,15 @@ pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
             let input = if l == 0 {
                 inputs.as_slice().to_vec()
             } else {
-                pass.activation[l - 1].as_slice().to_vec()
+                (0..pass.neurons(l - 1))
+                    .map(|j| first(pass.activation(l - 1, j)))
+                    .collect()
             };
-            let z = pass.pre_activation[l].as_slice().to_vec();
-            let a = pass.activation[l].as_slice().to_vec();
-            let delta = pass.delta[l].as_slice().to_vec();
-            let upstream = pass.upstream[l].as_slice().to_vec();
+            let rows = pass.pre_activation_rows(l);
+            let z: Vec<Float> = (0..rows).map(|r| first(pass.pre_activation(l, r))).collect();
+            let a: Vec<Float> = (0..pass.neurons(l)).map(|j| first(pass.activation(l, j))).collect();
+            let delta = (0..rows).map(|r| first(pass.delta(l, r))).collect();
+            let upstream = (0..pass.neurons(l)).map(|j| first(pass.upstream(l, j))).collect();
             let k = layer.activation.pieces();
             let local_grad = z
                 .iter()
@@ -433,7 +442,7 @@ pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
         sample,
         prediction,
         loss,
-        output_grad: output_grad.as_slice().to_vec(),
+        output_grad: (0..pass.outputs()).map(|o| first(pass.upstream(last, o))).collect(),
         layers,
     }
 }
@@ -485,10 +494,9 @@ mod tests {
         let mut inputs = DMatrix::zeros(0, 0);
         fill_inputs(t.features(), t.normalizer(), &[(sample.x, sample.y)], &mut inputs);
         let mut pass = Pass::default();
-        let mut g = DMatrix::zeros(0, 0);
         net.forward(&inputs, &mut pass);
-        net.batch_loss(t.config().loss, &pass, &[sample.label], &mut g);
-        net.backward(&inputs, &mut pass, &g);
+        net.batch_loss(t.config().loss, &mut pass, &[sample.label]);
+        net.backward(&mut pass);
         assert_eq!(tr.layers[0].weight_grad, net.layers[0].weights.grad);
     }
 
@@ -497,9 +505,8 @@ mod tests {
         let mut inputs = DMatrix::zeros(0, 0);
         fill_inputs(t.features(), t.normalizer(), &[(sample.x, sample.y)], &mut inputs);
         let mut pass = Pass::default();
-        let mut g = DMatrix::zeros(0, 0);
         network.forward(&inputs, &mut pass);
-        f64::from(network.batch_loss(t.config().loss, &pass, &[sample.label], &mut g))
+        f64::from(network.batch_loss(t.config().loss, &mut pass, &[sample.label]))
     }
 
     #[test]

@@ -318,16 +318,56 @@ impl Loss {
     /// An unsupported pairing (checked by the config) is computed as the problem's default.
     #[inline(always)]
     pub fn sample(self, problem: Problem, s: &[Float], label: Float, grad: &mut [Float]) -> Float {
-        let loss = if self.supports(problem) {
+        self.per_sample::<true>(problem, s, label, grad)
+    }
+
+    /// dL/ds of one sample like [`Loss::sample`], without computing the loss's value (what
+    /// training needs: the value's logarithms would cost as much as the whole gradient).
+    #[inline(always)]
+    pub fn gradient(self, problem: Problem, s: &[Float], label: Float, grad: &mut [Float]) {
+        self.per_sample::<false>(problem, s, label, grad);
+    }
+
+    /// dL/ds of every point of a two-class head at once: `scores`, `labels` and `grad` are one
+    /// value per point. The probabilities p = σ(s) of the whole row are computed together
+    /// (vectorised, to f32 precision), then each point's rule below.
+    pub fn binary_gradients(self, scores: &[Float], labels: &[Float], grad: &mut [Float]) {
+        let loss = self.for_problem(Problem::Binary);
+        nnlab_kernels::logistic_slice(scores, grad);
+        for ((g, &s), &y) in grad.iter_mut().zip(scores).zip(labels) {
+            let p = *g;
+            binary::<false>(loss, s, p, y, g);
+        }
+    }
+
+    /// This loss, or the problem's default where the pairing is not supported.
+    fn for_problem(self, problem: Problem) -> Loss {
+        if self.supports(problem) {
             self
         } else {
             Loss::default_for(problem)
-        };
-        match problem {
-            Problem::Binary => binary(loss, s[0], label, &mut grad[0]),
-            Problem::Regression => regression(loss, s[0], label, &mut grad[0]),
-            Problem::MultiClass(k) => multi_class(loss, &s[..k], class_index(label, k), &mut grad[..k]),
         }
+    }
+
+    /// The loss (when `VALUE`; else 0, and the value is never computed) and dL/ds of one sample.
+    #[inline(always)]
+    fn per_sample<const VALUE: bool>(self, problem: Problem, s: &[Float], label: Float, grad: &mut [Float]) -> Float {
+        let loss = self.for_problem(problem);
+        match problem {
+            Problem::Binary => binary::<VALUE>(loss, s[0], sigmoid(s[0]), label, &mut grad[0]),
+            Problem::Regression => regression::<VALUE>(loss, s[0], label, &mut grad[0]),
+            Problem::MultiClass(k) => multi_class::<VALUE>(loss, &s[..k], class_index(label, k), &mut grad[..k]),
+        }
+    }
+}
+
+/// `value()` when the caller wants the loss's value, else 0 without evaluating it.
+#[inline(always)]
+fn value<const VALUE: bool>(value: impl FnOnce() -> Float) -> Float {
+    if VALUE {
+        value()
+    } else {
+        0.0
     }
 }
 
@@ -360,31 +400,31 @@ fn sign(r: Float) -> Float {
     }
 }
 
-/// One output score s, p = σ(s), label y ∈ {0, 1}, t = 2y − 1.
+/// One output score s, p = σ(s) (computed by the caller), label y ∈ {0, 1}, t = 2y − 1.
+/// Writes dL/ds into `grad`; returns the loss when `VALUE`.
 #[inline(always)]
-fn binary(loss: Loss, s: Float, y: Float, grad: &mut Float) -> Float {
-    let p = sigmoid(s);
+fn binary<const VALUE: bool>(loss: Loss, s: Float, p: Float, y: Float, grad: &mut Float) -> Float {
     let dp_ds = p * (1.0 - p);
     let t = 2.0 * y - 1.0;
     let r = p - y;
     match loss {
         Loss::Mse => {
             *grad = 2.0 * r * dp_ds;
-            r * r
+            value::<VALUE>(|| r * r)
         }
         Loss::Mae => {
             *grad = sign(r) * dp_ds;
-            r.abs()
+            value::<VALUE>(|| r.abs())
         }
         Loss::Huber => {
-            let (value, d) = huber(r);
+            let (loss_value, d) = huber(r);
             *grad = d * dp_ds;
-            value
+            loss_value
         }
         // Softmax over the two scores (0, s) is exactly σ(s), so CE equals BCE here.
         Loss::Bce | Loss::Ce => {
             *grad = p - y;
-            softplus(s) - y * s
+            value::<VALUE>(|| softplus(s) - y * s)
         }
         Loss::Hinge => {
             let margin = t * s;
@@ -404,21 +444,21 @@ fn binary(loss: Loss, s: Float, y: Float, grad: &mut Float) -> Float {
 
 /// One linear output ŷ = s and a real target y.
 #[inline(always)]
-fn regression(loss: Loss, s: Float, y: Float, grad: &mut Float) -> Float {
+fn regression<const VALUE: bool>(loss: Loss, s: Float, y: Float, grad: &mut Float) -> Float {
     let r = s - y;
     match loss {
         Loss::Mae => {
             *grad = sign(r);
-            r.abs()
+            value::<VALUE>(|| r.abs())
         }
         Loss::Huber => {
-            let (value, d) = huber(r);
+            let (loss_value, d) = huber(r);
             *grad = d;
-            value
+            loss_value
         }
         _ => {
             *grad = 2.0 * r;
-            r * r
+            value::<VALUE>(|| r * r)
         }
     }
 }
@@ -437,9 +477,10 @@ pub fn softmax(s: &[Float], p: &mut [Float]) -> Float {
     max + sum.ln()
 }
 
-/// K scores, p = softmax(s), true class y.
+/// K scores, p = softmax(s), true class y. (The value costs nothing extra here: the
+/// softmax's log Σ e^s is needed for the gradient of every loss but hinge.)
 #[inline(always)]
-fn multi_class(loss: Loss, s: &[Float], y: usize, grad: &mut [Float]) -> Float {
+fn multi_class<const VALUE: bool>(loss: Loss, s: &[Float], y: usize, grad: &mut [Float]) -> Float {
     let k = s.len().min(MAX_CLASSES);
     let mut p = [0.0; MAX_CLASSES];
     let log_sum = softmax(&s[..k], &mut p[..k]);

@@ -1,6 +1,8 @@
 //! The multi-layer perceptron: layers of weights and biases, and the three separate steps
 //! of training — [`Network::forward`], [`Network::backward`] and [`Network::update`] — each
-//! over a whole batch at once (one matrix product per layer, points as columns).
+//! over a whole batch at once (one matrix product per layer). The batch is kept
+//! batch-major: each neuron's values for every point sit in one row, padded to whole SIMD
+//! registers, so the products and activations run over the points in the inner loop.
 
 use nalgebra::DMatrix;
 use rand::Rng;
@@ -8,10 +10,11 @@ use rand::Rng;
 use super::activation::Activation;
 use super::init::Init;
 use super::loss::Loss;
+use super::loss::MAX_CLASSES;
 use super::optimizer::{Optimizer, OptimizerParams, Param};
 use super::regularization::Regularization;
 use super::{Float, Problem};
-use nnlab_kernels::{affine, outer_sums, transposed_product};
+use nnlab_kernels::{affine_rows, gather_rows, outer_rows, padded, transpose_rows, transposed_rows};
 
 /// One fully connected layer. Row r of `weights` feeds pre-activation r; a maxout layer has
 /// `pieces` rows per neuron, ordered neuron-major (neuron j, piece p at row j·k + p).
@@ -74,34 +77,147 @@ impl Layer {
 }
 
 /// Everything one forward and backward pass computes for a batch, kept between passes so
-/// training allocates nothing once the batch size is settled. Index l is layer l.
+/// training allocates nothing once the batch size is settled. Index l is layer l. Every
+/// buffer is batch-major: row r (one neuron, or one maxout piece) holds its value for every
+/// point, `stride` entries apart; the entries past `points` are padding (zero inputs, zero
+/// gradients) so that the loops always run over whole SIMD registers.
 #[derive(Clone, Debug, Default)]
 pub struct Pass {
-    /// z = W·a_prev + b, (neurons·pieces) × batch.
-    pub pre_activation: Vec<DMatrix<Float>>,
-    /// a = f(z), neurons × batch; for the output layer the raw scores s.
-    pub activation: Vec<DMatrix<Float>>,
-    /// Maxout only: which piece won for each neuron and point (neurons × batch).
-    pub winner: Vec<Vec<u8>>,
-    /// dL/dz, (neurons·pieces) × batch.
-    pub delta: Vec<DMatrix<Float>>,
-    /// dL/da arriving from the layer above, neurons × batch (for the output layer, dL/ds).
-    pub upstream: Vec<DMatrix<Float>>,
-    /// Each layer's input, transposed (batch × fan_in), for dL/dW = δ·a_prevᵀ.
-    input_t: Vec<DMatrix<Float>>,
+    points: usize,
+    stride: usize,
+    features: usize,
+    /// The batch's inputs, features × stride.
+    input: Vec<Float>,
+    /// z = W·a_prev + b, (neurons·pieces) × stride.
+    pre_activation: Vec<Vec<Float>>,
+    /// a = f(z), neurons × stride; for the output layer the raw scores s.
+    activation: Vec<Vec<Float>>,
+    /// Maxout only: which piece won for each neuron and point (neurons × stride).
+    winner: Vec<Vec<u8>>,
+    /// dL/dz, (neurons·pieces) × stride.
+    delta: Vec<Vec<Float>>,
+    /// dL/da arriving from the layer above, neurons × stride (for the output layer, dL/ds,
+    /// written by [`Network::batch_loss`] or [`Network::batch_gradient`]).
+    upstream: Vec<Vec<Float>>,
 }
 
-/// Reshapes `m` only when its shape differs, so steady-state passes reuse memory.
-fn ensure_shape(m: &mut DMatrix<Float>, rows: usize, cols: usize) {
-    if m.shape() != (rows, cols) {
-        *m = DMatrix::zeros(rows, cols);
+/// Resizes `v` to `len` values, reusing its memory in the steady state.
+fn ensure_len(v: &mut Vec<Float>, len: usize) {
+    if v.len() != len {
+        v.clear();
+        v.resize(len, 0.0);
     }
 }
 
+/// Row `row` of a batch-major buffer, only its `points` real values (empty if out of range).
+fn row_of(buffer: &[Float], stride: usize, points: usize, row: usize) -> &[Float] {
+    buffer.get(row * stride..row * stride + points).unwrap_or(&[])
+}
+
 impl Pass {
-    /// Scores of the output layer, outputs × batch (valid after a forward pass).
-    pub fn scores(&self) -> Option<&DMatrix<Float>> {
-        self.activation.last()
+    /// Loads every point of `inputs` (features × points, one point per column) as the batch.
+    pub fn load(&mut self, inputs: &DMatrix<Float>) {
+        let (features, points) = inputs.shape();
+        self.set_points(features, points);
+        transpose_rows(inputs.as_slice(), features, self.stride, &mut self.input);
+    }
+
+    /// Loads the points `order` of `inputs` (features × points) as the batch, in that order.
+    pub fn gather(&mut self, inputs: &DMatrix<Float>, order: &[usize]) {
+        let features = inputs.nrows();
+        self.set_points(features, order.len());
+        gather_rows(inputs.as_slice(), features, order, self.stride, &mut self.input);
+    }
+
+    fn set_points(&mut self, features: usize, points: usize) {
+        self.points = points;
+        self.stride = padded(points);
+        self.features = features;
+        ensure_len(&mut self.input, features * self.stride);
+    }
+
+    /// Number of points in the batch.
+    pub fn points(&self) -> usize {
+        self.points
+    }
+
+    /// Number of layers the last forward pass went through.
+    pub fn layers(&self) -> usize {
+        self.activation.len()
+    }
+
+    /// Rows of a layer's pre-activations (neurons·pieces).
+    pub fn pre_activation_rows(&self, layer: usize) -> usize {
+        self.pre_activation
+            .get(layer)
+            .map_or(0, |v| v.len() / self.stride.max(1))
+    }
+
+    /// Neurons of a layer (rows of its activations).
+    pub fn neurons(&self, layer: usize) -> usize {
+        self.activation.get(layer).map_or(0, |v| v.len() / self.stride.max(1))
+    }
+
+    /// Input feature `feature` of every point.
+    pub fn input(&self, feature: usize) -> &[Float] {
+        row_of(&self.input, self.stride, self.points, feature)
+    }
+
+    /// Pre-activation z of row `row` of layer `layer`, for every point.
+    pub fn pre_activation(&self, layer: usize, row: usize) -> &[Float] {
+        self.pre_activation
+            .get(layer)
+            .map_or(&[][..], |v| row_of(v, self.stride, self.points, row))
+    }
+
+    /// Output a of neuron `neuron` of layer `layer` (the raw scores for the output layer).
+    pub fn activation(&self, layer: usize, neuron: usize) -> &[Float] {
+        self.activation
+            .get(layer)
+            .map_or(&[][..], |v| row_of(v, self.stride, self.points, neuron))
+    }
+
+    /// δ = dL/dz of row `row` of layer `layer` (after a backward pass).
+    pub fn delta(&self, layer: usize, row: usize) -> &[Float] {
+        self.delta
+            .get(layer)
+            .map_or(&[][..], |v| row_of(v, self.stride, self.points, row))
+    }
+
+    /// dL/da of neuron `neuron` of layer `layer` arriving from above (for the output layer,
+    /// dL/ds as the loss wrote it).
+    pub fn upstream(&self, layer: usize, neuron: usize) -> &[Float] {
+        self.upstream
+            .get(layer)
+            .map_or(&[][..], |v| row_of(v, self.stride, self.points, neuron))
+    }
+
+    /// Number of output scores per point (0 before a forward pass).
+    pub fn outputs(&self) -> usize {
+        self.activation.last().map_or(0, |v| v.len() / self.stride.max(1))
+    }
+
+    /// The output scores of point `point`, written into the start of `out` (as many as fit);
+    /// returns how many there are.
+    pub fn scores_of(&self, point: usize, out: &mut [Float]) -> usize {
+        let outputs = self.outputs();
+        if let Some(scores) = self.activation.last() {
+            for (o, slot) in out.iter_mut().enumerate().take(outputs) {
+                *slot = scores.get(o * self.stride + point).copied().unwrap_or(0.0);
+            }
+        }
+        outputs
+    }
+
+    /// Whether every output score of the real points is a finite number.
+    pub fn scores_are_finite(&self) -> bool {
+        (0..self.outputs()).all(|o| {
+            let row = self
+                .activation
+                .last()
+                .map_or(&[][..], |v| row_of(v, self.stride, self.points, o));
+            nnlab_kernels::all_finite(row)
+        })
     }
 }
 
@@ -184,110 +300,118 @@ impl Network {
             .sum()
     }
 
-    /// Forward propagation of a batch (`inputs`: features × batch). Changes only `pass`:
-    /// afterwards it holds every layer's z and a, the last a being the output scores.
+    /// Forward propagation of a batch (`inputs`: features × points, one point per column):
+    /// loads the points into `pass`, then [`Network::propagate`]s them.
     pub fn forward(&self, inputs: &DMatrix<Float>, pass: &mut Pass) {
+        pass.load(inputs);
+        self.propagate(pass);
+    }
+
+    /// Forward propagation of the batch already loaded into `pass` (by [`Pass::load`] or
+    /// [`Pass::gather`]). Changes only `pass`: afterwards it holds every layer's z and a, the
+    /// last a being the output scores.
+    pub fn propagate(&self, pass: &mut Pass) {
         let count = self.layers.len();
-        let batch = inputs.ncols();
-        pass.pre_activation.resize_with(count, DMatrix::default);
-        pass.activation.resize_with(count, DMatrix::default);
+        let stride = pass.stride;
+        pass.pre_activation.resize_with(count, Vec::new);
+        pass.activation.resize_with(count, Vec::new);
         pass.winner.resize_with(count, Vec::new);
         for (l, layer) in self.layers.iter().enumerate() {
             let (done, rest) = pass.activation.split_at_mut(l);
-            let input = if l == 0 { inputs } else { &done[l - 1] };
+            let input = if l == 0 { &pass.input } else { &done[l - 1] };
             let z = &mut pass.pre_activation[l];
-            let rows = layer.weights.value.nrows();
-            ensure_shape(z, rows, batch);
-            affine(
+            ensure_len(z, layer.weights.value.nrows() * stride);
+            affine_rows(
                 layer.weights.value.as_slice(),
                 layer.biases.value.as_slice(),
-                input.as_slice(),
-                z.as_mut_slice(),
+                input,
+                stride,
+                z,
             );
             let a = &mut rest[0];
             let neurons = layer.neurons();
-            ensure_shape(a, neurons, batch);
+            ensure_len(a, neurons * stride);
             match layer.activation {
                 Activation::Maxout => {
+                    // Row j·k + p is piece p of neuron j: a = the largest of the k rows.
                     let k = layer.activation.pieces();
                     let winner = &mut pass.winner[l];
-                    winner.resize(neurons * batch, 0);
-                    for (idx, (out, pieces)) in a
-                        .as_mut_slice()
-                        .iter_mut()
-                        .zip(z.as_slice().chunks_exact(k))
-                        .enumerate()
+                    winner.clear();
+                    winner.resize(neurons * stride, 0);
+                    for ((out, won), pieces) in a
+                        .chunks_exact_mut(stride.max(1))
+                        .zip(winner.chunks_exact_mut(stride.max(1)))
+                        .zip(z.chunks_exact(k * stride.max(1)))
                     {
-                        let mut best = 0;
-                        for p in 1..k {
-                            if pieces[p] > pieces[best] {
-                                best = p;
+                        out.copy_from_slice(&pieces[..stride]);
+                        for (p, piece) in pieces.chunks_exact(stride).enumerate().skip(1) {
+                            for ((o, w), &v) in out.iter_mut().zip(won.iter_mut()).zip(piece) {
+                                if v > *o {
+                                    *o = v;
+                                    *w = p as u8;
+                                }
                             }
                         }
-                        *out = pieces[best];
-                        winner[idx] = best as u8;
                     }
                 }
-                act => act.apply_slice(z.as_slice(), a.as_mut_slice()),
+                act => act.apply_slice(z, a),
             }
         }
     }
 
-    /// Backward propagation. `output_grad` is dL/ds for every output score and point
-    /// (outputs × batch), already divided by the batch size so gradients are batch means.
-    /// Reads the forward values in `pass`; changes `pass` (upstream and delta) and every
-    /// layer's `weights.grad` and `biases.grad`, which it overwrites.
-    pub fn backward(&mut self, inputs: &DMatrix<Float>, pass: &mut Pass, output_grad: &DMatrix<Float>) {
+    /// Backward propagation of the batch in `pass`, after a forward pass and
+    /// [`Network::batch_loss`] (or [`Network::batch_gradient`]), which left dL/ds of every
+    /// point (already divided by the batch size, so gradients are batch means) as the output
+    /// layer's upstream gradient. Changes `pass` (upstream and delta) and every layer's
+    /// `weights.grad` and `biases.grad`, which it overwrites.
+    pub fn backward(&mut self, pass: &mut Pass) {
         let count = self.layers.len();
-        let batch = inputs.ncols();
-        pass.delta.resize_with(count, DMatrix::default);
-        pass.upstream.resize_with(count, DMatrix::default);
-        pass.input_t.resize_with(count, DMatrix::default);
+        let stride = pass.stride;
+        pass.delta.resize_with(count, Vec::new);
+        pass.upstream.resize_with(count, Vec::new);
         for l in (0..count).rev() {
             let layer = &self.layers[l];
             let rows = layer.weights.value.nrows();
             let neurons = layer.neurons();
             // dL/da of this layer: the loss's gradient on top, W_{l+1}ᵀ·δ_{l+1} below it.
-            {
-                let (lower, upper) = pass.upstream.split_at_mut(l + 1);
-                let up = &mut lower[l];
-                ensure_shape(up, neurons, batch);
-                if l + 1 == count {
-                    up.copy_from(output_grad);
-                } else {
-                    let _ = upper;
-                    let above = &self.layers[l + 1].weights.value;
-                    transposed_product(
-                        above.as_slice(),
-                        above.nrows(),
-                        pass.delta[l + 1].as_slice(),
-                        up.as_mut_slice(),
-                    );
-                }
+            if l + 1 < count {
+                let above = &self.layers[l + 1].weights.value;
+                let up = &mut pass.upstream[l];
+                ensure_len(up, neurons * stride);
+                transposed_rows(above.as_slice(), above.nrows(), &pass.delta[l + 1], stride, up);
+            } else {
+                ensure_len(&mut pass.upstream[l], neurons * stride);
             }
             // δ = dL/dz = dL/da ⊙ f′(z); maxout routes it to the winning piece only.
             let delta = &mut pass.delta[l];
-            ensure_shape(delta, rows, batch);
-            let up = pass.upstream[l].as_slice();
-            let z = pass.pre_activation[l].as_slice();
+            ensure_len(delta, rows * stride);
+            let up = &pass.upstream[l];
+            let z = &pass.pre_activation[l];
             match layer.activation {
                 Activation::Maxout => {
                     let k = layer.activation.pieces();
                     let winner = &pass.winner[l];
-                    for (idx, d) in delta.as_mut_slice().chunks_exact_mut(k).enumerate() {
-                        d.fill(0.0);
-                        d[usize::from(winner[idx])] = up[idx];
+                    delta.fill(0.0);
+                    for ((d, u), won) in delta
+                        .chunks_exact_mut(k * stride.max(1))
+                        .zip(up.chunks_exact(stride.max(1)))
+                        .zip(winner.chunks_exact(stride.max(1)))
+                    {
+                        for (point, (&u, &w)) in u.iter().zip(won).enumerate() {
+                            d[usize::from(w) * stride + point] = u;
+                        }
                     }
                 }
-                act => act.delta_slice(up, z, pass.activation[l].as_slice(), delta.as_mut_slice()),
+                act => act.delta_slice(up, z, &pass.activation[l], delta),
             }
-            let input = if l == 0 { inputs } else { &pass.activation[l - 1] };
+            let input = if l == 0 { &pass.input } else { &pass.activation[l - 1] };
             let layer = &mut self.layers[l];
             // dL/dW = δ·a_prevᵀ and dL/db = Σ over the batch of δ.
-            outer_sums(
-                delta.as_slice(),
-                input.as_slice(),
-                input.nrows(),
+            outer_rows(
+                delta,
+                input,
+                layer.fan_in(),
+                stride,
                 layer.weights.grad.as_mut_slice(),
                 layer.biases.grad.as_mut_slice(),
             );
@@ -356,59 +480,64 @@ impl Network {
     }
 
     /// Loss of a batch from a finished forward pass: writes dL/ds (divided by the batch size)
-    /// into `output_grad` and returns the mean data loss.
-    pub fn batch_loss(&self, loss: Loss, pass: &Pass, labels: &[Float], output_grad: &mut DMatrix<Float>) -> Float {
-        let Some(scores) = pass.scores() else {
-            return 0.0;
-        };
-        let (outputs, batch) = scores.shape();
-        ensure_shape(output_grad, outputs, batch);
-        if batch == 0 || outputs == 0 {
-            return 0.0;
-        }
-        let scale = 1.0 / batch as Float;
-        let mut total = 0.0f64;
-        for ((s, g), &label) in scores
-            .as_slice()
-            .chunks_exact(outputs)
-            .zip(output_grad.as_mut_slice().chunks_exact_mut(outputs))
-            .zip(labels)
-        {
-            total += f64::from(loss.sample(self.problem, s, label, g));
-            for v in g.iter_mut() {
-                *v *= scale;
-            }
-        }
-        (total * f64::from(scale)) as Float
+    /// as the output layer's upstream gradient in `pass` and returns the mean data loss.
+    pub fn batch_loss(&self, loss: Loss, pass: &mut Pass, labels: &[Float]) -> Float {
+        let total = self.output_gradient::<true>(loss, pass, labels);
+        (total / pass.points.max(1) as f64) as Float
     }
 
     /// dL/ds of a batch from a finished forward pass, like [`Network::batch_loss`] but without
     /// the loss's value (training needs only the gradient; the value's logarithms cost a
-    /// quarter of a small network's step). Writes `output_grad`; returns whether every score
-    /// is finite, which is when the loss is.
-    pub fn batch_gradient(&self, loss: Loss, pass: &Pass, labels: &[Float], output_grad: &mut DMatrix<Float>) -> bool {
-        let Some(scores) = pass.scores() else {
-            return true;
+    /// quarter of a small network's step). Writes the output layer's upstream gradient;
+    /// returns whether every score is finite, which is when the loss is.
+    pub fn batch_gradient(&self, loss: Loss, pass: &mut Pass, labels: &[Float]) -> bool {
+        self.output_gradient::<false>(loss, pass, labels);
+        pass.scores_are_finite()
+    }
+
+    /// Writes dL/ds / points for every point (zero for the padding) and returns the summed
+    /// loss when `WITH_VALUE` (else 0: the value is then never computed, since the compiler
+    /// drops the unused logarithms of the inlined per-sample loss).
+    fn output_gradient<const WITH_VALUE: bool>(&self, loss: Loss, pass: &mut Pass, labels: &[Float]) -> f64 {
+        let count = self.layers.len();
+        let stride = pass.stride;
+        let points = pass.points.min(labels.len());
+        pass.upstream.resize_with(count, Vec::new);
+        let (Some(scores), Some(grad)) = (pass.activation.last(), pass.upstream.last_mut()) else {
+            return 0.0;
         };
-        let (outputs, batch) = scores.shape();
-        ensure_shape(output_grad, outputs, batch);
-        if batch == 0 || outputs == 0 {
-            return true;
+        let outputs = scores.len() / stride.max(1);
+        ensure_len(grad, outputs * stride);
+        grad.fill(0.0);
+        if points == 0 || outputs == 0 {
+            return 0.0;
         }
-        let scale = 1.0 / batch as Float;
-        for ((s, g), &label) in scores
-            .as_slice()
-            .chunks_exact(outputs)
-            .zip(output_grad.as_mut_slice().chunks_exact_mut(outputs))
-            .zip(labels)
-        {
-            // The value is dropped, so the optimiser removes its computation.
-            let _ = loss.sample(self.problem, s, label, g);
-            for v in g.iter_mut() {
-                *v *= scale;
+        let scale = 1.0 / pass.points as Float;
+        if !WITH_VALUE && self.problem == Problem::Binary && outputs == 1 {
+            // One score per point: the whole row at once (vectorised σ).
+            let (grad, _) = grad.split_at_mut(points);
+            loss.binary_gradients(&scores[..points], &labels[..points], grad);
+            grad.iter_mut().for_each(|g| *g *= scale);
+            return 0.0;
+        }
+        let mut total = 0.0f64;
+        let mut s = [0.0; MAX_CLASSES];
+        let mut g = [0.0; MAX_CLASSES];
+        let outputs = outputs.min(MAX_CLASSES);
+        for (point, &label) in labels.iter().enumerate().take(points) {
+            for (o, slot) in s.iter_mut().enumerate().take(outputs) {
+                *slot = scores[o * stride + point];
+            }
+            if WITH_VALUE {
+                total += f64::from(loss.sample(self.problem, &s[..outputs], label, &mut g[..outputs]));
+            } else {
+                loss.gradient(self.problem, &s[..outputs], label, &mut g[..outputs]);
+            }
+            for (o, &gv) in g.iter().enumerate().take(outputs) {
+                grad[o * stride + point] = gv * scale;
             }
         }
-        nnlab_kernels::all_finite(scores.as_slice())
+        total
     }
 
     /// The first layer (0-based) holding a non-finite weight or bias.
@@ -668,9 +797,8 @@ mod tests {
         rate: Float,
     ) -> f64 {
         let mut pass = Pass::default();
-        let mut grad = DMatrix::zeros(0, 0);
         net.forward(inputs, &mut pass);
-        f64::from(net.batch_loss(loss, &pass, labels, &mut grad)) + f64::from(net.penalty(reg, rate))
+        f64::from(net.batch_loss(loss, &mut pass, labels)) + f64::from(net.penalty(reg, rate))
     }
 
     /// Compares every analytic gradient entry with a central difference. Entries whose
@@ -689,10 +817,9 @@ mod tests {
         let labels = labels_for(problem, 5, &mut rng);
         let rate = 0.03;
         let mut pass = Pass::default();
-        let mut out_grad = DMatrix::zeros(0, 0);
         net.forward(&inputs, &mut pass);
-        net.batch_loss(loss, &pass, &labels, &mut out_grad);
-        net.backward(&inputs, &mut pass, &out_grad);
+        net.batch_loss(loss, &mut pass, &labels);
+        net.backward(&mut pass);
         net.add_penalty_gradient(reg, rate);
         let h: Float = 5e-3;
         let mut checked = 0;
@@ -875,7 +1002,7 @@ mod tests {
         );
         let mut pass = Pass::default();
         net.forward(&DMatrix::from_element(2, 3, 0.5), &mut pass);
-        assert_eq!(pass.scores().map(|s| s.shape()), Some((1, 3)));
+        assert_eq!((pass.outputs(), pass.points()), (1, 3));
     }
 
     #[test]

@@ -163,10 +163,8 @@ pub struct Trainer {
     train_labels: Vec<Float>,
     test_labels: Vec<Float>,
     order: Vec<usize>,
-    batch_inputs: DMatrix<Float>,
     batch_labels: Vec<Float>,
     pass: Pass,
-    output_grad: DMatrix<Float>,
     eval_pass: Pass,
     snapshot: Vec<(DMatrix<Float>, DMatrix<Float>)>,
     metrics: Option<(Metrics, Metrics)>,
@@ -207,10 +205,8 @@ impl Trainer {
             train_labels: Vec::new(),
             test_labels: Vec::new(),
             order: Vec::new(),
-            batch_inputs: DMatrix::zeros(0, 0),
             batch_labels: Vec::new(),
             pass: Pass::default(),
-            output_grad: DMatrix::zeros(0, 0),
             eval_pass: Pass::default(),
             snapshot: Vec::new(),
             metrics: None,
@@ -313,21 +309,11 @@ impl Trainer {
         self.take_snapshot();
         self.order.shuffle(&mut self.shuffle_rng);
         let batch = self.config.batch.clamp(1, self.order.len());
-        let features = self.train_inputs.nrows();
         let mut start = 0;
         while start < self.order.len() {
             let end = (start + batch).min(self.order.len());
-            let size = end - start;
-            if self.batch_inputs.shape() != (features, size) {
-                self.batch_inputs = DMatrix::zeros(features, size);
-            }
             let order = &self.order[start..end];
-            nnlab_kernels::gather_columns(
-                self.train_inputs.as_slice(),
-                features,
-                order,
-                self.batch_inputs.as_mut_slice(),
-            );
+            self.pass.gather(&self.train_inputs, order);
             self.batch_labels.clear();
             self.batch_labels.extend(order.iter().map(|&i| self.train_labels[i]));
             if let Some((layer, quantity)) = self.train_batch() {
@@ -352,21 +338,24 @@ impl Trainer {
     fn train_batch(&mut self) -> Option<(usize, Quantity)> {
         let net = &mut self.network;
         let output_layer = net.layers.len().saturating_sub(1);
-        net.forward(&self.batch_inputs, &mut self.pass);
-        let finite = net.batch_gradient(self.config.loss, &self.pass, &self.batch_labels, &mut self.output_grad);
+        net.propagate(&mut self.pass);
+        let finite = net.batch_gradient(self.config.loss, &mut self.pass, &self.batch_labels);
         if !finite {
             return Some((output_layer, Quantity::Loss));
         }
-        net.backward(&self.batch_inputs, &mut self.pass, &self.output_grad);
+        net.backward(&mut self.pass);
         net.add_penalty_gradient(self.config.reg, self.config.reg_rate);
-        if let Some(layer) = net.first_non_finite_gradient() {
-            return Some((layer, Quantity::Gradient));
-        }
         if self.config.clip > 0.0 {
             net.clip_gradients(self.config.clip);
         }
         net.update(self.config.optimizer, &self.optimizer_params, self.config.lr);
-        net.first_non_finite_layer().map(|layer| (layer, Quantity::Weights))
+        // Every update rule carries a NaN or infinity of a gradient into its weight, so one
+        // check of the weights catches both; the gradients are searched only to say which.
+        let layer = net.first_non_finite_layer()?;
+        Some(match net.first_non_finite_gradient() {
+            Some(layer) => (layer, Quantity::Gradient),
+            None => (layer, Quantity::Weights),
+        })
     }
 
     fn take_snapshot(&mut self) {
@@ -863,13 +852,13 @@ pub fn evaluate_split(
         return acc;
     }
     network.forward(inputs, pass);
-    let Some(scores) = pass.scores() else {
-        return acc;
-    };
-    let outputs = scores.nrows().max(1);
+    let outputs = pass.outputs().clamp(1, MAX_CLASSES);
+    let mut scores = [0.0; MAX_CLASSES];
     let mut grad = [0.0; MAX_CLASSES];
-    for (s, &label) in scores.as_slice().chunks_exact(outputs).zip(labels) {
-        let value = loss.sample(problem, s, label, &mut grad[..outputs.min(MAX_CLASSES)]);
+    for (point, &label) in labels.iter().enumerate().take(pass.points()) {
+        pass.scores_of(point, &mut scores[..outputs]);
+        let s = &scores[..outputs];
+        let value = loss.sample(problem, s, label, &mut grad[..outputs]);
         acc.add(problem, s, label, value);
     }
     acc
