@@ -14,7 +14,9 @@
 mod f4 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     mod imp {
-        use core::arch::wasm32::{f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128, v128_load, v128_store};
+        use core::arch::wasm32::{
+            f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, i32x4_shuffle, v128, v128_load, v128_store,
+        };
 
         #[derive(Clone, Copy)]
         pub struct F4(v128);
@@ -49,14 +51,25 @@ mod f4 {
                 (f32x4_extract_lane::<0>(self.0) + f32x4_extract_lane::<2>(self.0))
                     + (f32x4_extract_lane::<1>(self.0) + f32x4_extract_lane::<3>(self.0))
             }
+            /// The four sums of four registers at once, lane q = sum of `v[q]` (same order).
+            #[inline(always)]
+            pub fn sum4(v: [F4; 4]) -> F4 {
+                let [a, b, c, d] = v.map(|x| x.0);
+                let ab = f32x4_add(i32x4_shuffle::<0, 4, 1, 5>(a, b), i32x4_shuffle::<2, 6, 3, 7>(a, b));
+                let cd = f32x4_add(i32x4_shuffle::<0, 4, 1, 5>(c, d), i32x4_shuffle::<2, 6, 3, 7>(c, d));
+                F4(f32x4_add(
+                    i32x4_shuffle::<0, 1, 4, 5>(ab, cd),
+                    i32x4_shuffle::<2, 3, 6, 7>(ab, cd),
+                ))
+            }
         }
     }
 
     #[cfg(target_arch = "x86_64")]
     mod imp {
         use core::arch::x86_64::{
-            __m128, _mm_add_ps, _mm_cvtss_f32, _mm_loadu_ps, _mm_movehl_ps, _mm_mul_ps, _mm_set1_ps, _mm_shuffle_ps,
-            _mm_storeu_ps,
+            __m128, _mm_add_ps, _mm_cvtss_f32, _mm_loadu_ps, _mm_movehl_ps, _mm_movelh_ps, _mm_mul_ps, _mm_set1_ps,
+            _mm_shuffle_ps, _mm_storeu_ps, _mm_unpackhi_ps, _mm_unpacklo_ps,
         };
 
         #[derive(Clone, Copy)]
@@ -101,6 +114,17 @@ mod f4 {
                     _mm_cvtss_f32(_mm_add_ps(pair, second))
                 }
             }
+            /// The four sums of four registers at once, lane q = sum of `v[q]` (same order).
+            #[inline(always)]
+            pub fn sum4(v: [F4; 4]) -> F4 {
+                let [a, b, c, d] = v.map(|x| x.0);
+                // SAFETY: SSE is always available on x86-64.
+                unsafe {
+                    let ab = _mm_add_ps(_mm_unpacklo_ps(a, b), _mm_unpackhi_ps(a, b));
+                    let cd = _mm_add_ps(_mm_unpacklo_ps(c, d), _mm_unpackhi_ps(c, d));
+                    F4(_mm_add_ps(_mm_movelh_ps(ab, cd), _mm_movehl_ps(cd, ab)))
+                }
+            }
         }
     }
 
@@ -135,6 +159,11 @@ mod f4 {
             #[inline(always)]
             pub fn sum(self) -> f32 {
                 (self.0[0] + self.0[2]) + (self.0[1] + self.0[3])
+            }
+            /// The four sums of four registers at once, lane q = sum of `v[q]` (same order).
+            #[inline(always)]
+            pub fn sum4(v: [F4; 4]) -> F4 {
+                F4(v.map(F4::sum))
             }
         }
     }
@@ -386,12 +415,38 @@ pub fn outer_rows(delta: &[f32], a: &[f32], inputs: usize, stride: usize, grad_w
     if stride == 0 || delta.len() < rows * stride || a.len() < inputs * stride || grad_w.len() < rows * inputs {
         return;
     }
-    for (r, (d, gb)) in delta.chunks_exact(stride).zip(grad_b.iter_mut()).enumerate() {
-        *gb = lane_sum(d);
+    let chunks = stride / 4;
+    // Four rows at a time: their four sums come out of one register, already in the
+    // column-major order of grad_w (rows r..r + 4 of column j are adjacent).
+    let mut r = 0;
+    while r + 4 <= rows {
+        let mut acc = [F4::splat(0.0); 4];
+        for at in (0..chunks).map(|c| 4 * c) {
+            for (q, acc_q) in acc.iter_mut().enumerate() {
+                *acc_q = acc_q.add(load_at(delta, (r + q) * stride + at));
+            }
+        }
+        store_at(F4::sum4(acc), grad_b, r);
+        for j in 0..inputs {
+            let mut acc = [F4::splat(0.0); 4];
+            for at in (0..chunks).map(|c| 4 * c) {
+                let x = load_at(a, j * stride + at);
+                for (q, acc_q) in acc.iter_mut().enumerate() {
+                    *acc_q = acc_q.add_mul(load_at(delta, (r + q) * stride + at), x);
+                }
+            }
+            store_at(F4::sum4(acc), grad_w, j * rows + r);
+        }
+        r += 4;
+    }
+    for r in r..rows {
+        let d = &delta[r * stride..(r + 1) * stride];
+        grad_b[r] = lane_sum(d);
         // Four inputs at a time share the loads of δ.
         let mut j = 0;
         while j + 4 <= inputs {
-            let sums = dot4(d, &a[j * stride..(j + 4) * stride], stride);
+            let mut sums = [0.0; 4];
+            dot4(d, &a[j * stride..(j + 4) * stride], stride).store(&mut sums);
             for (i, s) in sums.into_iter().enumerate() {
                 grad_w[(j + i) * rows + r] = s;
             }
@@ -424,7 +479,7 @@ fn dot(x: &[f32], y: &[f32]) -> f32 {
 
 /// The dot products of `x` with four consecutive rows of `ys` (each `stride` long).
 #[inline(always)]
-fn dot4(x: &[f32], ys: &[f32], stride: usize) -> [f32; 4] {
+fn dot4(x: &[f32], ys: &[f32], stride: usize) -> F4 {
     let mut acc = [F4::splat(0.0); 4];
     for at in (0..x.len() / 4).map(|c| 4 * c) {
         let xv = load_at(x, at);
@@ -432,7 +487,7 @@ fn dot4(x: &[f32], ys: &[f32], stride: usize) -> [f32; 4] {
             *acc_q = acc_q.add_mul(xv, load_at(ys, q * stride + at));
         }
     }
-    acc.map(F4::sum)
+    F4::sum4(acc)
 }
 
 /// Whether every value is a finite number. Branch-free: x·0 is 0 for finite x and NaN for

@@ -1,6 +1,7 @@
 //! Hidden-layer activation functions, each with its derivative in the neighbouring arm.
 
 use super::choice::{Choice, ChoiceInfo};
+use super::math;
 use super::Float;
 pub use nnlab_kernels::{sigmoid_rational, tanh_rational};
 
@@ -233,9 +234,9 @@ impl Choice for Activation {
 #[inline]
 pub fn sigmoid(z: Float) -> Float {
     if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
+        1.0 / (1.0 + math::exp(-z))
     } else {
-        let e = z.exp();
+        let e = math::exp(z);
         e / (1.0 + e)
     }
 }
@@ -243,7 +244,7 @@ pub fn sigmoid(z: Float) -> Float {
 /// ln(1 + e^z) without overflow for large z or loss of precision for very negative z.
 #[inline]
 pub fn softplus(z: Float) -> Float {
-    z.max(0.0) + (-z.abs()).exp().ln_1p()
+    z.max(0.0) + math::ln_1p(math::exp(-z.abs()))
 }
 
 impl Activation {
@@ -265,7 +266,7 @@ impl Activation {
                 if z > 0.0 {
                     z
                 } else {
-                    ELU_ALPHA * z.exp_m1()
+                    ELU_ALPHA * math::exp_m1(z)
                 }
             }
             Activation::Linear | Activation::Maxout => z,

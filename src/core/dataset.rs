@@ -7,6 +7,7 @@ use rand::Rng;
 use rand_distr::StandardNormal;
 
 use super::choice::{Choice, ChoiceInfo};
+use super::math;
 use super::{Float, Problem, Sample, PLANE};
 
 /// Which built-in point cloud to draw.
@@ -232,7 +233,7 @@ fn gaussian<R: Rng + ?Sized>(class: usize, level: Float, rng: &mut R) -> Sample 
 fn blobs3<R: Rng + ?Sized>(class: usize, level: Float, rng: &mut R) -> Sample {
     let angle = (90.0 + 120.0 * class as Float).to_radians();
     let (dx, dy) = gaussian_offset(blob_sigma(level), rng);
-    class_sample(3.5 * angle.cos() + dx, 3.5 * angle.sin() + dy, class)
+    class_sample(3.5 * math::cos(angle) + dx, 3.5 * math::sin(angle) + dy, class)
 }
 
 fn linear<R: Rng + ?Sized>(class: usize, level: Float, rng: &mut R) -> Sample {
@@ -271,7 +272,7 @@ fn circle<R: Rng + ?Sized>(class: usize, level: Float, rng: &mut R) -> Sample {
     };
     let angle = rng.random_range(0.0..std::f32::consts::TAU);
     let (dx, dy) = jitter(4.0 * level, rng);
-    class_sample(radius * angle.cos() + dx, radius * angle.sin() + dy, class)
+    class_sample(radius * math::cos(angle) + dx, radius * math::sin(angle) + dy, class)
 }
 
 fn spiral<R: Rng + ?Sized>(class: usize, level: Float, rng: &mut R) -> Sample {
@@ -280,13 +281,13 @@ fn spiral<R: Rng + ?Sized>(class: usize, level: Float, rng: &mut R) -> Sample {
     // The second arm is the first turned half a turn, so the arms stay about 1.4 apart.
     let angle = 3.5 * std::f32::consts::PI * s + std::f32::consts::PI * class as Float;
     let (dx, dy) = jitter(2.0 * level, rng);
-    class_sample(radius * angle.cos() + dx, radius * angle.sin() + dy, class)
+    class_sample(radius * math::cos(angle) + dx, radius * math::sin(angle) + dy, class)
 }
 
 fn moons<R: Rng + ?Sized>(class: usize, level: Float, rng: &mut R) -> Sample {
     let t = rng.random_range(0.0..=std::f32::consts::PI);
-    let x = 3.0 * (t.cos() - 0.5);
-    let y = 3.0 * (t.sin() - 0.25);
+    let x = 3.0 * (math::cos(t) - 0.5);
+    let y = 3.0 * (math::sin(t) - 0.25);
     // The lower moon is the upper one turned half a turn about the origin.
     let turn: Float = if class == 1 { -1.0 } else { 1.0 };
     let sigma = 1.8 * level;
@@ -336,7 +337,7 @@ fn bumps_target(x: Float, y: Float) -> Float {
         .iter()
         .map(|&(cx, cy, height, width)| {
             let distance2 = (x - cx).powi(2) + (y - cy).powi(2);
-            height * (-distance2 / (2.0 * width * width)).exp()
+            height * math::exp(-distance2 / (2.0 * width * width))
         })
         .sum()
 }

@@ -4,6 +4,7 @@
 use nalgebra::DMatrix;
 
 use super::choice::{Choice, ChoiceInfo};
+use super::math;
 use super::{Float, Sample};
 
 /// One input of the network, computed from the point's coordinates.
@@ -100,10 +101,10 @@ impl Feature {
             Feature::X2 => x * x,
             Feature::Y2 => y * y,
             Feature::XY => x * y,
-            Feature::SinX => x.sin(),
-            Feature::SinY => y.sin(),
-            Feature::CosX => x.cos(),
-            Feature::CosY => y.cos(),
+            Feature::SinX => math::sin(x),
+            Feature::SinY => math::sin(y),
+            Feature::CosX => math::cos(x),
+            Feature::CosY => math::cos(y),
         }
     }
 }

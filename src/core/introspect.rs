@@ -595,8 +595,9 @@ mod tests {
                         _ => {
                             let m = hp.beta1 * m + (1.0 - hp.beta1) * g;
                             let v = hp.beta2 * v + (1.0 - hp.beta2) * g * g;
-                            let m_hat = m / (1.0 - hp.beta1.powi(step as i32));
-                            let v_hat = v / (1.0 - hp.beta2.powi(step as i32));
+                            let t = step.clamp(1, u64::from(u32::MAX)) as u32;
+                            let m_hat = m / (1.0 - crate::core::math::powi(hp.beta1, t));
+                            let v_hat = v / (1.0 - crate::core::math::powi(hp.beta2, t));
                             -lr * m_hat / (v_hat.sqrt() + hp.eps)
                         }
                     };

@@ -5,6 +5,7 @@
 
 use super::activation::{sigmoid, softplus};
 use super::choice::{Choice, ChoiceInfo};
+use super::math;
 use super::{Float, Problem};
 
 /// Huber's δ: quadratic inside |r| ≤ δ, linear outside (as torch's HuberLoss).
@@ -435,7 +436,7 @@ fn binary<const VALUE: bool>(loss: Loss, s: Float, p: Float, y: Float, grad: &mu
             // q = p_t = σ(t·s), log q = −softplus(−t·s), dq/ds = t·q(1 − q).
             let q = sigmoid(t * s);
             let log_q = -softplus(-t * s);
-            let weight = (1.0 - q).powf(FOCAL_GAMMA);
+            let weight = math::powf(1.0 - q, FOCAL_GAMMA);
             *grad = t * weight * (FOCAL_GAMMA * q * log_q - (1.0 - q));
             -weight * log_q
         }
@@ -468,13 +469,13 @@ pub fn softmax(s: &[Float], p: &mut [Float]) -> Float {
     let max = s.iter().copied().fold(Float::NEG_INFINITY, Float::max);
     let mut sum = 0.0;
     for (pk, &sk) in p.iter_mut().zip(s) {
-        *pk = (sk - max).exp();
+        *pk = math::exp(sk - max);
         sum += *pk;
     }
     for pk in p.iter_mut() {
         *pk /= sum;
     }
-    max + sum.ln()
+    max + math::ln(sum)
 }
 
 /// K scores, p = softmax(s), true class y. (The value costs nothing extra here: the
@@ -532,11 +533,12 @@ fn multi_class<const VALUE: bool>(loss: Loss, s: &[Float], y: usize, grad: &mut 
         Loss::Focal => {
             // q = p_y; dL/ds_j = [γ(1 − q)^(γ−1) q log q − (1 − q)^γ](δ_jy − p_j).
             let q = p[y];
-            let factor = FOCAL_GAMMA * (1.0 - q).powf(FOCAL_GAMMA - 1.0) * q * log_p_y - (1.0 - q).powf(FOCAL_GAMMA);
+            let factor =
+                FOCAL_GAMMA * math::powf(1.0 - q, FOCAL_GAMMA - 1.0) * q * log_p_y - math::powf(1.0 - q, FOCAL_GAMMA);
             for j in 0..k {
                 grad[j] = factor * (if j == y { 1.0 } else { 0.0 } - p[j]);
             }
-            -(1.0 - q).powf(FOCAL_GAMMA) * log_p_y
+            -math::powf(1.0 - q, FOCAL_GAMMA) * log_p_y
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod init;
 pub mod introspect;
 pub mod lesson;
 pub mod loss;
+pub mod math;
 pub mod model;
 pub mod network;
 pub mod optimizer;

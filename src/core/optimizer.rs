@@ -6,6 +6,7 @@ use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
 use super::choice::{Choice, ChoiceInfo};
+use super::math;
 use super::Float;
 
 /// The update rule.
@@ -280,9 +281,9 @@ impl Optimizer {
                 }
             }
             Optimizer::Adam => {
-                let t = step.clamp(1, i32::MAX as u64) as i32;
-                let correction1 = 1.0 - hp.beta1.powi(t);
-                let correction2 = 1.0 - hp.beta2.powi(t);
+                let t = step.clamp(1, u64::from(u32::MAX)) as u32;
+                let correction1 = 1.0 - math::powi(hp.beta1, t);
+                let correction2 = 1.0 - math::powi(hp.beta2, t);
                 for (((w, &g), m), v) in w.iter_mut().zip(g).zip(first.iter_mut()).zip(second.iter_mut()) {
                     *m = hp.beta1 * *m + (1.0 - hp.beta1) * g;
                     *v = hp.beta2 * *v + (1.0 - hp.beta2) * g * g;

@@ -699,7 +699,7 @@ impl Trainer {
 
     /// Removes the point nearest to (x, y) within `radius`, from either split.
     pub fn remove_point_near(&mut self, x: Float, y: Float, radius: Float) -> Option<Sample> {
-        let distance = |s: &Sample| (s.x - x).hypot(s.y - y);
+        let distance = |s: &Sample| super::math::hypot(s.x - x, s.y - y);
         let nearest = |points: &[Sample]| {
             points
                 .iter()
