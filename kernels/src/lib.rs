@@ -321,7 +321,8 @@ pub fn affine_rows(w: &[f32], b: &[f32], a: &[f32], stride: usize, z: &mut [f32]
     }
     let mut p = 0;
     while p + 16 <= stride {
-        affine_tile::<4>(w, b, a, stride, z, p, k);
+        affine_tile::<2>(w, b, a, stride, z, p, k);
+        affine_tile::<2>(w, b, a, stride, z, p + 8, k);
         p += 16;
     }
     // The rest (a whole small batch) in one tile, so each weight is broadcast once per row.
@@ -333,22 +334,60 @@ pub fn affine_rows(w: &[f32], b: &[f32], a: &[f32], stride: usize, z: &mut [f32]
     }
 }
 
-/// Points p..p + 4·V of every neuron: V registers of four points each, so the multiply-adds
-/// of one weight go to V independent accumulators while the weight sits broadcast.
+/// Points p..p + 4·V of every neuron: V registers of four points each, for R neurons at a
+/// time, so each weight broadcast serves V registers and each loaded input register serves R
+/// neurons (R·V independent accumulators; at most 8 keep within the 16 registers).
 #[inline(always)]
 fn affine_tile<const V: usize>(w: &[f32], b: &[f32], a: &[f32], stride: usize, z: &mut [f32], p: usize, k: usize) {
     let rows = b.len();
-    for (r, &bias) in b.iter().enumerate() {
-        let mut acc = [F4::splat(bias); V];
-        for j in 0..k {
-            let weight = F4::splat(w[j * rows + r]);
-            let row = j * stride + p;
-            for (v, acc_v) in acc.iter_mut().enumerate() {
-                *acc_v = acc_v.add_mul(weight, load_at(a, row + 4 * v));
+    let mut r = 0;
+    if V <= 2 {
+        while r + 4 <= rows {
+            affine_block::<V, 4>(w, b, a, stride, z, p, k, r);
+            r += 4;
+        }
+    }
+    while r + 2 <= rows {
+        affine_block::<V, 2>(w, b, a, stride, z, p, k, r);
+        r += 2;
+    }
+    if r < rows {
+        affine_block::<V, 1>(w, b, a, stride, z, p, k, r);
+    }
+}
+
+/// Neurons r..r + R at points p..p + 4·V.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn affine_block<const V: usize, const R: usize>(
+    w: &[f32],
+    b: &[f32],
+    a: &[f32],
+    stride: usize,
+    z: &mut [f32],
+    p: usize,
+    k: usize,
+    r: usize,
+) {
+    let rows = b.len();
+    let mut acc = [[F4::splat(0.0); V]; R];
+    for (q, acc_q) in acc.iter_mut().enumerate() {
+        *acc_q = [F4::splat(b[r + q]); V];
+    }
+    for j in 0..k {
+        let column = j * rows + r;
+        let weights: [F4; R] = std::array::from_fn(|q| F4::splat(w[column + q]));
+        let row = j * stride + p;
+        let inputs: [F4; V] = std::array::from_fn(|v| load_at(a, row + 4 * v));
+        for (acc_q, weight) in acc.iter_mut().zip(weights) {
+            for (acc_v, input) in acc_q.iter_mut().zip(inputs) {
+                *acc_v = acc_v.add_mul(weight, input);
             }
         }
-        for (v, acc_v) in acc.iter().enumerate() {
-            store_at(*acc_v, z, r * stride + p + 4 * v);
+    }
+    for (q, acc_q) in acc.iter().enumerate() {
+        for (v, acc_v) in acc_q.iter().enumerate() {
+            store_at(*acc_v, z, (r + q) * stride + p + 4 * v);
         }
     }
 }

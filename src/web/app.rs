@@ -821,7 +821,19 @@ impl App {
     /// A click on the boundary at CSS offset (x, y): adds a point of the chosen class (the
     /// other class with shift), or removes the nearest point (right click or remove mode).
     pub fn boundary_click(&mut self, x: f64, y: f64, shift: bool, remove: bool) {
-        let Some((px, py)) = self.boundary.plane_point(x, y) else {
+        let point = self.boundary.plane_point(x, y);
+        self.plane_click(point, shift, remove);
+    }
+
+    /// The same on B's boundary in compare mode (through B's own pixel-to-plane mapping).
+    pub fn boundary_b_click(&mut self, x: f64, y: f64, shift: bool, remove: bool) {
+        let point = self.compare.plane_point(x, y);
+        self.plane_click(point, shift, remove);
+    }
+
+    /// A click at plane point `point` of either boundary: both runs share their data.
+    fn plane_click(&mut self, point: Option<(Float, Float)>, shift: bool, remove: bool) {
+        let Some((px, py)) = point else {
             return;
         };
         if self.inspector.is_open() {

@@ -157,6 +157,11 @@ impl Compare {
         }
     }
 
+    /// The plane point under CSS offset (x, y) of B's boundary canvas, while it is shown.
+    pub fn plane_point(&self, x: f64, y: f64) -> Option<(Float, Float)> {
+        self.view.as_ref().and_then(|v| v.boundary.plane_point(x, y))
+    }
+
     /// `compare=…` for the URL, while compare mode is on.
     pub fn url_pair(&self) -> Option<String> {
         self.view.as_ref().map(|v| v.keys.url_pair())
@@ -398,6 +403,15 @@ impl App {
 /// Connects the compare controls to the app.
 pub fn wire(app: &Shared) -> WebResult<()> {
     on::<web_sys::Event>(app, &by_id("compare")?, "click", |a, _| a.toggle_compare());
+    // B's boundary takes clicks like A's: the point goes into both runs' data.
+    let canvas: web_sys::EventTarget = by_id("boundary-b")?;
+    on::<web_sys::MouseEvent>(app, &canvas, "click", |a, e| {
+        a.boundary_b_click(f64::from(e.offset_x()), f64::from(e.offset_y()), e.shift_key(), false);
+    });
+    on::<web_sys::MouseEvent>(app, &canvas, "contextmenu", |a, e| {
+        e.prevent_default();
+        a.boundary_b_click(f64::from(e.offset_x()), f64::from(e.offset_y()), false, true);
+    });
     let preset: HtmlSelectElement = by_id("compare-preset")?;
     let source = preset.clone();
     on::<web_sys::Event>(app, &preset.into(), "change", move |a, _| {

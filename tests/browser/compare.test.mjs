@@ -1,7 +1,7 @@
 // Compare mode (#compare): two networks on the same data and seed, trained in lock-step,
 // with both configs in the URL (`compare=<B's differing keys, percent-encoded>`).
 import {
-  test, openPage, screenshot, sleep, assert, SUBPATH, value, waitForValue, setText, waitForApp,
+  test, openPage, screenshot, sleep, assert, SUBPATH, value, waitForValue, setText, waitForApp, pixelAt,
 } from "./harness.mjs";
 
 const RELU = "compare=" + encodeURIComponent("activation=relu&init=he");
@@ -181,3 +181,37 @@ test("compare mode looks right at 1280 and 390 wide, in English and Chinese", as
     await page.close();
   }
 }, { timeout: 120000 });
+
+test("a click on B's boundary adds the point to both runs; a right click removes it", async () => {
+  const page = await open(`dataset=xor&seed=1&${RELU}`);
+  await pause(page);
+  /** [r, g, b] under plane point (x, y) of a boundary canvas, through its CSS box. */
+  const colourAt = async (selector, x, y) => {
+    const box = await page.locator(selector).boundingBox();
+    return (await pixelAt(page, selector, ((x + 6) / 12) * box.width, ((6 - y) / 12) * box.height)).slice(0, 3);
+  };
+  const clickB = async (x, y, button = "left") => {
+    const box = await page.locator("#boundary-b").boundingBox();
+    await page.click("#boundary-b", { position: { x: ((x + 6) / 12) * box.width, y: ((6 - y) / 12) * box.height }, button });
+    await sleep(150);
+  };
+  // XOR keeps its points 0.8 away from the axes: (0.35, 2.5) is empty on both canvases.
+  const beforeA = await colourAt("#boundary", 0.35, 2.5);
+  const beforeB = await colourAt("#boundary-b", 0.35, 2.5);
+  const lossA = await value(page, "#train-loss");
+  const lossB = await value(page, "#compare-train-loss");
+  await page.click('#point-class button[data-class="1"]');
+  await clickB(0.35, 2.5);
+  const blue = [0, 114, 178];
+  for (const sel of ["#boundary", "#boundary-b"]) {
+    const got = await colourAt(sel, 0.35, 2.5);
+    assert.ok(got.every((c, i) => Math.abs(c - blue[i]) < 30), `${sel} at the clicked spot is ${got}, not class-1 blue`);
+  }
+  assert.notEqual(await value(page, "#train-loss"), lossA, "A's loss ignored the point added on B");
+  assert.notEqual(await value(page, "#compare-train-loss"), lossB, "B's loss ignored its new point");
+  await clickB(0.35, 2.5, "right");
+  assert.deepEqual(await colourAt("#boundary", 0.35, 2.5), beforeA);
+  assert.deepEqual(await colourAt("#boundary-b", 0.35, 2.5), beforeB);
+  assert.equal(await value(page, "#train-loss"), lossA, "removing the point did not restore A's loss");
+  page.assertClean();
+});
