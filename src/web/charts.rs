@@ -126,7 +126,7 @@ impl Charts {
                 let class = if truth == predicted { "hit" } else { "miss" };
                 td.set_attribute("class", class)?;
                 td.set_attribute("data-value", &count.to_string())?;
-                td.set_attribute("style", &format!("--share:{:.3}", share.min(1.0)))?;
+                super::dom::set_style(&td, &[("--share", &format!("{:.3}", share.min(1.0)))]);
                 tr.append_child(&td)?;
             }
             table.append_child(&tr)?;

@@ -100,6 +100,22 @@ impl Readout {
     }
 }
 
+/// Sets inline style properties through the CSSOM (`element.style`), not a `style`
+/// attribute, so the page's CSP needs no `style-src-attr 'unsafe-inline'`. Elements without
+/// a style (not HTML or SVG) are left alone.
+pub fn set_style(element: &Element, properties: &[(&str, &str)]) {
+    let style = if let Some(html) = element.dyn_ref::<web_sys::HtmlElement>() {
+        html.style()
+    } else if let Some(svg) = element.dyn_ref::<web_sys::SvgElement>() {
+        svg.style()
+    } else {
+        return;
+    };
+    for (name, value) in properties {
+        let _ = style.set_property(name, value);
+    }
+}
+
 /// Sizes a canvas's backing store to its CSS box × device pixel ratio, so lines and text are
 /// sharp on any screen. True if it changed (the canvas was cleared).
 pub fn fit_canvas(canvas: &HtmlCanvasElement, ratio: f64) -> bool {

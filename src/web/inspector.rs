@@ -712,7 +712,7 @@ impl Inspector {
                 span.set_text_content(Some(&show(value)));
                 let x = f64::from(node.offset_left()) + f64::from(node.offset_width()) / 2.0;
                 let y = f64::from(node.offset_top()) + f64::from(node.offset_height());
-                let _ = span.set_attribute("style", &format!("left:{x:.1}px;top:{y:.1}px"));
+                super::dom::set_style(&span, &[("left", &format!("{x:.1}px")), ("top", &format!("{y:.1}px"))]);
                 let _ = stage.append_child(&span);
             }
         }

@@ -7,7 +7,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement};
 
-use super::dom::{context_2d, document, window, WebError, WebResult};
+use super::dom::{context_2d, document, set_style, window, WebError, WebResult};
 use super::draw::{DivergingScale, Heatmap};
 use crate::core::activation::{sigmoid, Activation};
 use crate::core::choice::Choice;
@@ -368,9 +368,14 @@ fn data_index(element: &Element, name: &str) -> Option<usize> {
 }
 
 fn place(element: &Element, x: f64, y: f64, w: f64, h: f64) {
-    let _ = element.set_attribute(
-        "style",
-        &format!("left:{x:.1}px;top:{y:.1}px;width:{w:.1}px;height:{h:.1}px"),
+    set_style(
+        element,
+        &[
+            ("left", &format!("{x:.1}px")),
+            ("top", &format!("{y:.1}px")),
+            ("width", &format!("{w:.1}px")),
+            ("height", &format!("{h:.1}px")),
+        ],
     );
 }
 
@@ -916,9 +921,13 @@ impl Diagram {
     /// Positions every element for a container `available` px wide.
     fn layout(&mut self, available: f64, ratio: f64) {
         let g = Geometry::new(&self.shape, available);
-        let _ = self
-            .stage
-            .set_attribute("style", &format!("width:{:.0}px;height:{:.0}px", g.width, g.height));
+        set_style(
+            &self.stage,
+            &[
+                ("width", &format!("{:.0}px", g.width)),
+                ("height", &format!("{:.0}px", g.height)),
+            ],
+        );
         let _ = self.svg.set_attribute("width", &format!("{:.0}", g.width));
         let _ = self.svg.set_attribute("height", &format!("{:.0}", g.height));
         let _ = self
@@ -936,13 +945,15 @@ impl Diagram {
             let top = row as f64 * HEADER;
             // A faint stem from a layer's controls down to its first neuron (CSS ::after).
             let stem = g.column_top.get(header.column).copied().unwrap_or(0.0) - top - HEADER - 2.0;
-            let _ = header.element.set_attribute(
-                "style",
-                &format!(
-                    "left:{left:.1}px;top:{top:.1}px;width:{:.1}px;height:{HEADER:.1}px;--stem:{:.1}px",
-                    right - left,
-                    stem.max(0.0)
-                ),
+            set_style(
+                &header.element,
+                &[
+                    ("left", &format!("{left:.1}px")),
+                    ("top", &format!("{top:.1}px")),
+                    ("width", &format!("{:.1}px", right - left)),
+                    ("height", &format!("{HEADER:.1}px")),
+                    ("--stem", &format!("{:.1}px", stem.max(0.0))),
+                ],
             );
         }
         let size_canvas = |canvas: &HtmlCanvasElement, column: usize, index: usize| {
@@ -960,15 +971,16 @@ impl Diagram {
         for (i, node) in self.features.iter().enumerate() {
             size_canvas(&node.canvas, 0, i);
             let (x, y) = g.centre(0, i);
-            let _ = node.label.set_attribute(
-                "style",
-                &format!(
-                    "left:0;top:{:.1}px;width:{:.1}px;height:{:.1}px;line-height:{:.1}px;font-size:{font:.1}px",
-                    y - font,
-                    (x - s / 2.0 - 6.0).max(0.0),
-                    font * 2.0,
-                    font * 2.0
-                ),
+            set_style(
+                &node.label,
+                &[
+                    ("left", "0"),
+                    ("top", &format!("{:.1}px", y - font)),
+                    ("width", &format!("{:.1}px", (x - s / 2.0 - 6.0).max(0.0))),
+                    ("height", &format!("{:.1}px", font * 2.0)),
+                    ("line-height", &format!("{:.1}px", font * 2.0)),
+                    ("font-size", &format!("{font:.1}px")),
+                ],
             );
         }
         for (l, column) in self.neurons.iter().enumerate() {
