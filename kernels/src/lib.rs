@@ -229,7 +229,11 @@ pub fn sigmoid_rational(z: f32) -> f32 {
 #[inline(always)]
 pub fn exp_f32(x: f32) -> f32 {
     let x = x.clamp(-87.0, 88.0);
-    let n = (x * std::f32::consts::LOG2_E + 0.5).floor();
+    // n = x·log2(e) rounded to the nearest whole number by adding and removing 1.5·2²³
+    // (the sum's last bit is the units place): no `floor`, which SSE2 lacks (a library
+    // call per element natively), and the same rounding on every target.
+    const ROUND: f32 = 12_582_912.0;
+    let n = (x * std::f32::consts::LOG2_E + ROUND) - ROUND;
     // ln 2 in two parts (Cody and Waite), so n·ln 2 is subtracted without rounding error.
     let r = x - n * 0.693_359_375 - n * -2.121_944_400_546_905_827_68e-4;
     let r2 = r * r;
@@ -449,9 +453,9 @@ fn transposed_tile<const V: usize>(
 #[inline(never)]
 pub fn outer_rows(delta: &[f32], a: &[f32], inputs: usize, stride: usize, grad_w: &mut [f32], grad_b: &mut [f32]) {
     let rows = grad_b.len();
-    grad_w.fill(0.0);
-    grad_b.fill(0.0);
     if stride == 0 || delta.len() < rows * stride || a.len() < inputs * stride || grad_w.len() < rows * inputs {
+        grad_w.fill(0.0);
+        grad_b.fill(0.0);
         return;
     }
     let chunks = stride / 4;
