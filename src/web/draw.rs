@@ -1,6 +1,9 @@
 //! Drawing: colour scales, the heatmap (through one reused ImageData), data points and the
 //! loss chart (plotters on a canvas). Everything here only reads what the engine computed.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use js_sys::Uint8ClampedArray;
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, DrawingErrorKind};
@@ -173,6 +176,13 @@ pub struct MeasuredCanvas {
     context: CanvasRenderingContext2d,
 }
 
+thread_local! {
+    /// Text widths already measured, by font and text, for every chart: a chart is redrawn
+    /// (with a new backend) every frame and asks for the same axis labels again, and each
+    /// measurement costs a font change plus a call into the browser.
+    static WIDTHS: RefCell<HashMap<(String, String), u32>> = RefCell::new(HashMap::new());
+}
+
 impl MeasuredCanvas {
     pub fn new(canvas: &HtmlCanvasElement) -> Result<MeasuredCanvas, String> {
         let inner = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas backend")?;
@@ -272,18 +282,33 @@ impl DrawingBackend for MeasuredCanvas {
         style: &S,
     ) -> CanvasResult<(u32, u32)> {
         // The same font string plotters-canvas draws with.
-        self.context.set_font(&format!(
+        let font = format!(
             "{} {}px {}",
             style.style().as_str(),
             style.size(),
             style.family().as_str()
-        ));
+        );
+        let height = style.size().ceil() as u32;
+        let key = (font, text.to_owned());
+        if let Some(width) = WIDTHS.with(|w| w.borrow().get(&key).copied()) {
+            return Ok((width, height));
+        }
+        self.context.set_font(&key.0);
         let width = self
             .context
             .measure_text(text)
             .map(|m| m.width())
-            .unwrap_or(text.chars().count() as f64 * style.size() * 0.6);
-        Ok((width.ceil() as u32, style.size().ceil() as u32))
+            .unwrap_or(text.chars().count() as f64 * style.size() * 0.6)
+            .ceil() as u32;
+        WIDTHS.with(|w| {
+            let mut widths = w.borrow_mut();
+            // Bounded: labels change as the axes rescale.
+            if widths.len() >= 512 {
+                widths.clear();
+            }
+            widths.insert(key, width);
+        });
+        Ok((width, height))
     }
     fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> CanvasResult {
         cast(self.inner.blit_bitmap(pos, size, src))

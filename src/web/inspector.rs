@@ -62,6 +62,9 @@ pub struct Inspector {
     picked: Option<Sample>,
     step: usize,
     trace: Option<Trace>,
+    /// Whether the diagram carries marks now, so clearing them while closed costs nothing
+    /// per frame (no selector queries).
+    marked: std::cell::Cell<bool>,
 }
 
 /// A number as the inspector writes it: four significant digits (an exponent when tiny
@@ -125,6 +128,7 @@ impl Inspector {
             picked: None,
             step: 0,
             trace: None,
+            marked: std::cell::Cell::new(false),
         })
     }
 
@@ -606,6 +610,9 @@ impl Inspector {
     }
 
     fn clear_diagram(&self) {
+        if !self.marked.replace(false) {
+            return;
+        }
         let Some(stage) = Self::stage() else { return };
         let _ = stage.class_list().remove_1("inspecting");
         if let Ok(nodes) = stage.query_selector_all(".inspect-value") {
@@ -650,6 +657,7 @@ impl Inspector {
     fn mark_diagram(&self, tr: &Trace, step: Step) {
         self.clear_diagram();
         let Some(stage) = Self::stage() else { return };
+        self.marked.set(true);
         let _ = stage.class_list().add_1("inspecting");
         let layers = tr.layers.len();
         let current = |l: usize| {
