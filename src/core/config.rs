@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::activation::Activation;
 use super::choice::Choice;
 use super::dataset::Dataset;
-use super::feature::{feature_list_string, parse_feature_list, Feature, Normalize};
+use super::feature::{feature_list_string, parse_feature_list, Feature, FeatureListError, Normalize};
 use super::init::Init;
 use super::loss::Loss;
 use super::optimizer::Optimizer;
@@ -137,18 +137,51 @@ pub enum ErrorKind {
     NotAnInteger,
     /// Outside the allowed range; `used` is the nearest allowed value where one was taken.
     OutOfRange { min: f64, max: f64 },
-    /// A list with a bad entry, with the engine's explanation.
-    BadList(String),
+    /// A list with a bad entry.
+    BadList(ListProblem),
     /// The loss is not defined for the data set's problem.
     LossNotForProblem { problem: &'static str },
-    /// Longer than any sensible value.
-    TooLong,
+    /// Longer than any sensible value: `len` characters.
+    TooLong { len: usize },
+    /// An empty value for a key that needs one.
+    Empty,
+    /// The key is given `count` times in one query; the last value (this error's value) is used.
+    Repeated { count: usize },
     /// A JSON value of the wrong kind (object, bool, null).
     WrongJsonType,
     /// The text is not valid JSON, or not an object.
     BadJson(String),
     /// A data key in the compare query: both networks of compare mode share data and seed.
     SharedInCompare,
+}
+
+/// What is wrong with a list value (`hidden`, `features`, `activations`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ListProblem {
+    /// A hidden layer outside 1–`MAX_NEURONS` neurons.
+    NeuronCount,
+    /// An entry that is not a number (shortened).
+    NotACount(String),
+    /// More than `MAX_LAYERS` layers.
+    TooManyLayers,
+    /// A bad feature list.
+    Features(FeatureListError),
+}
+
+impl ListProblem {
+    /// The explanation in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let (neurons, layers) = (limits::MAX_NEURONS, limits::MAX_LAYERS);
+        match (self, lang) {
+            (ListProblem::NeuronCount, Lang::En) => format!("a layer has 1 to {neurons} neurons"),
+            (ListProblem::NeuronCount, Lang::Zh) => format!("每层 1 到 {neurons} 个神经元"),
+            (ListProblem::NotACount(part), Lang::En) => format!("`{part}` is not a neuron count"),
+            (ListProblem::NotACount(part), Lang::Zh) => format!("`{part}` 不是神经元个数"),
+            (ListProblem::TooManyLayers, Lang::En) => format!("at most {layers} hidden layers"),
+            (ListProblem::TooManyLayers, Lang::Zh) => format!("最多 {layers} 个隐藏层"),
+            (ListProblem::Features(e), _) => e.message(lang),
+        }
+    }
 }
 
 /// A refused value: which key, what was given, and why.
@@ -159,9 +192,14 @@ pub struct ConfigError {
     pub kind: ErrorKind,
 }
 
-fn shorten(value: &str) -> String {
-    let mut out: String = value.chars().take(40).collect();
-    if value.chars().count() > 40 {
+/// Longest stretch of a user's value quoted back in a message.
+pub const QUOTE_CHARS: usize = 40;
+
+/// The value as a message quotes it: its first [`QUOTE_CHARS`] characters, then `…` if
+/// there were more, so a huge value cannot flood the page.
+pub fn shorten(value: &str) -> String {
+    let mut out: String = value.chars().take(QUOTE_CHARS).collect();
+    if value.chars().nth(QUOTE_CHARS).is_some() {
         out.push('…');
     }
     out
@@ -209,8 +247,8 @@ impl ConfigError {
             (ErrorKind::OutOfRange { min, max }, Lang::Zh) => {
                 format!("{k}：`{v}` 超出允许范围 {min}–{max}")
             }
-            (ErrorKind::BadList(why), Lang::En) => format!("{k}: `{v}`: {why}"),
-            (ErrorKind::BadList(why), Lang::Zh) => format!("{k}：`{v}` 无效（{why}）"),
+            (ErrorKind::BadList(why), Lang::En) => format!("{k}: `{v}`: {}", why.message(lang)),
+            (ErrorKind::BadList(why), Lang::Zh) => format!("{k}：`{v}` 无效（{}）", why.message(lang)),
             (ErrorKind::LossNotForProblem { problem }, Lang::En) => {
                 format!("loss `{v}` does not apply to {problem} data")
             }
@@ -222,8 +260,19 @@ impl ConfigError {
                 };
                 format!("损失函数 `{v}` 不适用于{p}数据")
             }
-            (ErrorKind::TooLong, Lang::En) => format!("{k}: the value is too long"),
-            (ErrorKind::TooLong, Lang::Zh) => format!("{k}：取值过长"),
+            (ErrorKind::TooLong { len }, Lang::En) => format!(
+                "{k}: the value is {len} characters long, at most {} are read",
+                limits::MAX_VALUE_LEN
+            ),
+            (ErrorKind::TooLong { len }, Lang::Zh) => {
+                format!("{k}：取值长 {len} 个字符，最多读取 {} 个", limits::MAX_VALUE_LEN)
+            }
+            (ErrorKind::Empty, Lang::En) => format!("{k}: no value given"),
+            (ErrorKind::Empty, Lang::Zh) => format!("{k}：没有给出取值"),
+            (ErrorKind::Repeated { count }, Lang::En) => {
+                format!("{k}: given {count} times; the last value, `{v}`, is used")
+            }
+            (ErrorKind::Repeated { count }, Lang::Zh) => format!("{k}：出现了 {count} 次，使用最后一个值 `{v}`"),
             (ErrorKind::WrongJsonType, Lang::En) => format!("{k}: expected a string or a number"),
             (ErrorKind::WrongJsonType, Lang::Zh) => format!("{k}：应为字符串或数字"),
             (ErrorKind::BadJson(why), Lang::En) => format!("not a valid config: {why}"),
@@ -232,6 +281,29 @@ impl ConfigError {
                 format!("compare: `{k}` cannot differ, both networks share the data and the seed")
             }
             (ErrorKind::SharedInCompare, Lang::Zh) => format!("对比：`{k}` 不能不同，两个网络共用数据和随机种子"),
+        }
+    }
+}
+
+impl ConfigError {
+    /// [`ConfigError::message`] followed by the value `config` now uses for the key (what a
+    /// lenient reader kept or clamped to), e.g. `lr: `abc` is not a number; using 0.03`.
+    pub fn message_using(&self, lang: Lang, config: &Config) -> String {
+        let message = self.message(lang);
+        if matches!(self.kind, ErrorKind::Repeated { .. }) {
+            return message;
+        }
+        let Some(used) = config.get(&self.key) else {
+            return message;
+        };
+        let used = if used.is_empty() {
+            lang.pick("none", "无").to_string()
+        } else {
+            shorten(&used)
+        };
+        match lang {
+            Lang::En => format!("{message}; using {used}"),
+            Lang::Zh => format!("{message}，改用 {used}"),
         }
     }
 }
@@ -257,7 +329,8 @@ fn problem_name(problem: Problem) -> &'static str {
 fn parse_number(key: &str, value: &str) -> Result<f64, ConfigError> {
     let trimmed = value.trim();
     match trimmed.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
+        // Too large for f64 (`1e400`, `inf`) is out of range, clamped like any other.
+        Ok(v) if !v.is_nan() => Ok(v),
         _ => Err(ConfigError::new(key, value, ErrorKind::NotANumber)),
     }
 }
@@ -271,15 +344,15 @@ fn check_range(
     (min, max): (f64, f64),
     integer: bool,
 ) -> Result<f64, (ConfigError, Option<f64>)> {
-    if integer && v.fract() != 0.0 {
-        let nearest = v.round().clamp(min, max);
-        return Err((ConfigError::new(key, value, ErrorKind::NotAnInteger), Some(nearest)));
-    }
     if v < min || v > max {
         return Err((
             ConfigError::new(key, value, ErrorKind::OutOfRange { min, max }),
-            Some(v.clamp(min, max)),
+            Some(if integer { v.round() } else { v }.clamp(min, max)),
         ));
+    }
+    if integer && v.fract() != 0.0 {
+        let nearest = v.round().clamp(min, max);
+        return Err((ConfigError::new(key, value, ErrorKind::NotAnInteger), Some(nearest)));
     }
     Ok(v)
 }
@@ -292,7 +365,7 @@ fn parse_hidden(key: &str, value: &str) -> Result<Vec<usize>, (ConfigError, Vec<
         return Ok(Vec::new());
     }
     let mut layers = Vec::new();
-    let mut problem: Option<String> = None;
+    let mut problem: Option<ListProblem> = None;
     for part in trimmed.split(',') {
         let part = part.trim();
         if part.is_empty() {
@@ -303,16 +376,16 @@ fn parse_hidden(key: &str, value: &str) -> Result<Vec<usize>, (ConfigError, Vec<
                 layers.push(n as usize)
             }
             Ok(n) if n.is_finite() => {
-                problem.get_or_insert_with(|| format!("a layer has 1 to {} neurons", limits::MAX_NEURONS));
+                problem.get_or_insert(ListProblem::NeuronCount);
                 layers.push(n.round().clamp(1.0, limits::MAX_NEURONS as f64) as usize);
             }
             _ => {
-                problem.get_or_insert_with(|| format!("`{}` is not a neuron count", shorten(part)));
+                problem.get_or_insert_with(|| ListProblem::NotACount(shorten(part)));
             }
         }
     }
     if layers.len() > limits::MAX_LAYERS {
-        problem.get_or_insert_with(|| format!("at most {} hidden layers", limits::MAX_LAYERS));
+        problem.get_or_insert(ListProblem::TooManyLayers);
         layers.truncate(limits::MAX_LAYERS);
     }
     match problem {
@@ -394,8 +467,16 @@ impl Config {
     /// Applies the value. On refusal it returns the error and whether it applied the
     /// nearest usable value instead (otherwise nothing changed).
     fn apply(&mut self, key: &str, value: &str) -> Result<(), (ConfigError, bool)> {
-        if value.len() > limits::MAX_VALUE_LEN && KEYS.contains(&key) {
-            return Err((ConfigError::new(key, value, ErrorKind::TooLong), false));
+        if !KEYS.contains(&key) {
+            return Err((ConfigError::new(key, value, ErrorKind::UnknownKey), false));
+        }
+        if value.chars().nth(limits::MAX_VALUE_LEN).is_some() {
+            let len = value.chars().count();
+            return Err((ConfigError::new(key, value, ErrorKind::TooLong { len }), false));
+        }
+        // Only these keys have a meaning when empty (no hidden layer, no clipping, no override).
+        if value.trim().is_empty() && !matches!(key, "hidden" | "clip" | "activations") {
+            return Err((ConfigError::new(key, value, ErrorKind::Empty), false));
         }
         fn choice<T: Choice>(key: &str, value: &str) -> Result<T, (ConfigError, bool)> {
             T::parse(value).map_err(|_| {
@@ -427,8 +508,10 @@ impl Config {
             "train-ratio" => number(limits::TRAIN_RATIO, false, &mut |v| self.train_ratio = v as Float)?,
             "seed" => number(limits::SEED, true, &mut |v| self.seed = v as u64)?,
             "features" => {
-                self.features = parse_feature_list(value)
-                    .map_err(|why| (ConfigError::new(key, value, ErrorKind::BadList(why)), false))?
+                self.features = parse_feature_list(value).map_err(|why| {
+                    let why = ListProblem::Features(why);
+                    (ConfigError::new(key, value, ErrorKind::BadList(why)), false)
+                })?
             }
             "normalize" => self.normalize = choice(key, value)?,
             "hidden" => match parse_hidden(key, value) {
@@ -456,11 +539,7 @@ impl Config {
                 }
                 if list.len() > limits::MAX_LAYERS {
                     return Err((
-                        ConfigError::new(
-                            key,
-                            value,
-                            ErrorKind::BadList(format!("at most {} layers", limits::MAX_LAYERS)),
-                        ),
+                        ConfigError::new(key, value, ErrorKind::BadList(ListProblem::TooManyLayers)),
                         false,
                     ));
                 }
@@ -779,6 +858,28 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The config keys a query gives more than once (the last value wins), each as a
+/// [`ErrorKind::Repeated`] note carrying that last value, in order of first appearance.
+pub fn repeated_keys(query: &str) -> Vec<ConfigError> {
+    let pairs = query_pairs(query);
+    let mut notes: Vec<ConfigError> = Vec::new();
+    for (key, _) in &pairs {
+        if !KEYS.contains(&key.as_str()) || notes.iter().any(|n| &n.key == key) {
+            continue;
+        }
+        let count = pairs.iter().filter(|(k, _)| k == key).count();
+        if count > 1 {
+            let last = pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map_or("", |(_, v)| v.as_str());
+            notes.push(ConfigError::new(key, last, ErrorKind::Repeated { count }));
+        }
+    }
+    notes
+}
+
 fn decode_query_component(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -904,7 +1005,55 @@ mod tests {
         let long = format!("hidden={}", "4,".repeat(5000));
         let (config, errors) = Config::from_query(&long);
         assert_eq!(config.hidden, vec![4]);
-        assert_eq!(errors[0].kind, ErrorKind::TooLong);
+        assert_eq!(errors[0].kind, ErrorKind::TooLong { len: 10_000 });
+    }
+
+    #[test]
+    fn lenient_messages_say_what_is_used_in_both_languages() {
+        let (config, errors) = Config::from_query("hidden=9,99,-1&lr=&points=inf&batch=1e400&features=x,zz");
+        let en: Vec<String> = errors.iter().map(|e| e.message_using(Lang::En, &config)).collect();
+        let zh: Vec<String> = errors.iter().map(|e| e.message_using(Lang::Zh, &config)).collect();
+        assert_eq!(
+            en,
+            [
+                "hidden: `9,99,-1`: a layer has 1 to 32 neurons; using 9,32,1",
+                "lr: no value given; using 0.03",
+                "points: `inf` is outside the allowed range 10–2000; using 2000",
+                "batch: `1e400` is outside the allowed range 1–2000; using 2000",
+                "features: `x,zz`: unknown feature `zz`; expected one of x, y, x2, y2, xy, sinx, siny, cosx, cosy; using x,y",
+            ]
+        );
+        assert_eq!(zh[0], "hidden：`9,99,-1` 无效（每层 1 到 32 个神经元），改用 9,32,1");
+        assert_eq!(zh[1], "lr：没有给出取值，改用 0.03");
+        assert!(zh[4].contains("未知的输入特征 `zz`"), "{}", zh[4]);
+        for message in &zh {
+            assert!(!message.contains(" is ") && !message.contains("using"), "{message}");
+        }
+        // Keys that mean something when empty are not refused.
+        let (config, errors) = Config::from_query("hidden=&clip=&activations=");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(config.hidden.is_empty());
+        // A value quoted back is cut after 40 characters; a value over 200 is not read.
+        let e = Config::default().set("dataset", &"x".repeat(150)).unwrap_err();
+        assert_eq!(e.value, format!("{}…", "x".repeat(40)));
+        let e = Config::default().set("lr", &"中".repeat(201)).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TooLong { len: 201 });
+        assert!(e.message(Lang::Zh).contains("取值长 201 个字符"));
+        assert!(Config::default().set("lr", &format!("{:<200}", "0.5")).is_ok());
+    }
+
+    #[test]
+    fn repeated_keys_are_noted_with_the_value_used() {
+        let notes = repeated_keys("lr=0.1&colour=a&colour=b&lr=0.3&seed=2&lr=%30.2");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(notes[0].kind, ErrorKind::Repeated { count: 3 });
+        assert_eq!(
+            notes[0].message(Lang::En),
+            "lr: given 3 times; the last value, `0.2`, is used"
+        );
+        assert_eq!(notes[0].message(Lang::Zh), "lr：出现了 3 次，使用最后一个值 `0.2`");
+        assert_eq!(Config::from_query("lr=0.1&lr=0.3").0.lr, 0.3);
+        assert!(repeated_keys("lr=0.1&seed=3").is_empty());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use nalgebra::DMatrix;
 
 use super::choice::{Choice, ChoiceInfo};
 use super::math;
-use super::{Float, Sample};
+use super::{Float, Lang, Sample};
 
 /// One input of the network, computed from the point's coordinates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -109,24 +109,59 @@ impl Feature {
     }
 }
 
+/// Why a feature list was refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FeatureListError {
+    /// A name that is not a feature (shortened for quoting).
+    Unknown(String),
+    /// A feature listed twice.
+    Repeated(Feature),
+    /// No feature at all.
+    Empty,
+}
+
+impl FeatureListError {
+    /// The explanation in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let names: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
+        let names = names.join(", ");
+        match (self, lang) {
+            (FeatureListError::Unknown(name), Lang::En) => {
+                format!("unknown feature `{name}`; expected one of {names}")
+            }
+            (FeatureListError::Unknown(name), Lang::Zh) => format!("未知的输入特征 `{name}`，可选：{names}"),
+            (FeatureListError::Repeated(f), Lang::En) => {
+                format!("feature `{}` is listed more than once", f.name())
+            }
+            (FeatureListError::Repeated(f), Lang::Zh) => format!("输入特征 `{}` 重复出现", f.name()),
+            (FeatureListError::Empty, Lang::En) => {
+                format!("no features given; the network needs at least one input, from {names}")
+            }
+            (FeatureListError::Empty, Lang::Zh) => format!("没有输入特征；网络至少需要一个输入（{names}）"),
+        }
+    }
+}
+
+impl std::fmt::Display for FeatureListError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
 /// Reads a comma-separated feature list such as `x,y,x2`. Blanks around names and empty
 /// entries are ignored; unknown names, repeated names and an empty list are errors, since
 /// the network needs at least one input and each input once.
-pub fn parse_feature_list(text: &str) -> Result<Vec<Feature>, String> {
+pub fn parse_feature_list(text: &str) -> Result<Vec<Feature>, FeatureListError> {
     let mut features = Vec::new();
     for piece in text.split(',').map(str::trim).filter(|piece| !piece.is_empty()) {
-        let feature = Feature::parse(piece)?;
+        let feature = Feature::parse(piece).map_err(|_| FeatureListError::Unknown(super::config::shorten(piece)))?;
         if features.contains(&feature) {
-            return Err(format!("feature `{}` is listed more than once", feature.name()));
+            return Err(FeatureListError::Repeated(feature));
         }
         features.push(feature);
     }
     if features.is_empty() {
-        let names: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
-        return Err(format!(
-            "no features given; the network needs at least one input, from {}",
-            names.join(", ")
-        ));
+        return Err(FeatureListError::Empty);
     }
     Ok(features)
 }
@@ -396,9 +431,10 @@ mod tests {
             parse_feature_list("sinx,,cosy,"),
             Ok(vec![Feature::SinX, Feature::CosY])
         );
-        assert!(parse_feature_list("x,z").is_err_and(|e| e.contains("`z`")));
-        assert!(parse_feature_list("x,y,x").is_err_and(|e| e.contains("more than once")));
-        assert!(parse_feature_list(" , ").is_err_and(|e| e.contains("at least one")));
+        assert!(parse_feature_list("x,z").is_err_and(|e| e.to_string().contains("`z`")));
+        assert!(parse_feature_list("x,y,x").is_err_and(|e| e.to_string().contains("more than once")));
+        assert!(parse_feature_list(" , ").is_err_and(|e| e.to_string().contains("at least one")));
+        assert!(parse_feature_list("x,z").is_err_and(|e| e.message(Lang::Zh).contains("未知的输入特征 `z`")));
         let all = Feature::ALL.to_vec();
         assert_eq!(parse_feature_list(&feature_list_string(&all)), Ok(all));
         assert_eq!(feature_list_string(&[Feature::XY, Feature::X]), "xy,x");

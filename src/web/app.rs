@@ -20,7 +20,7 @@ use super::teaching::{ActivationPanel, GradientFlow};
 use super::text::text;
 use crate::core::activation::Activation;
 use crate::core::choice::Choice;
-use crate::core::config::{query_pairs, Config, KEYS};
+use crate::core::config::{query_pairs, repeated_keys, shorten, Config, KEYS};
 use crate::core::data_csv::{parse_csv, Split};
 use crate::core::feature::Feature;
 use crate::core::lesson::{self, Lesson};
@@ -171,10 +171,21 @@ impl App {
         }
         app.write_url();
         let compare_rejected = app.open_compare_from_query(query);
-        if !rejected.is_empty() || !compare_rejected.is_empty() {
-            let mut lines: Vec<String> = rejected.iter().map(|e| e.message(lang)).collect();
-            lines.extend(compare_rejected);
-            app.show_notice(&format!("{} {}", text(lang, "url-rejected"), lines.join("; ")));
+        // One line per rejected key: why, and the value used instead. A key given twice
+        // whose last value is fine is noted too (the earlier values were ignored).
+        let config = app.trainer.config();
+        let mut items: Vec<(String, String)> = rejected
+            .iter()
+            .map(|e| (e.key.clone(), e.message_using(lang, config)))
+            .collect();
+        for note in repeated_keys(query) {
+            if !rejected.iter().any(|e| e.key == note.key) {
+                items.push((note.key.clone(), note.message(lang)));
+            }
+        }
+        items.extend(compare_rejected.into_iter().map(|m| ("compare".to_string(), m)));
+        if !items.is_empty() {
+            app.show_notice_items(text(lang, "url-rejected"), &items);
         }
         Ok(app)
     }
@@ -451,7 +462,7 @@ impl App {
     /// its panel. An unknown id is said in the notice and changes nothing.
     pub fn open_lesson(&mut self, id: &str) {
         let Some(found) = lesson::find(id) else {
-            self.show_notice(&format!("{} “{id}”", text(self.lang, "lesson-unknown")));
+            self.show_notice(&format!("{} “{}”", text(self.lang, "lesson-unknown"), shorten(id)));
             self.extra_query.retain(|(k, _)| k != "lesson");
             self.write_url();
             return;
@@ -928,9 +939,19 @@ impl App {
 
     // ----- Files and sharing -----------------------------------------------------------
 
+    /// Shows `message` in `#notice` (as text, never as HTML).
     pub fn show_notice(&self, message: &str) {
+        self.show_notice_items(message, &[]);
+    }
+
+    /// Shows `intro` in `#notice` with one list item per (key, message), each
+    /// `li[data-key]`; all of it as text nodes, never as HTML.
+    pub fn show_notice_items(&self, intro: &str, items: &[(String, String)]) {
         if let Ok(Some(body)) = self.notice.query_selector(".notice-text") {
-            body.set_text_content(Some(message));
+            body.set_text_content(Some(intro));
+            if !items.is_empty() {
+                let _ = append_items(&body, items);
+            }
         }
         let _ = self.notice.remove_attribute("hidden");
     }
@@ -998,6 +1019,21 @@ impl App {
             .and_then(|w| w.location().href().map_err(Into::into))
             .unwrap_or_default()
     }
+}
+
+/// Appends `ul.notice-list` with an `li[data-key]` per item to `body`.
+fn append_items(body: &Element, items: &[(String, String)]) -> WebResult<()> {
+    let doc = super::dom::document()?;
+    let list = doc.create_element("ul")?;
+    list.set_attribute("class", "notice-list")?;
+    for (key, message) in items {
+        let item = doc.create_element("li")?;
+        item.set_attribute("data-key", key)?;
+        item.set_text_content(Some(message));
+        list.append_child(&item)?;
+    }
+    body.append_child(&list)?;
+    Ok(())
 }
 
 fn diverged_message(lang: Lang, layer: usize, output: bool, quantity: Quantity, epoch: u64) -> String {

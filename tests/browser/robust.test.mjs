@@ -1,0 +1,151 @@
+// Robustness of the page's inputs (issue 7): odd URL queries, typed numbers, broken and
+// huge files, and strings that look like HTML. Every bad input gets a message in the page's
+// language, naming what was wrong; nothing the user had is lost; the page keeps training.
+import {
+  test, openPage, sleep, assert, SUBPATH, setText, value, waitForValue, waitForApp, screenshot,
+} from "./harness.mjs";
+
+const param = (page, key) => new URL(page.url()).searchParams.get(key);
+
+async function open(query) {
+  const page = await openPage(`${SUBPATH}?${query}`);
+  await waitForApp(page);
+  return page;
+}
+
+/** Presses play and waits for a few epochs with a finite loss: the page still works. */
+async function trains(page, what) {
+  await page.click("#play");
+  await waitForValue(page, "#epoch", ">=", 3, { timeout: 10000 }).catch((e) => {
+    throw new Error(`${what}: the page does not train: ${e.message}`);
+  });
+  await page.click("#play");
+  const loss = await value(page, "#train-loss");
+  assert.ok(Number.isFinite(loss), `${what}: training loss ${loss}`);
+}
+
+/** The notice's text, and the keys of its items (li[data-key]). */
+async function notice(page) {
+  return page.evaluate(() => {
+    const box = document.querySelector("#notice");
+    const items = [...box.querySelectorAll(".notice-text li[data-key]")];
+    return {
+      visible: !box.hidden && box.getBoundingClientRect().height > 0,
+      text: box.querySelector(".notice-text").textContent,
+      items: items.map((li) => [li.getAttribute("data-key"), li.textContent]),
+    };
+  });
+}
+
+async function dismisses(page, what) {
+  await page.click("#notice .notice-close");
+  assert.equal(await page.isVisible("#notice"), false, `${what}: the dismiss button did not hide #notice`);
+}
+
+// Each case: the query, the value each key ends up with, and per rejected key the reason in
+// English and in Chinese.
+const LONG = "9".repeat(10000);
+const CASES = [
+  {
+    query: "activation=nope",
+    used: { activation: "tanh" },
+    rejected: { activation: [/activation: `nope` is not one of .*tanh.*; using tanh/, /activation：`nope` 不是可选值（.*tanh.*）之一，改用 tanh/] },
+  },
+  {
+    query: "lr=abc",
+    used: { lr: "0.03" },
+    rejected: { lr: [/lr: `abc` is not a number; using 0\.03/, /lr：`abc` 不是数字，改用 0\.03/] },
+  },
+  {
+    query: "hidden=9,99,-1",
+    used: { hidden: "9,32,1" },
+    rejected: { hidden: [/hidden: `9,99,-1`: a layer has 1 to 32 neurons; using 9,32,1/, /hidden：`9,99,-1` 无效（每层 1 到 32 个神经元），改用 9,32,1/] },
+  },
+  {
+    query: "points=1e9",
+    used: { points: "2000" },
+    rejected: { points: [/points: `1e9` is outside the allowed range 10–2000; using 2000/, /points：`1e9` 超出允许范围 10–2000，改用 2000/] },
+  },
+  {
+    query: "noise=-5",
+    used: { noise: "0" },
+    rejected: { noise: [/noise: `-5` is outside the allowed range 0–50; using 0/, /noise：`-5` 超出允许范围 0–50，改用 0/] },
+  },
+  {
+    query: "lr=&activation=",
+    used: { lr: "0.03", activation: "tanh" },
+    rejected: {
+      lr: [/lr: no value given; using 0\.03/, /lr：没有给出取值，改用 0\.03/],
+      activation: [/activation: no value given; using tanh/, /activation：没有给出取值，改用 tanh/],
+    },
+  },
+  {
+    query: "lr=0.1&lr=0.3",
+    used: { lr: "0.3" },
+    rejected: { lr: [/lr: given 2 times; the last value, `0\.3`, is used/, /lr：出现了 2 次，使用最后一个值 `0\.3`/] },
+  },
+  {
+    // Percent-encoding: %74anh is tanh (accepted); a bad encoded value is named decoded.
+    query: "activation=%72elu&optimizer=%3Cb%3Eadam%20",
+    used: { activation: "relu", optimizer: "sgd" },
+    rejected: { optimizer: [/optimizer: `<b>adam ` is not one of .*adam/, /optimizer：`<b>adam ` 不是可选值/] },
+  },
+  {
+    query: `lr=${LONG}&dataset=${"x".repeat(150)}`,
+    used: { lr: "0.03", dataset: "xor" },
+    rejected: {
+      lr: [/lr: the value is 10000 characters long, at most 200 are read; using 0\.03/, /lr：取值长 10000 个字符，最多读取 200 个，改用 0\.03/],
+      // A value that is quoted back is cut after 40 characters.
+      dataset: [new RegExp(`dataset: \`${"x".repeat(40)}…\` is not one of`), new RegExp(`dataset：\`${"x".repeat(40)}…\` 不是可选值`)],
+    },
+  },
+];
+
+for (const lang of ["en", "zh"]) {
+  test(`URL edge cases: the page runs and #notice names each rejected key and why (${lang})`, async () => {
+    for (const c of CASES) {
+      const page = await open(`${c.query}&lang=${lang}&colour=red`);
+      const shown = await notice(page);
+      if (c === CASES.at(-1)) await screenshot(page, `robust-url-notice-${lang}`);
+      assert.ok(shown.visible, `${c.query.slice(0, 60)}: #notice is not visible`);
+      assert.ok(shown.text.length < 600, `${c.query.slice(0, 60)}: the notice is ${shown.text.length} characters long`);
+      const intro = lang === "en" ? /^Some settings in the link were not usable/ : /^链接中的部分设置无效/;
+      assert.match(shown.text, intro, `${c.query.slice(0, 60)}: ${shown.text}`);
+      const keys = shown.items.map(([k]) => k);
+      assert.deepEqual(keys, Object.keys(c.rejected), `${c.query.slice(0, 60)}: items ${JSON.stringify(shown.items)}`);
+      for (const [key, text] of shown.items) {
+        const reason = c.rejected[key][lang === "en" ? 0 : 1];
+        assert.match(text, reason, `${c.query.slice(0, 60)}: ${key}: ${text}`);
+      }
+      assert.doesNotMatch(shown.text, /colour|red/, "an unknown key was reported");
+      if (lang === "zh") assert.doesNotMatch(shown.text, /\b(is|not|value|using|given|layer)\b/, `English words in Chinese: ${shown.text}`);
+      for (const [key, v] of Object.entries(c.used)) assert.equal(param(page, key), v, `${c.query.slice(0, 60)}: ${key} in the URL`);
+      assert.equal(param(page, "colour"), "red", "an unknown key is kept in the URL as it was");
+      await dismisses(page, c.query.slice(0, 60));
+      await trains(page, c.query.slice(0, 60));
+      page.assertClean();
+      await page.close();
+    }
+  }, { timeout: 120000 });
+}
+
+test("URL: unknown keys and good values (also percent-encoded) give no notice", async () => {
+  const page = await open("colour=red&foo=%3Cimg%3E&activation=%74anh&dataset=%63ircle&hidden=3%2C2&x=" + "y".repeat(10000));
+  await sleep(300);
+  assert.equal(await page.isVisible("#notice"), false, `notice: ${await page.textContent("#notice")}`);
+  assert.equal(param(page, "activation"), "tanh");
+  assert.equal(param(page, "dataset"), "circle");
+  assert.equal(param(page, "hidden"), "3,2");
+  await trains(page, "good query");
+  page.assertClean();
+});
+
+test("URL: an unknown lesson id is quoted short", async () => {
+  const page = await open(`lesson=${"q".repeat(10000)}`);
+  const shown = await notice(page);
+  assert.ok(shown.visible);
+  assert.ok(shown.text.length < 200, `the notice is ${shown.text.length} characters long`);
+  assert.match(shown.text, new RegExp(`${"q".repeat(40)}…`));
+  await trains(page, "unknown lesson");
+  page.assertClean();
+});
