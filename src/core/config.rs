@@ -289,6 +289,16 @@ impl ConfigError {
     /// [`ConfigError::message`] followed by the value `config` now uses for the key (what a
     /// lenient reader kept or clamped to), e.g. `lr: `abc` is not a number; using 0.03`.
     pub fn message_using(&self, lang: Lang, config: &Config) -> String {
+        self.message_then(lang, config, ("using", "改用"))
+    }
+
+    /// [`ConfigError::message`] followed by the value that stays in force after a strict
+    /// refusal, e.g. `lr: `abc` is not a number; keeping 0.03`.
+    pub fn message_keeping(&self, lang: Lang, config: &Config) -> String {
+        self.message_then(lang, config, ("keeping", "保留"))
+    }
+
+    fn message_then(&self, lang: Lang, config: &Config, (en, zh): (&str, &str)) -> String {
         let message = self.message(lang);
         if matches!(self.kind, ErrorKind::Repeated { .. }) {
             return message;
@@ -296,14 +306,14 @@ impl ConfigError {
         let Some(used) = config.get(&self.key) else {
             return message;
         };
-        let used = if used.is_empty() {
-            lang.pick("none", "无").to_string()
-        } else {
-            shorten(&used)
+        let used = match (self.key.as_str(), used.as_str()) {
+            ("clip", "0") => lang.pick("off", "关闭").to_string(),
+            (_, "") => lang.pick("none", "无").to_string(),
+            _ => shorten(&used),
         };
         match lang {
-            Lang::En => format!("{message}; using {used}"),
-            Lang::Zh => format!("{message}，改用 {used}"),
+            Lang::En => format!("{message}; {en} {used}"),
+            Lang::Zh => format!("{message}，{zh} {used}"),
         }
     }
 }
@@ -1040,6 +1050,22 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::TooLong { len: 201 });
         assert!(e.message(Lang::Zh).contains("取值长 201 个字符"));
         assert!(Config::default().set("lr", &format!("{:<200}", "0.5")).is_ok());
+    }
+
+    #[test]
+    fn strict_messages_say_what_stays() {
+        let mut config = Config::default();
+        let e = config.set("clip", "-1").unwrap_err();
+        assert_eq!(
+            e.message_keeping(Lang::En, &config),
+            "clip: `-1` is outside the allowed range 0–1000; keeping off"
+        );
+        assert_eq!(
+            e.message_keeping(Lang::Zh, &config),
+            "clip：`-1` 超出允许范围 0–1000，保留 关闭"
+        );
+        let e = config.set("batch", "0").unwrap_err();
+        assert!(e.message_keeping(Lang::En, &config).ends_with("; keeping 10"));
     }
 
     #[test]

@@ -54,7 +54,7 @@ impl Lang {
     }
 
     /// Picks the text of this language from an English/Chinese pair.
-    pub fn pick(self, en: &'static str, zh: &'static str) -> &'static str {
+    pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
         match self {
             Lang::En => en,
             Lang::Zh => zh,

@@ -90,7 +90,14 @@ pub struct App {
     extra_query: Vec<(String, String)>,
     /// Best test loss seen and its epoch, for the patience stop condition.
     best_test: Option<(Float, u64)>,
+    /// Messages shown next to fields: (field id, [English, Chinese]).
+    field_errors: Vec<(String, [String; 2])>,
 }
+
+/// Largest stop epoch or patience a field accepts.
+pub const MAX_STOP: u64 = 1_000_000_000;
+/// Largest magnitude of a weight or bias typed in the diagram's editor.
+pub const MAX_PARAMETER: Float = 1e4;
 
 impl App {
     pub fn new(query: &str, lang: Lang) -> WebResult<App> {
@@ -138,6 +145,7 @@ impl App {
             state: None,
             extra_query,
             best_test: None,
+            field_errors: Vec::new(),
         };
         super::text::apply(lang)?;
         app.controls.populate(lang)?;
@@ -651,29 +659,35 @@ impl App {
     }
 
     /// Sets one config key from a control. A refused value leaves the run as it was, puts
-    /// the control back and says why next to it.
+    /// the control back (even while it has focus) and says why next to it.
     pub fn set_key(&mut self, key: &str, value: &str, field: Option<&str>) {
         self.show_field_error(field, None);
         match self.trainer.set(key, value) {
             Ok(changes) => self.changed(changes),
             Err(e) => {
-                let message = e.message(self.lang);
-                if field.is_some() {
-                    self.show_field_error(field, Some(&message));
-                } else {
-                    self.show_notice(&message);
-                }
                 self.sync_controls();
+                match field {
+                    Some(field) => {
+                        let config = self.trainer.config();
+                        let both = [Lang::En, Lang::Zh].map(|lang| e.message_keeping(lang, config));
+                        self.show_field_error(Some(field), Some(both));
+                        self.controls.restore_number(field, self.trainer.config());
+                    }
+                    None => self.show_notice(&e.message(self.lang)),
+                }
             }
         }
     }
 
-    fn show_field_error(&self, field: Option<&str>, message: Option<&str>) {
+    /// Writes (or clears) the message next to `field`, kept in both languages so a language
+    /// switch rewrites it.
+    fn show_field_error(&mut self, field: Option<&str>, message: Option<[String; 2]>) {
         let Some(field) = field else { return };
-        let selector = format!(".field-error[data-for=\"{field}\"]");
-        if let Ok(Some(element)) = super::dom::document().and_then(|d| d.query_selector(&selector).map_err(Into::into))
-        {
-            element.set_text_content(message);
+        self.field_errors.retain(|(f, _)| f != field);
+        let shown = message.as_ref().map(|[en, zh]| self.lang.pick(en, zh));
+        write_field_error(field, shown);
+        if let Some(message) = message {
+            self.field_errors.push((field.to_string(), message));
         }
     }
 
@@ -752,6 +766,9 @@ impl App {
         let _ = self.controls.populate(lang);
         self.extra_query.retain(|(k, _)| k != "lang");
         self.extra_query.push(("lang".to_string(), lang.code().to_string()));
+        for (field, [en, zh]) in &self.field_errors {
+            write_field_error(field, Some(lang.pick(en, zh)));
+        }
         self.update_play_button();
         let status = match self.state.as_ref().map(|s| s.0) {
             Some(State::Running) => Some("running"),
@@ -800,21 +817,26 @@ impl App {
         }
     }
 
-    /// Sets or clears (empty text) a stop condition; refuses anything but a positive whole number.
+    /// Sets or clears (empty text) a stop condition; refuses anything but a whole number
+    /// from 1 to [`MAX_STOP`], keeping the condition in force and showing it in the field.
     pub fn set_stop(&mut self, field: &str, value: &str) {
         let trimmed = value.trim();
         let parsed = if trimmed.is_empty() {
-            Ok(None)
+            Some(None)
         } else {
             trimmed
                 .parse::<u64>()
                 .ok()
-                .filter(|&n| n > 0)
+                .filter(|n| (1..=MAX_STOP).contains(n))
                 .map(Some)
-                .ok_or_else(|| text(self.lang, "not-a-number"))
+        };
+        let current = if field == "stop-epoch" {
+            self.view.stop_epoch
+        } else {
+            self.view.stop_patience
         };
         match parsed {
-            Ok(n) => {
+            Some(n) => {
                 self.show_field_error(Some(field), None);
                 if field == "stop-epoch" {
                     self.view.stop_epoch = n;
@@ -823,7 +845,20 @@ impl App {
                     self.best_test = None;
                 }
             }
-            Err(message) => self.show_field_error(Some(field), Some(message)),
+            None => {
+                let message = [Lang::En, Lang::Zh].map(|lang| {
+                    let kept = current.map_or_else(|| lang.pick("none", "无").to_string(), |n| n.to_string());
+                    text(lang, "stop-invalid")
+                        .replace("{value}", &shorten(value))
+                        .replace("{max}", &MAX_STOP.to_string())
+                        .replace("{kept}", &kept)
+                });
+                self.show_field_error(Some(field), Some(message));
+                if let Ok(input) = by_id::<web_sys::HtmlInputElement>(field) {
+                    input.set_value(&current.map(|n| n.to_string()).unwrap_or_default());
+                    input.select();
+                }
+            }
         }
     }
 
@@ -924,8 +959,8 @@ impl App {
             .trim()
             .parse()
             .ok()
-            .filter(|v: &Float| v.is_finite() && v.abs() <= 1e4)
-            .ok_or_else(|| text(self.lang, "not-a-number").to_string())?;
+            .filter(|v: &Float| v.is_finite() && v.abs() <= MAX_PARAMETER)
+            .ok_or_else(|| text(self.lang, "weight-invalid").to_string())?;
         let ok = match param {
             ParamRef::Weight { layer, row, column } => self.trainer.set_parameter(layer, row, Some(column), parsed),
             ParamRef::Bias { layer, row } => self.trainer.set_parameter(layer, row, None, parsed),
@@ -933,7 +968,7 @@ impl App {
         if ok {
             Ok(())
         } else {
-            Err(text(self.lang, "not-a-number").to_string())
+            Err(text(self.lang, "weight-invalid").to_string())
         }
     }
 
@@ -1018,6 +1053,14 @@ impl App {
         window()
             .and_then(|w| w.location().href().map_err(Into::into))
             .unwrap_or_default()
+    }
+}
+
+/// Sets the text of `.field-error[data-for=field]` (None clears it).
+fn write_field_error(field: &str, message: Option<&str>) {
+    let selector = format!(".field-error[data-for=\"{field}\"]");
+    if let Ok(Some(element)) = super::dom::document().and_then(|d| d.query_selector(&selector).map_err(Into::into)) {
+        element.set_text_content(message);
     }
 }
 

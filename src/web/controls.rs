@@ -170,10 +170,9 @@ impl Controls {
             }
         }
         for (input, key) in &self.numbers {
-            let Some(mut value) = config.get(key) else { continue };
-            if *key == "clip" && value == "0" {
-                value.clear(); // no clipping: the empty field shows its placeholder, "off"
-            }
+            let Some(value) = number_text(key, config) else {
+                continue;
+            };
             if !is_focused(input) && input.value() != value {
                 input.set_value(&value);
             }
@@ -207,6 +206,19 @@ impl Controls {
             self.shown_problem = Some(problem);
         }
         self.mark_point_class(view.point_class);
+    }
+
+    /// Shows the config's value in the number field `id` even while it has focus (after a
+    /// refused value), selected so typing replaces it.
+    pub fn restore_number(&self, id: &str, config: &Config) {
+        for (input, key) in &self.numbers {
+            if input.id() == id {
+                if let Some(value) = number_text(key, config) {
+                    input.set_value(&value);
+                    input.select();
+                }
+            }
+        }
     }
 
     /// The buttons choosing what a click on the boundary adds: each class (or, for
@@ -251,6 +263,17 @@ impl Controls {
             }
         }
     }
+}
+
+/// The text a number field shows for `key`: the config's spelling; no clipping is the empty
+/// field, which shows its placeholder, "off".
+fn number_text(key: &str, config: &Config) -> Option<String> {
+    let value = config.get(key)?;
+    Some(if key == "clip" && value == "0" {
+        String::new()
+    } else {
+        value
+    })
 }
 
 /// What a click on the boundary does.

@@ -148,9 +148,14 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("test-curve", "test loss", "测试损失"),
     ("epoch-axis", "epoch", "轮次"),
     (
-        "not-a-number",
-        "Not a number; the previous value stays.",
-        "不是有效数字，保留原值。",
+        "stop-invalid",
+        "`{value}`: enter a whole number from 1 to {max}, or leave the field empty; keeping {kept}",
+        "`{value}`：请输入 1 到 {max} 之间的整数，或留空；保留 {kept}",
+    ),
+    (
+        "weight-invalid",
+        "Enter a number from −10000 to 10000; the previous value stays.",
+        "请输入 −10000 到 10000 之间的数字；保留原值。",
     ),
     (
         "link-copied",

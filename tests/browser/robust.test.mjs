@@ -149,3 +149,110 @@ test("URL: an unknown lesson id is quoted short", async () => {
   await trains(page, "unknown lesson");
   page.assertClean();
 });
+
+// ---- Number fields ---------------------------------------------------------------------
+
+// Per field: its config key, the value the page starts with, bad inputs with the reason
+// (English, Chinese), and a good value.
+const OUT = (min, max) => [new RegExp(`is outside the allowed range ${min}–${max}`), new RegExp(`超出允许范围 ${min}–${max}`)];
+const NAN = [/is not a number/, /不是数字/];
+const EMPTY = [/no value given/, /没有给出取值/];
+const FIELDS = [
+  {
+    id: "learning-rate", key: "lr", start: "0.03", good: "0.1",
+    bad: { abc: NAN, "-1": OUT("0.000001", 10), 0: OUT("0.000001", 10), "1e9": OUT("0.000001", 10), "": EMPTY, "1e400": OUT("0.000001", 10) },
+  },
+  {
+    id: "batch-size", key: "batch", start: "10", good: "25",
+    bad: { abc: NAN, "-1": OUT(1, 2000), 0: OUT(1, 2000), "1e9": OUT(1, 2000), "2.5": [/is not a whole number/, /不是整数/], "": EMPTY },
+  },
+  {
+    id: "reg-rate", key: "reg-rate", start: "0.001", good: "0.01",
+    bad: { "x1": NAN, "-0.5": OUT(0, 1), "1e9": OUT(0, 1), "": EMPTY },
+  },
+  {
+    id: "clip", key: "clip", start: "", good: "2",
+    bad: { abc: NAN, "-1": OUT(0, 1000), "1e9": OUT(0, 1000) },
+  },
+];
+
+for (const lang of ["en", "zh"]) {
+  test(`number fields refuse bad values next to the field and keep the previous value (${lang})`, async () => {
+    const page = await open(`dataset=circle&lang=${lang}`);
+    for (const f of FIELDS) {
+      const field = `#${f.id}`;
+      const error = `.field-error[data-for="${f.id}"]`;
+      assert.ok(await page.evaluate(([e, id]) => document.querySelector(e).parentElement.contains(document.getElementById(id)), [error, f.id]),
+        `${error} is not next to ${field}`);
+      assert.equal(await page.inputValue(field), f.start);
+      for (const [typed, reasons] of Object.entries(f.bad)) {
+        await setText(page, field, typed);
+        const message = (await page.textContent(error)).trim();
+        const reason = reasons[lang === "en" ? 0 : 1];
+        const quoted = typed === "" ? "" : `\`${typed}\``;
+        assert.ok(message.startsWith(`${f.key}${lang === "en" ? ":" : "："}`), `${f.id} ${typed}: ${message}`);
+        assert.ok(message.includes(quoted), `${f.id} ${typed}: the message does not quote the value: ${message}`);
+        assert.match(message, reason, `${f.id} ${typed}: ${message}`);
+        const kept = f.start === "" ? (lang === "en" ? "off" : "关闭") : f.start;
+        assert.ok(message.endsWith(lang === "en" ? `; keeping ${kept}` : `，保留 ${kept}`), `${f.id} ${typed}: ${message}`);
+        assert.equal(await page.isVisible(error), true, `${f.id} ${typed}: the message is hidden`);
+        assert.equal(param(page, f.key), f.start === "" ? null : f.start, `${f.id} ${typed} changed the config`);
+        assert.equal(await page.inputValue(field), f.start, `${f.id} ${typed}: the field does not show the value in force`);
+        assert.equal(await page.isVisible("#notice"), false, `${f.id} ${typed}: the message went to #notice`);
+      }
+      await setText(page, field, f.good);
+      await page.waitForFunction(([k, v]) => new URL(location.href).searchParams.get(k) === v, [f.key, f.good]);
+      assert.equal((await page.textContent(error)).trim(), "", `${f.id}: a good value did not clear the message`);
+      await setText(page, field, f.start === "" ? "0" : f.start); // back, for the next field's checks
+    }
+    // A message follows a language switch.
+    await setText(page, "#learning-rate", "abc");
+    await page.selectOption("#lang", lang === "en" ? "zh" : "en");
+    assert.match(await page.textContent('.field-error[data-for="learning-rate"]'), lang === "en" ? /不是数字/ : /is not a number/);
+    await trains(page, "after the number fields");
+    page.assertClean();
+  }, { timeout: 90000 });
+}
+
+test("stop fields refuse anything but a whole number from 1, keeping the condition in force", async () => {
+  for (const lang of ["en", "zh"]) {
+    const page = await open(`dataset=xor&lang=${lang}`);
+    await page.click("details.more > summary");
+    await setText(page, "#stop-epoch", "5");
+    for (const bad of ["abc", "0", "-5", "2.5", "1e30", "99999999999999999999999"]) {
+      await setText(page, "#stop-epoch", bad);
+      const message = (await page.textContent('.field-error[data-for="stop-epoch"]')).trim();
+      const reason = lang === "en" ? /^`.*`: enter a whole number from 1 to 1000000000, or leave the field empty; keeping 5$/
+        : /^`.*`：请输入 1 到 1000000000 之间的整数，或留空；保留 5$/;
+      assert.match(message, reason, `${bad}: ${message}`);
+      assert.ok(message.startsWith(`\`${bad}\``), `${bad}: ${message}`);
+      assert.equal(await page.inputValue("#stop-epoch"), "5", `${bad}: the field does not show the value in force`);
+    }
+    // The condition still holds: training pauses at epoch 5.
+    await page.click("#play");
+    await page.waitForFunction(() => document.querySelector("#play").getAttribute("aria-pressed") === "false"
+      && Number(document.querySelector("#epoch").textContent) > 0, null, { timeout: 10000 });
+    assert.equal(await value(page, "#epoch"), 5);
+    await setText(page, "#stop-epoch", "");
+    assert.equal((await page.textContent('.field-error[data-for="stop-epoch"]')).trim(), "");
+    page.assertClean();
+    await page.close();
+  }
+});
+
+test("the weight editor refuses non-numbers and huge values with the reason", async () => {
+  const page = await open("dataset=xor&hidden=4&seed=1");
+  await page.dispatchEvent('#network path.link-hit[data-layer="0"][data-row="0"][data-column="0"]', "click");
+  await page.waitForSelector("#editor:not([hidden])");
+  const before = await page.inputValue("#editor input");
+  for (const bad of ["abc", "1e9", "-20000", "NaN", "inf"]) {
+    await page.fill("#editor input", bad);
+    await page.press("#editor input", "Enter");
+    assert.ok(await page.isVisible("#editor"), `${bad}: the editor closed`);
+    assert.match(await page.textContent("#editor .field-error"), /from −10000 to 10000/, `${bad}`);
+  }
+  await page.press("#editor input", "Escape");
+  await page.dispatchEvent('#network path.link-hit[data-layer="0"][data-row="0"][data-column="0"]', "click");
+  assert.equal(await page.inputValue("#editor input"), before, "a refused value changed the weight");
+  page.assertClean();
+});
