@@ -251,7 +251,7 @@ fn bad_inputs_exit_2_with_one_line() {
     );
 
     let model = write(&dir, "cut.json", r#"{"format":"nnlab-model","version":1,"features":["#);
-    assert_refused(&train(&good, &["--init", s(&model)]), s(&model), &["EOF"]);
+    assert_refused(&train(&good, &["--init", s(&model)]), s(&model), &["ends too early"]);
 
     // XOR is two-class: label 2 on line 3 does not fit.
     let data = write(&dir, "labels.csv", "x,y,label\n1,1,1\n-1,2,2\n0.5,0.5,0\n");

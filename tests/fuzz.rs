@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 
 use nnlab::core::choice::Choice;
 use nnlab::core::config::{query_pairs, CompareKeys, Config, KEYS};
-use nnlab::core::data_csv::{parse_csv, MAX_ROWS};
+use nnlab::core::data_csv::{parse_csv, CsvProblem, MAX_ROWS};
 use nnlab::core::dataset::Dataset;
-use nnlab::core::model::Model;
+use nnlab::core::model::{Model, ModelProblem};
 use nnlab::core::trainer::Trainer;
 use nnlab::core::{Lang, Problem};
 
@@ -366,7 +366,11 @@ fn fuzz_model_json() {
         };
         match Model::from_json(&text) {
             Err(e) => {
-                assert!(!e.message.trim().is_empty() && !e.path.is_empty(), "{e:?}");
+                assert!(!e.path.is_empty(), "{e:?}");
+                assert!(!e.message(Lang::En).trim().is_empty() && !e.message(Lang::Zh).trim().is_empty());
+                // Every reading error is one the page can explain in Chinese too, not
+                // serde's English words.
+                assert!(!matches!(e.problem, ModelProblem::Unreadable(_)), "{e:?}: {text}");
             }
             Ok(model) => {
                 accepted += 1;
@@ -377,8 +381,8 @@ fn fuzz_model_json() {
                 for (t, original) in trainers.iter().zip(&originals) {
                     let mut t = t.clone();
                     match t.load_model(model.clone()) {
-                        Err(message) => {
-                            assert!(!message.trim().is_empty());
+                        Err(e) => {
+                            assert!(!e.message(Lang::En).trim().is_empty() && !e.message(Lang::Zh).is_empty());
                             assert_eq!(&t.model().to_json(), original);
                         }
                         Ok(()) => {
@@ -481,7 +485,9 @@ fn fuzz_csv() {
         let expected = *problems.choose(&mut r).unwrap();
         match parse_csv(&text, expected) {
             Err(e) => {
-                assert!(!e.message.trim().is_empty() && e.line >= 1, "{e:?}");
+                assert!(e.line >= 1, "{e:?}");
+                assert!(!e.message(Lang::En).trim().is_empty() && !e.message(Lang::Zh).trim().is_empty());
+                assert!(!matches!(e.problem, CsvProblem::Unreadable(_)), "{e:?}");
                 assert!(!e.to_string().is_empty());
             }
             Ok(csv) => {
@@ -527,7 +533,7 @@ fn csv_row_limit_is_enforced() {
         text.push_str(&format!("{},{},{}\n", i % 7, i % 5, i % 2));
     }
     let e = parse_csv(&text, None).unwrap_err();
-    assert!(!e.message.is_empty());
+    assert!(!e.message(Lang::Zh).is_empty());
 }
 
 /// Regression (found by `fuzz_model_json`): a file cut off inside the value of an unknown
@@ -535,5 +541,5 @@ fn csv_row_limit_is_enforced() {
 #[test]
 fn truncated_model_file_names_a_path() {
     let e = Model::from_json(r#"{"": "abc"#).unwrap_err();
-    assert!(!e.path.is_empty() && !e.message.is_empty(), "{e:?}");
+    assert!(!e.path.is_empty() && !e.message(Lang::Zh).is_empty(), "{e:?}");
 }

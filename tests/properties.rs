@@ -276,7 +276,7 @@ fn apply(trainer: &mut Trainer, edit: &Edit) {
             }
             match parse_csv(&text, None) {
                 Ok(csv) => trainer.import_points(csv),
-                Err(e) => assert!(!e.message.is_empty()),
+                Err(e) => assert!(!e.message(nnlab::core::Lang::Zh).is_empty()),
             }
         }
         Edit::LoadOwnModel => {

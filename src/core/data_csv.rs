@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use super::{Float, Problem, Sample, PLANE};
+use super::config::shorten;
+use super::{Float, Lang, Problem, Sample, PLANE};
 
 /// Most data rows a file may hold; more would make training and drawing sluggish.
 pub const MAX_ROWS: usize = 10_000;
@@ -42,6 +43,9 @@ pub struct CsvData {
     pub problem: Problem,
 }
 
+/// Largest CSV file read: [`MAX_ROWS`] rows of full-precision numbers take well under this.
+pub const MAX_CSV_BYTES: usize = 2_000_000;
+
 /// Why a CSV file was refused, and where.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CsvError {
@@ -49,26 +53,145 @@ pub struct CsvError {
     pub line: usize,
     /// The column, by its header name, when the problem is in one cell or column.
     pub column: Option<String>,
-    /// What is wrong, in plain words.
-    pub message: String,
+    /// What is wrong.
+    pub problem: CsvProblem,
+}
+
+/// What is wrong with a CSV file at a line (and column).
+#[derive(Clone, Debug, PartialEq)]
+pub enum CsvProblem {
+    /// The file is `bytes` long, over [`MAX_CSV_BYTES`].
+    TooLarge { bytes: usize },
+    /// The CSV reader failed, in its (English) words.
+    Unreadable(String),
+    /// More than [`MAX_ROWS`] data rows.
+    TooManyRows,
+    /// Nothing in the file.
+    Empty,
+    /// A header but no data row.
+    NoRows,
+    /// A `split` column without a `train` row.
+    NoTrainRow,
+    /// A column named twice in the header.
+    ColumnTwice,
+    /// The first line is data, not a header.
+    NoHeader,
+    /// The header lacks this required column.
+    MissingColumn(String),
+    /// A row with `found` fields where the header has `expected`.
+    Width { expected: usize, found: usize },
+    /// x or y outside the plane.
+    OutsidePlane { value: Float },
+    /// An empty cell where a number is needed.
+    EmptyCell,
+    /// A cell that is not a number (shortened).
+    NotANumber(String),
+    /// NaN or infinity (shortened).
+    NotFinite(String),
+    /// A `split` cell that is neither train nor test (shortened).
+    BadSplit(String),
+    /// A class label that is not a class of the data set's `classes`.
+    BadLabel { label: Float, classes: usize },
+}
+
+impl CsvProblem {
+    /// What is wrong, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        use CsvProblem as P;
+        let max_mb = MAX_CSV_BYTES / 1_000_000;
+        match (self, lang) {
+            (P::TooLarge { bytes }, Lang::En) => format!(
+                "the file is {:.1} MB; a CSV file is at most {max_mb} MB",
+                *bytes as f64 / 1e6
+            ),
+            (P::TooLarge { bytes }, Lang::Zh) => {
+                format!("文件大小为 {:.1} MB，CSV 文件最大 {max_mb} MB", *bytes as f64 / 1e6)
+            }
+            (P::Unreadable(why), Lang::En) => format!("unreadable CSV: {why}"),
+            (P::Unreadable(why), Lang::Zh) => format!("无法读取 CSV（{why}）"),
+            (P::TooManyRows, Lang::En) => format!("more than {MAX_ROWS} data rows; the limit is {MAX_ROWS}"),
+            (P::TooManyRows, Lang::Zh) => format!("数据超过 {MAX_ROWS} 行（上限为 {MAX_ROWS} 行）"),
+            (P::Empty, Lang::En) => {
+                "missing header: the file is empty; the first line must name the columns x, y and label".to_string()
+            }
+            (P::Empty, Lang::Zh) => "缺少表头：文件是空的；第一行必须列出 x、y 和 label 列".to_string(),
+            (P::NoRows, Lang::En) => "no data rows below the header".to_string(),
+            (P::NoRows, Lang::Zh) => "表头下面没有数据行".to_string(),
+            (P::NoTrainRow, Lang::En) => "no row is marked train; training needs at least one point".to_string(),
+            (P::NoTrainRow, Lang::Zh) => "没有标记为 train 的行；训练至少需要一个数据点".to_string(),
+            (P::ColumnTwice, Lang::En) => "this column is named twice in the header".to_string(),
+            (P::ColumnTwice, Lang::Zh) => "表头中此列出现了两次".to_string(),
+            (P::NoHeader, Lang::En) => {
+                "missing header: the first line must name the columns x, y and label".to_string()
+            }
+            (P::NoHeader, Lang::Zh) => "缺少表头：第一行必须列出 x、y 和 label 列".to_string(),
+            (P::MissingColumn(name), Lang::En) => {
+                format!("missing required column `{name}`; the header must name x, y and label")
+            }
+            (P::MissingColumn(name), Lang::Zh) => format!("缺少必需的列 `{name}`；表头必须列出 x、y 和 label"),
+            (P::Width { expected, found }, Lang::En) => {
+                format!("expected {expected} fields as in the header, found {found}")
+            }
+            (P::Width { expected, found }, Lang::Zh) => {
+                format!("应有 {expected} 个字段（与表头一致），实际有 {found} 个")
+            }
+            (P::OutsidePlane { value }, Lang::En) => format!("{value} lies outside the plane [−{PLANE}, {PLANE}]"),
+            (P::OutsidePlane { value }, Lang::Zh) => format!("{value} 超出平面范围 [−{PLANE}, {PLANE}]"),
+            (P::EmptyCell, Lang::En) => "empty cell; expected a number".to_string(),
+            (P::EmptyCell, Lang::Zh) => "单元格为空，应为数字".to_string(),
+            (P::NotANumber(cell), Lang::En) => format!("`{cell}` is not a number"),
+            (P::NotANumber(cell), Lang::Zh) => format!("`{cell}` 不是数字"),
+            (P::NotFinite(cell), Lang::En) => {
+                format!("`{cell}` is not a finite number (NaN and infinity are not allowed)")
+            }
+            (P::NotFinite(cell), Lang::Zh) => format!("`{cell}` 不是有限的数字（不允许 NaN 和无穷大）"),
+            (P::BadSplit(cell), Lang::En) => format!("`{cell}` is not a split; expected train or test"),
+            (P::BadSplit(cell), Lang::Zh) => format!("`{cell}` 不是有效的划分，应为 train 或 test"),
+            (P::BadLabel { label, classes }, Lang::En) => format!(
+                "class label {label} is not a whole number from 0 to {}; this data set has {classes} classes",
+                classes.saturating_sub(1)
+            ),
+            (P::BadLabel { label, classes }, Lang::Zh) => format!(
+                "类别标签 {label} 不是 0 到 {} 之间的整数；此数据集有 {classes} 个类别",
+                classes.saturating_sub(1)
+            ),
+        }
+    }
 }
 
 impl CsvError {
-    fn new(line: usize, column: Option<&str>, message: impl Into<String>) -> Self {
+    fn new(line: usize, column: Option<&str>, problem: CsvProblem) -> Self {
         CsvError {
             line,
             column: column.map(str::to_owned),
-            message: message.into(),
+            problem,
+        }
+    }
+
+    /// The file is too large to read.
+    pub fn too_large(bytes: usize) -> CsvError {
+        CsvError::new(1, None, CsvProblem::TooLarge { bytes })
+    }
+
+    /// Where and what, in `lang`: `line 3, column label: …` / `第 3 行 label 列：…`; a
+    /// file too large to read without a line.
+    pub fn message(&self, lang: Lang) -> String {
+        let reason = self.problem.message(lang);
+        if let CsvProblem::TooLarge { .. } = self.problem {
+            return reason;
+        }
+        match (&self.column, lang) {
+            (Some(column), Lang::En) => format!("line {}, column {column}: {reason}", self.line),
+            (Some(column), Lang::Zh) => format!("第 {} 行 {column} 列：{reason}", self.line),
+            (None, Lang::En) => format!("line {}: {reason}", self.line),
+            (None, Lang::Zh) => format!("第 {} 行：{reason}", self.line),
         }
     }
 }
 
 impl fmt::Display for CsvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.column {
-            Some(column) => write!(f, "line {}, column {}: {}", self.line, column, self.message),
-            None => write!(f, "line {}: {}", self.line, self.message),
-        }
+        f.write_str(&self.message(Lang::En))
     }
 }
 
@@ -134,6 +257,9 @@ struct Row {
 /// checked against it; with `None` the problem is inferred: all labels 0 or 1 → Binary,
 /// all integers 0..K−1 with 3 ≤ K ≤ 8 → MultiClass(K), anything else → Regression.
 pub fn parse_csv(text: &str, expected: Option<Problem>) -> Result<CsvData, CsvError> {
+    if text.len() > MAX_CSV_BYTES {
+        return Err(CsvError::too_large(text.len()));
+    }
     // Spreadsheet programs often start UTF-8 files with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -150,7 +276,7 @@ pub fn parse_csv(text: &str, expected: Option<Problem>) -> Result<CsvData, CsvEr
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(last_line, |p| lines.line_at(p.byte()));
-            CsvError::new(line, None, format!("unreadable CSV: {e}"))
+            CsvError::new(line, None, CsvProblem::Unreadable(e.to_string()))
         })?;
         let line = record.position().map_or(last_line, |p| lines.line_at(p.byte()));
         last_line = line;
@@ -162,11 +288,7 @@ pub fn parse_csv(text: &str, expected: Option<Problem>) -> Result<CsvData, CsvEr
             None => columns = Some(read_header(&record, line)?),
             Some(columns) => {
                 if rows.len() == MAX_ROWS {
-                    return Err(CsvError::new(
-                        line,
-                        None,
-                        format!("more than {MAX_ROWS} data rows; the limit is {MAX_ROWS}"),
-                    ));
+                    return Err(CsvError::new(line, None, CsvProblem::TooManyRows));
                 }
                 rows.push(read_row(&record, columns, line)?);
             }
@@ -174,14 +296,10 @@ pub fn parse_csv(text: &str, expected: Option<Problem>) -> Result<CsvData, CsvEr
     }
 
     let Some(columns) = columns else {
-        return Err(CsvError::new(
-            1,
-            None,
-            "missing header: the file is empty; the first line must name the columns x, y and label",
-        ));
+        return Err(CsvError::new(1, None, CsvProblem::Empty));
     };
     if rows.is_empty() {
-        return Err(CsvError::new(last_line, None, "no data rows below the header"));
+        return Err(CsvError::new(last_line, None, CsvProblem::NoRows));
     }
     let problem = match expected {
         Some(problem) => problem,
@@ -195,11 +313,7 @@ pub fn parse_csv(text: &str, expected: Option<Problem>) -> Result<CsvData, CsvEr
         Some(_) => {
             let splits: Vec<Split> = rows.iter().filter_map(|row| row.split).collect();
             if !splits.contains(&Split::Train) {
-                return Err(CsvError::new(
-                    last_line,
-                    Some("split"),
-                    "no row is marked train; training needs at least one point",
-                ));
+                return Err(CsvError::new(last_line, Some("split"), CsvProblem::NoTrainRow));
             }
             Some(splits)
         }
@@ -226,22 +340,18 @@ fn read_header(record: &csv::StringRecord, line: usize) -> Result<Columns, CsvEr
             _ => continue,
         };
         if slot.is_some() {
-            return Err(CsvError::new(
-                line,
-                Some(&name),
-                "this column is named twice in the header",
-            ));
+            return Err(CsvError::new(line, Some(&name), CsvProblem::ColumnTwice));
         }
         *slot = Some(index);
     }
     let looks_like_data = record.iter().any(|cell| cell.trim().parse::<f64>().is_ok());
     let missing = |name: &str| {
-        let message = if looks_like_data {
-            "missing header: the first line must name the columns x, y and label".to_owned()
+        let problem = if looks_like_data {
+            CsvProblem::NoHeader
         } else {
-            format!("missing required column `{name}`; the header must name x, y and label")
+            CsvProblem::MissingColumn(name.to_string())
         };
-        CsvError::new(line, Some(name), message)
+        CsvError::new(line, Some(name), problem)
     };
     Ok(Columns {
         x: x.ok_or_else(|| missing("x"))?,
@@ -257,22 +367,17 @@ fn read_row(record: &csv::StringRecord, columns: &Columns, line: usize) -> Resul
         return Err(CsvError::new(
             line,
             None,
-            format!(
-                "expected {} fields as in the header, found {}",
-                columns.width,
-                record.len()
-            ),
+            CsvProblem::Width {
+                expected: columns.width,
+                found: record.len(),
+            },
         ));
     }
     let x = read_number(record, columns.x, "x", line)?;
     let y = read_number(record, columns.y, "y", line)?;
     for (value, name) in [(x, "x"), (y, "y")] {
         if !(-PLANE..=PLANE).contains(&value) {
-            return Err(CsvError::new(
-                line,
-                Some(name),
-                format!("{name} = {value} lies outside the plane [-{PLANE}, {PLANE}]"),
-            ));
+            return Err(CsvError::new(line, Some(name), CsvProblem::OutsidePlane { value }));
         }
     }
     let label = read_number(record, columns.label, "label", line)?;
@@ -283,13 +388,7 @@ fn read_row(record: &csv::StringRecord, columns: &Columns, line: usize) -> Resul
             match cell.to_ascii_lowercase().as_str() {
                 "train" => Some(Split::Train),
                 "test" => Some(Split::Test),
-                _ => {
-                    return Err(CsvError::new(
-                        line,
-                        Some("split"),
-                        format!("`{cell}` is not a split; expected train or test"),
-                    ))
-                }
+                _ => return Err(CsvError::new(line, Some("split"), CsvProblem::BadSplit(shorten(cell)))),
             }
         }
     };
@@ -303,17 +402,13 @@ fn read_row(record: &csv::StringRecord, columns: &Columns, line: usize) -> Resul
 fn read_number(record: &csv::StringRecord, index: usize, name: &str, line: usize) -> Result<Float, CsvError> {
     let cell = record.get(index).unwrap_or("").trim();
     if cell.is_empty() {
-        return Err(CsvError::new(line, Some(name), "empty cell; expected a number"));
+        return Err(CsvError::new(line, Some(name), CsvProblem::EmptyCell));
     }
     let value: Float = cell
         .parse()
-        .map_err(|_| CsvError::new(line, Some(name), format!("`{cell}` is not a number")))?;
+        .map_err(|_| CsvError::new(line, Some(name), CsvProblem::NotANumber(shorten(cell))))?;
     if !value.is_finite() {
-        return Err(CsvError::new(
-            line,
-            Some(name),
-            format!("`{cell}` is not a finite number (NaN and infinity are not allowed)"),
-        ));
+        return Err(CsvError::new(line, Some(name), CsvProblem::NotFinite(shorten(cell))));
     }
     Ok(value)
 }
@@ -345,10 +440,7 @@ fn check_label(label: Float, problem: Problem, line: usize) -> Result<(), CsvErr
         Err(CsvError::new(
             line,
             Some("label"),
-            format!(
-                "class label {label} is not a whole number from 0 to {}; this data set has {classes} classes",
-                classes.saturating_sub(1)
-            ),
+            CsvProblem::BadLabel { label, classes },
         ))
     }
 }
@@ -385,7 +477,7 @@ mod tests {
                 if let Some(column) = &e.column {
                     assert!(shown.contains(&format!("column {column}:")), "{shown}");
                 }
-                (e.line, e.column, e.message)
+                (e.line, e.column, e.problem.message(Lang::En))
             }
         }
     }
@@ -527,5 +619,33 @@ mod tests {
         let (line, _, message) = error_at(&text, None);
         assert_eq!(line, MAX_ROWS + 2);
         assert!(message.contains("10000"));
+    }
+
+    #[test]
+    fn messages_in_both_languages_and_a_size_limit() {
+        let e = parse_csv("x,y,label\n1,1,1\n2,2,7\n", Some(Problem::Binary)).expect_err("label 7");
+        assert_eq!(
+            e.message(Lang::En),
+            "line 3, column label: class label 7 is not a whole number from 0 to 1; this data set has 2 classes"
+        );
+        assert_eq!(
+            e.message(Lang::Zh),
+            "第 3 行 label 列：类别标签 7 不是 0 到 1 之间的整数；此数据集有 2 个类别"
+        );
+        let e = parse_csv("x,y,label\n1,2\n", None).expect_err("width");
+        assert_eq!(e.message(Lang::Zh), "第 2 行：应有 3 个字段（与表头一致），实际有 2 个");
+        // A cell quoted back is cut after 40 characters.
+        let e = parse_csv(&format!("x,y,label\n1,{},0\n", "9a".repeat(100)), None).expect_err("long cell");
+        assert_eq!(e.problem, CsvProblem::NotANumber(format!("{}…", "9a".repeat(20))));
+        let e = parse_csv(&" ".repeat(MAX_CSV_BYTES + 1), None).expect_err("too large");
+        assert_eq!(e.message(Lang::En), "the file is 2.0 MB; a CSV file is at most 2 MB");
+        assert_eq!(e.message(Lang::Zh), "文件大小为 2.0 MB，CSV 文件最大 2 MB");
+        // The largest file of MAX_ROWS rows the page writes fits well within the limit.
+        let sample = Sample {
+            x: -5.123_456_7,
+            y: 4.987_654,
+            label: 1.0,
+        };
+        assert!(write_csv(&vec![sample; MAX_ROWS], &[]).len() < MAX_CSV_BYTES / 4);
     }
 }

@@ -17,12 +17,12 @@ use serde::{Deserialize, Serialize};
 
 use super::activation::{Activation, MAXOUT_PIECES};
 use super::choice::Choice;
-use super::config::limits;
+use super::config::{limits, shorten};
 use super::feature::{Feature, Normalize, Normalizer};
 use super::loss::MAX_CLASSES;
 use super::network::{Layer, Network};
 use super::optimizer::Param;
-use super::{Float, Problem};
+use super::{Float, Lang, Problem};
 
 /// The `format` field of every model file.
 pub const FORMAT: &str = "nnlab-model";
@@ -44,22 +44,302 @@ pub struct Model {
 pub struct ModelError {
     /// Where in the file, e.g. `layers[1].weights[3]` (`$` for the whole file).
     pub path: String,
-    pub message: String,
+    pub problem: ModelProblem,
+}
+
+/// What JSON value a field needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    Number,
+    WholeNumber,
+    List,
+    Text,
+    Object,
+}
+
+/// What is wrong at a model file's path.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ModelProblem {
+    /// The file is `bytes` long, over [`MAX_MODEL_BYTES`].
+    TooLarge { bytes: usize },
+    /// Not JSON from this line and column on.
+    NotJson { line: usize, column: usize },
+    /// The text ends before the JSON does.
+    Truncated { line: usize },
+    /// A required field is absent (the path ends with its name).
+    Missing,
+    /// A value of the wrong kind.
+    WrongType(Expected),
+    /// NaN, ±Infinity or a number too large for the engine's floats.
+    NotFinite,
+    /// Any other reading error, in serde's (English) words.
+    Unreadable(String),
+    /// `format` is not [`FORMAT`].
+    Format { found: String },
+    /// `version` is not [`VERSION`].
+    Version { found: u32 },
+    /// `features` is empty.
+    NoFeatures,
+    /// A name that is not one of `names` (shortened).
+    UnknownName { found: String, names: Vec<&'static str> },
+    /// A feature listed twice.
+    RepeatedFeature(String),
+    /// `normalize.shift` or `scale` with `found` values for `features` features.
+    PerFeature { found: usize, features: usize },
+    /// A scale of 0.
+    ZeroScale,
+    /// `layers` is empty.
+    NoLayers,
+    /// More than [`limits::MAX_LAYERS`] hidden layers.
+    TooManyLayers,
+    /// A sigmoid or linear output layer without exactly 1 row.
+    OutputRows { head: &'static str, rows: usize },
+    /// A softmax output layer without 2 to [`MAX_CLASSES`] rows.
+    SoftmaxRows { rows: usize },
+    /// An output layer whose activation is not a head (shortened).
+    NotAHead(String),
+    /// A maxout layer without `pieces`.
+    NeedsPieces,
+    /// `pieces` that does not suit the layer's activation.
+    WrongPieces { found: usize, wanted: usize },
+    /// A row count that is not a positive multiple of the pieces.
+    RowMultiple { pieces: usize, rows: usize },
+    /// More neurons than a layer may have.
+    TooManyNeurons,
+    /// `biases` with `found` values for `rows` weight rows.
+    BiasCount { found: usize, rows: usize },
+    /// A weight row with `found` values for `inputs` inputs.
+    RowLength { found: usize, inputs: usize },
+    /// The model's problem is not the data set's.
+    WrongProblem { model: Problem, data: Problem },
+}
+
+impl Expected {
+    fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Expected::Number => lang.pick("a number", "数字"),
+            Expected::WholeNumber => lang.pick("a whole number", "整数"),
+            Expected::List => lang.pick("a list [...]", "数组 [...]"),
+            Expected::Text => lang.pick("a string", "字符串"),
+            Expected::Object => lang.pick("an object {...}", "对象 {...}"),
+        }
+    }
+
+    /// The kind serde's `expected …` names, for the types of the model file.
+    fn from_serde(what: &str) -> Option<Expected> {
+        Some(match what {
+            "f32" | "f64" => Expected::Number,
+            "u32" | "usize" | "u64" => Expected::WholeNumber,
+            "a sequence" => Expected::List,
+            "a string" => Expected::Text,
+            w if w.starts_with("struct ") => Expected::Object,
+            _ => return None,
+        })
+    }
+}
+
+/// "two classes", "3 classes" or "a number (regression)", in `lang`.
+pub fn problem_name(problem: Problem, lang: Lang) -> String {
+    match (problem, lang) {
+        (Problem::Binary, Lang::En) => "two classes".to_string(),
+        (Problem::Binary, Lang::Zh) => "两个类别".to_string(),
+        (Problem::MultiClass(k), Lang::En) => format!("{k} classes"),
+        (Problem::MultiClass(k), Lang::Zh) => format!("{k} 个类别"),
+        (Problem::Regression, Lang::En) => "a number (regression)".to_string(),
+        (Problem::Regression, Lang::Zh) => "一个数值（回归）".to_string(),
+    }
+}
+
+impl ModelProblem {
+    /// What is wrong, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        use ModelProblem as P;
+        let max_mb = MAX_MODEL_BYTES / 1_000_000;
+        match (self, lang) {
+            (P::TooLarge { bytes }, Lang::En) => format!(
+                "the file is {:.1} MB; a model file is at most {max_mb} MB",
+                *bytes as f64 / 1e6
+            ),
+            (P::TooLarge { bytes }, Lang::Zh) => {
+                format!("文件大小为 {:.1} MB，模型文件最大 {max_mb} MB", *bytes as f64 / 1e6)
+            }
+            (P::NotJson { line, column }, Lang::En) => format!("not valid JSON at line {line}, column {column}"),
+            (P::NotJson { line, column }, Lang::Zh) => format!("第 {line} 行第 {column} 列不是有效的 JSON"),
+            (P::Truncated { line }, Lang::En) => format!("the file ends too early (line {line}): it is cut off"),
+            (P::Truncated { line }, Lang::Zh) => format!("文件在第 {line} 行提前结束，内容不完整"),
+            (P::Missing, Lang::En) => "is missing".to_string(),
+            (P::Missing, Lang::Zh) => "缺少此字段".to_string(),
+            (P::WrongType(e), Lang::En) => format!("expected {}", e.name(lang)),
+            (P::WrongType(e), Lang::Zh) => format!("应为{}", e.name(lang)),
+            (P::NotFinite, Lang::En) => "is not a finite number (NaN and Infinity are not allowed)".to_string(),
+            (P::NotFinite, Lang::Zh) => "不是有限的数字（不允许 NaN 和 Infinity）".to_string(),
+            (P::Unreadable(why), Lang::En) => why.clone(),
+            (P::Unreadable(why), Lang::Zh) => format!("无法读取（{why}）"),
+            (P::Format { found }, Lang::En) => format!("expected \"{FORMAT}\", found \"{found}\""),
+            (P::Format { found }, Lang::Zh) => format!("应为 \"{FORMAT}\"，实际为 \"{found}\""),
+            (P::Version { found }, Lang::En) => {
+                format!("this nnlab reads version {VERSION}, the file is version {found}")
+            }
+            (P::Version { found }, Lang::Zh) => format!("本程序读取第 {VERSION} 版，该文件是第 {found} 版"),
+            (P::NoFeatures, Lang::En) => "a model needs at least one input feature".to_string(),
+            (P::NoFeatures, Lang::Zh) => "模型至少需要一个输入特征".to_string(),
+            (P::UnknownName { found, names }, Lang::En) => {
+                format!("`{found}` is not one of {}", names.join(", "))
+            }
+            (P::UnknownName { found, names }, Lang::Zh) => {
+                format!("`{found}` 不是可选值（{}）之一", names.join(", "))
+            }
+            (P::RepeatedFeature(name), Lang::En) => format!("`{name}` is listed twice"),
+            (P::RepeatedFeature(name), Lang::Zh) => format!("`{name}` 重复出现"),
+            (P::PerFeature { found, features }, Lang::En) => {
+                format!("has {found} values but there are {features} features")
+            }
+            (P::PerFeature { found, features }, Lang::Zh) => {
+                format!("有 {found} 个值，但输入特征有 {features} 个")
+            }
+            (P::ZeroScale, Lang::En) => "a scale of 0 cannot be used".to_string(),
+            (P::ZeroScale, Lang::Zh) => "缩放系数不能为 0".to_string(),
+            (P::NoLayers, Lang::En) => "a model needs at least its output layer".to_string(),
+            (P::NoLayers, Lang::Zh) => "模型至少需要输出层".to_string(),
+            (P::TooManyLayers, Lang::En) => {
+                format!("at most {} hidden layers are supported", limits::MAX_LAYERS)
+            }
+            (P::TooManyLayers, Lang::Zh) => format!("最多支持 {} 个隐藏层", limits::MAX_LAYERS),
+            (P::OutputRows { head, rows }, Lang::En) => format!("a {head} output has 1 row, found {rows}"),
+            (P::OutputRows { head, rows }, Lang::Zh) => format!("{head} 输出层应有 1 行，实际有 {rows} 行"),
+            (P::SoftmaxRows { rows }, Lang::En) => {
+                format!("a softmax output has 2 to {MAX_CLASSES} rows, found {rows}")
+            }
+            (P::SoftmaxRows { rows }, Lang::Zh) => {
+                format!("softmax 输出层应有 2 到 {MAX_CLASSES} 行，实际有 {rows} 行")
+            }
+            (P::NotAHead(name), Lang::En) => {
+                format!("the output layer is sigmoid, softmax or linear, not `{name}`")
+            }
+            (P::NotAHead(name), Lang::Zh) => format!("输出层应为 sigmoid、softmax 或 linear，而不是 `{name}`"),
+            (P::NeedsPieces, Lang::En) => format!("a maxout layer needs \"pieces\": {MAXOUT_PIECES}"),
+            (P::NeedsPieces, Lang::Zh) => format!("maxout 层需要 \"pieces\": {MAXOUT_PIECES}"),
+            (P::WrongPieces { found, wanted }, Lang::En) => {
+                format!("{found} pieces is not supported here (use {wanted})")
+            }
+            (P::WrongPieces { found, wanted }, Lang::Zh) => format!("不支持 {found} 个分段（应为 {wanted}）"),
+            (P::RowMultiple { pieces, rows }, Lang::En) => {
+                format!("needs a positive multiple of {pieces} rows, found {rows}")
+            }
+            (P::RowMultiple { pieces, rows }, Lang::Zh) => {
+                format!("行数应为 {pieces} 的正整数倍，实际有 {rows} 行")
+            }
+            (P::TooManyNeurons, Lang::En) => {
+                format!("at most {} neurons per layer are supported", limits::MAX_NEURONS)
+            }
+            (P::TooManyNeurons, Lang::Zh) => format!("每层最多支持 {} 个神经元", limits::MAX_NEURONS),
+            (P::BiasCount { found, rows }, Lang::En) => format!("has {found} values for {rows} weight rows"),
+            (P::BiasCount { found, rows }, Lang::Zh) => format!("有 {found} 个值，但权重有 {rows} 行"),
+            (P::RowLength { found, inputs }, Lang::En) => {
+                format!("has {found} values but the layer has {inputs} inputs")
+            }
+            (P::RowLength { found, inputs }, Lang::Zh) => format!("有 {found} 个值，但该层有 {inputs} 个输入"),
+            (P::WrongProblem { model, data }, _) => {
+                let (model, data) = (problem_name(*model, lang), problem_name(*data, lang));
+                match lang {
+                    Lang::En => format!("the model predicts {model} but the data set needs {data}"),
+                    Lang::Zh => format!("该模型预测{model}，但当前数据集需要{data}"),
+                }
+            }
+        }
+    }
+}
+
+impl ModelError {
+    /// The path and what is wrong there, in `lang`, e.g. `layers[1].weights[3]: has 2 values
+    /// but the layer has 4 inputs`; a problem of the whole file (`$`) without the path.
+    pub fn message(&self, lang: Lang) -> String {
+        let reason = self.problem.message(lang);
+        if self.path == "$" {
+            reason
+        } else {
+            format!("{}{}{reason}", self.path, lang.pick(": ", "："))
+        }
+    }
+
+    /// The model predicts another kind of problem than the data set poses.
+    pub fn wrong_problem(model: Problem, data: Problem) -> ModelError {
+        error("layers", ModelProblem::WrongProblem { model, data })
+    }
 }
 
 impl fmt::Display for ModelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        f.write_str(&self.message(Lang::En))
     }
 }
 
 impl std::error::Error for ModelError {}
 
-fn error(path: impl Into<String>, message: impl Into<String>) -> ModelError {
+fn error(path: impl Into<String>, problem: ModelProblem) -> ModelError {
     ModelError {
         path: path.into(),
-        message: message.into(),
+        problem,
     }
+}
+
+/// A serde error of reading the file, at `path` (serde_path_to_error's spelling).
+fn read_error(path: String, e: &serde_json::Error, text: &str) -> ModelError {
+    use serde_json::error::Category;
+    let path = if path.is_empty() || path == "." || path == "?" {
+        "$".to_string()
+    } else {
+        path
+    };
+    let shown = e.to_string();
+    // serde_json appends " at line L column C"; the path says where.
+    let why = shown.rsplit_once(" at line ").map_or(shown.as_str(), |(w, _)| w);
+    let problem = match e.classify() {
+        Category::Eof => ModelProblem::Truncated { line: e.line() },
+        Category::Syntax if why.starts_with("number out of range") => ModelProblem::NotFinite,
+        Category::Syntax if non_finite_at(text, e.line(), e.column()) => ModelProblem::NotFinite,
+        Category::Syntax | Category::Io => ModelProblem::NotJson {
+            line: e.line(),
+            column: e.column(),
+        },
+        Category::Data => {
+            if let Some(field) = why.strip_prefix("missing field `").and_then(|f| f.strip_suffix('`')) {
+                let path = if path == "$" {
+                    field.to_string()
+                } else {
+                    format!("{path}.{field}")
+                };
+                return error(path, ModelProblem::Missing);
+            }
+            // Serde reads a struct from a list too, and then counts its elements.
+            let expected = why
+                .strip_prefix("invalid type: ")
+                .or_else(|| why.strip_prefix("invalid value: "))
+                .or_else(|| why.strip_prefix("invalid length "))
+                .and_then(|rest| rest.rsplit_once(", expected "))
+                .and_then(|(_, what)| Expected::from_serde(what));
+            match expected {
+                Some(expected) => ModelProblem::WrongType(expected),
+                None => ModelProblem::Unreadable(why.to_string()),
+            }
+        }
+    };
+    error(path, problem)
+}
+
+/// Whether the text at 1-based (line, column) (where serde_json stopped; the column may
+/// point at the first character of the bad value or just after it) spells NaN or Infinity.
+fn non_finite_at(text: &str, line: usize, column: usize) -> bool {
+    let Some(row) = text.lines().nth(line.saturating_sub(1)) else {
+        return false;
+    };
+    (column.saturating_sub(2)..column).any(|start| {
+        let rest: String = row.chars().skip(start).take(12).collect();
+        let rest = rest.trim_start_matches(['-', '+']);
+        ["NaN", "nan", "Infinity", "inf", "Inf"]
+            .iter()
+            .any(|w| rest.starts_with(w))
+    })
 }
 
 #[derive(Serialize, Deserialize)]
@@ -136,40 +416,23 @@ impl Model {
     /// Reads and checks a model file; the error names the JSON path of the first problem.
     pub fn from_json(text: &str) -> Result<Model, ModelError> {
         if text.len() > MAX_MODEL_BYTES {
-            return Err(error(
-                "$",
-                format!(
-                    "the file is {:.1} MB; a model file is at most {} MB",
-                    text.len() as f64 / 1e6,
-                    MAX_MODEL_BYTES / 1_000_000
-                ),
-            ));
+            return Err(error("$", ModelProblem::TooLarge { bytes: text.len() }));
         }
         let deserializer = &mut serde_json::Deserializer::from_str(text);
         let file: ModelFile = serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let path = e.path().to_string();
-            let inner = e.into_inner();
-            let path = if path.is_empty() || path == "." || path == "?" {
-                "$".to_string()
-            } else {
-                path
-            };
-            error(path, inner.to_string())
+            read_error(path, e.inner(), text)
         })?;
         if file.format != FORMAT {
             return Err(error(
                 "format",
-                format!("expected \"{FORMAT}\", found \"{}\"", file.format),
+                ModelProblem::Format {
+                    found: shorten(&file.format),
+                },
             ));
         }
         if file.version != VERSION {
-            return Err(error(
-                "version",
-                format!(
-                    "this nnlab reads version {VERSION}, the file is version {}",
-                    file.version
-                ),
-            ));
+            return Err(error("version", ModelProblem::Version { found: file.version }));
         }
         let features = read_features(&file.features)?;
         let normalizer = read_normalizer(&file.normalize, features.len())?;
@@ -182,15 +445,30 @@ impl Model {
     }
 }
 
+/// The name is one of `T`'s choices.
+fn choice<T: Choice>(path: String, name: &str) -> Result<T, ModelError> {
+    T::parse(name).map_err(|_| {
+        let names = T::ALL.iter().map(|v| v.name()).collect();
+        error(
+            path,
+            ModelProblem::UnknownName {
+                found: shorten(name),
+                names,
+            },
+        )
+    })
+}
+
 fn read_features(names: &[String]) -> Result<Vec<Feature>, ModelError> {
     if names.is_empty() {
-        return Err(error("features", "a model needs at least one input feature"));
+        return Err(error("features", ModelProblem::NoFeatures));
     }
     let mut features = Vec::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
-        let feature = Feature::parse(name).map_err(|why| error(format!("features[{i}]"), why))?;
+        let feature: Feature = choice(format!("features[{i}]"), name)?;
         if features.contains(&feature) {
-            return Err(error(format!("features[{i}]"), format!("`{name}` is listed twice")));
+            let name = feature.name().to_string();
+            return Err(error(format!("features[{i}]"), ModelProblem::RepeatedFeature(name)));
         }
         features.push(feature);
     }
@@ -198,22 +476,22 @@ fn read_features(names: &[String]) -> Result<Vec<Feature>, ModelError> {
 }
 
 fn read_normalizer(file: &NormalizeFile, count: usize) -> Result<Normalizer, ModelError> {
-    let method = Normalize::parse(&file.method).map_err(|why| error("normalize.method", why))?;
+    let method: Normalize = choice("normalize.method".to_string(), &file.method)?;
     for (name, values) in [("shift", &file.shift), ("scale", &file.scale)] {
         if values.len() != count {
             return Err(error(
                 format!("normalize.{name}"),
-                format!("has {} values but there are {count} features", values.len()),
+                ModelProblem::PerFeature {
+                    found: values.len(),
+                    features: count,
+                },
             ));
         }
-        if let Some(i) = values
-            .iter()
-            .position(|v| !v.is_finite() || (name == "scale" && *v == 0.0))
-        {
-            return Err(error(
-                format!("normalize.{name}[{i}]"),
-                "must be a finite number (and a scale not 0)",
-            ));
+        if let Some(i) = values.iter().position(|v| !v.is_finite()) {
+            return Err(error(format!("normalize.{name}[{i}]"), ModelProblem::NotFinite));
+        }
+        if let Some(i) = values.iter().position(|v| name == "scale" && *v == 0.0) {
+            return Err(error(format!("normalize.{name}[{i}]"), ModelProblem::ZeroScale));
         }
     }
     Ok(Normalizer {
@@ -225,13 +503,10 @@ fn read_normalizer(file: &NormalizeFile, count: usize) -> Result<Normalizer, Mod
 
 fn read_layers(files: &[LayerFile], inputs: usize) -> Result<Network, ModelError> {
     if files.is_empty() {
-        return Err(error("layers", "a model needs at least its output layer"));
+        return Err(error("layers", ModelProblem::NoLayers));
     }
     if files.len() > limits::MAX_LAYERS + 1 {
-        return Err(error(
-            "layers",
-            format!("at most {} hidden layers are supported", limits::MAX_LAYERS),
-        ));
+        return Err(error("layers", ModelProblem::TooManyLayers));
     }
     let last = files.len() - 1;
     let mut fan_in = inputs;
@@ -242,7 +517,7 @@ fn read_layers(files: &[LayerFile], inputs: usize) -> Result<Network, ModelError
         let activation = if i == last {
             Activation::Linear
         } else {
-            Activation::parse(&file.activation).map_err(|why| error(at("activation"), why))?
+            choice::<Activation>(at("activation"), &file.activation)?
         };
         let rows = file.weights.len();
         if i == last {
@@ -250,60 +525,41 @@ fn read_layers(files: &[LayerFile], inputs: usize) -> Result<Network, ModelError
                 "sigmoid" if rows == 1 => Problem::Binary,
                 "linear" if rows == 1 => Problem::Regression,
                 "softmax" if (2..=MAX_CLASSES).contains(&rows) => Problem::MultiClass(rows),
-                "sigmoid" | "linear" => {
-                    return Err(error(
-                        at("weights"),
-                        format!("a {} output has 1 row, found {rows}", file.activation),
-                    ))
-                }
-                "softmax" => {
-                    return Err(error(
-                        at("weights"),
-                        format!("a softmax output has 2 to {MAX_CLASSES} rows, found {rows}"),
-                    ))
-                }
-                other => {
-                    return Err(error(
-                        at("activation"),
-                        format!("the output layer is sigmoid, softmax or linear, not `{other}`"),
-                    ))
-                }
+                "sigmoid" => return Err(error(at("weights"), ModelProblem::OutputRows { head: "sigmoid", rows })),
+                "linear" => return Err(error(at("weights"), ModelProblem::OutputRows { head: "linear", rows })),
+                "softmax" => return Err(error(at("weights"), ModelProblem::SoftmaxRows { rows })),
+                other => return Err(error(at("activation"), ModelProblem::NotAHead(shorten(other)))),
             };
         }
         let pieces = activation.pieces();
         match file.pieces {
             None | Some(1) if pieces == 1 => {}
             Some(p) if p == pieces => {}
-            None if pieces > 1 => {
-                return Err(error(
-                    at("pieces"),
-                    format!("a maxout layer needs \"pieces\": {MAXOUT_PIECES}"),
-                ))
-            }
+            None if pieces > 1 => return Err(error(at("pieces"), ModelProblem::NeedsPieces)),
             Some(p) => {
                 return Err(error(
                     at("pieces"),
-                    format!("{p} pieces is not supported here (use {pieces})"),
+                    ModelProblem::WrongPieces {
+                        found: p,
+                        wanted: pieces,
+                    },
                 ))
             }
             None => {}
         }
         if rows == 0 || rows % pieces != 0 {
-            return Err(error(
-                at("weights"),
-                format!("needs a positive multiple of {pieces} rows, found {rows}"),
-            ));
+            return Err(error(at("weights"), ModelProblem::RowMultiple { pieces, rows }));
         }
         if rows / pieces > limits::MAX_NEURONS.max(MAX_CLASSES) {
-            return Err(error(
-                at("weights"),
-                format!("at most {} neurons per layer are supported", limits::MAX_NEURONS),
-            ));
+            return Err(error(at("weights"), ModelProblem::TooManyNeurons));
         }
         if file.biases.len() != rows {
             return Err(error(
                 at("biases"),
-                format!("has {} values for {rows} weight rows", file.biases.len()),
+                ModelProblem::BiasCount {
+                    found: file.biases.len(),
+                    rows,
+                },
             ));
         }
         let mut weights = DMatrix::zeros(rows, fan_in);
@@ -311,21 +567,21 @@ fn read_layers(files: &[LayerFile], inputs: usize) -> Result<Network, ModelError
             if row.len() != fan_in {
                 return Err(error(
                     format!("layers[{i}].weights[{r}]"),
-                    format!("has {} values but the layer has {fan_in} inputs", row.len()),
+                    ModelProblem::RowLength {
+                        found: row.len(),
+                        inputs: fan_in,
+                    },
                 ));
             }
             for (c, &v) in row.iter().enumerate() {
                 if !v.is_finite() {
-                    return Err(error(
-                        format!("layers[{i}].weights[{r}][{c}]"),
-                        "is not a finite number",
-                    ));
+                    return Err(error(format!("layers[{i}].weights[{r}][{c}]"), ModelProblem::NotFinite));
                 }
                 weights[(r, c)] = v;
             }
         }
         if let Some(b) = file.biases.iter().position(|v| !v.is_finite()) {
-            return Err(error(format!("layers[{i}].biases[{b}]"), "is not a finite number"));
+            return Err(error(format!("layers[{i}].biases[{b}]"), ModelProblem::NotFinite));
         }
         layers.push(Layer {
             activation,
@@ -400,7 +656,7 @@ mod tests {
         refuse(&good.replace("nnlab-model", "other"), "format");
         refuse(&good.replace("\"version\": 1", "\"version\": 2"), "version");
         refuse(&good.replace("\"xy\"", "\"zz\""), "features[2]");
-        refuse(r#"{"format":"nnlab-model","version":1}"#, "$");
+        refuse(r#"{"format":"nnlab-model","version":1}"#, "features");
         refuse("{", "$");
         refuse(
             &good.replacen("\"biases\": [", "\"biases\": [1.0, ", 1),
@@ -420,5 +676,99 @@ mod tests {
         refuse(&bad.to_string(), "layers[0].weights[0][0]");
         refuse(&" ".repeat(MAX_MODEL_BYTES + 1), "$");
         refuse("NaN", "$");
+    }
+
+    fn messages(text: &str) -> (String, String) {
+        let e = Model::from_json(text).expect_err("refused");
+        (e.message(Lang::En), e.message(Lang::Zh))
+    }
+
+    #[test]
+    fn messages_name_the_path_and_the_problem_in_both_languages() {
+        let good = sample_model(Activation::Tanh, Problem::Binary).to_json();
+        let v: serde_json::Value = serde_json::from_str(&good).expect("json");
+        let cases: Vec<(String, &str, &str)> = vec![
+            (
+                good.replace("nnlab-model", "other"),
+                "format: expected \"nnlab-model\", found \"other\"",
+                "format：应为 \"nnlab-model\"，实际为 \"other\"",
+            ),
+            (
+                good.replace("\"version\": 1", "\"version\": 7"),
+                "version: this nnlab reads version 1, the file is version 7",
+                "version：本程序读取第 1 版，该文件是第 7 版",
+            ),
+            (
+                good.replacen("\"biases\"", "\"bias\"", 1),
+                "layers[0].biases: is missing",
+                "layers[0].biases：缺少此字段",
+            ),
+            (
+                good.replace("\"version\": 1", "\"version\": \"1\""),
+                "version: expected a whole number",
+                "version：应为整数",
+            ),
+            (
+                good.replace("\"version\": 1", "\"version\": -1"),
+                "version: expected a whole number",
+                "version：应为整数",
+            ),
+            (
+                {
+                    let mut bad = v.clone();
+                    bad["layers"][1]["weights"][0] = serde_json::json!(2.5);
+                    bad.to_string()
+                },
+                "layers[1].weights[0]: expected a list [...]",
+                "layers[1].weights[0]：应为数组 [...]",
+            ),
+            (
+                good.replacen("\"xy\"", "\"zz\"", 1),
+                "features[2]: `zz` is not one of x, y, x2, y2, xy, sinx, siny, cosx, cosy",
+                "features[2]：`zz` 不是可选值（x, y, x2, y2, xy, sinx, siny, cosx, cosy）之一",
+            ),
+            (
+                "{\"format\": \"nnlab-model\",\n \"version\": 1,\n \"features\": [\"x\", }".to_string(),
+                "features[1]: not valid JSON at line 3, column 20",
+                "features[1]：第 3 行第 20 列不是有效的 JSON",
+            ),
+            (
+                "{\"format\": \"nnlab-model\",\n \"version\": 1,".to_string(),
+                "the file ends too early (line 2): it is cut off",
+                "文件在第 2 行提前结束，内容不完整",
+            ),
+            (
+                " ".repeat(MAX_MODEL_BYTES + 1),
+                "the file is 2.0 MB; a model file is at most 2 MB",
+                "文件大小为 2.0 MB，模型文件最大 2 MB",
+            ),
+        ];
+        for (text, en, zh) in cases {
+            assert_eq!(
+                messages(&text),
+                (en.to_string(), zh.to_string()),
+                "{}",
+                &text[..text.len().min(80)]
+            );
+        }
+        // NaN and Infinity (not JSON numbers) and numbers too large are named as such,
+        // at the list they stand in.
+        let first = v["layers"][0]["weights"][0][0].to_string();
+        for bad in ["NaN", "-Infinity", "Infinity", "1e999"] {
+            let text = good.replacen(&first, bad, 1);
+            let (en, zh) = messages(&text);
+            assert!(en.starts_with("layers[0].weights[0]"), "{bad}: {en}");
+            assert!(
+                en.ends_with("is not a finite number (NaN and Infinity are not allowed)"),
+                "{bad}: {en}"
+            );
+            assert!(zh.ends_with("不是有限的数字（不允许 NaN 和 Infinity）"), "{bad}: {zh}");
+        }
+        let mut bad = v;
+        bad["layers"][1]["weights"][0][2] = serde_json::json!(1e39);
+        assert_eq!(
+            messages(&bad.to_string()).0,
+            "layers[1].weights[0][2]: is not a finite number (NaN and Infinity are not allowed)"
+        );
     }
 }

@@ -11,7 +11,7 @@ use super::data_csv::{CsvData, Split};
 use super::dataset;
 use super::feature::{fill_inputs_from_samples, Feature, Normalizer};
 use super::loss::{Loss, Metrics, MetricsAccumulator, MAX_CLASSES};
-use super::model::Model;
+use super::model::{Model, ModelError};
 use super::network::{Network, Pass};
 use super::optimizer::OptimizerParams;
 use super::{Float, Problem, Sample, SeededRng};
@@ -778,13 +778,9 @@ impl Trainer {
     /// Replaces the network by a loaded model: its features, normalization, shape and
     /// activations win over the config's, and the run starts again at epoch 0 from it.
     /// Refused when the model answers a different kind of problem than the data poses.
-    pub fn load_model(&mut self, model: Model) -> Result<(), String> {
+    pub fn load_model(&mut self, model: Model) -> Result<(), ModelError> {
         if model.network.problem != self.data.problem {
-            return Err(format!(
-                "the model predicts {} but the data set needs {}",
-                describe_problem(model.network.problem),
-                describe_problem(self.data.problem)
-            ));
+            return Err(ModelError::wrong_problem(model.network.problem, self.data.problem));
         }
         self.config.features = model.features;
         self.config.normalize = model.normalizer.method;
@@ -813,15 +809,6 @@ impl Trainer {
         self.prepare_inputs();
         self.restart_history();
         Ok(())
-    }
-}
-
-/// "two classes", "3 classes" or "a number".
-pub fn describe_problem(problem: Problem) -> String {
-    match problem {
-        Problem::Binary => "two classes".to_string(),
-        Problem::MultiClass(k) => format!("{k} classes"),
-        Problem::Regression => "a number (regression)".to_string(),
     }
 }
 

@@ -12,6 +12,7 @@ use super::compare::Compare;
 use super::controls::{Controls, PointClass, ViewSettings};
 use super::dom::{by_id, format_number, window, Readout, WebError, WebResult};
 use super::features_view::FeaturesView;
+use super::files::FileRefusal;
 use super::inspector::Inspector;
 use super::lessons::{neighbour, LessonsView};
 use super::media::{snapshot_panel, Recorder};
@@ -21,10 +22,10 @@ use super::text::text;
 use crate::core::activation::Activation;
 use crate::core::choice::Choice;
 use crate::core::config::{query_pairs, repeated_keys, shorten, Config, KEYS};
-use crate::core::data_csv::{parse_csv, Split};
+use crate::core::data_csv::{parse_csv, CsvError, Split};
 use crate::core::feature::Feature;
 use crate::core::lesson::{self, Lesson};
-use crate::core::model::{Model, MAX_MODEL_BYTES};
+use crate::core::model::{Model, ModelError, ModelProblem};
 use crate::core::trainer::{Changes, Health, Quantity, Trainer};
 use crate::core::{Float, Lang, Problem, Sample};
 
@@ -1015,24 +1016,40 @@ impl App {
         }
     }
 
-    /// Loads a model file; a bad file changes nothing and says what is wrong where.
-    pub fn load_model_text(&mut self, name: &str, text_in: &str) {
-        match Model::from_json(text_in) {
-            Ok(model) => match self.trainer.load_model(model) {
-                Ok(()) => {
-                    self.best_test = None;
-                    self.changed(Changes::default());
-                    self.show_notice(&format!("{} ({name})", text(self.lang, "model-loaded")));
-                }
-                Err(e) => self.show_notice(&format!("{name}: {e}")),
-            },
-            Err(e) => self.show_notice(&format!("{name}: {e}")),
+    /// Loads a chosen model file; a bad file changes nothing and says what is wrong where,
+    /// in the page's language.
+    pub fn load_model_file(&mut self, name: &str, contents: Result<String, FileRefusal>) {
+        let result = match contents {
+            Ok(text) => Model::from_json(&text).and_then(|model| self.trainer.load_model(model)),
+            Err(FileRefusal::TooLarge(bytes)) => Err(ModelError {
+                path: "$".to_string(),
+                problem: ModelProblem::TooLarge { bytes },
+            }),
+            Err(FileRefusal::Unreadable) => {
+                return self.file_refused("model-refused", name, text(self.lang, "file-unreadable"));
+            }
+        };
+        match result {
+            Ok(()) => {
+                self.best_test = None;
+                self.changed(Changes::default());
+                self.show_notice(&format!("{} ({name})", text(self.lang, "model-loaded")));
+            }
+            Err(e) => self.file_refused("model-refused", name, &e.message(self.lang)),
         }
     }
 
-    /// Imports points from CSV; a bad file imports nothing and names the line and column.
-    pub fn import_points_text(&mut self, name: &str, text_in: &str) {
-        match parse_csv(text_in, Some(self.trainer.problem())) {
+    /// Imports points from a chosen CSV file; a bad file imports nothing and names the line
+    /// and column, in the page's language.
+    pub fn import_points_file(&mut self, name: &str, contents: Result<String, FileRefusal>) {
+        let parsed = match contents {
+            Ok(text) => parse_csv(&text, Some(self.trainer.problem())),
+            Err(FileRefusal::TooLarge(bytes)) => Err(CsvError::too_large(bytes)),
+            Err(FileRefusal::Unreadable) => {
+                return self.file_refused("points-refused", name, text(self.lang, "file-unreadable"));
+            }
+        };
+        match parsed {
             Ok(csv) => {
                 let count = csv.samples.len();
                 self.compare.import_points(&csv);
@@ -1040,12 +1057,14 @@ impl App {
                 self.changed(Changes::default());
                 self.show_notice(&format!("{} {count} ({name})", text(self.lang, "points-imported")));
             }
-            Err(e) => self.show_notice(&format!("{name}: {e}")),
+            Err(e) => self.file_refused("points-refused", name, &e.message(self.lang)),
         }
     }
 
-    pub fn file_too_large(&self, what: &str) {
-        self.show_notice(&format!("{what} > {} MB", MAX_MODEL_BYTES / 1_000_000));
+    /// Says that file `name` was refused (`what`: the text key saying what was not done) and why.
+    fn file_refused(&self, what: &str, name: &str, reason: &str) {
+        let separator = self.lang.pick(": ", "：");
+        self.show_notice(&format!("{} {name}{separator}{reason}", text(self.lang, what)));
     }
 
     /// The address that reproduces this run.

@@ -42,21 +42,29 @@ pub fn download_canvas_png(canvas: &HtmlCanvasElement, filename: &str) -> WebRes
     Ok(())
 }
 
-/// Reads the file chosen in `input` as text and hands (file name, text) to `done`; clears
-/// the input so choosing the same file again fires again. Files over `max_bytes` are
-/// refused with `too_large` before reading.
+/// Why a chosen file was not read.
+pub enum FileRefusal {
+    /// Larger than the limit: its size in bytes (not read at all).
+    TooLarge(usize),
+    /// The browser could not read it.
+    Unreadable,
+}
+
+/// Reads the file chosen in `input` as text and hands (file name, text or refusal) to
+/// `done`; clears the input so choosing the same file again fires again. Files over
+/// `max_bytes` are refused by their size, before a byte is read.
 pub fn read_chosen_file(
     input: &HtmlInputElement,
-    max_bytes: f64,
-    done: impl FnOnce(Result<(String, String), String>) + 'static,
+    max_bytes: usize,
+    done: impl FnOnce(String, Result<String, FileRefusal>) + 'static,
 ) {
     let Some(file) = input.files().and_then(|files| files.get(0)) else {
         return;
     };
     input.set_value("");
     let name = file.name();
-    if file.size() > max_bytes {
-        done(Err(format!("{name}: {:.1} MB", file.size() / 1e6)));
+    if file.size() > max_bytes as f64 {
+        done(name, Err(FileRefusal::TooLarge(file.size() as usize)));
         return;
     }
     let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
@@ -64,13 +72,16 @@ pub fn read_chosen_file(
     let ok_name = name.clone();
     let ok: js_sys::Function = Closure::once_into_js(move |text: JsValue| {
         if let Some(done) = done.borrow_mut().take() {
-            done(Ok((ok_name, text.as_string().unwrap_or_default())));
+            match text.as_string() {
+                Some(text) => done(ok_name, Ok(text)),
+                None => done(ok_name, Err(FileRefusal::Unreadable)),
+            }
         }
     })
     .unchecked_into();
     let failed: js_sys::Function = Closure::once_into_js(move |_: JsValue| {
         if let Some(done) = on_error.borrow_mut().take() {
-            done(Err(name));
+            done(name, Err(FileRefusal::Unreadable));
         }
     })
     .unchecked_into();

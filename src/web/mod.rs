@@ -446,21 +446,25 @@ fn wire_files(app: &Shared) -> WebResult<()> {
             });
         });
     });
-    for (id, load) in [
-        ("load-model", App::load_model_text as fn(&mut App, &str, &str)),
-        ("import-points", App::import_points_text),
+    for (id, load, limit) in [
+        (
+            "load-model",
+            App::load_model_file as fn(&mut App, &str, Result<String, files::FileRefusal>),
+            crate::core::model::MAX_MODEL_BYTES,
+        ),
+        (
+            "import-points",
+            App::import_points_file,
+            crate::core::data_csv::MAX_CSV_BYTES,
+        ),
     ] {
         let input: HtmlInputElement = by_id(id)?;
         let source = input.clone();
         let shared = app.clone();
         listen::<Event>(&input.into(), "change", move |_| {
             let shared = shared.clone();
-            let limit = crate::core::model::MAX_MODEL_BYTES as f64;
-            files::read_chosen_file(&source, limit, move |result| {
-                with(&shared, |a| match result {
-                    Ok((name, contents)) => load(a, &name, &contents),
-                    Err(what) => a.file_too_large(&what),
-                });
+            files::read_chosen_file(&source, limit, move |name, contents| {
+                with(&shared, |a| load(a, &name, contents));
             });
         });
     }

@@ -189,6 +189,17 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "链接中的部分设置无效，已替换：",
     ),
     ("model-loaded", "Model loaded.", "模型已加载。"),
+    (
+        "model-refused",
+        "Model not loaded; the network is unchanged.",
+        "未加载模型，网络保持不变。",
+    ),
+    (
+        "points-refused",
+        "No points imported; the data is unchanged.",
+        "未导入数据点，数据保持不变。",
+    ),
+    ("file-unreadable", "the browser could not read the file", "浏览器无法读取该文件"),
     ("points-imported", "Points imported:", "已导入数据点："),
     ("stopped-epoch", "Paused at the chosen epoch.", "已到达设定轮次，暂停。"),
     (

@@ -1,8 +1,12 @@
 // Robustness of the page's inputs (issue 7): odd URL queries, typed numbers, broken and
 // huge files, and strings that look like HTML. Every bad input gets a message in the page's
 // language, naming what was wrong; nothing the user had is lost; the page keeps training.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import {
   test, openPage, sleep, assert, SUBPATH, setText, value, waitForValue, waitForApp, screenshot,
+  downloadBytes, snapCanvas, diffCanvas,
 } from "./harness.mjs";
 
 const param = (page, key) => new URL(page.url()).searchParams.get(key);
@@ -256,3 +260,160 @@ test("the weight editor refuses non-numbers and huge values with the reason", as
   assert.equal(await page.inputValue("#editor input"), before, "a refused value changed the weight");
   page.assertClean();
 });
+
+// ---- Files: model JSON and CSV --------------------------------------------------------
+
+/** A file of `bytes` bytes on disk (setInputFiles sends paths, not 50 MB over the wire). */
+function bigFile(name, bytes, head) {
+  const file = path.join(os.tmpdir(), `nnlab-robust-${process.pid}-${name}`);
+  const fd = fs.openSync(file, "w");
+  fs.writeSync(fd, head);
+  const chunk = Buffer.alloc(1 << 20, " ");
+  for (let left = bytes - Buffer.byteLength(head); left > 0; left -= chunk.length) {
+    fs.writeSync(fd, chunk, 0, Math.min(left, chunk.length));
+  }
+  fs.closeSync(fd);
+  return file;
+}
+
+/** Chooses `file` (a path, or { name, text }) in the file input and returns the notice. */
+async function choose(page, selector, file) {
+  if (await page.isVisible("#notice")) await page.click("#notice .notice-close");
+  const files = typeof file === "string" ? file
+    : { name: file.name, mimeType: "application/octet-stream", buffer: Buffer.from(file.text) };
+  const start = Date.now();
+  await page.setInputFiles(selector, files);
+  await page.waitForSelector("#notice:not([hidden])", { timeout: 5000 });
+  const ms = Date.now() - start;
+  return { text: (await page.textContent("#notice .notice-text")).trim(), ms };
+}
+
+const wasmBytes = (page) => page.evaluate(() => window.nnlabWasmMemory.buffer.byteLength);
+
+for (const lang of ["en", "zh"]) {
+  test(`model import: each broken file names its first problem by JSON path, the network is untouched (${lang})`, async () => {
+    const page = await open(`dataset=xor&hidden=4&seed=3&lang=${lang}`);
+    await page.click("details.more > summary");
+    await page.click("#step");
+    const saved = await downloadBytes(page, () => page.click("#save-model"));
+    const model = JSON.parse(saved.bytes.toString("utf8"));
+    await page.selectOption("#speed", "20");
+    await page.click("#play");
+    await waitForValue(page, "#epoch", ">=", 40);
+    await page.click("#play");
+    await sleep(100);
+    const before = (await downloadBytes(page, () => page.click("#save-model"))).bytes.toString("utf8");
+    const loss = await value(page, "#train-loss");
+    await snapCanvas(page, "canvas#boundary", "before");
+
+    const edit = (f) => { const m = structuredClone(model); f(m); return JSON.stringify(m, null, 1); };
+    const w00 = JSON.stringify(model.layers[0].weights[0]);
+    const en = lang === "en";
+    const cases = [
+      ["format.json", edit((m) => { m.format = "other-model"; }),
+        en ? /format: expected "nnlab-model", found "other-model"$/ : /format：应为 "nnlab-model"，实际为 "other-model"$/],
+      ["version.json", edit((m) => { m.version = 2; }),
+        en ? /version: this nnlab reads version 1, the file is version 2$/ : /version：本程序读取第 1 版，该文件是第 2 版$/],
+      ["row.json", edit((m) => { m.layers[0].weights[1] = [0.5]; }),
+        en ? /layers\[0\]\.weights\[1\]: has 1 values but the layer has 2 inputs$/ : /layers\[0\]\.weights\[1\]：有 1 个值，但该层有 2 个输入$/],
+      ["features.json", edit((m) => { m.features.push("x2"); m.normalize.shift.push(0); m.normalize.scale.push(1); }),
+        en ? /layers\[0\]\.weights\[0\]: has 2 values but the layer has 3 inputs$/ : /layers\[0\]\.weights\[0\]：有 2 个值，但该层有 3 个输入$/],
+      ["layers.json", edit((m) => { m.layers[0].weights.pop(); m.layers[0].biases.pop(); }),
+        en ? /layers\[1\]\.weights\[0\]: has 4 values but the layer has 3 inputs$/ : /layers\[1\]\.weights\[0\]：有 4 个值，但该层有 3 个输入$/],
+      ["nan.json", JSON.stringify(model).replace(w00, `[NaN,${model.layers[0].weights[0].slice(1).join(",")}]`),
+        en ? /layers\[0\]\.weights\[0\]\[0\]: is not a finite number \(NaN and Infinity are not allowed\)$/ : /layers\[0\]\.weights\[0\]\[0\]：不是有限的数字（不允许 NaN 和 Infinity）$/],
+      ["inf.json", JSON.stringify(model).replace(w00, `[${model.layers[0].weights[0][0]},-Infinity]`),
+        en ? /layers\[0\]\.weights\[0\]\[1\]: is not a finite number/ : /layers\[0\]\.weights\[0\]\[1\]：不是有限的数字/],
+      ["biases.json", edit((m) => { delete m.layers[1].biases; }),
+        en ? /layers\[1\]\.biases: is missing$/ : /layers\[1\]\.biases：缺少此字段$/],
+      ["normalize.json", edit((m) => { delete m.normalize; }),
+        en ? /normalize: is missing$/ : /normalize：缺少此字段$/],
+      ["type.json", edit((m) => { m.layers[0].biases = "0,0,0,0"; }),
+        en ? /layers\[0\]\.biases: expected a list \[\.\.\.\]$/ : /layers\[0\]\.biases：应为数组 \[\.\.\.\]$/],
+      ["problem.json", edit((m) => { m.layers[1].activation = "linear"; }),
+        en ? /layers: the model predicts a number \(regression\) but the data set needs two classes$/ : /layers：该模型预测一个数值（回归），但当前数据集需要两个类别$/],
+      ["cut.json", JSON.stringify(model, null, 1).slice(0, 200),
+        en ? /the file ends too early \(line \d+\): it is cut off$/ : /文件在第 \d+ 行提前结束，内容不完整$/],
+    ];
+    assert.ok(cases[5][1].includes("[NaN,") && cases[6][1].includes(",-Infinity]"), "could not build the NaN/Infinity files");
+    const intro = en ? "Model not loaded; the network is unchanged. " : "未加载模型，网络保持不变。 ";
+    for (const [name, text, reason] of cases) {
+      const shown = await choose(page, "#load-model", { name, text });
+      assert.ok(shown.text.startsWith(`${intro}${name}${en ? ":" : "："}`), `${name}: ${shown.text}`);
+      assert.match(shown.text, reason, `${name}: ${shown.text}`);
+      if (!en) assert.doesNotMatch(shown.text, /\b(is|has|the|not|expected|line|values)\b/, `English in Chinese: ${shown.text}`);
+      await sleep(50);
+      assert.equal(await value(page, "#train-loss"), loss, `${name} changed the loss`);
+      assert.equal(await diffCanvas(page, "canvas#boundary", "before", { tolerance: 0 }), 0, `${name} changed the boundary`);
+    }
+    const after = (await downloadBytes(page, () => page.click("#save-model"))).bytes.toString("utf8");
+    assert.equal(after, before, "a refused file changed the network");
+
+    // A 50 MB file is refused by its size before it is read: quickly, and the wasm memory
+    // does not grow by the file's size.
+    const memory = await wasmBytes(page);
+    const big = bigFile("big.json", 50_000_000, JSON.stringify(model).slice(0, -1) + ',"pad":"');
+    try {
+      const shown = await choose(page, "#load-model", big);
+      assert.match(shown.text, en ? /big\.json: the file is 50\.0 MB; a model file is at most 2 MB$/ : /big\.json：文件大小为 50\.0 MB，模型文件最大 2 MB$/, shown.text);
+      assert.ok(shown.ms < 3000, `refusing the 50 MB file took ${shown.ms} ms`);
+    } finally {
+      fs.rmSync(big, { force: true });
+    }
+    assert.ok((await wasmBytes(page)) - memory < 10_000_000, "the 50 MB file was read into the wasm memory");
+    assert.equal(await value(page, "#train-loss"), loss, "the 50 MB file changed the loss");
+
+    // The good file still loads, and the boundary shows it at once.
+    const loaded = await choose(page, "#load-model", { name: "good.json", text: saved.bytes.toString("utf8") });
+    assert.match(loaded.text, en ? /Model loaded/ : /模型已加载/);
+    await sleep(100);
+    assert.ok(await diffCanvas(page, "canvas#boundary", "before") > 0, "the loaded model did not change the boundary");
+    page.assertClean();
+  }, { timeout: 120000 });
+
+  test(`CSV import: a bad file names line and column, imports nothing (${lang})`, async () => {
+    const page = await open(`dataset=xor&hidden=4&seed=1&lang=${lang}`);
+    await page.click("#step");
+    await sleep(100);
+    const loss = await value(page, "#train-loss");
+    await snapCanvas(page, "canvas#boundary", "before");
+    const en = lang === "en";
+    const at = (line, column, reason) => en
+      ? new RegExp(`line ${line}${column ? `, column ${column}` : ""}: ${reason[0]}$`)
+      : new RegExp(`第 ${line} 行${column ? ` ${column} 列` : ""}：${reason[1]}$`);
+    const cases = [
+      ["label.csv", "x,y,label\n1,1,1\n2,2,7\n", at(3, "label", ["class label 7 is not a whole number from 0 to 1; this data set has 2 classes", "类别标签 7 不是 0 到 1 之间的整数；此数据集有 2 个类别"])],
+      ["number.csv", "\ufeffx,y,label,note\r\n1,1,1,a\r\n\r\n2,abc,0,b\r\n", at(4, "y", ["`abc` is not a number", "`abc` 不是数字"])],
+      ["nan.csv", "label,x,y\n1,NaN,1\n", at(2, "x", ["`NaN` is not a finite number \\(NaN and infinity are not allowed\\)", "`NaN` 不是有限的数字（不允许 NaN 和无穷大）"])],
+      ["header.csv", "1,2,0\n3,4,1\n", at(1, "x", ["missing header: the first line must name the columns x, y and label", "缺少表头：第一行必须列出 x、y 和 label 列"])],
+      ["width.csv", "x,y,label\n1,2\n", at(2, null, ["expected 3 fields as in the header, found 2", "应有 3 个字段（与表头一致），实际有 2 个"])],
+      ["plane.csv", "x,y,label\n1,9,0\n", at(2, "y", ["9 lies outside the plane \\[−6, 6\\]", "9 超出平面范围 \\[−6, 6\\]"])],
+      ["split.csv", `x,y,label,split\n1,1,0,train\n1,1,1,${"<b>".repeat(30)}\n`, at(3, "split", [`\`${"<b>".repeat(13)}<…\` is not a split; expected train or test`, `\`${"<b>".repeat(13)}<…\` 不是有效的划分，应为 train 或 test`])],
+    ];
+    const intro = en ? "No points imported; the data is unchanged. " : "未导入数据点，数据保持不变。 ";
+    for (const [name, text, reason] of cases) {
+      const shown = await choose(page, "#import-points", { name, text });
+      assert.ok(shown.text.startsWith(`${intro}${name}${en ? ":" : "："}`), `${name}: ${shown.text}`);
+      assert.match(shown.text, reason, `${name}: ${shown.text}`);
+      if (!en) assert.doesNotMatch(shown.text, /\b(is|line|column|not|expected|found)\b/, `English in Chinese: ${shown.text}`);
+      await sleep(50);
+      assert.equal(await value(page, "#train-loss"), loss, `${name} changed the data`);
+      assert.equal(await diffCanvas(page, "canvas#boundary", "before", { tolerance: 0 }), 0, `${name} changed the picture`);
+    }
+    const big = bigFile("big.csv", 50_000_000, "x,y,label\n");
+    try {
+      const shown = await choose(page, "#import-points", big);
+      assert.match(shown.text, en ? /big\.csv: the file is 50\.0 MB; a CSV file is at most 2 MB$/ : /big\.csv：文件大小为 50\.0 MB，CSV 文件最大 2 MB$/, shown.text);
+      assert.ok(shown.ms < 3000, `refusing the 50 MB file took ${shown.ms} ms`);
+    } finally {
+      fs.rmSync(big, { force: true });
+    }
+    assert.equal(await value(page, "#train-loss"), loss, "the 50 MB file changed the data");
+
+    // BOM, CRLF, blank lines and extra columns are fine.
+    const good = "\ufeffnote,label,y,x\r\na,1,1,1\r\n\r\nb,0,-1,-1\r\nc,1,2,2\r\n";
+    const imported = await choose(page, "#import-points", { name: "good.csv", text: good });
+    assert.match(imported.text, en ? /Points imported: 3 \(good\.csv\)/ : /已导入数据点： 3 \(good\.csv\)|已导入数据点：3/, imported.text);
+    page.assertClean();
+  }, { timeout: 90000 });
+}
