@@ -271,6 +271,9 @@ impl Inspector {
                 };
             }
         }
+        // innerHTML is safe here: the table holds numbers and program text (the page's own
+        // sentences and the engine's formulas, escaped), never a user's string; CSV labels
+        // are parsed numbers, model names are parsed into the engine's choices.
         self.body.set_inner_html(&self.body_html(trainer, tr, step, lang));
         self.mark_diagram(tr, step);
     }

@@ -417,3 +417,53 @@ for (const lang of ["en", "zh"]) {
     page.assertClean();
   }, { timeout: 90000 });
 }
+
+// ---- Security: user strings are text, never HTML ---------------------------------------
+
+const XSS = `<img src=x onerror="window.__xss=1">`;
+
+/** No element was made from the string, no handler ran, and the string shows as text. */
+async function inert(page, what) {
+  const found = await page.evaluate(() => ({
+    images: document.querySelectorAll("img, [onerror]").length,
+    ran: window.__xss === 1,
+    notice: document.querySelector("#notice .notice-text").textContent,
+    html: document.querySelector("#notice .notice-text").innerHTML,
+  }));
+  assert.equal(found.images, 0, `${what}: an element was created from the string`);
+  assert.equal(found.ran, false, `${what}: the handler ran`);
+  assert.ok(found.notice.includes("<img src=x onerror="), `${what}: the string is not shown as text: ${found.notice}`);
+  assert.ok(found.html.includes("&lt;img src=x onerror="), `${what}: the string is not escaped: ${found.html}`);
+}
+
+test("strings that look like HTML in the URL, a CSV and a model JSON stay text", async () => {
+  const q = encodeURIComponent(XSS);
+  const page = await open(`activation=${q}&lesson=${q}&${q}=${q}&compare=${encodeURIComponent(`init=${XSS}`)}&dataset=xor&hidden=4`);
+  await inert(page, "URL");
+  const items = await page.$$eval("#notice li[data-key]", (lis) => lis.map((li) => li.getAttribute("data-key")));
+  assert.deepEqual(items, ["activation", "compare"], `notice items: ${items}`);
+  await page.click("#notice .notice-close");
+  await page.click("details.more > summary");
+
+  const csv = `x,y,label,split,${XSS}\n1,1,1,train,${XSS}\n1,1,0,${XSS},a\n`;
+  const refused = await choose(page, "#import-points", { name: `${XSS}.csv`, text: csv });
+  assert.match(refused.text, /line 3, column split: `<img src=x onerror="window\.__xss=1">` is not a split/, refused.text);
+  await inert(page, "CSV");
+
+  const { bytes } = await downloadBytes(page, () => page.click("#save-model"));
+  const model = JSON.parse(bytes.toString("utf8"));
+  for (const [field, edit] of [
+    ["features[0]", (m) => { m.features[0] = XSS; }],
+    ["layers[0].activation", (m) => { m.layers[0].activation = XSS; }],
+    ["format", (m) => { m.format = XSS; }],
+  ]) {
+    const m = structuredClone(model);
+    edit(m);
+    const shown = await choose(page, "#load-model", { name: `${XSS}.json`, text: JSON.stringify(m) });
+    assert.ok(shown.text.includes(`${field}: `), `${field}: ${shown.text}`);
+    await inert(page, `model ${field}`);
+  }
+  await trains(page, "after the HTML strings");
+  await sleep(200);
+  page.assertClean();
+});
