@@ -150,6 +150,15 @@ pub fn problem_name(problem: Problem, lang: Lang) -> String {
     }
 }
 
+/// The English plural ending for a count.
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 impl ModelProblem {
     /// What is wrong, in `lang`.
     pub fn message(&self, lang: Lang) -> String {
@@ -192,7 +201,7 @@ impl ModelProblem {
             (P::RepeatedFeature(name), Lang::En) => format!("`{name}` is listed twice"),
             (P::RepeatedFeature(name), Lang::Zh) => format!("`{name}` 重复出现"),
             (P::PerFeature { found, features }, Lang::En) => {
-                format!("has {found} values but there are {features} features")
+                format!("has {found} value{} but there are {features} features", plural(*found))
             }
             (P::PerFeature { found, features }, Lang::Zh) => {
                 format!("有 {found} 个值，但输入特征有 {features} 个")
@@ -233,10 +242,12 @@ impl ModelProblem {
                 format!("at most {} neurons per layer are supported", limits::MAX_NEURONS)
             }
             (P::TooManyNeurons, Lang::Zh) => format!("每层最多支持 {} 个神经元", limits::MAX_NEURONS),
-            (P::BiasCount { found, rows }, Lang::En) => format!("has {found} values for {rows} weight rows"),
+            (P::BiasCount { found, rows }, Lang::En) => {
+                format!("has {found} value{} for {rows} weight rows", plural(*found))
+            }
             (P::BiasCount { found, rows }, Lang::Zh) => format!("有 {found} 个值，但权重有 {rows} 行"),
             (P::RowLength { found, inputs }, Lang::En) => {
-                format!("has {found} values but the layer has {inputs} inputs")
+                format!("has {found} value{} but the layer has {inputs} inputs", plural(*found))
             }
             (P::RowLength { found, inputs }, Lang::Zh) => format!("有 {found} 个值，但该层有 {inputs} 个输入"),
             (P::WrongProblem { model, data }, _) => {

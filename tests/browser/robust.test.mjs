@@ -315,7 +315,7 @@ for (const lang of ["en", "zh"]) {
       ["version.json", edit((m) => { m.version = 2; }),
         en ? /version: this nnlab reads version 1, the file is version 2$/ : /version：本程序读取第 1 版，该文件是第 2 版$/],
       ["row.json", edit((m) => { m.layers[0].weights[1] = [0.5]; }),
-        en ? /layers\[0\]\.weights\[1\]: has 1 values but the layer has 2 inputs$/ : /layers\[0\]\.weights\[1\]：有 1 个值，但该层有 2 个输入$/],
+        en ? /layers\[0\]\.weights\[1\]: has 1 value but the layer has 2 inputs$/ : /layers\[0\]\.weights\[1\]：有 1 个值，但该层有 2 个输入$/],
       ["features.json", edit((m) => { m.features.push("x2"); m.normalize.shift.push(0); m.normalize.scale.push(1); }),
         en ? /layers\[0\]\.weights\[0\]: has 2 values but the layer has 3 inputs$/ : /layers\[0\]\.weights\[0\]：有 2 个值，但该层有 3 个输入$/],
       ["layers.json", edit((m) => { m.layers[0].weights.pop(); m.layers[0].biases.pop(); }),
