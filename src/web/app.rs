@@ -1089,6 +1089,9 @@ fn append_items(body: &Element, items: &[(String, String)]) -> WebResult<()> {
     let list = doc.create_element("ul")?;
     list.set_attribute("class", "notice-list")?;
     for (key, message) in items {
+        // A line break between items keeps the notice's plain text (textContent, copying)
+        // one message a line; it does not render inside the list.
+        list.append_with_str_1("\n")?;
         let item = doc.create_element("li")?;
         item.set_attribute("data-key", key)?;
         item.set_text_content(Some(message));
