@@ -1,5 +1,5 @@
 // The first live page: XOR in a 2-4-1 tanh network trains when play is pressed.
-import { test, openPage, waitForText, screenshot, sleep, assert } from "./harness.mjs";
+import { test, openPage, waitForText, waitForApp, screenshot, sleep, assert } from "./harness.mjs";
 
 const readNumber = (page, selector) =>
   page.evaluate((s) => Number(document.querySelector(s).getAttribute("data-value")), selector);
@@ -7,6 +7,8 @@ const readNumber = (page, selector) =>
 test("play trains XOR: the epoch rises, the loss falls, the boundary is drawn", async () => {
   const page = await openPage(undefined, { viewport: { width: 1280, height: 800 } });
   await waitForText(page, "#epoch");
+  // #epoch says "0" in the static HTML already; the loss readout needs the app started.
+  await waitForApp(page);
   assert.equal(await readNumber(page, "#epoch"), 0);
   const startLoss = await readNumber(page, "#train-loss");
   assert.ok(startLoss > 0.5, `an untrained network has a high loss, got ${startLoss}`);
