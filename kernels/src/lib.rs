@@ -378,13 +378,21 @@ fn affine_block<const V: usize, const R: usize>(
     for (q, acc_q) in acc.iter_mut().enumerate() {
         *acc_q = [F4::splat(b[r + q]); V];
     }
+    // What makes the unchecked reads below sound (affine_rows checks the lengths; its tile
+    // loops keep p + 4·V ≤ stride and r + R ≤ rows).
+    debug_assert!(r + R <= rows && w.len() >= rows * k && (k == 0 || a.len() >= (k - 1) * stride + p + 4 * V));
     for j in 0..k {
         let column = j * rows + r;
-        let weights: [F4; R] = std::array::from_fn(|q| F4::splat(w[column + q]));
         let row = j * stride + p;
-        let inputs: [F4; V] = std::array::from_fn(|v| load_at(a, row + 4 * v));
-        for (acc_q, weight) in acc.iter_mut().zip(weights) {
-            for (acc_v, input) in acc_q.iter_mut().zip(inputs) {
+        let mut inputs = [F4::splat(0.0); V];
+        for (v, input) in inputs.iter_mut().enumerate() {
+            // SAFETY: affine_rows checked a.len() ≥ k·stride, and p + 4·V ≤ stride.
+            *input = F4::load(unsafe { &*a.as_ptr().add(row + 4 * v).cast::<[f32; 4]>() });
+        }
+        for (q, acc_q) in acc.iter_mut().enumerate() {
+            // SAFETY: w is rows × k with r + R ≤ rows (checked by the callers' loops).
+            let weight = F4::splat(unsafe { *w.get_unchecked(column + q) });
+            for (acc_v, &input) in acc_q.iter_mut().zip(&inputs) {
                 *acc_v = acc_v.add_mul(weight, input);
             }
         }
@@ -432,13 +440,19 @@ fn transposed_tile<const V: usize>(
     p: usize,
     k: usize,
 ) {
+    // What makes the unchecked reads below sound (transposed_rows checks the lengths and
+    // keeps p + 4·V ≤ stride).
+    debug_assert!(w.len() >= rows * k && delta.len() >= rows * stride && p + 4 * V <= stride);
     for j in 0..k {
         let mut acc = [F4::splat(0.0); V];
         for r in 0..rows {
-            let weight = F4::splat(w[j * rows + r]);
+            // SAFETY: j·rows + r < k·rows ≤ w.len().
+            let weight = F4::splat(unsafe { *w.get_unchecked(j * rows + r) });
             let row = r * stride + p;
             for (v, acc_v) in acc.iter_mut().enumerate() {
-                *acc_v = acc_v.add_mul(weight, load_at(delta, row + 4 * v));
+                // SAFETY: r·stride + p + 4·v + 4 ≤ rows·stride ≤ delta.len().
+                let d = F4::load(unsafe { &*delta.as_ptr().add(row + 4 * v).cast::<[f32; 4]>() });
+                *acc_v = acc_v.add_mul(weight, d);
             }
         }
         for (v, acc_v) in acc.iter().enumerate() {

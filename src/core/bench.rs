@@ -232,7 +232,7 @@ pub fn table(report: &Value) -> String {
         for (group, label) in [("points", "points"), ("hidden_layers", "hidden layers of 8")] {
             if let Some(rows) = scaling.get(group).and_then(Value::as_object) {
                 let mut rows: Vec<(&String, &Value)> = rows.iter().collect();
-                rows.sort_by_key(|(k, _)| k.parse::<u64>().unwrap_or(u64::MAX));
+                rows.sort_unstable_by_key(|(k, _)| k.parse::<u64>().unwrap_or(u64::MAX));
                 let cells: Vec<String> = rows
                     .iter()
                     .map(|(k, v)| format!("{k}: {:.3}", v.as_f64().unwrap_or(f64::NAN)))

@@ -724,7 +724,7 @@ impl CompareKeys {
             None => {
                 self.pairs.push((key, canonical));
                 self.pairs
-                    .sort_by_key(|(k, _)| KEYS.iter().position(|x| x == k).unwrap_or(usize::MAX));
+                    .sort_unstable_by_key(|(k, _)| KEYS.iter().position(|x| x == k).unwrap_or(usize::MAX));
             }
         }
         Ok(())

@@ -110,7 +110,7 @@ impl BenchRun {
                 }
                 let mut timed = self.samples.split_off(WARMUP_FRAMES);
                 self.samples.clear();
-                timed.sort_by(f64::total_cmp);
+                timed.sort_unstable_by(f64::total_cmp);
                 let pick = |q: f64| timed[((timed.len() - 1) as f64 * q).round() as usize];
                 let key = if speed == 1 { "frame_ms" } else { "frame_ms_top_speed" };
                 self.report[key][case.name] = json!({ "p50": pick(0.5), "p95": pick(0.95), "speed": speed });

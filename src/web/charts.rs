@@ -179,7 +179,10 @@ impl Charts {
                 td.set_text_content(Some(&show(v)));
                 td.set_attribute(
                     "data-metric",
-                    &format!("{split}-{}", name.split(' ').next().unwrap_or(name).to_lowercase()),
+                    &format!(
+                        "{split}-{}",
+                        name.split(' ').next().unwrap_or(name).to_ascii_lowercase()
+                    ),
                 )?;
                 if let Some(v) = v {
                     td.set_attribute("data-value", &v.to_string())?;
