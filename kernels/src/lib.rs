@@ -176,6 +176,17 @@ mod f4 {
         F4::load(values[at..at + 4].try_into().expect("four lanes inside the slice"))
     }
 
+    /// The four values at `at`, without a bounds check.
+    ///
+    /// # Safety
+    /// `at + 4 <= values.len()`.
+    #[inline(always)]
+    pub unsafe fn load_unchecked(values: &[f32], at: usize) -> F4 {
+        debug_assert!(at + 4 <= values.len());
+        // SAFETY: the caller guarantees the four values are inside the slice.
+        F4::load(unsafe { &*values.as_ptr().add(at).cast::<[f32; 4]>() })
+    }
+
     #[inline(always)]
     pub fn store_at(value: F4, values: &mut [f32], at: usize) {
         value.store(
@@ -186,7 +197,7 @@ mod f4 {
     }
 }
 
-use f4::{load_at, store_at, F4};
+use f4::{load_at, load_unchecked, store_at, F4};
 
 /// tanh(z) as the rational minimax fit Eigen uses for f32 (odd degree-13 numerator over even
 /// degree-6 denominator, input clamped to ±7.9988, where tanh is 1 − 2e-7): within 3.4e-7
@@ -475,21 +486,26 @@ pub fn outer_rows(delta: &[f32], a: &[f32], inputs: usize, stride: usize, grad_w
     let chunks = stride / 4;
     // Four rows at a time: their four sums come out of one register, already in the
     // column-major order of grad_w (rows r..r + 4 of column j are adjacent).
+    // The unchecked loads below read row r + q < rows of δ and row j < inputs of a, at
+    // at + 4 ≤ stride: inside the lengths checked above.
     let mut r = 0;
     while r + 4 <= rows {
         let mut acc = [F4::splat(0.0); 4];
         for at in (0..chunks).map(|c| 4 * c) {
             for (q, acc_q) in acc.iter_mut().enumerate() {
-                *acc_q = acc_q.add(load_at(delta, (r + q) * stride + at));
+                // SAFETY: see above.
+                *acc_q = acc_q.add(unsafe { load_unchecked(delta, (r + q) * stride + at) });
             }
         }
         store_at(F4::sum4(acc), grad_b, r);
         for j in 0..inputs {
             let mut acc = [F4::splat(0.0); 4];
             for at in (0..chunks).map(|c| 4 * c) {
-                let x = load_at(a, j * stride + at);
+                // SAFETY: see above.
+                let x = unsafe { load_unchecked(a, j * stride + at) };
                 for (q, acc_q) in acc.iter_mut().enumerate() {
-                    *acc_q = acc_q.add_mul(load_at(delta, (r + q) * stride + at), x);
+                    // SAFETY: see above.
+                    *acc_q = acc_q.add_mul(unsafe { load_unchecked(delta, (r + q) * stride + at) }, x);
                 }
             }
             store_at(F4::sum4(acc), grad_w, j * rows + r);
