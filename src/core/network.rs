@@ -158,6 +158,13 @@ impl Pass {
         self.activation.get(layer).map_or(0, |v| v.len() / self.stride.max(1))
     }
 
+    /// Row `row` of layer `layer` of one of the per-layer buffers (empty if out of range).
+    fn row<'a>(&self, buffers: &'a [Vec<Float>], layer: usize, row: usize) -> &'a [Float] {
+        buffers
+            .get(layer)
+            .map_or(&[][..], |v| row_of(v, self.stride, self.points, row))
+    }
+
     /// Input feature `feature` of every point.
     pub fn input(&self, feature: usize) -> &[Float] {
         row_of(&self.input, self.stride, self.points, feature)
@@ -165,31 +172,23 @@ impl Pass {
 
     /// Pre-activation z of row `row` of layer `layer`, for every point.
     pub fn pre_activation(&self, layer: usize, row: usize) -> &[Float] {
-        self.pre_activation
-            .get(layer)
-            .map_or(&[][..], |v| row_of(v, self.stride, self.points, row))
+        self.row(&self.pre_activation, layer, row)
     }
 
     /// Output a of neuron `neuron` of layer `layer` (the raw scores for the output layer).
     pub fn activation(&self, layer: usize, neuron: usize) -> &[Float] {
-        self.activation
-            .get(layer)
-            .map_or(&[][..], |v| row_of(v, self.stride, self.points, neuron))
+        self.row(&self.activation, layer, neuron)
     }
 
     /// δ = dL/dz of row `row` of layer `layer` (after a backward pass).
     pub fn delta(&self, layer: usize, row: usize) -> &[Float] {
-        self.delta
-            .get(layer)
-            .map_or(&[][..], |v| row_of(v, self.stride, self.points, row))
+        self.row(&self.delta, layer, row)
     }
 
     /// dL/da of neuron `neuron` of layer `layer` arriving from above (for the output layer,
     /// dL/ds as the loss wrote it).
     pub fn upstream(&self, layer: usize, neuron: usize) -> &[Float] {
-        self.upstream
-            .get(layer)
-            .map_or(&[][..], |v| row_of(v, self.stride, self.points, neuron))
+        self.row(&self.upstream, layer, neuron)
     }
 
     /// Number of output scores per point (0 before a forward pass).

@@ -303,7 +303,7 @@ impl DrawingBackend for MeasuredCanvas {
         WIDTHS.with(|w| {
             let mut widths = w.borrow_mut();
             // Bounded: labels change as the axes rescale.
-            if widths.len() >= 512 {
+            if widths.len() >= 128 {
                 widths.clear();
             }
             widths.insert(key, width);
