@@ -387,7 +387,9 @@ pub fn draw_loss_chart(
             let mut chart = $chart;
             chart
                 .configure_mesh()
-                .x_labels(5)
+                // Epochs are whole numbers: never more ticks than epochs (at epoch 1 a tick
+                // at 0.5 would print as a second "0").
+                .x_labels((last_epoch as usize + 1).min(5))
                 .y_labels(4)
                 .max_light_lines(1)
                 .x_label_formatter(&|v| format!("{v:.0}"))

@@ -496,7 +496,8 @@ fn draw_gradient_chart(
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
-        .x_labels(5)
+        // Whole epochs only (see the loss chart).
+        .x_labels(((last - first) as usize + 1).min(5))
         .y_labels(5)
         .max_light_lines(0)
         .x_label_formatter(&|v| format!("{v:.0}"))
