@@ -85,7 +85,6 @@ impl Layer {
 pub struct Pass {
     points: usize,
     stride: usize,
-    features: usize,
     /// The batch's inputs, features × stride.
     input: Vec<Float>,
     /// z = W·a_prev + b, (neurons·pieces) × stride.
@@ -132,7 +131,6 @@ impl Pass {
     fn set_points(&mut self, features: usize, points: usize) {
         self.points = points;
         self.stride = padded(points);
-        self.features = features;
         ensure_len(&mut self.input, features * self.stride);
     }
 
@@ -210,13 +208,8 @@ impl Pass {
 
     /// Whether every output score of the real points is a finite number.
     pub fn scores_are_finite(&self) -> bool {
-        (0..self.outputs()).all(|o| {
-            let row = self
-                .activation
-                .last()
-                .map_or(&[][..], |v| row_of(v, self.stride, self.points, o));
-            nnlab_kernels::all_finite(row)
-        })
+        let last = self.layers().saturating_sub(1);
+        (0..self.outputs()).all(|o| nnlab_kernels::all_finite(self.activation(last, o)))
     }
 }
 
@@ -495,8 +488,7 @@ impl Network {
     }
 
     /// Writes dL/ds / points for every point (zero for the padding) and returns the summed
-    /// loss when `WITH_VALUE` (else 0: the value is then never computed, since the compiler
-    /// drops the unused logarithms of the inlined per-sample loss).
+    /// loss when `WITH_VALUE` (else 0, and the per-sample rules never compute the value).
     fn output_gradient<const WITH_VALUE: bool>(&self, loss: Loss, pass: &mut Pass, labels: &[Float]) -> f64 {
         let count = self.layers.len();
         let stride = pass.stride;
