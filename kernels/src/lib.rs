@@ -5,7 +5,10 @@
 //! contiguous, rows padded to whole SIMD registers);
 //! no allocation, no branches in the element loops, so LLVM vectorises them (wasm simd128,
 //! x86 SSE/AVX). The entry points are `#[inline(never)]`: inlined into a caller they would
-//! be compiled with the caller's optimisation level, not this crate's.
+//! be compiled with the caller's optimisation level, not this crate's. [`mlp::sgd_epoch`]
+//! calls them for a whole epoch from code compiled at this crate's level.
+
+pub mod mlp;
 
 /// Four f32 lanes. In the page's wasm (simd128) one v128 register, written out because
 /// LLVM's wasm cost model leaves the multi-accumulator loops below scalar; natively an
@@ -15,7 +18,9 @@ mod f4 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     mod imp {
         use core::arch::wasm32::{
-            f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, i32x4_shuffle, v128, v128_load, v128_store,
+            f32x4_add, f32x4_div, f32x4_extract_lane, f32x4_gt, f32x4_mul, f32x4_neg, f32x4_pmax, f32x4_pmin,
+            f32x4_splat, f32x4_sub, i32x4_add, i32x4_shl, i32x4_shuffle, i32x4_splat, i32x4_trunc_sat_f32x4, v128,
+            v128_and, v128_load, v128_store,
         };
 
         #[derive(Clone, Copy)]
@@ -45,6 +50,45 @@ mod f4 {
             pub fn add(self, other: F4) -> F4 {
                 F4(f32x4_add(self.0, other.0))
             }
+            #[inline(always)]
+            pub fn sub(self, other: F4) -> F4 {
+                F4(f32x4_sub(self.0, other.0))
+            }
+            #[inline(always)]
+            pub fn mul(self, other: F4) -> F4 {
+                F4(f32x4_mul(self.0, other.0))
+            }
+            #[inline(always)]
+            pub fn div(self, other: F4) -> F4 {
+                F4(f32x4_div(self.0, other.0))
+            }
+            #[inline(always)]
+            pub fn neg(self) -> F4 {
+                F4(f32x4_neg(self.0))
+            }
+            /// `if limit < self { limit } else { self }`: a NaN in self stays.
+            #[inline(always)]
+            pub fn min(self, limit: F4) -> F4 {
+                F4(f32x4_pmin(self.0, limit.0))
+            }
+            /// `if self < limit { limit } else { self }`: a NaN in self stays.
+            #[inline(always)]
+            pub fn max(self, limit: F4) -> F4 {
+                F4(f32x4_pmax(self.0, limit.0))
+            }
+            /// `if self > 0 { value } else { 0 }`, lane by lane (a NaN self gives 0).
+            #[inline(always)]
+            pub fn where_positive(self, value: F4) -> F4 {
+                F4(v128_and(f32x4_gt(self.0, f32x4_splat(0.0)), value.0))
+            }
+            /// 2ⁿ for lanes holding whole numbers n in [−126, 127].
+            #[inline(always)]
+            pub fn exp2_whole(self) -> F4 {
+                F4(i32x4_shl(
+                    i32x4_add(i32x4_trunc_sat_f32x4(self.0), i32x4_splat(127)),
+                    23,
+                ))
+            }
             /// (l0 + l2) + (l1 + l3), the order SSE's shuffles give, so every target sums alike.
             #[inline(always)]
             pub fn sum(self) -> f32 {
@@ -68,8 +112,10 @@ mod f4 {
     #[cfg(target_arch = "x86_64")]
     mod imp {
         use core::arch::x86_64::{
-            __m128, _mm_add_ps, _mm_cvtss_f32, _mm_loadu_ps, _mm_movehl_ps, _mm_movelh_ps, _mm_mul_ps, _mm_set1_ps,
-            _mm_shuffle_ps, _mm_storeu_ps, _mm_unpackhi_ps, _mm_unpacklo_ps,
+            __m128, _mm_add_epi32, _mm_add_ps, _mm_and_ps, _mm_castsi128_ps, _mm_cmpgt_ps, _mm_cvtss_f32,
+            _mm_cvttps_epi32, _mm_div_ps, _mm_loadu_ps, _mm_max_ps, _mm_min_ps, _mm_movehl_ps, _mm_movelh_ps,
+            _mm_mul_ps, _mm_set1_epi32, _mm_set1_ps, _mm_setzero_ps, _mm_shuffle_ps, _mm_slli_epi32, _mm_storeu_ps,
+            _mm_sub_ps, _mm_unpackhi_ps, _mm_unpacklo_ps, _mm_xor_ps,
         };
 
         #[derive(Clone, Copy)]
@@ -102,6 +148,56 @@ mod f4 {
             pub fn add(self, other: F4) -> F4 {
                 // SAFETY: SSE is always available on x86-64.
                 F4(unsafe { _mm_add_ps(self.0, other.0) })
+            }
+            #[inline(always)]
+            pub fn sub(self, other: F4) -> F4 {
+                // SAFETY: SSE is always available on x86-64.
+                F4(unsafe { _mm_sub_ps(self.0, other.0) })
+            }
+            #[inline(always)]
+            pub fn mul(self, other: F4) -> F4 {
+                // SAFETY: SSE is always available on x86-64.
+                F4(unsafe { _mm_mul_ps(self.0, other.0) })
+            }
+            #[inline(always)]
+            pub fn div(self, other: F4) -> F4 {
+                // SAFETY: SSE is always available on x86-64.
+                F4(unsafe { _mm_div_ps(self.0, other.0) })
+            }
+            #[inline(always)]
+            pub fn neg(self) -> F4 {
+                // SAFETY: SSE is always available on x86-64.
+                F4(unsafe { _mm_xor_ps(self.0, _mm_set1_ps(-0.0)) })
+            }
+            /// `if limit < self { limit } else { self }`: a NaN in self stays (minps returns
+            /// its second operand unless the first is smaller).
+            #[inline(always)]
+            pub fn min(self, limit: F4) -> F4 {
+                // SAFETY: SSE is always available on x86-64.
+                F4(unsafe { _mm_min_ps(limit.0, self.0) })
+            }
+            /// `if self < limit { limit } else { self }`: a NaN in self stays.
+            #[inline(always)]
+            pub fn max(self, limit: F4) -> F4 {
+                // SAFETY: SSE is always available on x86-64.
+                F4(unsafe { _mm_max_ps(limit.0, self.0) })
+            }
+            /// `if self > 0 { value } else { 0 }`, lane by lane (a NaN self gives 0).
+            #[inline(always)]
+            pub fn where_positive(self, value: F4) -> F4 {
+                // SAFETY: SSE is always available on x86-64.
+                F4(unsafe { _mm_and_ps(_mm_cmpgt_ps(self.0, _mm_setzero_ps()), value.0) })
+            }
+            /// 2ⁿ for lanes holding whole numbers n in [−126, 127].
+            #[inline(always)]
+            pub fn exp2_whole(self) -> F4 {
+                // SAFETY: SSE2 is always available on x86-64.
+                F4(unsafe {
+                    _mm_castsi128_ps(_mm_slli_epi32::<23>(_mm_add_epi32(
+                        _mm_cvttps_epi32(self.0),
+                        _mm_set1_epi32(127),
+                    )))
+                })
             }
             /// (l0 + l2) + (l1 + l3).
             #[inline(always)]
@@ -155,6 +251,54 @@ mod f4 {
             pub fn add(self, other: F4) -> F4 {
                 F4(std::array::from_fn(|i| self.0[i] + other.0[i]))
             }
+            #[inline(always)]
+            pub fn sub(self, other: F4) -> F4 {
+                F4(std::array::from_fn(|i| self.0[i] - other.0[i]))
+            }
+            #[inline(always)]
+            pub fn mul(self, other: F4) -> F4 {
+                F4(std::array::from_fn(|i| self.0[i] * other.0[i]))
+            }
+            #[inline(always)]
+            pub fn div(self, other: F4) -> F4 {
+                F4(std::array::from_fn(|i| self.0[i] / other.0[i]))
+            }
+            #[inline(always)]
+            pub fn neg(self) -> F4 {
+                F4(self.0.map(|x| -x))
+            }
+            /// `if limit < self { limit } else { self }`: a NaN in self stays.
+            #[inline(always)]
+            pub fn min(self, limit: F4) -> F4 {
+                F4(std::array::from_fn(|i| {
+                    if limit.0[i] < self.0[i] {
+                        limit.0[i]
+                    } else {
+                        self.0[i]
+                    }
+                }))
+            }
+            /// `if self < limit { limit } else { self }`: a NaN in self stays.
+            #[inline(always)]
+            pub fn max(self, limit: F4) -> F4 {
+                F4(std::array::from_fn(|i| {
+                    if self.0[i] < limit.0[i] {
+                        limit.0[i]
+                    } else {
+                        self.0[i]
+                    }
+                }))
+            }
+            /// `if self > 0 { value } else { 0 }`, lane by lane (a NaN self gives 0).
+            #[inline(always)]
+            pub fn where_positive(self, value: F4) -> F4 {
+                F4(std::array::from_fn(|i| if self.0[i] > 0.0 { value.0[i] } else { 0.0 }))
+            }
+            /// 2ⁿ for lanes holding whole numbers n in [−126, 127].
+            #[inline(always)]
+            pub fn exp2_whole(self) -> F4 {
+                F4(self.0.map(|n| f32::from_bits(((n as i32 + 127) as u32) << 23)))
+            }
             /// (l0 + l2) + (l1 + l3), as on the other targets.
             #[inline(always)]
             pub fn sum(self) -> f32 {
@@ -187,6 +331,17 @@ mod f4 {
         F4::load(unsafe { &*values.as_ptr().add(at).cast::<[f32; 4]>() })
     }
 
+    /// Stores four values at `at`, without a bounds check.
+    ///
+    /// # Safety
+    /// `at + 4 <= values.len()`.
+    #[inline(always)]
+    pub unsafe fn store_unchecked(value: F4, values: &mut [f32], at: usize) {
+        debug_assert!(at + 4 <= values.len());
+        // SAFETY: the caller guarantees the four values are inside the slice.
+        value.store(unsafe { &mut *values.as_mut_ptr().add(at).cast::<[f32; 4]>() })
+    }
+
     #[inline(always)]
     pub fn store_at(value: F4, values: &mut [f32], at: usize) {
         value.store(
@@ -197,29 +352,139 @@ mod f4 {
     }
 }
 
-use f4::{load_at, load_unchecked, store_at, F4};
+use f4::{load_at, load_unchecked, store_at, store_unchecked, F4};
+use std::ops::{Add, Div, Mul, Sub};
+
+/// The arithmetic the activations are written in, once, for one f32 and for four lanes
+/// ([`F4`]): every rule below runs the same IEEE operations in the same order either way, so
+/// a layer computed four points at a time equals the scalar rule bit for bit.
+pub(crate) trait Lanes:
+    Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self>
+{
+    fn splat(x: f32) -> Self;
+    /// `if limit < self { limit } else { self }` (a NaN stays NaN).
+    fn at_most(self, limit: f32) -> Self;
+    /// `if self < limit { limit } else { self }` (a NaN stays NaN).
+    fn at_least(self, limit: f32) -> Self;
+    fn neg(self) -> Self;
+    /// 2ⁿ for a whole number n in [−126, 127], put straight into the exponent bits.
+    fn exp2_whole(self) -> Self;
+}
+
+impl Lanes for f32 {
+    #[inline(always)]
+    fn splat(x: f32) -> f32 {
+        x
+    }
+    #[inline(always)]
+    fn at_most(self, limit: f32) -> f32 {
+        if limit < self {
+            limit
+        } else {
+            self
+        }
+    }
+    #[inline(always)]
+    fn at_least(self, limit: f32) -> f32 {
+        if self < limit {
+            limit
+        } else {
+            self
+        }
+    }
+    #[inline(always)]
+    fn neg(self) -> f32 {
+        -self
+    }
+    #[inline(always)]
+    fn exp2_whole(self) -> f32 {
+        f32::from_bits(((self as i32 + 127) as u32) << 23)
+    }
+}
+
+impl Lanes for F4 {
+    #[inline(always)]
+    fn splat(x: f32) -> F4 {
+        F4::splat(x)
+    }
+    #[inline(always)]
+    fn at_most(self, limit: f32) -> F4 {
+        self.min(F4::splat(limit))
+    }
+    #[inline(always)]
+    fn at_least(self, limit: f32) -> F4 {
+        self.max(F4::splat(limit))
+    }
+    #[inline(always)]
+    fn neg(self) -> F4 {
+        F4::neg(self)
+    }
+    #[inline(always)]
+    fn exp2_whole(self) -> F4 {
+        F4::exp2_whole(self)
+    }
+}
+
+impl Add for F4 {
+    type Output = F4;
+    #[inline(always)]
+    fn add(self, other: F4) -> F4 {
+        F4::add(self, other)
+    }
+}
+
+impl Sub for F4 {
+    type Output = F4;
+    #[inline(always)]
+    fn sub(self, other: F4) -> F4 {
+        F4::sub(self, other)
+    }
+}
+
+impl Mul for F4 {
+    type Output = F4;
+    #[inline(always)]
+    fn mul(self, other: F4) -> F4 {
+        F4::mul(self, other)
+    }
+}
+
+impl Div for F4 {
+    type Output = F4;
+    #[inline(always)]
+    fn div(self, other: F4) -> F4 {
+        F4::div(self, other)
+    }
+}
 
 /// tanh(z) as the rational minimax fit Eigen uses for f32 (odd degree-13 numerator over even
 /// degree-6 denominator, input clamped to ±7.9988, where tanh is 1 − 2e-7): within 3.4e-7
-/// of the exact value (a few f32 ulps near ±1, measured in the tests). It has no branch and no library call, so a loop over a
-/// whole layer vectorises (SIMD), which the standard library's `tanh` prevents.
+/// of the exact value (a few f32 ulps near ±1, measured in the tests). It has no branch and
+/// no library call, so it runs four points at a time (SIMD), which the standard library's
+/// `tanh` prevents.
+#[inline(always)]
+pub fn tanh_rational(z: f32) -> f32 {
+    tanh_lanes(z)
+}
+
 // The coefficients are Eigen's published ones, digit for digit, so they can be checked.
 #[allow(clippy::excessive_precision)]
 #[inline(always)]
-pub fn tanh_rational(z: f32) -> f32 {
-    // A NaN stays NaN through clamp, so divergence is still detected.
-    let x = z.clamp(-7.998_811_721_801_757_81, 7.998_811_721_801_757_81);
+fn tanh_lanes<T: Lanes>(z: T) -> T {
+    let c = T::splat;
+    // A NaN stays NaN through the clamp, so divergence is still detected.
+    let x = z.at_least(-7.998_811_721_801_757_81).at_most(7.998_811_721_801_757_81);
     let x2 = x * x;
-    let mut p = x2 * -2.760_768_477_423_55e-16 + 2.000_187_904_824_77e-13;
-    p = x2 * p + -8.604_671_522_137_35e-11;
-    p = x2 * p + 5.122_297_090_371_14e-8;
-    p = x2 * p + 1.485_722_357_179_79e-5;
-    p = x2 * p + 6.372_619_288_754_36e-4;
-    p = x2 * p + 4.893_524_558_917_86e-3;
-    p *= x;
-    let mut q = x2 * 1.198_258_394_667_02e-6 + 1.185_347_056_866_54e-4;
-    q = x2 * q + 2.268_434_632_439_00e-3;
-    q = x2 * q + 4.893_525_185_543_85e-3;
+    let mut p = x2 * c(-2.760_768_477_423_55e-16) + c(2.000_187_904_824_77e-13);
+    p = x2 * p + c(-8.604_671_522_137_35e-11);
+    p = x2 * p + c(5.122_297_090_371_14e-8);
+    p = x2 * p + c(1.485_722_357_179_79e-5);
+    p = x2 * p + c(6.372_619_288_754_36e-4);
+    p = x2 * p + c(4.893_524_558_917_86e-3);
+    p = p * x;
+    let mut q = x2 * c(1.198_258_394_667_02e-6) + c(1.185_347_056_866_54e-4);
+    q = x2 * q + c(2.268_434_632_439_00e-3);
+    q = x2 * q + c(4.893_525_185_543_85e-3);
     p / q
 }
 
@@ -228,34 +493,90 @@ pub fn tanh_rational(z: f32) -> f32 {
 /// exact sigmoid (nnlab's `core::activation::sigmoid`) because the losses need its relative precision far in the tails).
 #[inline(always)]
 pub fn sigmoid_rational(z: f32) -> f32 {
-    0.5 + 0.5 * tanh_rational(0.5 * z)
+    sigmoid_lanes(z)
+}
+
+#[inline(always)]
+fn sigmoid_lanes<T: Lanes>(z: T) -> T {
+    T::splat(0.5) + T::splat(0.5) * tanh_lanes(T::splat(0.5) * z)
 }
 
 /// e^x to f32 precision (Cephes' expf: x = n·ln 2 + r with |r| ≤ ½ln 2, a degree-6
 /// polynomial for e^r, 2^n put straight into the exponent bits): within 2 ulp of the exact
-/// value (measured in the tests) and branch-free, so a loop over many points vectorises;
-/// the standard library's exp is a call that does not. x is clamped to [−87, 88], where the
+/// value (measured in the tests) and branch-free, so it runs four points at a time; the
+/// standard library's exp is a call that does not. x is clamped to [−87, 88], where the
 /// result is still a normal f32 (e^−87 ≈ 1.6e-38; e^88 ≈ 1.7e38).
-#[allow(clippy::excessive_precision)]
 #[inline(always)]
 pub fn exp_f32(x: f32) -> f32 {
-    let x = x.clamp(-87.0, 88.0);
+    exp_lanes(x)
+}
+
+#[allow(clippy::excessive_precision)]
+#[inline(always)]
+fn exp_lanes<T: Lanes>(x: T) -> T {
+    let c = T::splat;
+    let x = x.at_least(-87.0).at_most(88.0);
     // n = x·log2(e) rounded to the nearest whole number by adding and removing 1.5·2²³
     // (the sum's last bit is the units place): no `floor`, which SSE2 lacks (a library
     // call per element natively), and the same rounding on every target.
     const ROUND: f32 = 12_582_912.0;
-    let n = (x * std::f32::consts::LOG2_E + ROUND) - ROUND;
+    let n = (x * c(std::f32::consts::LOG2_E) + c(ROUND)) - c(ROUND);
     // ln 2 in two parts (Cody and Waite), so n·ln 2 is subtracted without rounding error.
-    let r = x - n * 0.693_359_375 - n * -2.121_944_400_546_905_827_68e-4;
+    let r = x - n * c(0.693_359_375) - n * c(-2.121_944_400_546_905_827_68e-4);
     let r2 = r * r;
-    let mut p = 1.987_569_150_0e-4 * r + 1.398_199_950_7e-3;
-    p = p * r + 8.333_451_907_3e-3;
-    p = p * r + 4.166_579_589_4e-2;
-    p = p * r + 1.666_666_545_9e-1;
-    p = p * r + 5.000_000_120_1e-1;
-    let e_r = p * r2 + r + 1.0;
+    let mut p = c(1.987_569_150_0e-4) * r + c(1.398_199_950_7e-3);
+    p = p * r + c(8.333_451_907_3e-3);
+    p = p * r + c(4.166_579_589_4e-2);
+    p = p * r + c(1.666_666_545_9e-1);
+    p = p * r + c(5.000_000_120_1e-1);
+    let e_r = p * r2 + r + c(1.0);
     // n ∈ [−126, 127] after the clamp, so n + 127 is a valid biased exponent.
-    e_r * f32::from_bits(((n as i32 + 127) as u32) << 23)
+    e_r * n.exp2_whole()
+}
+
+#[inline(always)]
+fn logistic_lanes<T: Lanes>(z: T) -> T {
+    T::splat(1.0) / (T::splat(1.0) + exp_lanes(z.neg()))
+}
+
+/// out[i] = f(x[i]) four points at a time; a last group of fewer than four goes through a
+/// zero-padded register too (the batch-major rows are whole registers, so that tail is only
+/// for callers with other lengths). Lanes are independent, so each value is what the
+/// scalar rule gives.
+#[inline(always)]
+fn map_lanes(x: &[f32], out: &mut [f32], f: impl Fn(F4) -> F4) {
+    let n = x.len().min(out.len());
+    let whole = n / 4 * 4;
+    for at in (0..whole).step_by(4) {
+        // SAFETY: at + 4 ≤ whole ≤ the lengths of both slices.
+        unsafe { store_unchecked(f(load_unchecked(x, at)), out, at) };
+    }
+    if whole < n {
+        let mut lanes = [0.0; 4];
+        lanes[..n - whole].copy_from_slice(&x[whole..n]);
+        f(F4::load(&lanes)).store(&mut lanes);
+        out[whole..n].copy_from_slice(&lanes[..n - whole]);
+    }
+}
+
+/// out[i] = f(x[i], y[i]), four points at a time like [`map_lanes`].
+#[inline(always)]
+fn zip_lanes(x: &[f32], y: &[f32], out: &mut [f32], f: impl Fn(F4, F4) -> F4) {
+    let n = x.len().min(y.len()).min(out.len());
+    let whole = n / 4 * 4;
+    for at in (0..whole).step_by(4) {
+        // SAFETY: at + 4 ≤ whole ≤ the lengths of all three slices.
+        let (u, v) = unsafe { (load_unchecked(x, at), load_unchecked(y, at)) };
+        // SAFETY: as above.
+        unsafe { store_unchecked(f(u, v), out, at) };
+    }
+    if whole < n {
+        let (mut u, mut v) = ([0.0; 4], [0.0; 4]);
+        u[..n - whole].copy_from_slice(&x[whole..n]);
+        v[..n - whole].copy_from_slice(&y[whole..n]);
+        f(F4::load(&u), F4::load(&v)).store(&mut u);
+        out[whole..n].copy_from_slice(&u[..n - whole]);
+    }
 }
 
 /// σ(z) = 1 / (1 + e^−z) to f32 precision over a row of output scores, with [`exp_f32`]
@@ -263,51 +584,49 @@ pub fn exp_f32(x: f32) -> f32 {
 /// would swamp a tail probability). The output head's probabilities during training.
 #[inline(never)]
 pub fn logistic_slice(z: &[f32], p: &mut [f32]) {
-    p.iter_mut().zip(z).for_each(|(p, &z)| *p = 1.0 / (1.0 + exp_f32(-z)));
+    map_lanes(z, p, logistic_lanes);
 }
 
 /// a = tanh(z) over a layer.
 #[inline(never)]
 pub fn tanh_slice(z: &[f32], a: &mut [f32]) {
-    a.iter_mut().zip(z).for_each(|(a, &z)| *a = tanh_rational(z));
+    map_lanes(z, a, tanh_lanes);
 }
 
 /// a = σ(z) over a layer.
 #[inline(never)]
 pub fn sigmoid_slice(z: &[f32], a: &mut [f32]) {
-    a.iter_mut().zip(z).for_each(|(a, &z)| *a = sigmoid_rational(z));
+    map_lanes(z, a, sigmoid_lanes);
 }
 
 /// a = max(0, z) over a layer.
 #[inline(never)]
 pub fn relu_slice(z: &[f32], a: &mut [f32]) {
-    a.iter_mut()
-        .zip(z)
-        .for_each(|(a, &z)| *a = if z > 0.0 { z } else { 0.0 });
+    map_lanes(z, a, |z| z.where_positive(z));
 }
 
 /// δ = upstream · (1 − a²), tanh's derivative from its output.
 #[inline(never)]
 pub fn tanh_delta(upstream: &[f32], a: &[f32], delta: &mut [f32]) {
-    for ((d, &u), &a) in delta.iter_mut().zip(upstream).zip(a) {
-        *d = u * (1.0 - a * a);
+    fn rule<T: Lanes>(u: T, a: T) -> T {
+        u * (T::splat(1.0) - a * a)
     }
+    zip_lanes(upstream, a, delta, rule::<F4>);
 }
 
 /// δ = upstream · a(1 − a), σ's derivative from its output.
 #[inline(never)]
 pub fn sigmoid_delta(upstream: &[f32], a: &[f32], delta: &mut [f32]) {
-    for ((d, &u), &a) in delta.iter_mut().zip(upstream).zip(a) {
-        *d = u * (a * (1.0 - a));
+    fn rule<T: Lanes>(u: T, a: T) -> T {
+        u * (a * (T::splat(1.0) - a))
     }
+    zip_lanes(upstream, a, delta, rule::<F4>);
 }
 
 /// δ = upstream where z > 0, else 0 (ReLU).
 #[inline(never)]
 pub fn relu_delta(upstream: &[f32], z: &[f32], delta: &mut [f32]) {
-    for ((d, &u), &z) in delta.iter_mut().zip(upstream).zip(z) {
-        *d = if z > 0.0 { u } else { 0.0 };
-    }
+    zip_lanes(z, upstream, delta, F4::where_positive);
 }
 
 /// Points are processed in groups of this many (one f32x4 SIMD register): every
@@ -564,18 +883,65 @@ fn dot4(x: &[f32], ys: &[f32], stride: usize) -> F4 {
 }
 
 /// Whether every value is a finite number. Branch-free: x·0 is 0 for finite x and NaN for
-/// ±∞ or NaN, so one summed pass (which vectorises) decides.
+/// ±∞ or NaN, so one summed pass, four lanes at a time, decides.
 #[inline(never)]
 pub fn all_finite(values: &[f32]) -> bool {
-    values.iter().fold(0.0f32, |acc, &v| acc + v * 0.0) == 0.0
+    let whole = values.len() / 4 * 4;
+    let mut acc = F4::splat(0.0);
+    for at in (0..whole).step_by(4) {
+        // SAFETY: at + 4 ≤ whole ≤ values.len().
+        acc = acc.add_mul(unsafe { load_unchecked(values, at) }, F4::splat(0.0));
+    }
+    values[whole..].iter().fold(acc.sum(), |acc, &v| acc + v * 0.0) == 0.0
 }
 
 /// y ← y + α·x (the SGD step is α = −η).
 #[inline(never)]
 pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
-    for (y, &x) in y.iter_mut().zip(x) {
+    let n = x.len().min(y.len());
+    let whole = n / 4 * 4;
+    let a = F4::splat(alpha);
+    for at in (0..whole).step_by(4) {
+        // SAFETY: at + 4 ≤ whole ≤ the lengths of both slices.
+        let (xv, yv) = unsafe { (load_unchecked(x, at), load_unchecked(y, at)) };
+        store_at(yv.add_mul(a, xv), y, at);
+    }
+    for (y, &x) in y[whole..n].iter_mut().zip(&x[whole..n]) {
         *y += alpha * x;
     }
+}
+
+/// The SGD step w ← w − η·g, returning whether every updated w is finite (x·0 summed, as in
+/// [`all_finite`], in the same pass). The fused epoch's update and divergence check in one loop.
+#[inline(always)]
+pub(crate) fn sgd_step(learning_rate: f32, grad: &[f32], w: &mut [f32]) -> bool {
+    let n = grad.len().min(w.len());
+    let whole = n / 4 * 4;
+    let step = F4::splat(-learning_rate);
+    let mut check = F4::splat(0.0);
+    for at in (0..whole).step_by(4) {
+        // SAFETY: at + 4 ≤ whole ≤ the lengths of both slices.
+        let updated = unsafe { load_unchecked(w, at).add_mul(step, load_unchecked(grad, at)) };
+        check = check.add_mul(updated, F4::splat(0.0));
+        // SAFETY: as above.
+        unsafe { store_unchecked(updated, w, at) };
+    }
+    let mut check = check.sum();
+    for (w, &g) in w[whole..n].iter_mut().zip(&grad[whole..n]) {
+        *w += -learning_rate * g;
+        check += *w * 0.0;
+    }
+    check == 0.0
+}
+
+/// Shuffles the epoch's order of points (rand's Fisher–Yates, `SliceRandom::shuffle`) with
+/// nnlab's seeded generator. Written here rather than at the call site so that rand's generic
+/// code is compiled with this crate's optimisation level: in the size-optimised core it cost
+/// a tenth of a small network's training time.
+#[inline(never)]
+pub fn shuffle(order: &mut [usize], rng: &mut rand_pcg::Pcg64Mcg) {
+    use rand::seq::SliceRandom;
+    order.shuffle(rng);
 }
 
 /// Transposes the points `order` of `source` (point-major: point i's `features` values at
@@ -584,6 +950,11 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
 /// source gives zeros too.
 #[inline(never)]
 pub fn gather_rows(source: &[f32], features: usize, order: &[usize], stride: usize, target: &mut [f32]) {
+    gather_rows_inline(source, features, order, stride, target)
+}
+
+#[inline(always)]
+pub(crate) fn gather_rows_inline(source: &[f32], features: usize, order: &[usize], stride: usize, target: &mut [f32]) {
     if stride == 0 {
         return;
     }
@@ -698,6 +1069,62 @@ mod tests {
             assert!((a[i] - 1.0 / (1.0 + (-z[i]).exp())).abs() < 3e-7);
             assert_eq!(d[i], up[i] * (a[i] * (1.0 - a[i])));
         }
+    }
+
+    #[test]
+    fn four_lanes_give_the_scalar_rules_bit_for_bit() {
+        // Every clamp edge, NaN, ±∞, ±0, tiny and huge values, and a tail shorter than four.
+        let mut z: Vec<f32> = (-3000..=3000).map(|i| i as f32 * 0.031).collect();
+        z.extend([
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            0.0,
+            -0.0,
+            1e-30,
+            -1e-30,
+            7.998_811_7,
+            -7.998_811_7,
+            87.9,
+            -86.9,
+            1e30,
+            -1e30,
+        ]);
+        let up = values(z.len(), 11);
+        let same = |a: f32, b: f32| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+        let mut out = vec![0.0; z.len()];
+        type Rule = (fn(&[f32], &mut [f32]), fn(f32) -> f32, &'static str);
+        let rules: [Rule; 4] = [
+            (tanh_slice, tanh_rational, "tanh"),
+            (sigmoid_slice, sigmoid_rational, "sigmoid"),
+            (logistic_slice, |z| 1.0 / (1.0 + exp_f32(-z)), "logistic"),
+            (relu_slice, |z| if z > 0.0 { z } else { 0.0 }, "relu"),
+        ];
+        for (slice, scalar, name) in rules {
+            for len in [z.len(), 16, 12, 5, 3] {
+                slice(&z[..len], &mut out[..len]);
+                for (&z, &a) in z.iter().zip(&out[..len]) {
+                    assert!(same(a, scalar(z)), "{name}({z}) = {a}, scalar {}", scalar(z));
+                }
+            }
+        }
+        type Derivative = (fn(&[f32], &[f32], &mut [f32]), fn(f32, f32) -> f32, &'static str);
+        let deltas: [Derivative; 3] = [
+            (tanh_delta, |u, a| u * (1.0 - a * a), "tanh"),
+            (sigmoid_delta, |u, a| u * (a * (1.0 - a)), "sigmoid"),
+            (relu_delta, |u, z| if z > 0.0 { u } else { 0.0 }, "relu"),
+        ];
+        for (slice, scalar, name) in deltas {
+            slice(&up, &z, &mut out);
+            for ((&u, &z), &d) in up.iter().zip(&z).zip(&out) {
+                assert!(same(d, scalar(u, z)), "{name}′: {d} vs {}", scalar(u, z));
+            }
+        }
+        let mut y = values(z.len(), 12);
+        let mut expected = y.clone();
+        axpy(-0.37, &up, &mut y);
+        expected.iter_mut().zip(&up).for_each(|(e, &x)| *e += -0.37 * x);
+        assert!(y.iter().zip(&expected).all(|(&a, &b)| same(a, b)));
     }
 
     #[test]

@@ -339,6 +339,20 @@ impl Activation {
         }
     }
 
+    /// This activation as the fused SGD epoch ([`nnlab_kernels::mlp::sgd_epoch`]) runs it, if
+    /// it is one of the element-wise rules the fused epoch knows; the others train layer by
+    /// layer. Both give the same numbers.
+    pub fn elementwise(self) -> Option<nnlab_kernels::mlp::Elementwise> {
+        use nnlab_kernels::mlp::Elementwise;
+        match self {
+            Activation::Tanh => Some(Elementwise::Tanh),
+            Activation::Sigmoid => Some(Elementwise::Sigmoid),
+            Activation::Relu => Some(Elementwise::Relu),
+            Activation::Linear => Some(Elementwise::Linear),
+            _ => None,
+        }
+    }
+
     /// The largest value |f′| takes, the yardstick of saturation.
     pub fn max_derivative(self) -> Float {
         match self {

@@ -14,6 +14,7 @@ use super::loss::MAX_CLASSES;
 use super::optimizer::{Optimizer, OptimizerParams, Param};
 use super::regularization::Regularization;
 use super::{Float, Problem};
+use nnlab_kernels::mlp::{sgd_epoch, DenseLayer, Epoch, EpochBuffers, MAX_LAYERS as MAX_FUSED_LAYERS};
 use nnlab_kernels::{affine_rows, gather_rows, outer_rows, padded, transpose_rows, transposed_rows};
 
 /// One fully connected layer. Row r of `weights` feeds pre-activation r; a maxout layer has
@@ -208,8 +209,9 @@ impl Pass {
 
     /// Whether every output score of the real points is a finite number.
     pub fn scores_are_finite(&self) -> bool {
-        let last = self.layers().saturating_sub(1);
-        (0..self.outputs()).all(|o| nnlab_kernels::all_finite(self.activation(last, o)))
+        self.activation
+            .last()
+            .is_none_or(|scores| scores_are_finite(scores, self.stride, self.points))
     }
 }
 
@@ -497,38 +499,59 @@ impl Network {
         let (Some(scores), Some(grad)) = (pass.activation.last(), pass.upstream.last_mut()) else {
             return 0.0;
         };
-        let outputs = scores.len() / stride.max(1);
-        ensure_len(grad, outputs * stride);
-        grad.fill(0.0);
-        if points == 0 || outputs == 0 {
-            return 0.0;
+        ensure_len(grad, scores.len());
+        output_gradient_rows::<WITH_VALUE>(loss, self.problem, scores, stride, &labels[..points], grad)
+    }
+
+    /// One epoch of plain SGD over the points `order` of `inputs` (features × points) in
+    /// batches of `batch`, fused into one call of [`nnlab_kernels::mlp::sgd_epoch`]: the same
+    /// forward, [`Network::batch_gradient`], [`Network::backward`] and [`Network::update`]
+    /// (SGD) per batch, with the same numbers, without the per-layer calls. Changes every
+    /// weight, bias and gradient and counts the steps. Returns `None`, changing nothing, when
+    /// a layer's activation is not one the fused epoch runs (maxout, softplus, …).
+    #[allow(clippy::too_many_arguments)]
+    pub fn sgd_epoch(
+        &mut self,
+        loss: Loss,
+        inputs: &DMatrix<Float>,
+        labels: &[Float],
+        order: &[usize],
+        batch: usize,
+        learning_rate: Float,
+        buffers: &mut EpochBuffers,
+    ) -> Option<Epoch> {
+        let count = self.layers.len();
+        if count > MAX_FUSED_LAYERS {
+            return None;
         }
-        let scale = 1.0 / pass.points as Float;
-        if !WITH_VALUE && self.problem == Problem::Binary && outputs == 1 {
-            // One score per point: the whole row at once (vectorised σ).
-            let (grad, _) = grad.split_at_mut(points);
-            loss.binary_gradients(&scores[..points], &labels[..points], grad);
-            grad.iter_mut().for_each(|g| *g *= scale);
-            return 0.0;
+        let mut views: [DenseLayer<'_>; MAX_FUSED_LAYERS] = Default::default();
+        for (view, layer) in views.iter_mut().zip(&mut self.layers) {
+            *view = DenseLayer {
+                activation: layer.activation.elementwise()?,
+                weights: layer.weights.value.as_mut_slice(),
+                biases: layer.biases.value.as_mut_slice(),
+                weight_grad: layer.weights.grad.as_mut_slice(),
+                bias_grad: layer.biases.grad.as_mut_slice(),
+            };
         }
-        let mut total = 0.0f64;
-        let mut s = [0.0; MAX_CLASSES];
-        let mut g = [0.0; MAX_CLASSES];
-        let outputs = outputs.min(MAX_CLASSES);
-        for (point, &label) in labels.iter().enumerate().take(points) {
-            for (o, slot) in s.iter_mut().enumerate().take(outputs) {
-                *slot = scores[o * stride + point];
-            }
-            if WITH_VALUE {
-                total += f64::from(loss.sample(self.problem, &s[..outputs], label, &mut g[..outputs]));
-            } else {
-                loss.gradient(self.problem, &s[..outputs], label, &mut g[..outputs]);
-            }
-            for (o, &gv) in g.iter().enumerate().take(outputs) {
-                grad[o * stride + point] = gv * scale;
-            }
-        }
-        total
+        let problem = self.problem;
+        let mut head = |scores: &[Float], stride: usize, labels: &[Float], grad: &mut [Float]| {
+            output_gradient_rows::<false>(loss, problem, scores, stride, labels, grad);
+            scores_are_finite(scores, stride, labels.len())
+        };
+        let epoch = sgd_epoch(
+            &mut views[..count],
+            inputs.as_slice(),
+            inputs.nrows(),
+            labels,
+            order,
+            batch,
+            learning_rate,
+            &mut head,
+            buffers,
+        )?;
+        self.step += epoch.updates;
+        Some(epoch)
     }
 
     /// The first layer (0-based) holding a non-finite weight or bias.
@@ -710,6 +733,58 @@ impl Network {
             last.biases.remap(outputs, 1, keep, Some, |_, _| 0.0);
         }
     }
+}
+
+/// dL/ds ÷ points of a batch into `grad` (the output rows, `stride` apart, zero on the
+/// padding) from its `scores` (same shape) and the `labels` of its real points; returns the
+/// summed loss when `WITH_VALUE` (else 0, and the per-sample rules never compute the value).
+fn output_gradient_rows<const WITH_VALUE: bool>(
+    loss: Loss,
+    problem: Problem,
+    scores: &[Float],
+    stride: usize,
+    labels: &[Float],
+    grad: &mut [Float],
+) -> f64 {
+    let points = labels.len().min(stride);
+    let outputs = scores.len().min(grad.len()) / stride.max(1);
+    grad.fill(0.0);
+    if points == 0 || outputs == 0 {
+        return 0.0;
+    }
+    let scale = 1.0 / points as Float;
+    if !WITH_VALUE && problem == Problem::Binary && outputs == 1 {
+        // One score per point: the whole row at once (vectorised σ).
+        let (grad, _) = grad.split_at_mut(points);
+        loss.binary_gradients(&scores[..points], labels, grad);
+        grad.iter_mut().for_each(|g| *g *= scale);
+        return 0.0;
+    }
+    let mut total = 0.0f64;
+    let mut s = [0.0; MAX_CLASSES];
+    let mut g = [0.0; MAX_CLASSES];
+    let outputs = outputs.min(MAX_CLASSES);
+    for (point, &label) in labels.iter().enumerate().take(points) {
+        for (o, slot) in s.iter_mut().enumerate().take(outputs) {
+            *slot = scores[o * stride + point];
+        }
+        if WITH_VALUE {
+            total += f64::from(loss.sample(problem, &s[..outputs], label, &mut g[..outputs]));
+        } else {
+            loss.gradient(problem, &s[..outputs], label, &mut g[..outputs]);
+        }
+        for (o, &gv) in g.iter().enumerate().take(outputs) {
+            grad[o * stride + point] = gv * scale;
+        }
+    }
+    total
+}
+
+/// Whether the first `points` scores of every output row (`stride` apart) are finite.
+fn scores_are_finite(scores: &[Float], stride: usize, points: usize) -> bool {
+    scores
+        .chunks(stride.max(1))
+        .all(|row| nnlab_kernels::all_finite(&row[..points.min(row.len())]))
 }
 
 #[cfg(test)]

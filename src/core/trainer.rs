@@ -3,7 +3,6 @@
 //! through this one type, so they train identically.
 
 use nalgebra::DMatrix;
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
 use super::config::{Config, ConfigError};
@@ -13,8 +12,10 @@ use super::feature::{fill_inputs_from_samples, Feature, Normalizer};
 use super::loss::{Loss, Metrics, MetricsAccumulator, MAX_CLASSES};
 use super::model::{Model, ModelError};
 use super::network::{Network, Pass};
-use super::optimizer::OptimizerParams;
+use super::optimizer::{Optimizer, OptimizerParams};
+use super::regularization::Regularization;
 use super::{Float, Problem, Sample, SeededRng};
+use nnlab_kernels::mlp::{EpochBuffers, Stop};
 
 /// How many points the loss history keeps at most; older stretches are thinned out.
 pub const HISTORY_CAPACITY: usize = 512;
@@ -165,6 +166,8 @@ pub struct Trainer {
     order: Vec<usize>,
     batch_labels: Vec<Float>,
     pass: Pass,
+    /// The fused SGD epoch's batch buffers (see [`Network::sgd_epoch`]).
+    fused: EpochBuffers,
     eval_pass: Pass,
     snapshot: Vec<(DMatrix<Float>, DMatrix<Float>)>,
     metrics: Option<(Metrics, Metrics)>,
@@ -207,6 +210,7 @@ impl Trainer {
             order: Vec::new(),
             batch_labels: Vec::new(),
             pass: Pass::default(),
+            fused: EpochBuffers::default(),
             eval_pass: Pass::default(),
             snapshot: Vec::new(),
             metrics: None,
@@ -307,7 +311,68 @@ impl Trainer {
             return false;
         }
         self.take_snapshot();
-        self.order.shuffle(&mut self.shuffle_rng);
+        nnlab_kernels::shuffle(&mut self.order, &mut self.shuffle_rng);
+        let failure = match self.fused_epoch() {
+            Some(failure) => failure,
+            None => self.layered_epoch(),
+        };
+        if let Some((layer, quantity)) = failure {
+            self.restore_snapshot();
+            self.health = Health::Diverged {
+                layer,
+                quantity,
+                epoch: self.epoch + 1,
+            };
+            self.changed();
+            return false;
+        }
+        self.epoch += 1;
+        self.changed();
+        true
+    }
+
+    /// The epoch in one call of the fused SGD kernel, when the run is plain SGD (no penalty,
+    /// no clipping) through activations it knows; `None` when it is not. Same numbers as
+    /// [`Trainer::layered_epoch`], several times faster on small networks.
+    fn fused_epoch(&mut self) -> Option<Option<(usize, Quantity)>> {
+        if !self.is_plain_sgd() {
+            return None;
+        }
+        let config = &self.config;
+        let batch = config.batch.clamp(1, self.order.len());
+        let epoch = self.network.sgd_epoch(
+            config.loss,
+            &self.train_inputs,
+            &self.train_labels,
+            &self.order,
+            batch,
+            config.lr,
+            &mut self.fused,
+        )?;
+        let output_layer = self.network.layers.len().saturating_sub(1);
+        Some(match epoch.stop {
+            None => None,
+            Some(Stop::Scores) => Some((output_layer, Quantity::Loss)),
+            Some(Stop::Weights) => Some(self.non_finite_place()),
+        })
+    }
+
+    /// Plain SGD: no momentum or adaptive rates, no penalty, no clipping.
+    fn is_plain_sgd(&self) -> bool {
+        let config = &self.config;
+        config.optimizer == Optimizer::Sgd
+            && (config.reg == Regularization::None || config.reg_rate == 0.0)
+            && config.clip <= 0.0
+    }
+
+    /// Whether [`Trainer::fused_epoch`] runs this run's epochs.
+    #[cfg(test)]
+    fn fused_epoch_applies(&self) -> bool {
+        self.is_plain_sgd() && self.network.layers.iter().all(|l| l.activation.elementwise().is_some())
+    }
+
+    /// The epoch batch by batch, layer by layer (every optimizer, penalty and activation).
+    fn layered_epoch(&mut self) -> Option<(usize, Quantity)> {
         let batch = self.config.batch.clamp(1, self.order.len());
         let mut start = 0;
         while start < self.order.len() {
@@ -316,21 +381,24 @@ impl Trainer {
             self.pass.gather(&self.train_inputs, order);
             self.batch_labels.clear();
             self.batch_labels.extend(order.iter().map(|&i| self.train_labels[i]));
-            if let Some((layer, quantity)) = self.train_batch() {
-                self.restore_snapshot();
-                self.health = Health::Diverged {
-                    layer,
-                    quantity,
-                    epoch: self.epoch + 1,
-                };
-                self.changed();
-                return false;
+            if let Some(failure) = self.train_batch() {
+                return Some(failure);
             }
             start = end;
         }
-        self.epoch += 1;
-        self.changed();
-        true
+        None
+    }
+
+    /// Where a non-finite weight is after an update: the first such layer, and whether its
+    /// gradient was already non-finite (every update rule carries a NaN or infinity of a
+    /// gradient into its weight, so the weights are checked and the gradients searched only
+    /// to say which).
+    fn non_finite_place(&self) -> (usize, Quantity) {
+        let layer = self.network.first_non_finite_layer().unwrap_or(0);
+        match self.network.first_non_finite_gradient() {
+            Some(layer) => (layer, Quantity::Gradient),
+            None => (layer, Quantity::Weights),
+        }
     }
 
     /// Forward, backward and update on the gathered batch; returns where a non-finite value
@@ -349,13 +417,8 @@ impl Trainer {
             net.clip_gradients(self.config.clip);
         }
         net.update(self.config.optimizer, &self.optimizer_params, self.config.lr);
-        // Every update rule carries a NaN or infinity of a gradient into its weight, so one
-        // check of the weights catches both; the gradients are searched only to say which.
-        let layer = net.first_non_finite_layer()?;
-        Some(match net.first_non_finite_gradient() {
-            Some(layer) => (layer, Quantity::Gradient),
-            None => (layer, Quantity::Weights),
-        })
+        net.first_non_finite_layer()?;
+        Some(self.non_finite_place())
     }
 
     fn take_snapshot(&mut self) {
@@ -1004,6 +1067,60 @@ mod tests {
         assert_eq!(after.column(0), before.column(1));
         assert_eq!(after.column(2), before.column(0));
         assert!(t.train_epoch());
+    }
+
+    /// One epoch the way `train_epoch_without_history` runs it, but always layer by layer.
+    fn layered_epoch(t: &mut Trainer) -> Option<(usize, Quantity)> {
+        t.take_snapshot();
+        nnlab_kernels::shuffle(&mut t.order, &mut t.shuffle_rng);
+        let failure = t.layered_epoch();
+        t.epoch += 1;
+        failure
+    }
+
+    fn weight_bits(t: &Trainer) -> Vec<u32> {
+        t.network()
+            .layers
+            .iter()
+            .flat_map(|l| l.weights.value.iter().chain(l.biases.value.iter()))
+            .map(|w| w.to_bits())
+            .collect()
+    }
+
+    #[test]
+    fn the_fused_sgd_epoch_equals_the_layered_one_bit_for_bit() {
+        for query in [
+            "dataset=circle&hidden=4,2&activation=tanh&lr=0.03&batch=10",
+            "dataset=xor&hidden=3&activation=sigmoid&lr=0.3&batch=1",
+            "dataset=spiral&hidden=8,8,8&activation=relu&init=he&lr=0.01&batch=7&features=x,y,x2,y2,xy",
+            "dataset=gaussian&hidden=6&activation=tanh&batch=32&points=203&loss=hinge",
+            "dataset=blobs3&hidden=5,4&activation=tanh&batch=16",
+            "dataset=bumps&hidden=6&activation=relu&batch=5",
+            "dataset=circle&hidden=&batch=10",
+        ] {
+            let query = format!("{query}&optimizer=sgd&reg=none&seed=3");
+            let mut fused = run(&query, 0);
+            let mut layered = fused.clone();
+            for epoch in 0..15 {
+                assert!(fused.fused_epoch_applies(), "{query}: the fused epoch runs this config");
+                assert!(fused.train_epoch_without_history(), "{query}");
+                assert_eq!(layered_epoch(&mut layered), None, "{query}");
+                assert_eq!(weight_bits(&fused), weight_bits(&layered), "{query}, epoch {epoch}");
+            }
+            assert_eq!(fused.network().step, layered.network().step, "{query}: steps counted");
+        }
+        // What the fused epoch leaves to the layered one.
+        for query in [
+            "hidden=4&activation=softplus&optimizer=sgd",
+            "hidden=4&activation=maxout&optimizer=sgd",
+            "hidden=4&optimizer=adam",
+            "hidden=4&optimizer=sgd&reg=l2&reg-rate=0.001",
+            "hidden=4&optimizer=sgd&clip=1",
+        ] {
+            let mut t = run(query, 0);
+            assert!(!t.fused_epoch_applies(), "{query}");
+            assert!(t.train_epoch(), "{query}");
+        }
     }
 
     #[test]

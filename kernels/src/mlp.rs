@@ -1,0 +1,292 @@
+//! A whole training epoch of plain SGD in one call: for every batch the gather, the forward
+//! pass, the loss's gradient (a callback: the losses live in nnlab's core), the backward pass
+//! and the update. A small network's batch is a few hundred nanoseconds of arithmetic, and
+//! walking it layer by layer from the size-optimised core cost more than the arithmetic;
+//! here one loop compiled for speed calls the same kernels, and the SGD step and its
+//! finiteness check are one pass.
+//!
+//! The arithmetic is exactly that of the per-layer entry points, in the same order, so a
+//! fused epoch gives the same weights bit for bit as the layer-by-layer one (tested in nnlab's
+//! core).
+
+use crate::{
+    affine_rows, gather_rows_inline, outer_rows, padded, relu_delta, relu_slice, sgd_step, sigmoid_delta,
+    sigmoid_slice, tanh_delta, tanh_slice, transposed_rows,
+};
+
+/// The activations whose derivative is a plain element-wise rule, which the fused epoch runs
+/// itself (the others train layer by layer).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Elementwise {
+    /// a = z (the output layer's raw scores).
+    #[default]
+    Linear,
+    /// a = tanh(z), f′ = 1 − a².
+    Tanh,
+    /// a = σ(z), f′ = a(1 − a).
+    Sigmoid,
+    /// a = max(0, z), f′ = [z > 0].
+    Relu,
+}
+
+/// The element-wise activations other than the identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Nonlinear {
+    Tanh,
+    Sigmoid,
+    Relu,
+}
+
+impl Elementwise {
+    /// `None` for [`Elementwise::Linear`], whose a is z and δ is the upstream gradient (no
+    /// pass over the row at all).
+    #[inline(always)]
+    fn nonlinear(self) -> Option<Nonlinear> {
+        match self {
+            Elementwise::Linear => None,
+            Elementwise::Tanh => Some(Nonlinear::Tanh),
+            Elementwise::Sigmoid => Some(Nonlinear::Sigmoid),
+            Elementwise::Relu => Some(Nonlinear::Relu),
+        }
+    }
+}
+
+impl Nonlinear {
+    /// a = f(z) over a layer.
+    #[inline(always)]
+    fn apply(self, z: &[f32], a: &mut [f32]) {
+        match self {
+            Nonlinear::Tanh => tanh_slice(z, a),
+            Nonlinear::Sigmoid => sigmoid_slice(z, a),
+            Nonlinear::Relu => relu_slice(z, a),
+        }
+    }
+
+    /// δ = upstream ⊙ f′(z) over a layer.
+    #[inline(always)]
+    fn delta(self, upstream: &[f32], z: &[f32], a: &[f32], delta: &mut [f32]) {
+        match self {
+            Nonlinear::Tanh => tanh_delta(upstream, a, delta),
+            Nonlinear::Sigmoid => sigmoid_delta(upstream, a, delta),
+            Nonlinear::Relu => relu_delta(upstream, z, delta),
+        }
+    }
+}
+
+/// One fully connected layer, borrowed from the network that owns it: `weights` is rows ×
+/// fan_in column-major (row r, input j at j·rows + r), `biases` has one value per row, and
+/// the gradients have the same shapes.
+#[derive(Debug, Default)]
+pub struct DenseLayer<'a> {
+    pub activation: Elementwise,
+    pub weights: &'a mut [f32],
+    pub biases: &'a mut [f32],
+    pub weight_grad: &'a mut [f32],
+    pub bias_grad: &'a mut [f32],
+}
+
+impl DenseLayer<'_> {
+    fn rows(&self) -> usize {
+        self.biases.len()
+    }
+
+    fn fan_in(&self) -> usize {
+        self.weights.len() / self.biases.len().max(1)
+    }
+}
+
+/// The most layers [`sgd_epoch`] takes (nnlab allows 8 hidden layers and the output layer).
+pub const MAX_LAYERS: usize = 16;
+
+/// The per-batch values of a fused epoch, kept between epochs so training allocates nothing
+/// once the shapes are settled. Each buffer is batch-major (one row per neuron, `stride`
+/// points), sized for the largest batch.
+#[derive(Clone, Debug, Default)]
+pub struct EpochBuffers {
+    input: Vec<f32>,
+    labels: Vec<f32>,
+    pre_activation: Vec<Vec<f32>>,
+    activation: Vec<Vec<f32>>,
+    delta: Vec<Vec<f32>>,
+    upstream: Vec<Vec<f32>>,
+}
+
+/// Makes `v` exactly `len` long, reusing its memory.
+fn ensure_len(v: &mut Vec<f32>, len: usize) {
+    if v.len() != len {
+        v.clear();
+        v.resize(len, 0.0);
+    }
+}
+
+/// Why an epoch stopped before its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// A batch's output scores held a NaN or an infinity (before any update from it).
+    Scores,
+    /// An update left a NaN or an infinity in the weights or biases.
+    Weights,
+}
+
+/// What [`sgd_epoch`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Epoch {
+    /// Optimizer steps taken (including one that left a non-finite weight).
+    pub updates: u64,
+    /// Where it stopped early, if it did.
+    pub stop: Option<Stop>,
+}
+
+/// The loss's part of a batch: given the output scores (`outputs` rows of `stride` points),
+/// the stride and the batch's labels (one per real point), writes dL/ds ÷ points into `grad`
+/// (same shape, zero on the padding) and returns whether every score is finite.
+pub type Head<'h> = dyn FnMut(&[f32], usize, &[f32], &mut [f32]) -> bool + 'h;
+
+/// One epoch of plain SGD (w ← w − η·∂L/∂w after every batch) over the points `order` of
+/// `inputs` (point-major: point i's `features` values at i·features) with their `labels`,
+/// in batches of `batch` (the last one shorter). Changes every layer's weights, biases and
+/// gradients (the gradients end as those of the last batch) and `buffers`. Returns `None`,
+/// changing nothing, when the layers do not chain (a fan-in that is not the width below it,
+/// gradients of another shape, no layer, more than [`MAX_LAYERS`]).
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+pub fn sgd_epoch(
+    layers: &mut [DenseLayer<'_>],
+    inputs: &[f32],
+    features: usize,
+    labels: &[f32],
+    order: &[usize],
+    batch: usize,
+    learning_rate: f32,
+    head: &mut Head<'_>,
+    buffers: &mut EpochBuffers,
+) -> Option<Epoch> {
+    let count = layers.len();
+    if count == 0 || count > MAX_LAYERS || batch == 0 {
+        return None;
+    }
+    let mut width = features;
+    for layer in layers.iter() {
+        let rows = layer.rows();
+        if rows == 0
+            || layer.weights.len() != rows * width
+            || layer.weight_grad.len() != layer.weights.len()
+            || layer.bias_grad.len() != rows
+        {
+            return None;
+        }
+        width = rows;
+    }
+    if order
+        .iter()
+        .any(|&i| i >= labels.len() || (i + 1) * features > inputs.len())
+    {
+        return None;
+    }
+
+    // Buffers for the largest batch; a shorter last batch uses the front of each row set.
+    let most = padded(batch.min(order.len()));
+    ensure_len(&mut buffers.input, features * most);
+    ensure_len(&mut buffers.labels, most);
+    for set in [
+        &mut buffers.pre_activation,
+        &mut buffers.activation,
+        &mut buffers.delta,
+        &mut buffers.upstream,
+    ] {
+        set.resize_with(count, Vec::new);
+    }
+    for (l, layer) in layers.iter().enumerate() {
+        let len = layer.rows() * most;
+        ensure_len(&mut buffers.pre_activation[l], len);
+        ensure_len(&mut buffers.activation[l], len);
+        ensure_len(&mut buffers.delta[l], len);
+        ensure_len(&mut buffers.upstream[l], len);
+    }
+
+    let mut updates = 0;
+    for order in order.chunks(batch) {
+        let stride = padded(order.len());
+        let input = &mut buffers.input[..features * stride];
+        gather_rows_inline(inputs, features, order, stride, input);
+        let batch_labels = &mut buffers.labels[..order.len()];
+        for (label, &i) in batch_labels.iter_mut().zip(order) {
+            *label = labels[i];
+        }
+
+        // Forward: z = W·a_prev + b, a = f(z), layer by layer (a linear layer's a is its z,
+        // written straight into a).
+        for (l, layer) in layers.iter().enumerate() {
+            let rows = layer.rows();
+            let (done, rest) = buffers.activation.split_at_mut(l);
+            let below: &[f32] = if l == 0 {
+                &buffers.input[..features * stride]
+            } else {
+                &done[l - 1][..]
+            };
+            let a = &mut rest[0][..rows * stride];
+            if let Some(activation) = layer.activation.nonlinear() {
+                let z = &mut buffers.pre_activation[l][..rows * stride];
+                affine_rows(layer.weights, layer.biases, below, stride, z);
+                activation.apply(z, a);
+            } else {
+                affine_rows(layer.weights, layer.biases, below, stride, a);
+            }
+        }
+
+        // The loss's gradient dL/ds, as the output layer's upstream gradient.
+        let outputs = layers[count - 1].rows();
+        let scores = &buffers.activation[count - 1][..outputs * stride];
+        let grad = &mut buffers.upstream[count - 1][..outputs * stride];
+        if !head(scores, stride, &buffers.labels[..order.len()], grad) {
+            return Some(Epoch {
+                updates,
+                stop: Some(Stop::Scores),
+            });
+        }
+
+        // Backward from the top; each layer's W feeds the gradient below it before it is
+        // updated, so the step uses the gradients of the weights the forward pass used.
+        let mut finite = true;
+        for l in (0..count).rev() {
+            let layer = &mut layers[l];
+            let rows = layer.rows();
+            let fan_in = layer.fan_in();
+            let (lower, upper) = buffers.upstream.split_at_mut(l);
+            let upstream = &upper[0][..rows * stride];
+            // δ = dL/da ⊙ f′(z); a linear layer's δ is its upstream gradient itself.
+            let delta: &[f32] = match layer.activation.nonlinear() {
+                Some(activation) => {
+                    let delta = &mut buffers.delta[l][..rows * stride];
+                    activation.delta(
+                        upstream,
+                        &buffers.pre_activation[l][..rows * stride],
+                        &buffers.activation[l][..rows * stride],
+                        delta,
+                    );
+                    delta
+                }
+                None => upstream,
+            };
+            let below: &[f32] = if l == 0 {
+                &buffers.input[..features * stride]
+            } else {
+                &buffers.activation[l - 1][..fan_in * stride]
+            };
+            outer_rows(delta, below, fan_in, stride, layer.weight_grad, layer.bias_grad);
+            if l > 0 {
+                transposed_rows(layer.weights, rows, delta, stride, &mut lower[l - 1][..fan_in * stride]);
+            }
+            finite &= sgd_step(learning_rate, layer.weight_grad, layer.weights)
+                & sgd_step(learning_rate, layer.bias_grad, layer.biases);
+        }
+        updates += 1;
+        if !finite {
+            return Some(Epoch {
+                updates,
+                stop: Some(Stop::Weights),
+            });
+        }
+    }
+    Some(Epoch { updates, stop: None })
+}
