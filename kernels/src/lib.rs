@@ -363,9 +363,9 @@ pub(crate) trait Lanes:
 {
     fn splat(x: f32) -> Self;
     /// `if limit < self { limit } else { self }` (a NaN stays NaN).
-    fn at_most(self, limit: f32) -> Self;
+    fn at_most(self, limit: Self) -> Self;
     /// `if self < limit { limit } else { self }` (a NaN stays NaN).
-    fn at_least(self, limit: f32) -> Self;
+    fn at_least(self, limit: Self) -> Self;
     fn neg(self) -> Self;
     /// 2ⁿ for a whole number n in [−126, 127], put straight into the exponent bits.
     fn exp2_whole(self) -> Self;
@@ -408,12 +408,12 @@ impl Lanes for F4 {
         F4::splat(x)
     }
     #[inline(always)]
-    fn at_most(self, limit: f32) -> F4 {
-        self.min(F4::splat(limit))
+    fn at_most(self, limit: F4) -> F4 {
+        self.min(limit)
     }
     #[inline(always)]
-    fn at_least(self, limit: f32) -> F4 {
-        self.max(F4::splat(limit))
+    fn at_least(self, limit: F4) -> F4 {
+        self.max(limit)
     }
     #[inline(always)]
     fn neg(self) -> F4 {
@@ -464,27 +464,53 @@ impl Div for F4 {
 /// `tanh` prevents.
 #[inline(always)]
 pub fn tanh_rational(z: f32) -> f32 {
-    tanh_lanes(z)
+    tanh_with(z, &TANH)
 }
 
-// The coefficients are Eigen's published ones, digit for digit, so they can be checked.
+/// [`tanh_rational`]'s constants: the clamp (−, +), the numerator's coefficients of x¹², x¹⁰,
+/// …, x⁰ (then times x) and the denominator's of x⁶, x⁴, x², x⁰. Eigen's published ones,
+/// digit for digit, so they can be checked.
 #[allow(clippy::excessive_precision)]
+const TANH: [f32; 13] = [
+    -7.998_811_721_801_757_81,
+    7.998_811_721_801_757_81,
+    -2.760_768_477_423_55e-16,
+    2.000_187_904_824_77e-13,
+    -8.604_671_522_137_35e-11,
+    5.122_297_090_371_14e-8,
+    1.485_722_357_179_79e-5,
+    6.372_619_288_754_36e-4,
+    4.893_524_558_917_86e-3,
+    1.198_258_394_667_02e-6,
+    1.185_347_056_866_54e-4,
+    2.268_434_632_439_00e-3,
+    4.893_525_185_543_85e-3,
+];
+
+/// Constants broadcast to four lanes once, before a loop. `black_box` keeps them values in
+/// registers: folded back into the loop, each would be a `v128.const` per use, which V8
+/// rebuilds from immediates every iteration (a third of the instructions of a tanh).
 #[inline(always)]
-fn tanh_lanes<T: Lanes>(z: T) -> T {
-    let c = T::splat;
+fn lanes_of<const N: usize>(constants: [f32; N]) -> [F4; N] {
+    std::hint::black_box(constants).map(F4::splat)
+}
+
+#[inline(always)]
+fn tanh_with<T: Lanes>(z: T, k: &[T; 13]) -> T {
+    let [low, high, p6, p5, p4, p3, p2, p1, p0, q3, q2, q1, q0] = *k;
     // A NaN stays NaN through the clamp, so divergence is still detected.
-    let x = z.at_least(-7.998_811_721_801_757_81).at_most(7.998_811_721_801_757_81);
+    let x = z.at_least(low).at_most(high);
     let x2 = x * x;
-    let mut p = x2 * c(-2.760_768_477_423_55e-16) + c(2.000_187_904_824_77e-13);
-    p = x2 * p + c(-8.604_671_522_137_35e-11);
-    p = x2 * p + c(5.122_297_090_371_14e-8);
-    p = x2 * p + c(1.485_722_357_179_79e-5);
-    p = x2 * p + c(6.372_619_288_754_36e-4);
-    p = x2 * p + c(4.893_524_558_917_86e-3);
+    let mut p = x2 * p6 + p5;
+    p = x2 * p + p4;
+    p = x2 * p + p3;
+    p = x2 * p + p2;
+    p = x2 * p + p1;
+    p = x2 * p + p0;
     p = p * x;
-    let mut q = x2 * c(1.198_258_394_667_02e-6) + c(1.185_347_056_866_54e-4);
-    q = x2 * q + c(2.268_434_632_439_00e-3);
-    q = x2 * q + c(4.893_525_185_543_85e-3);
+    let mut q = x2 * q3 + q2;
+    q = x2 * q + q1;
+    q = x2 * q + q0;
     p / q
 }
 
@@ -493,12 +519,12 @@ fn tanh_lanes<T: Lanes>(z: T) -> T {
 /// exact sigmoid (nnlab's `core::activation::sigmoid`) because the losses need its relative precision far in the tails).
 #[inline(always)]
 pub fn sigmoid_rational(z: f32) -> f32 {
-    sigmoid_lanes(z)
+    sigmoid_with(z, &TANH, 0.5)
 }
 
 #[inline(always)]
-fn sigmoid_lanes<T: Lanes>(z: T) -> T {
-    T::splat(0.5) + T::splat(0.5) * tanh_lanes(T::splat(0.5) * z)
+fn sigmoid_with<T: Lanes>(z: T, k: &[T; 13], half: T) -> T {
+    half + half * tanh_with(half * z, k)
 }
 
 /// e^x to f32 precision (Cephes' expf: x = n·ln 2 + r with |r| ≤ ½ln 2, a degree-6
@@ -508,35 +534,53 @@ fn sigmoid_lanes<T: Lanes>(z: T) -> T {
 /// result is still a normal f32 (e^−87 ≈ 1.6e-38; e^88 ≈ 1.7e38).
 #[inline(always)]
 pub fn exp_f32(x: f32) -> f32 {
-    exp_lanes(x)
+    exp_with(x, &EXP)
 }
 
+/// [`exp_f32`]'s constants: the clamp, log₂e, the rounding constant 1.5·2²³, ln 2 in two
+/// parts (Cody and Waite), the polynomial's coefficients (r⁵ down to r⁰) and 1.
 #[allow(clippy::excessive_precision)]
+const EXP: [f32; 13] = [
+    -87.0,
+    88.0,
+    std::f32::consts::LOG2_E,
+    12_582_912.0,
+    0.693_359_375,
+    -2.121_944_400_546_905_827_68e-4,
+    1.987_569_150_0e-4,
+    1.398_199_950_7e-3,
+    8.333_451_907_3e-3,
+    4.166_579_589_4e-2,
+    1.666_666_545_9e-1,
+    5.000_000_120_1e-1,
+    1.0,
+];
+
 #[inline(always)]
-fn exp_lanes<T: Lanes>(x: T) -> T {
-    let c = T::splat;
-    let x = x.at_least(-87.0).at_most(88.0);
+fn exp_with<T: Lanes>(x: T, k: &[T; 13]) -> T {
+    let [low, high, log2_e, round, ln2_high, ln2_low, p5, p4, p3, p2, p1, p0, one] = *k;
+    let x = x.at_least(low).at_most(high);
     // n = x·log2(e) rounded to the nearest whole number by adding and removing 1.5·2²³
     // (the sum's last bit is the units place): no `floor`, which SSE2 lacks (a library
     // call per element natively), and the same rounding on every target.
-    const ROUND: f32 = 12_582_912.0;
-    let n = (x * c(std::f32::consts::LOG2_E) + c(ROUND)) - c(ROUND);
-    // ln 2 in two parts (Cody and Waite), so n·ln 2 is subtracted without rounding error.
-    let r = x - n * c(0.693_359_375) - n * c(-2.121_944_400_546_905_827_68e-4);
+    let n = (x * log2_e + round) - round;
+    // ln 2 in two parts, so n·ln 2 is subtracted without rounding error.
+    let r = x - n * ln2_high - n * ln2_low;
     let r2 = r * r;
-    let mut p = c(1.987_569_150_0e-4) * r + c(1.398_199_950_7e-3);
-    p = p * r + c(8.333_451_907_3e-3);
-    p = p * r + c(4.166_579_589_4e-2);
-    p = p * r + c(1.666_666_545_9e-1);
-    p = p * r + c(5.000_000_120_1e-1);
-    let e_r = p * r2 + r + c(1.0);
+    let mut p = p5 * r + p4;
+    p = p * r + p3;
+    p = p * r + p2;
+    p = p * r + p1;
+    p = p * r + p0;
+    let e_r = p * r2 + r + one;
     // n ∈ [−126, 127] after the clamp, so n + 127 is a valid biased exponent.
     e_r * n.exp2_whole()
 }
 
 #[inline(always)]
-fn logistic_lanes<T: Lanes>(z: T) -> T {
-    T::splat(1.0) / (T::splat(1.0) + exp_lanes(z.neg()))
+fn logistic_with<T: Lanes>(z: T, k: &[T; 13]) -> T {
+    let one = k[12];
+    one / (one + exp_with(z.neg(), k))
 }
 
 /// out[i] = f(x[i]) four points at a time; a last group of fewer than four goes through a
@@ -547,7 +591,18 @@ fn logistic_lanes<T: Lanes>(z: T) -> T {
 fn map_lanes(x: &[f32], out: &mut [f32], f: impl Fn(F4) -> F4) {
     let n = x.len().min(out.len());
     let whole = n / 4 * 4;
-    for at in (0..whole).step_by(4) {
+    let mut at = 0;
+    // Two registers per step: two independent evaluations overlap their dependency chains.
+    while at + 8 <= whole {
+        // SAFETY: at + 8 ≤ whole ≤ the lengths of both slices.
+        unsafe {
+            let (u, v) = (f(load_unchecked(x, at)), f(load_unchecked(x, at + 4)));
+            store_unchecked(u, out, at);
+            store_unchecked(v, out, at + 4);
+        }
+        at += 8;
+    }
+    if at < whole {
         // SAFETY: at + 4 ≤ whole ≤ the lengths of both slices.
         unsafe { store_unchecked(f(load_unchecked(x, at)), out, at) };
     }
@@ -584,19 +639,22 @@ fn zip_lanes(x: &[f32], y: &[f32], out: &mut [f32], f: impl Fn(F4, F4) -> F4) {
 /// would swamp a tail probability). The output head's probabilities during training.
 #[inline(never)]
 pub fn logistic_slice(z: &[f32], p: &mut [f32]) {
-    map_lanes(z, p, logistic_lanes);
+    let k = lanes_of(EXP);
+    map_lanes(z, p, |z| logistic_with(z, &k));
 }
 
 /// a = tanh(z) over a layer.
 #[inline(never)]
 pub fn tanh_slice(z: &[f32], a: &mut [f32]) {
-    map_lanes(z, a, tanh_lanes);
+    let k = lanes_of(TANH);
+    map_lanes(z, a, |z| tanh_with(z, &k));
 }
 
 /// a = σ(z) over a layer.
 #[inline(never)]
 pub fn sigmoid_slice(z: &[f32], a: &mut [f32]) {
-    map_lanes(z, a, sigmoid_lanes);
+    let (k, half) = (lanes_of(TANH), F4::splat(0.5));
+    map_lanes(z, a, |z| sigmoid_with(z, &k, half));
 }
 
 /// a = max(0, z) over a layer.
@@ -655,8 +713,7 @@ pub fn affine_rows(w: &[f32], b: &[f32], a: &[f32], stride: usize, z: &mut [f32]
     }
     let mut p = 0;
     while p + 16 <= stride {
-        affine_tile::<2>(w, b, a, stride, z, p, k);
-        affine_tile::<2>(w, b, a, stride, z, p + 8, k);
+        affine_tile::<4>(w, b, a, stride, z, p, k);
         p += 16;
     }
     // The rest (a whole small batch) in one tile, so each weight is broadcast once per row.
@@ -950,11 +1007,6 @@ pub fn shuffle(order: &mut [usize], rng: &mut rand_pcg::Pcg64Mcg) {
 /// source gives zeros too.
 #[inline(never)]
 pub fn gather_rows(source: &[f32], features: usize, order: &[usize], stride: usize, target: &mut [f32]) {
-    gather_rows_inline(source, features, order, stride, target)
-}
-
-#[inline(always)]
-pub(crate) fn gather_rows_inline(source: &[f32], features: usize, order: &[usize], stride: usize, target: &mut [f32]) {
     if stride == 0 {
         return;
     }

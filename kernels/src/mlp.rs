@@ -10,8 +10,8 @@
 //! core).
 
 use crate::{
-    affine_rows, gather_rows_inline, outer_rows, padded, relu_delta, relu_slice, sgd_step, sigmoid_delta,
-    sigmoid_slice, tanh_delta, tanh_slice, transposed_rows,
+    affine_rows, gather_rows, outer_rows, padded, relu_delta, relu_slice, sgd_step, sigmoid_delta, sigmoid_slice,
+    tanh_delta, tanh_slice, transposed_rows,
 };
 
 /// The activations whose derivative is a plain element-wise rule, which the fused epoch runs
@@ -208,7 +208,7 @@ pub fn sgd_epoch(
     for order in order.chunks(batch) {
         let stride = padded(order.len());
         let input = &mut buffers.input[..features * stride];
-        gather_rows_inline(inputs, features, order, stride, input);
+        gather_rows(inputs, features, order, stride, input);
         let batch_labels = &mut buffers.labels[..order.len()];
         for (label, &i) in batch_labels.iter_mut().zip(order) {
             *label = labels[i];

@@ -329,9 +329,11 @@ impl Loss {
         self.per_sample::<false>(problem, s, label, grad);
     }
 
-    /// dL/ds of every point of a two-class head at once: `scores`, `labels` and `grad` are one
-    /// value per point. The probabilities p = σ(s) of the whole row are computed together
-    /// (vectorised, to f32 precision), then each point's rule below.
+    /// dL/ds of every point of a two-class head at once: `scores` and `grad` are one value per
+    /// point and `labels` one per real point (the rest of the row is a batch's padding, there
+    /// so the row is whole SIMD registers; its values in `grad` are σ(s) and mean nothing).
+    /// The probabilities p = σ(s) of the whole row are computed together (vectorised, to f32
+    /// precision), then each labelled point's rule below.
     pub fn binary_gradients(self, scores: &[Float], labels: &[Float], grad: &mut [Float]) {
         let loss = self.for_problem(Problem::Binary);
         nnlab_kernels::logistic_slice(scores, grad);

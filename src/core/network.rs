@@ -754,10 +754,13 @@ fn output_gradient_rows<const WITH_VALUE: bool>(
     }
     let scale = 1.0 / points as Float;
     if !WITH_VALUE && problem == Problem::Binary && outputs == 1 {
-        // One score per point: the whole row at once (vectorised σ).
-        let (grad, _) = grad.split_at_mut(points);
-        loss.binary_gradients(&scores[..points], labels, grad);
+        // One score per point: σ of the whole padded row at once (whole SIMD registers),
+        // then each real point's rule; the padding's gradient stays zero.
+        let row = stride.min(scores.len()).min(grad.len());
+        loss.binary_gradients(&scores[..row], labels, &mut grad[..row]);
+        let (grad, padding) = grad[..row].split_at_mut(points);
         grad.iter_mut().for_each(|g| *g *= scale);
+        padding.fill(0.0);
         return 0.0;
     }
     let mut total = 0.0f64;

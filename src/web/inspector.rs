@@ -149,6 +149,9 @@ impl Inspector {
             self.picked = None;
             self.trace = None;
             self.step = 0;
+            // Now, not at the next frame: the marks go with the panel (a busy machine can
+            // delay the frame, and the page must never show marks of a closed inspector).
+            self.clear_diagram();
         }
         if let Ok(canvas) = by_id::<Element>("boundary") {
             let _ = if open {
