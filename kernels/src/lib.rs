@@ -991,6 +991,22 @@ pub(crate) fn sgd_step(learning_rate: f32, grad: &[f32], w: &mut [f32]) -> bool 
     check == 0.0
 }
 
+/// The yardstick of the benchmarks: four-lane multiply-adds at the rate one core sustains
+/// them, with no memory traffic. Twelve independent chains x ← a + x·m (a multiply and an
+/// add each, as in the products), `rounds` times; 48·`rounds` lane multiply-adds. Returns a
+/// sum of every chain, so none can be optimised away.
+#[inline(never)]
+pub fn multiply_add_peak(rounds: u32, m: f32, a: f32) -> f32 {
+    let (m, a) = (F4::splat(m), F4::splat(a));
+    let mut chains: [F4; 12] = std::array::from_fn(|i| F4::splat(i as f32));
+    for _ in 0..rounds {
+        for x in &mut chains {
+            *x = a.add_mul(*x, m);
+        }
+    }
+    chains.iter().fold(F4::splat(0.0), |sum, &x| sum.add(x)).sum()
+}
+
 /// Shuffles the epoch's order of points (rand's Fisher–Yates, `SliceRandom::shuffle`) with
 /// nnlab's seeded generator. Written here rather than at the call site so that rand's generic
 /// code is compiled with this crate's optimisation level: in the size-optimised core it cost
@@ -1177,6 +1193,16 @@ mod tests {
         axpy(-0.37, &up, &mut y);
         expected.iter_mut().zip(&up).for_each(|(e, &x)| *e += -0.37 * x);
         assert!(y.iter().zip(&expected).all(|(&a, &b)| same(a, b)));
+    }
+
+    #[test]
+    fn the_peak_probe_runs_its_chains() {
+        // Each chain x ← 1 + x/2 from x = i (in all four lanes): after one round 1 + i/2,
+        // summed over i = 0..11 and the lanes: 4·(12 + 66/2) = 180; many rounds settle every
+        // chain at 2, so the sum tends to 4·24 = 96.
+        assert_eq!(multiply_add_peak(0, 0.5, 1.0), 4.0 * 66.0);
+        assert_eq!(multiply_add_peak(1, 0.5, 1.0), 180.0);
+        assert!((multiply_add_peak(200, 0.5, 1.0) - 96.0).abs() < 1e-4);
     }
 
     #[test]

@@ -125,6 +125,20 @@ fn ms_per_epoch(config: Config, now: &mut dyn FnMut() -> f64, min_ms: f64) -> f6
     1000.0 / epochs_per_s
 }
 
+/// Four-lane multiply-adds per second one core sustains ([`nnlab_kernels::multiply_add_peak`],
+/// counted in lanes): the ceiling against which the cases' own rates are read.
+pub fn multiply_add_peak_per_s(now: &mut dyn FnMut() -> f64, min_ms: f64) -> f64 {
+    const ROUNDS: u32 = 200_000;
+    rate(now, min_ms, || {
+        std::hint::black_box(nnlab_kernels::multiply_add_peak(
+            ROUNDS,
+            std::hint::black_box(0.5),
+            std::hint::black_box(1.0),
+        ));
+        f64::from(ROUNDS) * 48.0
+    })
+}
+
 /// ms per epoch of the default 2-4-2-1 network for 100, 500 and 2000 points (half of them
 /// training), and of 1 to 6 hidden layers of 8 tanh neurons at 500 points.
 pub fn scaling(now: &mut dyn FnMut() -> f64, min_ms: f64) -> Value {
@@ -143,7 +157,8 @@ pub fn scaling(now: &mut dyn FnMut() -> f64, min_ms: f64) -> Value {
 }
 
 /// The engine's part of the report (the page adds frame times, startup and sizes):
-/// `train_samples_per_s`, `grid_points_per_s` (keyed by case) and `scaling_ms_per_epoch`.
+/// `train_samples_per_s`, `grid_points_per_s` (keyed by case), `scaling_ms_per_epoch` and
+/// `multiply_add_peak_per_s`.
 pub fn run_engine(now: &mut dyn FnMut() -> f64, min_ms: f64) -> Value {
     let mut train = Map::new();
     let mut grid = Map::new();
@@ -155,6 +170,7 @@ pub fn run_engine(now: &mut dyn FnMut() -> f64, min_ms: f64) -> Value {
         "train_samples_per_s": train,
         "grid_points_per_s": grid,
         "scaling_ms_per_epoch": scaling(now, min_ms / 2.0),
+        "multiply_add_peak_per_s": multiply_add_peak_per_s(now, min_ms),
     })
 }
 
@@ -226,6 +242,13 @@ pub fn table(report: &Value) -> String {
         if let Some(v) = report[key].as_f64() {
             out.push_str(&format!("{label:<34} {v:.0}\n"));
         }
+    }
+    if let Some(peak) = report["multiply_add_peak_per_s"].as_f64() {
+        out.push_str(&format!(
+            "{:<34} {}\n",
+            "peak multiply-adds/s (4-lane SIMD)",
+            human(peak)
+        ));
     }
     if let Some(scaling) = report["scaling_ms_per_epoch"].as_object() {
         out.push_str("\nms per epoch\n");
@@ -317,8 +340,10 @@ mod tests {
                 .map(|m| m.len()),
             Some(6)
         );
+        assert!(report["multiply_add_peak_per_s"].as_f64().is_some_and(|v| v > 0.0));
         let text = table(&report);
         assert!(text.contains("2-8-8-8-8-8-8-1") && text.contains("× peer"), "{text}");
+        assert!(text.contains("peak multiply-adds/s"), "{text}");
         assert_eq!(human(2_400_000.0), "2.40 M");
     }
 }

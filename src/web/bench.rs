@@ -31,6 +31,8 @@ enum Step {
     Train(&'static Case),
     Grid(&'static Case),
     Scaling,
+    /// The single-core peak of four-lane multiply-adds, the yardstick of the rates.
+    Peak,
     /// Time whole frames of `case` at `speed` epochs per frame.
     Frames {
         case: &'static Case,
@@ -58,6 +60,7 @@ impl BenchRun {
             steps.push_back(Step::Grid(case));
         }
         steps.push_back(Step::Scaling);
+        steps.push_back(Step::Peak);
         for case in [&CASES[0], &CASES[2]] {
             for speed in [1, TOP_SPEED] {
                 steps.push_back(Step::Frames { case, speed });
@@ -97,6 +100,9 @@ impl BenchRun {
             }
             Step::Scaling => {
                 self.report["scaling_ms_per_epoch"] = bench::scaling(&mut clock, MEASURE_MS / 2.0);
+            }
+            Step::Peak => {
+                self.report["multiply_add_peak_per_s"] = json!(bench::multiply_add_peak_per_s(&mut clock, MEASURE_MS));
             }
             Step::Frames { case, speed } => {
                 if self.samples.is_empty() {
