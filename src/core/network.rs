@@ -88,8 +88,11 @@ pub struct Pass {
     stride: usize,
     /// The batch's inputs, features × stride.
     input: Vec<Float>,
-    /// z = W·a_prev + b, (neurons·pieces) × stride.
+    /// z = W·a_prev + b, (neurons·pieces) × stride. A linear layer's z is its a: the
+    /// product is written to `activation` and this buffer is spare (see `linear`).
     pre_activation: Vec<Vec<Float>>,
+    /// Whether layer l is linear (a = z, kept once, in `activation`).
+    linear: Vec<bool>,
     /// a = f(z), neurons × stride; for the output layer the raw scores s.
     activation: Vec<Vec<Float>>,
     /// Maxout only: which piece won for each neuron and point (neurons × stride).
@@ -171,7 +174,16 @@ impl Pass {
 
     /// Pre-activation z of row `row` of layer `layer`, for every point.
     pub fn pre_activation(&self, layer: usize, row: usize) -> &[Float] {
-        self.row(&self.pre_activation, layer, row)
+        let buffers = if self.is_linear(layer) {
+            &self.activation
+        } else {
+            &self.pre_activation
+        };
+        self.row(buffers, layer, row)
+    }
+
+    fn is_linear(&self, layer: usize) -> bool {
+        self.linear.get(layer).copied().unwrap_or(false)
     }
 
     /// Output a of neuron `neuron` of layer `layer` (the raw scores for the output layer).
@@ -310,6 +322,7 @@ impl Network {
         pass.pre_activation.resize_with(count, Vec::new);
         pass.activation.resize_with(count, Vec::new);
         pass.winner.resize_with(count, Vec::new);
+        pass.linear.resize(count, false);
         for (l, layer) in self.layers.iter().enumerate() {
             let (done, rest) = pass.activation.split_at_mut(l);
             let input = if l == 0 { &pass.input } else { &done[l - 1] };
@@ -325,7 +338,11 @@ impl Network {
             let a = &mut rest[0];
             let neurons = layer.neurons();
             ensure_len(a, neurons * stride);
+            pass.linear[l] = layer.activation == Activation::Linear;
             match layer.activation {
+                // a = z: the buffers trade places instead of copying (the output layer's
+                // 10 000 grid scores every frame); `pre_activation` reads z from a.
+                Activation::Linear => std::mem::swap(z, a),
                 Activation::Maxout => {
                     // Row j·k + p is piece p of neuron j: a = the largest of the k rows.
                     let k = layer.activation.pieces();
@@ -960,6 +977,42 @@ mod tests {
                         seed += 1;
                         check_gradients(act, loss, reg, problem, seed);
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_layer_shows_its_pre_activations_also_when_linear() {
+        // Hidden tanh, hidden linear, linear output: z must be W·a + b for each, although a
+        // linear layer keeps z only once (in a).
+        let mut rng = SeededRng::seed_from_u64(9);
+        let net = Network::with_activations(
+            2,
+            &[3, 2],
+            &[Activation::Tanh, Activation::Linear],
+            Problem::Binary,
+            Init::Xavier,
+            &mut rng,
+        );
+        let inputs = random_inputs(2, 7, &mut rng);
+        let mut pass = Pass::default();
+        for _ in 0..2 {
+            // Twice: the second pass reuses (and swaps) the buffers of the first.
+            net.forward(&inputs, &mut pass);
+            for point in 0..7 {
+                let mut below: Vec<Float> = (0..2).map(|f| inputs[(f, point)]).collect();
+                for (l, layer) in net.layers.iter().enumerate() {
+                    let w = &layer.weights.value;
+                    let mut next = Vec::new();
+                    for r in 0..w.nrows() {
+                        let z: Float =
+                            layer.biases.value[(r, 0)] + (0..w.ncols()).map(|j| w[(r, j)] * below[j]).sum::<Float>();
+                        assert!((pass.pre_activation(l, r)[point] - z).abs() < 1e-5, "layer {l}");
+                        assert!((pass.activation(l, r)[point] - layer.activation.apply(z)).abs() < 1e-5);
+                        next.push(pass.activation(l, r)[point]);
+                    }
+                    below = next;
                 }
             }
         }
