@@ -333,7 +333,8 @@ impl Trainer {
 
     /// The epoch in one call of the fused SGD kernel, when the run is plain SGD (no penalty,
     /// no clipping) through activations it knows; `None` when it is not. Same numbers as
-    /// [`Trainer::layered_epoch`], several times faster on small networks.
+    /// [`Trainer::layered_epoch`], without its per-layer calls from the size-optimised core
+    /// (which cost more than a small network's arithmetic).
     fn fused_epoch(&mut self) -> Option<Option<(usize, Quantity)>> {
         if !self.is_plain_sgd() {
             return None;
