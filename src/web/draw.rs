@@ -381,7 +381,7 @@ pub fn draw_loss_chart(
         .margin((8.0 * scale) as i32)
         .x_label_area_size((36.0 * scale) as i32)
         .y_label_area_size((44.0 * scale) as i32);
-    let style = ("sans-serif", font).into_font().color(&RGBColor(60, 60, 60));
+    let style = (FontFamily::SansSerif, font).into_font().color(&RGBColor(60, 60, 60));
     macro_rules! draw {
         ($chart:expr, $map:expr) => {{
             let mut chart = $chart;

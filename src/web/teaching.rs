@@ -212,7 +212,7 @@ fn draw_activation_chart(
     let z = f64::from(Z_RANGE);
     let font = (12.0 * scale) as i32;
     let stroke = (2.0 * scale).round().max(1.0) as u32;
-    let style = ("sans-serif", font).into_font().color(&RGBColor(60, 60, 60));
+    let style = (FontFamily::SansSerif, font).into_font().color(&RGBColor(60, 60, 60));
     let mut chart = ChartBuilder::on(&root)
         .margin((8.0 * scale) as i32)
         .x_label_area_size((26.0 * scale) as i32)
@@ -487,7 +487,7 @@ fn draw_gradient_chart(
     let hi = f64::from(hi).max(lo * 10.0);
     let font = (12.0 * scale) as i32;
     let stroke = (2.0 * scale).round().max(1.0) as u32;
-    let style = ("sans-serif", font).into_font().color(&RGBColor(60, 60, 60));
+    let style = (FontFamily::SansSerif, font).into_font().color(&RGBColor(60, 60, 60));
     let mut chart = ChartBuilder::on(&root)
         .margin((8.0 * scale) as i32)
         .x_label_area_size((34.0 * scale) as i32)
