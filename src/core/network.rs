@@ -397,7 +397,12 @@ impl Network {
             let delta = &mut pass.delta[l];
             ensure_len(delta, rows * stride);
             let up = &pass.upstream[l];
-            let z = &pass.pre_activation[l];
+            // A linear layer's z lives in a (its own buffer is spare after the swap).
+            let z = if pass.linear.get(l).copied().unwrap_or(false) {
+                &pass.activation[l]
+            } else {
+                &pass.pre_activation[l]
+            };
             match layer.activation {
                 Activation::Maxout => {
                     let k = layer.activation.pieces();
