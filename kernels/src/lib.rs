@@ -9,6 +9,7 @@
 //! calls them for a whole epoch from code compiled at this crate's level.
 
 pub mod mlp;
+mod tile;
 
 /// Four f32 lanes. In the page's wasm (simd128) one v128 register, written out because
 /// LLVM's wasm cost model leaves the multi-accumulator loops below scalar; natively an
@@ -791,6 +792,32 @@ fn affine_block<const V: usize, const R: usize>(
     }
 }
 
+/// z = W·a + b and a = f(z) for every point of a layer, with the element-wise activation f
+/// applied inside the product's tile, while the scores are still in registers: the same
+/// numbers as [`affine_rows`] followed by [`tanh_slice`], [`sigmoid_slice`] or
+/// [`relu_slice`], bit for bit, without storing z and reading it back. Shapes as in
+/// [`affine_rows`]; a linear layer writes only `a` (its z), leaving `z` untouched. Returns
+/// false, writing nothing, when the shapes do not fit (stride not a multiple of [`LANES`],
+/// short slices).
+#[inline(never)]
+pub fn dense_rows(
+    activation: mlp::Elementwise,
+    w: &[f32],
+    b: &[f32],
+    below: &[f32],
+    stride: usize,
+    z: &mut [f32],
+    a: &mut [f32],
+) -> bool {
+    let layer = tile::Layer { w, b, below, stride };
+    match activation {
+        mlp::Elementwise::Linear => tile::dense_rows::<tile::Linear>(&layer, z, a),
+        mlp::Elementwise::Tanh => tile::dense_rows::<tile::Tanh>(&layer, z, a),
+        mlp::Elementwise::Sigmoid => tile::dense_rows::<tile::Sigmoid>(&layer, z, a),
+        mlp::Elementwise::Relu => tile::dense_rows::<tile::Relu>(&layer, z, a),
+    }
+}
+
 /// up = Wᵀ·δ for every point, batch-major: `w` is `rows` × k column-major, `delta` rows ×
 /// `stride`, `up` k × `stride`. Up row j is Σ_r W[r, j]·δ row r, summed in order of r.
 #[inline(never)]
@@ -1111,6 +1138,69 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_fused_dense_layer_equals_the_product_then_the_activation_bit_for_bit() {
+        use mlp::Elementwise;
+        let same = |x: &[f32], y: &[f32]| x.iter().zip(y).all(|(a, b)| a.to_bits() == b.to_bits());
+        for activation in [
+            Elementwise::Linear,
+            Elementwise::Tanh,
+            Elementwise::Sigmoid,
+            Elementwise::Relu,
+        ] {
+            for rows in 1..=9 {
+                for k in 0..=5 {
+                    for points in [1, 4, 5, 8, 12, 16, 17, 30, 33, 100] {
+                        let stride = padded(points);
+                        // Scores from about −30 to 30: both clamps of tanh and both signs.
+                        let w: Vec<f32> = values(rows * k, 21).iter().map(|v| v * 9.0).collect();
+                        let b: Vec<f32> = values(rows, 22).iter().map(|v| v * 3.0).collect();
+                        let a_below: Vec<f32> = values(k * stride, 23).iter().map(|v| v * 2.0).collect();
+                        let mut z_ref = vec![0.0; rows * stride];
+                        affine_rows(&w, &b, &a_below, stride, &mut z_ref);
+                        let mut a_ref = vec![0.0; rows * stride];
+                        match activation {
+                            Elementwise::Linear => a_ref.copy_from_slice(&z_ref),
+                            Elementwise::Tanh => tanh_slice(&z_ref, &mut a_ref),
+                            Elementwise::Sigmoid => sigmoid_slice(&z_ref, &mut a_ref),
+                            Elementwise::Relu => relu_slice(&z_ref, &mut a_ref),
+                        }
+                        let (mut z, mut a) = (vec![7.0; rows * stride], vec![7.0; rows * stride]);
+                        assert!(dense_rows(activation, &w, &b, &a_below, stride, &mut z, &mut a));
+                        let case = format!("{activation:?} rows {rows} k {k} points {points}");
+                        assert!(same(&a, &a_ref), "a, {case}");
+                        if activation == Elementwise::Linear {
+                            assert!(z.iter().all(|&v| v == 7.0), "a linear layer leaves z alone, {case}");
+                        } else {
+                            assert!(same(&z, &z_ref), "z, {case}");
+                        }
+                    }
+                }
+            }
+        }
+        // Shapes that do not fit are refused with nothing written.
+        let mut out = [7.0; 8];
+        assert!(!dense_rows(
+            Elementwise::Tanh,
+            &[1.0; 2],
+            &[0.0; 2],
+            &[1.0; 3],
+            4,
+            &mut [0.0; 8],
+            &mut out
+        ));
+        assert!(!dense_rows(
+            Elementwise::Tanh,
+            &[1.0; 2],
+            &[0.0; 2],
+            &[1.0; 6],
+            3,
+            &mut [0.0; 8],
+            &mut out
+        ));
+        assert_eq!(out, [7.0; 8]);
     }
 
     #[test]

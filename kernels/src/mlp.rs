@@ -9,6 +9,8 @@
 //! fused epoch gives the same weights bit for bit as the layer-by-layer one (tested in nnlab's
 //! core).
 
+use crate::f4::{load_unchecked, store_unchecked, F4};
+use crate::tile::{self, dense_tile, Constants, Rule};
 use crate::{
     affine_rows, gather_rows, outer_rows, padded, relu_delta, relu_slice, sgd_step, sigmoid_delta, sigmoid_slice,
     tanh_delta, tanh_slice, transposed_rows,
@@ -204,6 +206,7 @@ pub fn sgd_epoch(
         ensure_len(&mut buffers.upstream[l], len);
     }
 
+    let constants = Constants::new();
     let mut updates = 0;
     for order in order.chunks(batch) {
         let stride = padded(order.len());
@@ -212,6 +215,66 @@ pub fn sgd_epoch(
         let batch_labels = &mut buffers.labels[..order.len()];
         for (label, &i) in batch_labels.iter_mut().zip(order) {
             *label = labels[i];
+        }
+
+        // A batch of up to 16 points is one tile: the fused forward and backward below.
+        let tiled = match stride {
+            4 => Some(tile_batch::<1>(
+                layers,
+                buffers,
+                features,
+                order.len(),
+                learning_rate,
+                head,
+                &constants,
+            )),
+            8 => Some(tile_batch::<2>(
+                layers,
+                buffers,
+                features,
+                order.len(),
+                learning_rate,
+                head,
+                &constants,
+            )),
+            12 => Some(tile_batch::<3>(
+                layers,
+                buffers,
+                features,
+                order.len(),
+                learning_rate,
+                head,
+                &constants,
+            )),
+            16 => Some(tile_batch::<4>(
+                layers,
+                buffers,
+                features,
+                order.len(),
+                learning_rate,
+                head,
+                &constants,
+            )),
+            _ => None,
+        };
+        match tiled {
+            Some(Err(stop)) => {
+                return Some(Epoch {
+                    updates,
+                    stop: Some(stop),
+                })
+            }
+            Some(Ok(finite)) => {
+                updates += 1;
+                if !finite {
+                    return Some(Epoch {
+                        updates,
+                        stop: Some(Stop::Weights),
+                    });
+                }
+                continue;
+            }
+            None => {}
         }
 
         // Forward: z = W·a_prev + b, a = f(z), layer by layer (a linear layer's a is its z,
@@ -289,4 +352,182 @@ pub fn sgd_epoch(
         }
     }
     Some(Epoch { updates, stop: None })
+}
+
+/// One batch whose rows are one tile of V registers (stride 4·V): the forward pass with the
+/// activations inside the products' tiles ([`dense_tile`]), the head, then from the top each
+/// layer's backward pass fused with its SGD step ([`backward_tile`]). The same operations in
+/// the same order as the general loop of [`sgd_epoch`], so the same weights bit for bit,
+/// without its per-layer passes over stored rows. `Ok` says whether every updated weight is
+/// finite; `Err` that the scores were not (nothing updated). The shapes were checked by
+/// [`sgd_epoch`], which sized `buffers` for at least this stride.
+#[inline(always)]
+fn tile_batch<const V: usize>(
+    layers: &mut [DenseLayer<'_>],
+    buffers: &mut EpochBuffers,
+    features: usize,
+    points: usize,
+    learning_rate: f32,
+    head: &mut Head<'_>,
+    c: &Constants,
+) -> Result<bool, Stop> {
+    let stride = 4 * V;
+    let count = layers.len();
+    for (l, layer) in layers.iter().enumerate() {
+        let rows = layer.rows();
+        let (done, rest) = buffers.activation.split_at_mut(l);
+        let below: &[f32] = if l == 0 {
+            &buffers.input[..features * stride]
+        } else {
+            &done[l - 1][..]
+        };
+        let a = &mut rest[0][..rows * stride];
+        let z = &mut buffers.pre_activation[l][..rows * stride];
+        let view = tile::Layer {
+            w: layer.weights,
+            b: layer.biases,
+            below,
+            stride,
+        };
+        debug_assert!(view.fits(z.len(), a.len()));
+        match layer.activation {
+            Elementwise::Linear => dense_tile::<V, tile::Linear>(&view, 0, z, a, c),
+            Elementwise::Tanh => dense_tile::<V, tile::Tanh>(&view, 0, z, a, c),
+            Elementwise::Sigmoid => dense_tile::<V, tile::Sigmoid>(&view, 0, z, a, c),
+            Elementwise::Relu => dense_tile::<V, tile::Relu>(&view, 0, z, a, c),
+        }
+    }
+
+    let outputs = layers[count - 1].rows();
+    let scores = &buffers.activation[count - 1][..outputs * stride];
+    let grad = &mut buffers.upstream[count - 1][..outputs * stride];
+    if !head(scores, stride, &buffers.labels[..points], grad) {
+        return Err(Stop::Scores);
+    }
+
+    let mut check = 0.0;
+    for l in (0..count).rev() {
+        let layer = &mut layers[l];
+        let (rows, fan_in) = (layer.rows(), layer.fan_in());
+        let (lower, upper) = buffers.upstream.split_at_mut(l);
+        let rows_of = Rows {
+            upstream: &upper[0][..rows * stride],
+            a: &buffers.activation[l][..rows * stride],
+            below: if l == 0 {
+                &buffers.input[..features * stride]
+            } else {
+                &buffers.activation[l - 1][..fan_in * stride]
+            },
+        };
+        let up_below = match l {
+            0 => None,
+            _ => Some(&mut lower[l - 1][..fan_in * stride]),
+        };
+        check += match layer.activation {
+            Elementwise::Linear => backward_tile::<V, tile::Linear>(layer, &rows_of, up_below, learning_rate, c),
+            Elementwise::Tanh => backward_tile::<V, tile::Tanh>(layer, &rows_of, up_below, learning_rate, c),
+            Elementwise::Sigmoid => backward_tile::<V, tile::Sigmoid>(layer, &rows_of, up_below, learning_rate, c),
+            Elementwise::Relu => backward_tile::<V, tile::Relu>(layer, &rows_of, up_below, learning_rate, c),
+        };
+    }
+    Ok(check == 0.0)
+}
+
+/// A layer's rows in a tiled batch: dL/da (`upstream`) and a, rows × stride, and the layer
+/// below's a (fan_in × stride).
+struct Rows<'a> {
+    upstream: &'a [f32],
+    a: &'a [f32],
+    below: &'a [f32],
+}
+
+/// One layer's backward pass over a batch of V registers per row, with its SGD step: for
+/// each neuron r, δ = dL/da ⊙ f′ in registers, then dL/db = Σ δ, dL/dW[r, j] = Σ δ·a_j
+/// (four inputs' sums from one register), Wᵀ·δ added into the layer below's upstream
+/// gradient `up_below` (when there is a layer below) with the weight before its step, and
+/// w ← w − η·g. Changes the layer's weights, biases and gradients and `up_below`. Returns
+/// Σ w·0 over the updated values: 0 when all are finite, NaN otherwise.
+///
+/// The same operations in the same order as `outer_rows`, `transposed_rows` and `sgd_step`
+/// (per-lane sums in order of the registers, then (l0 + l2) + (l1 + l3); up_j summed in
+/// order of r from 0), so the same bits.
+#[inline(always)]
+fn backward_tile<const V: usize, A: Rule>(
+    layer: &mut DenseLayer<'_>,
+    rows_of: &Rows<'_>,
+    mut up_below: Option<&mut [f32]>,
+    learning_rate: f32,
+    c: &Constants,
+) -> f32 {
+    let stride = 4 * V;
+    let (rows, fan_in) = (layer.rows(), layer.fan_in());
+    let (upstream, a, below) = (rows_of.upstream, rows_of.a, rows_of.below);
+    // What the unchecked accesses below rely on (tile_batch slices them so).
+    assert!(
+        upstream.len() >= rows * stride
+            && a.len() >= rows * stride
+            && below.len() >= fan_in * stride
+            && layer.weights.len() == rows * fan_in
+            && layer.weight_grad.len() == rows * fan_in
+            && layer.biases.len() == rows
+            && layer.bias_grad.len() == rows
+            && up_below.as_ref().is_none_or(|up| up.len() >= fan_in * stride)
+    );
+    let step = -learning_rate;
+    let mut check = 0.0;
+    for r in 0..rows {
+        let mut delta = [F4::splat(0.0); V];
+        for (v, d) in delta.iter_mut().enumerate() {
+            let at = r * stride + 4 * v;
+            // SAFETY: at + 4 ≤ rows·stride, asserted above.
+            *d = unsafe { A::delta(load_unchecked(upstream, at), load_unchecked(a, at), c) };
+        }
+        let mut bias_sum = F4::splat(0.0);
+        for &d in &delta {
+            bias_sum = bias_sum.add(d);
+        }
+        let g = bias_sum.sum();
+        layer.bias_grad[r] = g;
+        layer.biases[r] += step * g;
+        check += layer.biases[r] * 0.0;
+
+        let mut j = 0;
+        while j < fan_in {
+            let inputs = (fan_in - j).min(4);
+            let mut sums = [F4::splat(0.0); 4];
+            for (i, sum) in sums.iter_mut().enumerate().take(inputs) {
+                let row = (j + i) * stride;
+                for (v, &d) in delta.iter().enumerate() {
+                    // SAFETY: row + 4·v + 4 ≤ fan_in·stride, asserted above.
+                    *sum = sum.add_mul(d, unsafe { load_unchecked(below, row + 4 * v) });
+                }
+                if let Some(up) = up_below.as_deref_mut() {
+                    // SAFETY: (j + i)·rows + r < fan_in·rows = weights.len().
+                    let weight = F4::splat(unsafe { *layer.weights.get_unchecked((j + i) * rows + r) });
+                    for (v, &d) in delta.iter().enumerate() {
+                        let at = row + 4 * v;
+                        // SAFETY: at + 4 ≤ fan_in·stride ≤ up.len(), asserted above.
+                        unsafe {
+                            let before = if r == 0 { F4::splat(0.0) } else { load_unchecked(up, at) };
+                            store_unchecked(before.add_mul(weight, d), up, at);
+                        }
+                    }
+                }
+            }
+            let mut g = [0.0; 4];
+            F4::sum4(sums).store(&mut g);
+            for (i, &g) in g.iter().enumerate().take(inputs) {
+                let at = (j + i) * rows + r;
+                // SAFETY: at < fan_in·rows = weights.len() = weight_grad.len(), asserted above.
+                unsafe {
+                    *layer.weight_grad.get_unchecked_mut(at) = g;
+                    let w = layer.weights.get_unchecked_mut(at);
+                    *w += step * g;
+                    check += *w * 0.0;
+                }
+            }
+            j += 4;
+        }
+    }
+    check
 }

@@ -150,9 +150,12 @@ impl Pass {
 
     /// Rows of a layer's pre-activations (neurons·pieces).
     pub fn pre_activation_rows(&self, layer: usize) -> usize {
-        self.pre_activation
-            .get(layer)
-            .map_or(0, |v| v.len() / self.stride.max(1))
+        let buffers = if self.is_linear(layer) {
+            &self.activation
+        } else {
+            &self.pre_activation
+        };
+        buffers.get(layer).map_or(0, |v| v.len() / self.stride.max(1))
     }
 
     /// Neurons of a layer (rows of its activations).
@@ -327,6 +330,22 @@ impl Network {
             let (done, rest) = pass.activation.split_at_mut(l);
             let input = if l == 0 { &pass.input } else { &done[l - 1] };
             let z = &mut pass.pre_activation[l];
+            let a = &mut rest[0];
+            let neurons = layer.neurons();
+            pass.linear[l] = layer.activation == Activation::Linear;
+            if let Some(elementwise) = layer.activation.elementwise() {
+                // The activation inside the product's tile (same numbers as the product
+                // followed by the layer-wide rule); a linear layer's z is written to a only,
+                // where `pre_activation` reads it.
+                ensure_len(a, neurons * stride);
+                if !pass.linear[l] {
+                    ensure_len(z, neurons * stride);
+                }
+                let (w, b) = (layer.weights.value.as_slice(), layer.biases.value.as_slice());
+                if nnlab_kernels::dense_rows(elementwise, w, b, input, stride, z, a) {
+                    continue;
+                }
+            }
             ensure_len(z, layer.weights.value.nrows() * stride);
             affine_rows(
                 layer.weights.value.as_slice(),
@@ -335,10 +354,7 @@ impl Network {
                 stride,
                 z,
             );
-            let a = &mut rest[0];
-            let neurons = layer.neurons();
             ensure_len(a, neurons * stride);
-            pass.linear[l] = layer.activation == Activation::Linear;
             match layer.activation {
                 // a = z: the buffers trade places instead of copying (the output layer's
                 // 10 000 grid scores every frame); `pre_activation` reads z from a.

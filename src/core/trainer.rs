@@ -1088,6 +1088,16 @@ mod tests {
             .collect()
     }
 
+    /// Every gradient's bits (those of the last batch), layer by layer.
+    fn gradient_bits(t: &Trainer) -> Vec<u32> {
+        t.network()
+            .layers
+            .iter()
+            .flat_map(|l| l.weights.grad.iter().chain(l.biases.grad.iter()))
+            .map(|g| g.to_bits())
+            .collect()
+    }
+
     #[test]
     fn the_fused_sgd_epoch_equals_the_layered_one_bit_for_bit() {
         for query in [
@@ -1098,6 +1108,12 @@ mod tests {
             "dataset=blobs3&hidden=5,4&activation=tanh&batch=16",
             "dataset=bumps&hidden=6&activation=relu&batch=5",
             "dataset=circle&hidden=&batch=10",
+            // One tile per batch at every width (4, 8, 12, 16 points) and every rule.
+            "dataset=xor&hidden=8,8,8,8,8,8&activation=tanh&lr=0.03&batch=10",
+            "dataset=circle&hidden=3,2&activation=linear&batch=12&points=211",
+            "dataset=gaussian&hidden=5&activation=sigmoid&batch=4&points=90",
+            "dataset=spiral&hidden=32,7&activation=relu&init=he&lr=0.01&batch=13&features=x,y,sinx,siny",
+            "dataset=blobs3&hidden=2&activation=tanh&batch=3&loss=mse",
         ] {
             let query = format!("{query}&optimizer=sgd&reg=none&seed=3");
             let mut fused = run(&query, 0);
@@ -1107,6 +1123,7 @@ mod tests {
                 assert!(fused.train_epoch_without_history(), "{query}");
                 assert_eq!(layered_epoch(&mut layered), None, "{query}");
                 assert_eq!(weight_bits(&fused), weight_bits(&layered), "{query}, epoch {epoch}");
+                assert_eq!(gradient_bits(&fused), gradient_bits(&layered), "{query}, epoch {epoch}");
             }
             assert_eq!(fused.network().step, layered.network().step, "{query}: steps counted");
         }

@@ -1,0 +1,230 @@
+//! A dense layer's forward pass with its activation fused into the product's tile: the
+//! scores of R neurons × V registers of points are still in registers when f is applied,
+//! so z is never stored and reloaded between the two, and the activation's R·V dependency
+//! chains (tanh's is twelve steps long) run side by side. Used for a whole small training
+//! batch at once (one tile covers it) and for the boundary grid, tile by tile.
+//!
+//! Every value is computed by the same IEEE operations in the same order as
+//! [`crate::affine_rows`] followed by the layer-wide activation loops, so the fused and the
+//! unfused passes agree bit for bit (tested below).
+
+use crate::f4::{load_unchecked, store_unchecked, F4};
+use crate::{lanes_of, sigmoid_with, tanh_with, TANH};
+
+/// The constants the rules need, broadcast into registers once per call (see
+/// [`lanes_of`]).
+#[derive(Clone, Copy)]
+pub(crate) struct Constants {
+    pub tanh: [F4; 13],
+    pub half: F4,
+    pub one: F4,
+}
+
+impl Constants {
+    #[inline(always)]
+    pub fn new() -> Constants {
+        Constants {
+            tanh: lanes_of(TANH),
+            half: F4::splat(0.5),
+            one: F4::splat(1.0),
+        }
+    }
+}
+
+/// An element-wise activation on four lanes: its value and its derivative written from its
+/// output a (for ReLU, a > 0 exactly where z > 0, so no z is needed either).
+pub(crate) trait Rule {
+    /// a = z: the layer stores only a (which is its z).
+    const LINEAR: bool;
+    fn apply(z: F4, c: &Constants) -> F4;
+    /// δ = upstream ⊙ f′, from f's output `a`.
+    fn delta(upstream: F4, a: F4, c: &Constants) -> F4;
+}
+
+/// a = z.
+pub(crate) struct Linear;
+/// a = tanh(z) (rational), f′ = 1 − a².
+pub(crate) struct Tanh;
+/// a = σ(z) = ½ + ½·tanh(z/2), f′ = a(1 − a).
+pub(crate) struct Sigmoid;
+/// a = max(0, z), f′ = [z > 0] = [a > 0].
+pub(crate) struct Relu;
+
+impl Rule for Linear {
+    const LINEAR: bool = true;
+    #[inline(always)]
+    fn apply(z: F4, _: &Constants) -> F4 {
+        z
+    }
+    #[inline(always)]
+    fn delta(upstream: F4, _: F4, _: &Constants) -> F4 {
+        upstream
+    }
+}
+
+impl Rule for Tanh {
+    const LINEAR: bool = false;
+    #[inline(always)]
+    fn apply(z: F4, c: &Constants) -> F4 {
+        tanh_with(z, &c.tanh)
+    }
+    /// As [`crate::tanh_delta`]: u·(1 − a·a).
+    #[inline(always)]
+    fn delta(upstream: F4, a: F4, c: &Constants) -> F4 {
+        upstream.mul(c.one.sub(a.mul(a)))
+    }
+}
+
+impl Rule for Sigmoid {
+    const LINEAR: bool = false;
+    #[inline(always)]
+    fn apply(z: F4, c: &Constants) -> F4 {
+        sigmoid_with(z, &c.tanh, c.half)
+    }
+    /// As [`crate::sigmoid_delta`]: u·(a·(1 − a)).
+    #[inline(always)]
+    fn delta(upstream: F4, a: F4, c: &Constants) -> F4 {
+        upstream.mul(a.mul(c.one.sub(a)))
+    }
+}
+
+impl Rule for Relu {
+    const LINEAR: bool = false;
+    #[inline(always)]
+    fn apply(z: F4, _: &Constants) -> F4 {
+        z.where_positive(z)
+    }
+    /// As [`crate::relu_delta`], which tests z > 0: a is z where z > 0 and 0 elsewhere (also
+    /// for a NaN z), so a > 0 picks the same points.
+    #[inline(always)]
+    fn delta(upstream: F4, a: F4, _: &Constants) -> F4 {
+        a.where_positive(upstream)
+    }
+}
+
+/// The shapes of one layer's tile. `w` is rows × k column-major, `b` rows, `below` k rows of
+/// `stride` points, `z` and `a` rows × `stride`.
+pub(crate) struct Layer<'a> {
+    pub w: &'a [f32],
+    pub b: &'a [f32],
+    pub below: &'a [f32],
+    pub stride: usize,
+}
+
+impl Layer<'_> {
+    /// Whether the slices hold the shapes the unchecked loads assume, for outputs `z` and
+    /// `a` of `len` values each.
+    #[inline(always)]
+    pub fn fits(&self, z_len: usize, a_len: usize) -> bool {
+        let rows = self.b.len();
+        if rows == 0 || self.stride == 0 || !self.stride.is_multiple_of(4) {
+            return false;
+        }
+        let k = self.w.len() / rows;
+        self.w.len() == rows * k
+            && self.below.len() >= k * self.stride
+            && a_len >= rows * self.stride
+            && z_len >= rows * self.stride
+    }
+}
+
+/// z = W·below + b and a = f(z) at points p..p + 4·V of every neuron (a linear layer writes
+/// only a). The caller checks [`Layer::fits`] and p + 4·V ≤ stride.
+#[inline(always)]
+pub(crate) fn dense_tile<const V: usize, A: Rule>(
+    layer: &Layer<'_>,
+    p: usize,
+    z: &mut [f32],
+    a: &mut [f32],
+    c: &Constants,
+) {
+    let rows = layer.b.len();
+    let mut r = 0;
+    // As affine_tile: four neurons per block for short tiles, two for long ones.
+    if V <= 2 {
+        while r + 4 <= rows {
+            dense_block::<V, 4, A>(layer, p, r, z, a, c);
+            r += 4;
+        }
+    }
+    while r + 2 <= rows {
+        dense_block::<V, 2, A>(layer, p, r, z, a, c);
+        r += 2;
+    }
+    if r < rows {
+        dense_block::<V, 1, A>(layer, p, r, z, a, c);
+    }
+}
+
+/// Neurons r..r + R at points p..p + 4·V: the products as in `affine_block` (accumulators
+/// start at the bias; one multiply and one add per input, in order of the inputs), then f.
+#[inline(always)]
+fn dense_block<const V: usize, const R: usize, A: Rule>(
+    layer: &Layer<'_>,
+    p: usize,
+    r: usize,
+    z: &mut [f32],
+    a: &mut [f32],
+    c: &Constants,
+) {
+    let (w, b, below, stride) = (layer.w, layer.b, layer.below, layer.stride);
+    let rows = b.len();
+    let k = w.len() / rows;
+    debug_assert!(r + R <= rows && p + 4 * V <= stride && below.len() >= k * stride);
+    let mut acc = [[F4::splat(0.0); V]; R];
+    for (q, acc_q) in acc.iter_mut().enumerate() {
+        // SAFETY: r + q < rows = b.len().
+        *acc_q = [F4::splat(unsafe { *b.get_unchecked(r + q) }); V];
+    }
+    for j in 0..k {
+        let column = j * rows + r;
+        let row = j * stride + p;
+        let mut inputs = [F4::splat(0.0); V];
+        for (v, input) in inputs.iter_mut().enumerate() {
+            // SAFETY: row + 4·v + 4 ≤ (k − 1)·stride + stride ≤ below.len() (Layer::fits).
+            *input = unsafe { load_unchecked(below, row + 4 * v) };
+        }
+        for (q, acc_q) in acc.iter_mut().enumerate() {
+            // SAFETY: column + q < k·rows = w.len().
+            let weight = F4::splat(unsafe { *w.get_unchecked(column + q) });
+            for (acc_v, &input) in acc_q.iter_mut().zip(&inputs) {
+                *acc_v = acc_v.add_mul(weight, input);
+            }
+        }
+    }
+    for (q, acc_q) in acc.iter().enumerate() {
+        for (v, &score) in acc_q.iter().enumerate() {
+            let at = (r + q) * stride + p + 4 * v;
+            // SAFETY: at + 4 ≤ rows·stride ≤ the lengths of z and a (Layer::fits).
+            unsafe {
+                if !A::LINEAR {
+                    store_unchecked(score, z, at);
+                }
+                store_unchecked(A::apply(score, c), a, at);
+            }
+        }
+    }
+}
+
+/// [`dense_tile`] over a whole layer of any stride: tiles of 16 points, then one tile of
+/// the 4, 8 or 12 left. Returns false, writing nothing, when the shapes do not fit.
+#[inline(always)]
+pub(crate) fn dense_rows<A: Rule>(layer: &Layer<'_>, z: &mut [f32], a: &mut [f32]) -> bool {
+    if !layer.fits(if A::LINEAR { usize::MAX } else { z.len() }, a.len()) {
+        return false;
+    }
+    let c = Constants::new();
+    let stride = layer.stride;
+    let mut p = 0;
+    while p + 16 <= stride {
+        dense_tile::<4, A>(layer, p, z, a, &c);
+        p += 16;
+    }
+    match stride - p {
+        4 => dense_tile::<1, A>(layer, p, z, a, &c),
+        8 => dense_tile::<2, A>(layer, p, z, a, &c),
+        12 => dense_tile::<3, A>(layer, p, z, a, &c),
+        _ => {}
+    }
+    true
+}
