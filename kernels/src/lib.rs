@@ -699,97 +699,12 @@ pub fn padded(points: usize) -> usize {
 
 /// z = W·a + b for every point, batch-major: `w` is rows × k column-major (row r, input j
 /// at j·rows + r), `a` is k rows of `stride` points and `z` rows × `stride` (row r holds
-/// neuron r for every point). `stride` is a multiple of [`LANES`]. The points are the inner
-/// loop, 16 at a time in four SIMD registers, so the multiply-adds of one weight go to
-/// four independent accumulators while the weight sits broadcast in a register.
+/// neuron r for every point). `stride` is a multiple of [`LANES`]. The linear case of
+/// [`dense_rows`] (the same tiles: points in the inner loop, 16 at a time in four SIMD
+/// registers, each weight broadcast once per tile). Writes nothing when the shapes do not fit.
 #[inline(never)]
 pub fn affine_rows(w: &[f32], b: &[f32], a: &[f32], stride: usize, z: &mut [f32]) {
-    let rows = b.len();
-    if rows == 0 || stride == 0 || z.len() < rows * stride {
-        return;
-    }
-    let k = w.len() / rows;
-    if a.len() < k * stride {
-        return;
-    }
-    let mut p = 0;
-    while p + 16 <= stride {
-        affine_tile::<4>(w, b, a, stride, z, p, k);
-        p += 16;
-    }
-    // The rest (a whole small batch) in one tile, so each weight is broadcast once per row.
-    match stride - p {
-        4 => affine_tile::<1>(w, b, a, stride, z, p, k),
-        8 => affine_tile::<2>(w, b, a, stride, z, p, k),
-        12 => affine_tile::<3>(w, b, a, stride, z, p, k),
-        _ => {}
-    }
-}
-
-/// Points p..p + 4·V of every neuron: V registers of four points each, for R neurons at a
-/// time, so each weight broadcast serves V registers and each loaded input register serves R
-/// neurons (R·V independent accumulators; at most 8 keep within the 16 registers).
-#[inline(always)]
-fn affine_tile<const V: usize>(w: &[f32], b: &[f32], a: &[f32], stride: usize, z: &mut [f32], p: usize, k: usize) {
-    let rows = b.len();
-    let mut r = 0;
-    if V <= 2 {
-        while r + 4 <= rows {
-            affine_block::<V, 4>(w, b, a, stride, z, p, k, r);
-            r += 4;
-        }
-    }
-    while r + 2 <= rows {
-        affine_block::<V, 2>(w, b, a, stride, z, p, k, r);
-        r += 2;
-    }
-    if r < rows {
-        affine_block::<V, 1>(w, b, a, stride, z, p, k, r);
-    }
-}
-
-/// Neurons r..r + R at points p..p + 4·V.
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn affine_block<const V: usize, const R: usize>(
-    w: &[f32],
-    b: &[f32],
-    a: &[f32],
-    stride: usize,
-    z: &mut [f32],
-    p: usize,
-    k: usize,
-    r: usize,
-) {
-    let rows = b.len();
-    let mut acc = [[F4::splat(0.0); V]; R];
-    for (q, acc_q) in acc.iter_mut().enumerate() {
-        *acc_q = [F4::splat(b[r + q]); V];
-    }
-    // What makes the unchecked reads below sound (affine_rows checks the lengths; its tile
-    // loops keep p + 4·V ≤ stride and r + R ≤ rows).
-    debug_assert!(r + R <= rows && w.len() >= rows * k && (k == 0 || a.len() >= (k - 1) * stride + p + 4 * V));
-    for j in 0..k {
-        let column = j * rows + r;
-        let row = j * stride + p;
-        let mut inputs = [F4::splat(0.0); V];
-        for (v, input) in inputs.iter_mut().enumerate() {
-            // SAFETY: affine_rows checked a.len() ≥ k·stride, and p + 4·V ≤ stride.
-            *input = F4::load(unsafe { &*a.as_ptr().add(row + 4 * v).cast::<[f32; 4]>() });
-        }
-        for (q, acc_q) in acc.iter_mut().enumerate() {
-            // SAFETY: w is rows × k with r + R ≤ rows (checked by the callers' loops).
-            let weight = F4::splat(unsafe { *w.get_unchecked(column + q) });
-            for (acc_v, &input) in acc_q.iter_mut().zip(&inputs) {
-                *acc_v = acc_v.add_mul(weight, input);
-            }
-        }
-    }
-    for (q, acc_q) in acc.iter().enumerate() {
-        for (v, acc_v) in acc_q.iter().enumerate() {
-            store_at(*acc_v, z, (r + q) * stride + p + 4 * v);
-        }
-    }
+    dense_rows(mlp::Elementwise::Linear, w, b, a, stride, &mut [], z);
 }
 
 /// z = W·a + b and a = f(z) for every point of a layer, with the element-wise activation f
@@ -809,13 +724,7 @@ pub fn dense_rows(
     z: &mut [f32],
     a: &mut [f32],
 ) -> bool {
-    let layer = tile::Layer { w, b, below, stride };
-    match activation {
-        mlp::Elementwise::Linear => tile::dense_rows::<tile::Linear>(&layer, z, a),
-        mlp::Elementwise::Tanh => tile::dense_rows::<tile::Tanh>(&layer, z, a),
-        mlp::Elementwise::Sigmoid => tile::dense_rows::<tile::Sigmoid>(&layer, z, a),
-        mlp::Elementwise::Relu => tile::dense_rows::<tile::Relu>(&layer, z, a),
-    }
+    tile::dense_rows(activation, &tile::Layer { w, b, below, stride }, z, a)
 }
 
 /// up = Wᵀ·δ for every point, batch-major: `w` is `rows` × k column-major, `delta` rows ×
@@ -1141,7 +1050,7 @@ mod tests {
     }
 
     #[test]
-    fn the_fused_dense_layer_equals_the_product_then_the_activation_bit_for_bit() {
+    fn the_fused_dense_layer_gives_the_textbook_sum_and_the_scalar_rule_bit_for_bit() {
         use mlp::Elementwise;
         let same = |x: &[f32], y: &[f32]| x.iter().zip(y).all(|(a, b)| a.to_bits() == b.to_bits());
         for activation in [
@@ -1158,15 +1067,22 @@ mod tests {
                         let w: Vec<f32> = values(rows * k, 21).iter().map(|v| v * 9.0).collect();
                         let b: Vec<f32> = values(rows, 22).iter().map(|v| v * 3.0).collect();
                         let a_below: Vec<f32> = values(k * stride, 23).iter().map(|v| v * 2.0).collect();
+                        // The textbook sum in the kernels' order (from the bias, one input
+                        // after another), then the scalar rule: the same bits are expected.
                         let mut z_ref = vec![0.0; rows * stride];
-                        affine_rows(&w, &b, &a_below, stride, &mut z_ref);
-                        let mut a_ref = vec![0.0; rows * stride];
-                        match activation {
-                            Elementwise::Linear => a_ref.copy_from_slice(&z_ref),
-                            Elementwise::Tanh => tanh_slice(&z_ref, &mut a_ref),
-                            Elementwise::Sigmoid => sigmoid_slice(&z_ref, &mut a_ref),
-                            Elementwise::Relu => relu_slice(&z_ref, &mut a_ref),
+                        for r in 0..rows {
+                            for p in 0..stride {
+                                z_ref[r * stride + p] =
+                                    (0..k).fold(b[r], |acc, j| acc + w[j * rows + r] * a_below[j * stride + p]);
+                            }
                         }
+                        let rule: fn(f32) -> f32 = match activation {
+                            Elementwise::Linear => |z| z,
+                            Elementwise::Tanh => tanh_rational,
+                            Elementwise::Sigmoid => sigmoid_rational,
+                            Elementwise::Relu => |z| if z > 0.0 { z } else { 0.0 },
+                        };
+                        let a_ref: Vec<f32> = z_ref.iter().map(|&z| rule(z)).collect();
                         let (mut z, mut a) = (vec![7.0; rows * stride], vec![7.0; rows * stride]);
                         assert!(dense_rows(activation, &w, &b, &a_below, stride, &mut z, &mut a));
                         let case = format!("{activation:?} rows {rows} k {k} points {points}");

@@ -10,10 +10,10 @@
 //! core).
 
 use crate::f4::{load_unchecked, store_unchecked, F4};
-use crate::tile::{self, dense_tile, Constants, Rule};
+use crate::logistic_with;
+use crate::tile::{self, Constants, Rule};
 use crate::{
-    affine_rows, gather_rows, outer_rows, padded, relu_delta, relu_slice, sgd_step, sigmoid_delta, sigmoid_slice,
-    tanh_delta, tanh_slice, transposed_rows,
+    dense_rows, gather_rows, outer_rows, padded, relu_delta, sgd_step, sigmoid_delta, tanh_delta, transposed_rows,
 };
 
 /// The activations whose derivative is a plain element-wise rule, which the fused epoch runs
@@ -54,16 +54,6 @@ impl Elementwise {
 }
 
 impl Nonlinear {
-    /// a = f(z) over a layer.
-    #[inline(always)]
-    fn apply(self, z: &[f32], a: &mut [f32]) {
-        match self {
-            Nonlinear::Tanh => tanh_slice(z, a),
-            Nonlinear::Sigmoid => sigmoid_slice(z, a),
-            Nonlinear::Relu => relu_slice(z, a),
-        }
-    }
-
     /// δ = upstream ⊙ f′(z) over a layer.
     #[inline(always)]
     fn delta(self, upstream: &[f32], z: &[f32], a: &[f32], delta: &mut [f32]) {
@@ -142,14 +132,63 @@ pub struct Epoch {
 /// The loss's part of a batch: given the output scores (`outputs` rows of `stride` points),
 /// the stride and the batch's labels (one per real point), writes dL/ds ÷ points into `grad`
 /// (same shape, zero on the padding) and returns whether every score is finite.
-pub type Head<'h> = dyn FnMut(&[f32], usize, &[f32], &mut [f32]) -> bool + 'h;
+pub type HeadRule<'h> = dyn FnMut(&[f32], usize, &[f32], &mut [f32]) -> bool + 'h;
+
+/// The loss's part of a batch, as [`sgd_epoch`] runs it.
+pub enum Head<'a, 'h> {
+    /// One score s per point and dL/ds = σ(s) − y (binary cross-entropy from the logit,
+    /// also softmax cross-entropy over two classes), ÷ points: computed here, four points at
+    /// a time, as nnlab's core computes it (σ = 1/(1 + e^−s) by [`crate::exp_f32`], then
+    /// p − y, then × (1 ÷ points), in that order), so with the same bits.
+    ProbabilityMinusLabel,
+    /// Any other loss, through nnlab's core (see [`HeadRule`]).
+    Rule(&'a mut HeadRule<'h>),
+}
+
+impl Head<'_, '_> {
+    /// Writes dL/ds ÷ points of a batch's `scores` into `grad` (zero on the padding) and
+    /// returns whether every real point's score is finite. `labels` is the batch's row of labels (`stride` long, zero past the real `points`).
+    #[inline(always)]
+    fn gradient(&mut self, scores: &[f32], labels: &[f32], points: usize, grad: &mut [f32], c: &Constants) -> bool {
+        let stride = labels.len();
+        match self {
+            Head::Rule(rule) => rule(scores, stride, &labels[..points], grad),
+            Head::ProbabilityMinusLabel => probability_minus_label(scores, labels, points, grad, c),
+        }
+    }
+}
+
+/// [`Head::ProbabilityMinusLabel`] over one row of scores, read four at a time with its
+/// labels (`labels`: the row's length, zero past the real `points`); the padding's gradient
+/// is set to zero.
+#[inline(always)]
+fn probability_minus_label(scores: &[f32], labels: &[f32], points: usize, grad: &mut [f32], c: &Constants) -> bool {
+    let stride = labels.len();
+    if scores.len() < stride || grad.len() < stride || points == 0 || points > stride || stride % 4 != 0 {
+        grad.fill(0.0);
+        return points == 0;
+    }
+    // As the core's finiteness check: Σ s·0 over the real points is 0 exactly when all are finite.
+    let finite = scores[..points].iter().fold(0.0, |acc, &s| acc + s * 0.0) == 0.0;
+    let scale = F4::splat(1.0 / points as f32);
+    for at in (0..stride).step_by(4) {
+        // SAFETY: at + 4 ≤ stride ≤ the lengths of scores, labels and grad (checked above).
+        unsafe {
+            let p = logistic_with(load_unchecked(scores, at), &c.exp);
+            store_unchecked(p.sub(load_unchecked(labels, at)).mul(scale), grad, at);
+        }
+    }
+    grad[points..stride].fill(0.0);
+    finite
+}
 
 /// One epoch of plain SGD (w ← w − η·∂L/∂w after every batch) over the points `order` of
 /// `inputs` (point-major: point i's `features` values at i·features) with their `labels`,
 /// in batches of `batch` (the last one shorter). Changes every layer's weights, biases and
 /// gradients (the gradients end as those of the last batch) and `buffers`. Returns `None`,
 /// changing nothing, when the layers do not chain (a fan-in that is not the width below it,
-/// gradients of another shape, no layer, more than [`MAX_LAYERS`]).
+/// gradients of another shape, no layer, more than [`MAX_LAYERS`]) or when `head` is
+/// [`Head::ProbabilityMinusLabel`] and the output layer has more than one score.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 pub fn sgd_epoch(
@@ -160,7 +199,7 @@ pub fn sgd_epoch(
     order: &[usize],
     batch: usize,
     learning_rate: f32,
-    head: &mut Head<'_>,
+    head: &mut Head<'_, '_>,
     buffers: &mut EpochBuffers,
 ) -> Option<Epoch> {
     let count = layers.len();
@@ -178,6 +217,9 @@ pub fn sgd_epoch(
             return None;
         }
         width = rows;
+    }
+    if matches!(head, Head::ProbabilityMinusLabel) && width != 1 {
+        return None;
     }
     if order
         .iter()
@@ -212,14 +254,16 @@ pub fn sgd_epoch(
         let stride = padded(order.len());
         let input = &mut buffers.input[..features * stride];
         gather_rows(inputs, features, order, stride, input);
-        let batch_labels = &mut buffers.labels[..order.len()];
+        let (batch_labels, padding) = buffers.labels[..stride].split_at_mut(order.len());
         for (label, &i) in batch_labels.iter_mut().zip(order) {
             *label = labels[i];
         }
+        padding.fill(0.0);
 
         // A batch of up to 16 points is one tile: the fused forward and backward below.
-        let tiled = match stride {
-            4 => Some(tile_batch::<1>(
+        let tiled = (stride <= 16).then(|| {
+            tile_batch(
+                stride / 4,
                 layers,
                 buffers,
                 features,
@@ -227,36 +271,8 @@ pub fn sgd_epoch(
                 learning_rate,
                 head,
                 &constants,
-            )),
-            8 => Some(tile_batch::<2>(
-                layers,
-                buffers,
-                features,
-                order.len(),
-                learning_rate,
-                head,
-                &constants,
-            )),
-            12 => Some(tile_batch::<3>(
-                layers,
-                buffers,
-                features,
-                order.len(),
-                learning_rate,
-                head,
-                &constants,
-            )),
-            16 => Some(tile_batch::<4>(
-                layers,
-                buffers,
-                features,
-                order.len(),
-                learning_rate,
-                head,
-                &constants,
-            )),
-            _ => None,
-        };
+            )
+        });
         match tiled {
             Some(Err(stop)) => {
                 return Some(Epoch {
@@ -288,20 +304,16 @@ pub fn sgd_epoch(
                 &done[l - 1][..]
             };
             let a = &mut rest[0][..rows * stride];
-            if let Some(activation) = layer.activation.nonlinear() {
-                let z = &mut buffers.pre_activation[l][..rows * stride];
-                affine_rows(layer.weights, layer.biases, below, stride, z);
-                activation.apply(z, a);
-            } else {
-                affine_rows(layer.weights, layer.biases, below, stride, a);
-            }
+            let z = &mut buffers.pre_activation[l][..rows * stride];
+            // The shapes were checked above, so the fused layer always runs.
+            dense_rows(layer.activation, layer.weights, layer.biases, below, stride, z, a);
         }
 
         // The loss's gradient dL/ds, as the output layer's upstream gradient.
         let outputs = layers[count - 1].rows();
         let scores = &buffers.activation[count - 1][..outputs * stride];
         let grad = &mut buffers.upstream[count - 1][..outputs * stride];
-        if !head(scores, stride, &buffers.labels[..order.len()], grad) {
+        if !head.gradient(scores, &buffers.labels[..stride], order.len(), grad, &constants) {
             return Some(Epoch {
                 updates,
                 stop: Some(Stop::Scores),
@@ -354,24 +366,25 @@ pub fn sgd_epoch(
     Some(Epoch { updates, stop: None })
 }
 
-/// One batch whose rows are one tile of V registers (stride 4·V): the forward pass with the
+/// One batch whose rows are one tile of `registers` (1 to 4) registers (stride 4·registers): the forward pass with the
 /// activations inside the products' tiles ([`dense_tile`]), the head, then from the top each
 /// layer's backward pass fused with its SGD step ([`backward_tile`]). The same operations in
 /// the same order as the general loop of [`sgd_epoch`], so the same weights bit for bit,
 /// without its per-layer passes over stored rows. `Ok` says whether every updated weight is
 /// finite; `Err` that the scores were not (nothing updated). The shapes were checked by
 /// [`sgd_epoch`], which sized `buffers` for at least this stride.
-#[inline(always)]
-fn tile_batch<const V: usize>(
+#[inline(never)]
+fn tile_batch(
+    registers: usize,
     layers: &mut [DenseLayer<'_>],
     buffers: &mut EpochBuffers,
     features: usize,
     points: usize,
     learning_rate: f32,
-    head: &mut Head<'_>,
+    head: &mut Head<'_, '_>,
     c: &Constants,
 ) -> Result<bool, Stop> {
-    let stride = 4 * V;
+    let stride = 4 * registers;
     let count = layers.len();
     for (l, layer) in layers.iter().enumerate() {
         let rows = layer.rows();
@@ -390,18 +403,13 @@ fn tile_batch<const V: usize>(
             stride,
         };
         debug_assert!(view.fits(z.len(), a.len()));
-        match layer.activation {
-            Elementwise::Linear => dense_tile::<V, tile::Linear>(&view, 0, z, a, c),
-            Elementwise::Tanh => dense_tile::<V, tile::Tanh>(&view, 0, z, a, c),
-            Elementwise::Sigmoid => dense_tile::<V, tile::Sigmoid>(&view, 0, z, a, c),
-            Elementwise::Relu => dense_tile::<V, tile::Relu>(&view, 0, z, a, c),
-        }
+        tile::dense_tile_of(registers, layer.activation, &view, 0, z, a, c);
     }
 
     let outputs = layers[count - 1].rows();
     let scores = &buffers.activation[count - 1][..outputs * stride];
     let grad = &mut buffers.upstream[count - 1][..outputs * stride];
-    if !head(scores, stride, &buffers.labels[..points], grad) {
+    if !head.gradient(scores, &buffers.labels[..stride], points, grad, c) {
         return Err(Stop::Scores);
     }
 
@@ -423,11 +431,11 @@ fn tile_batch<const V: usize>(
             0 => None,
             _ => Some(&mut lower[l - 1][..fan_in * stride]),
         };
-        check += match layer.activation {
-            Elementwise::Linear => backward_tile::<V, tile::Linear>(layer, &rows_of, up_below, learning_rate, c),
-            Elementwise::Tanh => backward_tile::<V, tile::Tanh>(layer, &rows_of, up_below, learning_rate, c),
-            Elementwise::Sigmoid => backward_tile::<V, tile::Sigmoid>(layer, &rows_of, up_below, learning_rate, c),
-            Elementwise::Relu => backward_tile::<V, tile::Relu>(layer, &rows_of, up_below, learning_rate, c),
+        check += match registers {
+            1 => backward_tile::<1>(layer, &rows_of, up_below, learning_rate, c),
+            2 => backward_tile::<2>(layer, &rows_of, up_below, learning_rate, c),
+            3 => backward_tile::<3>(layer, &rows_of, up_below, learning_rate, c),
+            _ => backward_tile::<4>(layer, &rows_of, up_below, learning_rate, c),
         };
     }
     Ok(check == 0.0)
@@ -451,8 +459,8 @@ struct Rows<'a> {
 /// The same operations in the same order as `outer_rows`, `transposed_rows` and `sgd_step`
 /// (per-lane sums in order of the registers, then (l0 + l2) + (l1 + l3); up_j summed in
 /// order of r from 0), so the same bits.
-#[inline(always)]
-fn backward_tile<const V: usize, A: Rule>(
+#[inline(never)]
+fn backward_tile<const V: usize>(
     layer: &mut DenseLayer<'_>,
     rows_of: &Rows<'_>,
     mut up_below: Option<&mut [f32]>,
@@ -480,7 +488,15 @@ fn backward_tile<const V: usize, A: Rule>(
         for (v, d) in delta.iter_mut().enumerate() {
             let at = r * stride + 4 * v;
             // SAFETY: at + 4 ≤ rows·stride, asserted above.
-            *d = unsafe { A::delta(load_unchecked(upstream, at), load_unchecked(a, at), c) };
+            let (upstream, a) = unsafe { (load_unchecked(upstream, at), load_unchecked(a, at)) };
+            // One branch per register, always the same way within a layer; one copy of this
+            // function per width instead of one per width and rule (.wasm size).
+            *d = match layer.activation {
+                Elementwise::Linear => tile::Linear::delta(upstream, a, c),
+                Elementwise::Tanh => tile::Tanh::delta(upstream, a, c),
+                Elementwise::Sigmoid => tile::Sigmoid::delta(upstream, a, c),
+                Elementwise::Relu => tile::Relu::delta(upstream, a, c),
+            };
         }
         let mut bias_sum = F4::splat(0.0);
         for &d in &delta {

@@ -9,13 +9,15 @@
 //! unfused passes agree bit for bit (tested below).
 
 use crate::f4::{load_unchecked, store_unchecked, F4};
-use crate::{lanes_of, sigmoid_with, tanh_with, TANH};
+use crate::mlp::Elementwise;
+use crate::{lanes_of, sigmoid_with, tanh_with, EXP, TANH};
 
 /// The constants the rules need, broadcast into registers once per call (see
 /// [`lanes_of`]).
 #[derive(Clone, Copy)]
 pub(crate) struct Constants {
     pub tanh: [F4; 13],
+    pub exp: [F4; 13],
     pub half: F4,
     pub one: F4,
 }
@@ -25,6 +27,7 @@ impl Constants {
     pub fn new() -> Constants {
         Constants {
             tanh: lanes_of(TANH),
+            exp: lanes_of(EXP),
             half: F4::splat(0.5),
             one: F4::splat(1.0),
         }
@@ -129,8 +132,10 @@ impl Layer<'_> {
 }
 
 /// z = W·below + b and a = f(z) at points p..p + 4·V of every neuron (a linear layer writes
-/// only a). The caller checks [`Layer::fits`] and p + 4·V ≤ stride.
-#[inline(always)]
+/// only a). The caller checks [`Layer::fits`] and p + 4·V ≤ stride. Not inlined: the
+/// training batch and the grid share one copy per width and rule (each holds the rule's
+/// body R·V times; inlined at both, they cost the .wasm some 6 KB gzipped).
+#[inline(never)]
 pub(crate) fn dense_tile<const V: usize, A: Rule>(
     layer: &Layer<'_>,
     p: usize,
@@ -206,25 +211,51 @@ fn dense_block<const V: usize, const R: usize, A: Rule>(
     }
 }
 
+/// [`dense_tile`] of `registers` (1 to 4; more count as 4) registers for a rule named at
+/// run time: one place that instantiates every width and rule.
+#[inline(always)]
+pub(crate) fn dense_tile_of(
+    registers: usize,
+    activation: Elementwise,
+    layer: &Layer<'_>,
+    p: usize,
+    z: &mut [f32],
+    a: &mut [f32],
+    c: &Constants,
+) {
+    fn of_rule<A: Rule>(registers: usize, layer: &Layer<'_>, p: usize, z: &mut [f32], a: &mut [f32], c: &Constants) {
+        match registers {
+            1 => dense_tile::<1, A>(layer, p, z, a, c),
+            2 => dense_tile::<2, A>(layer, p, z, a, c),
+            3 => dense_tile::<3, A>(layer, p, z, a, c),
+            _ => dense_tile::<4, A>(layer, p, z, a, c),
+        }
+    }
+    match activation {
+        Elementwise::Linear => of_rule::<Linear>(registers, layer, p, z, a, c),
+        Elementwise::Tanh => of_rule::<Tanh>(registers, layer, p, z, a, c),
+        Elementwise::Sigmoid => of_rule::<Sigmoid>(registers, layer, p, z, a, c),
+        Elementwise::Relu => of_rule::<Relu>(registers, layer, p, z, a, c),
+    }
+}
+
 /// [`dense_tile`] over a whole layer of any stride: tiles of 16 points, then one tile of
 /// the 4, 8 or 12 left. Returns false, writing nothing, when the shapes do not fit.
 #[inline(always)]
-pub(crate) fn dense_rows<A: Rule>(layer: &Layer<'_>, z: &mut [f32], a: &mut [f32]) -> bool {
-    if !layer.fits(if A::LINEAR { usize::MAX } else { z.len() }, a.len()) {
+pub(crate) fn dense_rows(activation: Elementwise, layer: &Layer<'_>, z: &mut [f32], a: &mut [f32]) -> bool {
+    let linear = activation == Elementwise::Linear;
+    if !layer.fits(if linear { usize::MAX } else { z.len() }, a.len()) {
         return false;
     }
     let c = Constants::new();
     let stride = layer.stride;
     let mut p = 0;
     while p + 16 <= stride {
-        dense_tile::<4, A>(layer, p, z, a, &c);
+        dense_tile_of(4, activation, layer, p, z, a, &c);
         p += 16;
     }
-    match stride - p {
-        4 => dense_tile::<1, A>(layer, p, z, a, &c),
-        8 => dense_tile::<2, A>(layer, p, z, a, &c),
-        12 => dense_tile::<3, A>(layer, p, z, a, &c),
-        _ => {}
+    if p < stride {
+        dense_tile_of((stride - p) / 4, activation, layer, p, z, a, &c);
     }
     true
 }

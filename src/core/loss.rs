@@ -343,6 +343,14 @@ impl Loss {
         }
     }
 
+    /// Whether dL/ds of this loss is σ(s) − y for the problem: binary cross-entropy, and
+    /// softmax cross-entropy over two classes (see [`binary`]). The fused SGD epoch then
+    /// computes it in its own kernel ([`nnlab_kernels::mlp::Head::ProbabilityMinusLabel`],
+    /// the same operations as [`Loss::binary_gradients`]).
+    pub fn gradient_is_probability_minus_label(self, problem: Problem) -> bool {
+        problem == Problem::Binary && matches!(self.for_problem(problem), Loss::Bce | Loss::Ce)
+    }
+
     /// This loss, or the problem's default where the pairing is not supported.
     fn for_problem(self, problem: Problem) -> Loss {
         if self.supports(problem) {

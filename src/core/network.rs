@@ -14,7 +14,7 @@ use super::loss::MAX_CLASSES;
 use super::optimizer::{Optimizer, OptimizerParams, Param};
 use super::regularization::Regularization;
 use super::{Float, Problem};
-use nnlab_kernels::mlp::{sgd_epoch, DenseLayer, Epoch, EpochBuffers, MAX_LAYERS as MAX_FUSED_LAYERS};
+use nnlab_kernels::mlp::{sgd_epoch, DenseLayer, Epoch, EpochBuffers, Head, MAX_LAYERS as MAX_FUSED_LAYERS};
 use nnlab_kernels::{affine_rows, gather_rows, outer_rows, padded, transpose_rows, transposed_rows};
 
 /// One fully connected layer. Row r of `weights` feeds pre-activation r; a maxout layer has
@@ -573,9 +573,14 @@ impl Network {
             };
         }
         let problem = self.problem;
-        let mut head = |scores: &[Float], stride: usize, labels: &[Float], grad: &mut [Float]| {
+        let mut rule = |scores: &[Float], stride: usize, labels: &[Float], grad: &mut [Float]| {
             output_gradient_rows::<false>(loss, problem, scores, stride, labels, grad);
             scores_are_finite(scores, stride, labels.len())
+        };
+        let mut head = if loss.gradient_is_probability_minus_label(problem) {
+            Head::ProbabilityMinusLabel
+        } else {
+            Head::Rule(&mut rule)
         };
         let epoch = sgd_epoch(
             &mut views[..count],

@@ -1111,7 +1111,7 @@ mod tests {
             // One tile per batch at every width (4, 8, 12, 16 points) and every rule.
             "dataset=xor&hidden=8,8,8,8,8,8&activation=tanh&lr=0.03&batch=10",
             "dataset=circle&hidden=3,2&activation=linear&batch=12&points=211",
-            "dataset=gaussian&hidden=5&activation=sigmoid&batch=4&points=90",
+            "dataset=gaussian&hidden=5&activation=sigmoid&batch=4&points=90&loss=ce",
             "dataset=spiral&hidden=32,7&activation=relu&init=he&lr=0.01&batch=13&features=x,y,sinx,siny",
             "dataset=blobs3&hidden=2&activation=tanh&batch=3&loss=mse",
         ] {
