@@ -164,7 +164,7 @@ impl Head<'_, '_> {
 #[inline(always)]
 fn probability_minus_label(scores: &[f32], labels: &[f32], points: usize, grad: &mut [f32], c: &Constants) -> bool {
     let stride = labels.len();
-    if scores.len() < stride || grad.len() < stride || points == 0 || points > stride || stride % 4 != 0 {
+    if scores.len() < stride || grad.len() < stride || points == 0 || points > stride || !stride.is_multiple_of(4) {
         grad.fill(0.0);
         return points == 0;
     }
@@ -373,6 +373,7 @@ pub fn sgd_epoch(
 /// without its per-layer passes over stored rows. `Ok` says whether every updated weight is
 /// finite; `Err` that the scores were not (nothing updated). The shapes were checked by
 /// [`sgd_epoch`], which sized `buffers` for at least this stride.
+#[allow(clippy::too_many_arguments)]
 #[inline(never)]
 fn tile_batch(
     registers: usize,
