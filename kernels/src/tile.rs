@@ -132,9 +132,13 @@ impl Layer<'_> {
 }
 
 /// z = W·below + b and a = f(z) at points p..p + 4·V of every neuron (a linear layer writes
-/// only a). The caller checks [`Layer::fits`] and p + 4·V ≤ stride. Not inlined: the
-/// training batch and the grid share one copy per width and rule (each holds the rule's
-/// body R·V times; inlined at both, they cost the .wasm some 6 KB gzipped).
+/// only a), one neuron at a time: its V accumulators start at the bias and take one
+/// multiply and one add per input, in order of the inputs (as the textbook sum), then f
+/// runs on the V registers before they are stored. One neuron per block rather than two or
+/// four: with the rule's 13 constants in registers, more accumulators spilled (measured in
+/// the page: no faster on the grid, and the .wasm 4 KB gzipped larger). The caller checks
+/// [`Layer::fits`] and p + 4·V ≤ stride. Not inlined, so the training batch and the grid
+/// share one copy per width and rule.
 #[inline(never)]
 pub(crate) fn dense_tile<const V: usize, A: Rule>(
     layer: &Layer<'_>,
@@ -143,63 +147,23 @@ pub(crate) fn dense_tile<const V: usize, A: Rule>(
     a: &mut [f32],
     c: &Constants,
 ) {
-    let rows = layer.b.len();
-    let mut r = 0;
-    // As affine_tile: four neurons per block for short tiles, two for long ones.
-    if V <= 2 {
-        while r + 4 <= rows {
-            dense_block::<V, 4, A>(layer, p, r, z, a, c);
-            r += 4;
-        }
-    }
-    while r + 2 <= rows {
-        dense_block::<V, 2, A>(layer, p, r, z, a, c);
-        r += 2;
-    }
-    if r < rows {
-        dense_block::<V, 1, A>(layer, p, r, z, a, c);
-    }
-}
-
-/// Neurons r..r + R at points p..p + 4·V: the products as in `affine_block` (accumulators
-/// start at the bias; one multiply and one add per input, in order of the inputs), then f.
-#[inline(always)]
-fn dense_block<const V: usize, const R: usize, A: Rule>(
-    layer: &Layer<'_>,
-    p: usize,
-    r: usize,
-    z: &mut [f32],
-    a: &mut [f32],
-    c: &Constants,
-) {
     let (w, b, below, stride) = (layer.w, layer.b, layer.below, layer.stride);
     let rows = b.len();
     let k = w.len() / rows;
-    debug_assert!(r + R <= rows && p + 4 * V <= stride && below.len() >= k * stride);
-    let mut acc = [[F4::splat(0.0); V]; R];
-    for (q, acc_q) in acc.iter_mut().enumerate() {
-        // SAFETY: r + q < rows = b.len().
-        *acc_q = [F4::splat(unsafe { *b.get_unchecked(r + q) }); V];
-    }
-    for j in 0..k {
-        let column = j * rows + r;
-        let row = j * stride + p;
-        let mut inputs = [F4::splat(0.0); V];
-        for (v, input) in inputs.iter_mut().enumerate() {
-            // SAFETY: row + 4·v + 4 ≤ (k − 1)·stride + stride ≤ below.len() (Layer::fits).
-            *input = unsafe { load_unchecked(below, row + 4 * v) };
-        }
-        for (q, acc_q) in acc.iter_mut().enumerate() {
-            // SAFETY: column + q < k·rows = w.len().
-            let weight = F4::splat(unsafe { *w.get_unchecked(column + q) });
-            for (acc_v, &input) in acc_q.iter_mut().zip(&inputs) {
-                *acc_v = acc_v.add_mul(weight, input);
+    debug_assert!(p + 4 * V <= stride && below.len() >= k * stride);
+    for (r, &bias) in b.iter().enumerate() {
+        let mut acc = [F4::splat(bias); V];
+        for j in 0..k {
+            let row = j * stride + p;
+            // SAFETY: j·rows + r < k·rows = w.len().
+            let weight = F4::splat(unsafe { *w.get_unchecked(j * rows + r) });
+            for (v, acc_v) in acc.iter_mut().enumerate() {
+                // SAFETY: row + 4·v + 4 ≤ (k − 1)·stride + stride ≤ below.len() (Layer::fits).
+                *acc_v = acc_v.add_mul(weight, unsafe { load_unchecked(below, row + 4 * v) });
             }
         }
-    }
-    for (q, acc_q) in acc.iter().enumerate() {
-        for (v, &score) in acc_q.iter().enumerate() {
-            let at = (r + q) * stride + p + 4 * v;
+        for (v, &score) in acc.iter().enumerate() {
+            let at = r * stride + p + 4 * v;
             // SAFETY: at + 4 ≤ rows·stride ≤ the lengths of z and a (Layer::fits).
             unsafe {
                 if !A::LINEAR {
