@@ -30,7 +30,10 @@ fn main() {
         }
         println!("{:.2} M points/s", 2000.0 * 1e4 / start.elapsed().as_secs_f64() / 1e6);
     } else {
-        let epochs = 20_000;
+        let epochs: u32 = std::env::var("EPOCHS")
+            .ok()
+            .and_then(|e| e.parse().ok())
+            .unwrap_or(20_000);
         for _ in 0..epochs {
             trainer.train_epoch_without_history();
         }

@@ -724,7 +724,19 @@ pub fn dense_rows(
     z: &mut [f32],
     a: &mut [f32],
 ) -> bool {
-    tile::dense_rows(activation, &tile::Layer { w, b, below, stride }, z, a)
+    let inputs = w.len() / b.len().max(1);
+    tile::dense_rows(
+        activation,
+        &tile::Layer {
+            w,
+            b,
+            below,
+            stride,
+            inputs,
+        },
+        z,
+        a,
+    )
 }
 
 /// up = Wᵀ·δ for every point, batch-major: `w` is `rows` × k column-major, `delta` rows ×

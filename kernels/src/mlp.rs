@@ -9,7 +9,7 @@
 //! fused epoch gives the same weights bit for bit as the layer-by-layer one (tested in nnlab's
 //! core).
 
-use crate::f4::{load_unchecked, store_unchecked, F4};
+use crate::f4::{load_unchecked, store_at, store_unchecked, F4};
 use crate::logistic_with;
 use crate::tile::{self, Constants, Rule};
 use crate::{
@@ -80,10 +80,6 @@ pub struct DenseLayer<'a> {
 impl DenseLayer<'_> {
     fn rows(&self) -> usize {
         self.biases.len()
-    }
-
-    fn fan_in(&self) -> usize {
-        self.weights.len() / self.biases.len().max(1)
     }
 }
 
@@ -159,26 +155,31 @@ impl Head<'_, '_> {
 }
 
 /// [`Head::ProbabilityMinusLabel`] over one row of scores, read four at a time with its
-/// labels (`labels`: the row's length, zero past the real `points`); the padding's gradient
-/// is set to zero.
+/// labels (`labels`: the row's length, `padded(points)`, zero past the real `points`); the
+/// padding's gradient is set to zero.
 #[inline(always)]
 fn probability_minus_label(scores: &[f32], labels: &[f32], points: usize, grad: &mut [f32], c: &Constants) -> bool {
     let stride = labels.len();
-    if scores.len() < stride || grad.len() < stride || points == 0 || points > stride || !stride.is_multiple_of(4) {
+    if scores.len() < stride || grad.len() < stride || points == 0 || padded(points) != stride {
         grad.fill(0.0);
         return points == 0;
     }
     // As the core's finiteness check: Σ s·0 over the real points is 0 exactly when all are finite.
     let finite = scores[..points].iter().fold(0.0, |acc, &s| acc + s * 0.0) == 0.0;
     let scale = F4::splat(1.0 / points as f32);
+    // The last register's padding lanes are masked to +0, as the core writes them (also if
+    // a padding score were not finite).
+    let mut real = [0.0; 4];
+    real[..points + 4 - stride].fill(1.0);
+    let real = F4::load(&real);
     for at in (0..stride).step_by(4) {
         // SAFETY: at + 4 ≤ stride ≤ the lengths of scores, labels and grad (checked above).
         unsafe {
             let p = logistic_with(load_unchecked(scores, at), &c.exp);
-            store_unchecked(p.sub(load_unchecked(labels, at)).mul(scale), grad, at);
+            let g = p.sub(load_unchecked(labels, at)).mul(scale);
+            store_unchecked(if at + 4 < stride { g } else { real.where_positive(g) }, grad, at);
         }
     }
-    grad[points..stride].fill(0.0);
     finite
 }
 
@@ -206,8 +207,11 @@ pub fn sgd_epoch(
     if count == 0 || count > MAX_LAYERS || batch == 0 {
         return None;
     }
+    // Each layer's fan-in, the width below it, found once per epoch (no division per batch).
+    let mut fan_ins = [0; MAX_LAYERS];
     let mut width = features;
-    for layer in layers.iter() {
+    for (layer, fan_in) in layers.iter().zip(&mut fan_ins) {
+        *fan_in = width;
         let rows = layer.rows();
         if rows == 0
             || layer.weights.len() != rows * width
@@ -254,19 +258,21 @@ pub fn sgd_epoch(
         let stride = padded(order.len());
         let input = &mut buffers.input[..features * stride];
         gather_rows(inputs, features, order, stride, input);
-        let (batch_labels, padding) = buffers.labels[..stride].split_at_mut(order.len());
+        // Zero the last register first, then the labels over it: the padding's labels are
+        // zero without a call to memset.
+        let batch_labels = &mut buffers.labels[..stride];
+        store_at(F4::splat(0.0), batch_labels, stride - 4);
         for (label, &i) in batch_labels.iter_mut().zip(order) {
             *label = labels[i];
         }
-        padding.fill(0.0);
 
         // A batch of up to 16 points is one tile: the fused forward and backward below.
         let tiled = (stride <= 16).then(|| {
             tile_batch(
                 stride / 4,
                 layers,
+                &fan_ins,
                 buffers,
-                features,
                 order.len(),
                 learning_rate,
                 head,
@@ -326,7 +332,7 @@ pub fn sgd_epoch(
         for l in (0..count).rev() {
             let layer = &mut layers[l];
             let rows = layer.rows();
-            let fan_in = layer.fan_in();
+            let fan_in = fan_ins[l];
             let (lower, upper) = buffers.upstream.split_at_mut(l);
             let upstream = &upper[0][..rows * stride];
             // δ = dL/da ⊙ f′(z); a linear layer's δ is its upstream gradient itself.
@@ -378,8 +384,8 @@ pub fn sgd_epoch(
 fn tile_batch(
     registers: usize,
     layers: &mut [DenseLayer<'_>],
+    fan_ins: &[usize; MAX_LAYERS],
     buffers: &mut EpochBuffers,
-    features: usize,
     points: usize,
     learning_rate: f32,
     head: &mut Head<'_, '_>,
@@ -387,6 +393,7 @@ fn tile_batch(
 ) -> Result<bool, Stop> {
     let stride = 4 * registers;
     let count = layers.len();
+    let features = fan_ins[0];
     for (l, layer) in layers.iter().enumerate() {
         let rows = layer.rows();
         let (done, rest) = buffers.activation.split_at_mut(l);
@@ -402,6 +409,7 @@ fn tile_batch(
             b: layer.biases,
             below,
             stride,
+            inputs: fan_ins[l],
         };
         debug_assert!(view.fits(z.len(), a.len()));
         tile::dense_tile_of(registers, layer.activation, &view, 0, z, a, c);
@@ -417,7 +425,7 @@ fn tile_batch(
     let mut check = 0.0;
     for l in (0..count).rev() {
         let layer = &mut layers[l];
-        let (rows, fan_in) = (layer.rows(), layer.fan_in());
+        let (rows, fan_in) = (layer.rows(), fan_ins[l]);
         let (lower, upper) = buffers.upstream.split_at_mut(l);
         let rows_of = Rows {
             upstream: &upper[0][..rows * stride],
@@ -427,6 +435,7 @@ fn tile_batch(
             } else {
                 &buffers.activation[l - 1][..fan_in * stride]
             },
+            fan_in,
         };
         let up_below = match l {
             0 => None,
@@ -443,11 +452,12 @@ fn tile_batch(
 }
 
 /// A layer's rows in a tiled batch: dL/da (`upstream`) and a, rows × stride, and the layer
-/// below's a (fan_in × stride).
+/// below's a (`fan_in` × stride).
 struct Rows<'a> {
     upstream: &'a [f32],
     a: &'a [f32],
     below: &'a [f32],
+    fan_in: usize,
 }
 
 /// One layer's backward pass over a batch of V registers per row, with its SGD step: for
@@ -469,7 +479,7 @@ fn backward_tile<const V: usize>(
     c: &Constants,
 ) -> f32 {
     let stride = 4 * V;
-    let (rows, fan_in) = (layer.rows(), layer.fan_in());
+    let (rows, fan_in) = (layer.rows(), rows_of.fan_in);
     let (upstream, a, below) = (rows_of.upstream, rows_of.a, rows_of.below);
     // What the unchecked accesses below rely on (tile_batch slices them so).
     assert!(

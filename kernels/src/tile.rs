@@ -105,13 +105,15 @@ impl Rule for Relu {
     }
 }
 
-/// The shapes of one layer's tile. `w` is rows × k column-major, `b` rows, `below` k rows of
-/// `stride` points, `z` and `a` rows × `stride`.
+/// The shapes of one layer's tile. `w` is rows × `inputs` column-major, `b` rows, `below`
+/// `inputs` rows of `stride` points, `z` and `a` rows × `stride`. The fan-in is carried, not
+/// derived: a division per layer and batch cost as much as a small layer's products.
 pub(crate) struct Layer<'a> {
     pub w: &'a [f32],
     pub b: &'a [f32],
     pub below: &'a [f32],
     pub stride: usize,
+    pub inputs: usize,
 }
 
 impl Layer<'_> {
@@ -123,7 +125,7 @@ impl Layer<'_> {
         if rows == 0 || self.stride == 0 || !self.stride.is_multiple_of(4) {
             return false;
         }
-        let k = self.w.len() / rows;
+        let k = self.inputs;
         self.w.len() == rows * k
             && self.below.len() >= k * self.stride
             && a_len >= rows * self.stride
@@ -148,9 +150,8 @@ pub(crate) fn dense_tile<const V: usize, A: Rule>(
     c: &Constants,
 ) {
     let (w, b, below, stride) = (layer.w, layer.b, layer.below, layer.stride);
-    let rows = b.len();
-    let k = w.len() / rows;
-    debug_assert!(p + 4 * V <= stride && below.len() >= k * stride);
+    let (rows, k) = (b.len(), layer.inputs);
+    debug_assert!(p + 4 * V <= stride && below.len() >= k * stride && w.len() == rows * k);
     for (r, &bias) in b.iter().enumerate() {
         let mut acc = [F4::splat(bias); V];
         for j in 0..k {
