@@ -12,9 +12,7 @@
 use crate::f4::{load_unchecked, store_at, store_unchecked, F4};
 use crate::logistic_with;
 use crate::tile::{self, Constants, Rule};
-use crate::{
-    dense_rows, gather_rows, outer_rows, padded, relu_delta, sgd_step, sigmoid_delta, tanh_delta, transposed_rows,
-};
+use crate::{dense_rows, outer_rows, padded, relu_delta, sgd_step, sigmoid_delta, tanh_delta, transposed_rows};
 
 /// The activations whose derivative is a plain element-wise rule, which the fused epoch runs
 /// itself (the others train layer by layer).
@@ -257,7 +255,7 @@ pub fn sgd_epoch(
     for order in order.chunks(batch) {
         let stride = padded(order.len());
         let input = &mut buffers.input[..features * stride];
-        gather_rows(inputs, features, order, stride, input);
+        gather_batch(inputs, features, order, stride, input);
         // Zero the last register first, then the labels over it: the padding's labels are
         // zero without a call to memset.
         let batch_labels = &mut buffers.labels[..stride];
@@ -557,4 +555,23 @@ fn backward_tile<const V: usize>(
         }
     }
     check
+}
+
+/// The batch's points `order` of `inputs` (point-major) into batch-major `target` (feature
+/// f's row at f·stride), the padding zeroed: [`crate::gather_rows`] for the indices
+/// [`sgd_epoch`] has checked (every (i + 1)·features ≤ inputs.len()), so without a bounds
+/// check per value, a division or a call to memset.
+#[inline(always)]
+fn gather_batch(inputs: &[f32], features: usize, order: &[usize], stride: usize, target: &mut [f32]) {
+    assert!(order.len() <= stride && stride.is_multiple_of(4) && target.len() >= features * stride);
+    for f in 0..features {
+        let row = &mut target[f * stride..(f + 1) * stride];
+        // The last register zeroed first, then the points written over it.
+        store_at(F4::splat(0.0), row, stride - 4);
+        for (slot, &i) in row.iter_mut().zip(order) {
+            debug_assert!((i + 1) * features <= inputs.len());
+            // SAFETY: sgd_epoch checked (i + 1)·features ≤ inputs.len() for every i in order.
+            *slot = unsafe { *inputs.get_unchecked(i * features + f) };
+        }
+    }
 }
