@@ -89,11 +89,14 @@ impl GridOutputs {
             return;
         }
         match problem {
-            Problem::Binary => out.extend(
-                self.scores(0)
-                    .iter()
-                    .map(|&s| 2.0 * super::activation::sigmoid(s) - 1.0),
-            ),
+            Problem::Binary => {
+                // σ of the whole row four points at a time (the training head's σ, to f32
+                // precision; the library's exp is a call per point), then 2p − 1.
+                let scores = self.scores(0);
+                out.resize(scores.len(), 0.0);
+                nnlab_kernels::logistic_slice(scores, out);
+                out.iter_mut().for_each(|p| *p = 2.0 * *p - 1.0);
+            }
             Problem::Regression => out.extend_from_slice(self.scores(0)),
             Problem::MultiClass(k) => {
                 let k = k.min(MAX_CLASSES);
@@ -473,6 +476,15 @@ mod tests {
         }
         assert_eq!(grid_point(2, 0, 0), (-3.0, 3.0));
         assert_eq!(grid.neuron(0, 3).count(), 0, "no such neuron");
+        // The boundary's shading: 2σ(s) − 1 of every grid point's score (to f32 precision).
+        let mut shading = Vec::new();
+        grid.predictions(Problem::Binary, &mut shading);
+        let scores = grid.scores(0);
+        assert_eq!(shading.len(), scores.len());
+        for (&shade, &s) in shading.iter().zip(scores) {
+            let exact = 2.0 / (1.0 + (-f64::from(s)).exp()) - 1.0;
+            assert!((f64::from(shade) - exact).abs() < 1e-6, "score {s}: {shade} vs {exact}");
+        }
     }
 
     #[test]

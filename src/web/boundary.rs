@@ -22,6 +22,8 @@ pub struct BoundaryView {
     predictions: Vec<Float>,
     background: DivergingScale,
     foreground: DivergingScale,
+    /// The data points grouped by colour for drawing (colour << 32 | index, reused).
+    point_order: Vec<u64>,
 }
 
 impl BoundaryView {
@@ -40,6 +42,7 @@ impl BoundaryView {
             predictions: Vec::with_capacity(GRID * GRID),
             background: DivergingScale::new(0.6),
             foreground: DivergingScale::new(1.0),
+            point_order: Vec::new(),
         })
     }
 
@@ -71,6 +74,7 @@ impl BoundaryView {
             false,
             radius,
             &self.foreground,
+            &mut self.point_order,
         );
         if view.show_test {
             draw_points(
@@ -81,6 +85,7 @@ impl BoundaryView {
                 true,
                 radius,
                 &self.foreground,
+                &mut self.point_order,
             );
         }
     }
