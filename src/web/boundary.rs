@@ -22,8 +22,8 @@ pub struct BoundaryView {
     predictions: Vec<Float>,
     background: DivergingScale,
     foreground: DivergingScale,
-    /// The data points grouped by colour for drawing (colour << 32 | index, reused).
-    point_order: Vec<u64>,
+    /// The data points grouped by colour for drawing (reused every frame).
+    point_order: Vec<([u8; 3], usize)>,
 }
 
 impl BoundaryView {

@@ -329,28 +329,27 @@ pub fn draw_points(
     test: bool,
     radius: f64,
     scale: &DivergingScale,
-    order: &mut Vec<u64>,
+    order: &mut Vec<([u8; 3], usize)>,
 ) {
-    // Colour and index packed in one number: sorting groups the colours, and the sort of
-    // plain integers is already in the .wasm.
     order.clear();
-    order.extend(samples.iter().enumerate().map(|(i, sample)| {
-        let [r, g, b] = label_colour(problem, sample.label, scale);
-        (u64::from(u32::from_be_bytes([0, r, g, b])) << 32) | i as u64
-    }));
+    order.extend(
+        samples
+            .iter()
+            .enumerate()
+            .map(|(i, sample)| (label_colour(problem, sample.label, scale), i)),
+    );
     order.sort_unstable();
     context.set_line_width(radius * 0.35);
     context.set_stroke_style_str(if test { "#111" } else { "#fff" });
-    for group in order.chunk_by(|a, b| a >> 32 == b >> 32) {
+    for group in order.chunk_by(|a, b| a.0 == b.0) {
         context.begin_path();
-        for &key in group {
-            let sample = &samples[(key & u64::from(u32::MAX)) as usize];
-            let (px, py) = mapping.to_canvas(sample.x, sample.y);
+        for &(_, i) in group {
+            let (px, py) = mapping.to_canvas(samples[i].x, samples[i].y);
             // A new subpath per point, so no line joins one circle to the next.
             context.move_to(px + radius, py);
             let _ = context.arc(px, py, radius, 0.0, std::f64::consts::TAU);
         }
-        let [_, r, g, b] = ((group[0] >> 32) as u32).to_be_bytes();
+        let [r, g, b] = group[0].0;
         context.set_fill_style_str(&format!("rgb({r},{g},{b})"));
         context.fill();
         context.stroke();
