@@ -316,10 +316,12 @@ impl DrawingBackend for MeasuredCanvas {
 }
 
 /// Draws data points: training points filled with a white ring, test points (when shown)
-/// with a dark ring, so the two splits stay distinguishable without colour. The points of
-/// one colour are one path, filled and stroked once (two calls into the browser per point
-/// instead of seven and a colour string each: most of a boundary redraw's time); `order` is
-/// the caller's reused buffer for grouping them.
+/// with a dark ring, so the two splits stay distinguishable without colour. Each point is
+/// filled and then ringed, so a point drawn later rings itself over the ones below it (one
+/// path for all of a colour's points would ring every point over its neighbours' fills and
+/// turn dense clusters white). The points go in order of colour, so the fill colour and
+/// the ring's style are set once per colour, not per point (four browser calls per point
+/// instead of seven and a colour string); `order` is the caller's reused buffer for that.
 #[allow(clippy::too_many_arguments)]
 pub fn draw_points(
     context: &CanvasRenderingContext2d,
@@ -342,17 +344,15 @@ pub fn draw_points(
     context.set_line_width(radius * 0.35);
     context.set_stroke_style_str(if test { "#111" } else { "#fff" });
     for group in order.chunk_by(|a, b| a.0 == b.0) {
-        context.begin_path();
-        for &(_, i) in group {
-            let (px, py) = mapping.to_canvas(samples[i].x, samples[i].y);
-            // A new subpath per point, so no line joins one circle to the next.
-            context.move_to(px + radius, py);
-            let _ = context.arc(px, py, radius, 0.0, std::f64::consts::TAU);
-        }
         let [r, g, b] = group[0].0;
         context.set_fill_style_str(&format!("rgb({r},{g},{b})"));
-        context.fill();
-        context.stroke();
+        for &(_, i) in group {
+            let (px, py) = mapping.to_canvas(samples[i].x, samples[i].y);
+            context.begin_path();
+            let _ = context.arc(px, py, radius, 0.0, std::f64::consts::TAU);
+            context.fill();
+            context.stroke();
+        }
     }
 }
 
