@@ -1108,26 +1108,21 @@ mod tests {
                 }
             }
         }
-        // Shapes that do not fit are refused with nothing written.
+        // Shapes that do not fit (too few inputs below; a stride not whole registers) are
+        // refused with nothing written.
         let mut out = [7.0; 8];
-        assert!(!dense_rows(
-            Elementwise::Tanh,
-            &[1.0; 2],
-            &[0.0; 2],
-            &[1.0; 3],
-            4,
-            &mut [0.0; 8],
-            &mut out
-        ));
-        assert!(!dense_rows(
-            Elementwise::Tanh,
-            &[1.0; 2],
-            &[0.0; 2],
-            &[1.0; 6],
-            3,
-            &mut [0.0; 8],
-            &mut out
-        ));
+        for (below, stride) in [(3, 4), (6, 3)] {
+            let below = vec![1.0; below];
+            assert!(!dense_rows(
+                Elementwise::Tanh,
+                &[1.0; 2],
+                &[0.0; 2],
+                &below,
+                stride,
+                &mut [0.0; 8],
+                &mut out
+            ));
+        }
         assert_eq!(out, [7.0; 8]);
     }
 

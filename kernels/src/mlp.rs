@@ -97,6 +97,31 @@ pub struct EpochBuffers {
     upstream: Vec<Vec<f32>>,
 }
 
+impl EpochBuffers {
+    /// Layer `l`'s rows for a forward pass at `stride`: the layer below's a (the batch's
+    /// inputs for the first layer), and this layer's z and a, `rows` × `stride` each.
+    #[inline(always)]
+    fn forward_rows(
+        &mut self,
+        l: usize,
+        features: usize,
+        rows: usize,
+        stride: usize,
+    ) -> (&[f32], &mut [f32], &mut [f32]) {
+        let (done, rest) = self.activation.split_at_mut(l);
+        let below: &[f32] = if l == 0 {
+            &self.input[..features * stride]
+        } else {
+            &done[l - 1][..]
+        };
+        (
+            below,
+            &mut self.pre_activation[l][..rows * stride],
+            &mut rest[0][..rows * stride],
+        )
+    }
+}
+
 /// Makes `v` exactly `len` long, reusing its memory.
 fn ensure_len(v: &mut Vec<f32>, len: usize) {
     if v.len() != len {
@@ -300,15 +325,7 @@ pub fn sgd_epoch(
         // Forward: z = W·a_prev + b, a = f(z), layer by layer (a linear layer's a is its z,
         // written straight into a).
         for (l, layer) in layers.iter().enumerate() {
-            let rows = layer.rows();
-            let (done, rest) = buffers.activation.split_at_mut(l);
-            let below: &[f32] = if l == 0 {
-                &buffers.input[..features * stride]
-            } else {
-                &done[l - 1][..]
-            };
-            let a = &mut rest[0][..rows * stride];
-            let z = &mut buffers.pre_activation[l][..rows * stride];
+            let (below, z, a) = buffers.forward_rows(l, features, layer.rows(), stride);
             // The shapes were checked above, so the fused layer always runs.
             dense_rows(layer.activation, layer.weights, layer.biases, below, stride, z, a);
         }
@@ -393,15 +410,7 @@ fn tile_batch(
     let count = layers.len();
     let features = fan_ins[0];
     for (l, layer) in layers.iter().enumerate() {
-        let rows = layer.rows();
-        let (done, rest) = buffers.activation.split_at_mut(l);
-        let below: &[f32] = if l == 0 {
-            &buffers.input[..features * stride]
-        } else {
-            &done[l - 1][..]
-        };
-        let a = &mut rest[0][..rows * stride];
-        let z = &mut buffers.pre_activation[l][..rows * stride];
+        let (below, z, a) = buffers.forward_rows(l, features, layer.rows(), stride);
         let view = tile::Layer {
             w: layer.weights,
             b: layer.biases,

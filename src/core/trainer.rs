@@ -1079,22 +1079,21 @@ mod tests {
         failure
     }
 
-    fn weight_bits(t: &Trainer) -> Vec<u32> {
+    /// Every weight's and bias's bits, layer by layer (with `gradients`, those of their
+    /// gradients of the last batch).
+    fn parameter_bits(t: &Trainer, gradients: bool) -> Vec<u32> {
         t.network()
             .layers
             .iter()
-            .flat_map(|l| l.weights.value.iter().chain(l.biases.value.iter()))
-            .map(|w| w.to_bits())
-            .collect()
-    }
-
-    /// Every gradient's bits (those of the last batch), layer by layer.
-    fn gradient_bits(t: &Trainer) -> Vec<u32> {
-        t.network()
-            .layers
-            .iter()
-            .flat_map(|l| l.weights.grad.iter().chain(l.biases.grad.iter()))
-            .map(|g| g.to_bits())
+            .flat_map(|l| {
+                let (w, b) = if gradients {
+                    (&l.weights.grad, &l.biases.grad)
+                } else {
+                    (&l.weights.value, &l.biases.value)
+                };
+                w.iter().chain(b.iter())
+            })
+            .map(|v| v.to_bits())
             .collect()
     }
 
@@ -1122,8 +1121,16 @@ mod tests {
                 assert!(fused.fused_epoch_applies(), "{query}: the fused epoch runs this config");
                 assert!(fused.train_epoch_without_history(), "{query}");
                 assert_eq!(layered_epoch(&mut layered), None, "{query}");
-                assert_eq!(weight_bits(&fused), weight_bits(&layered), "{query}, epoch {epoch}");
-                assert_eq!(gradient_bits(&fused), gradient_bits(&layered), "{query}, epoch {epoch}");
+                assert_eq!(
+                    parameter_bits(&fused, false),
+                    parameter_bits(&layered, false),
+                    "{query}, epoch {epoch}"
+                );
+                assert_eq!(
+                    parameter_bits(&fused, true),
+                    parameter_bits(&layered, true),
+                    "{query}, epoch {epoch}"
+                );
             }
             assert_eq!(fused.network().step, layered.network().step, "{query}: steps counted");
         }
