@@ -223,12 +223,17 @@ pub fn table(report: &Value) -> String {
         ));
     }
     if let Some(frames) = report["frame_ms"].as_object() {
-        out.push_str("\nframe (train, evaluate, grid, thumbnails, draw), ms\n");
+        out.push_str("\nframe (train, evaluate, grid, thumbnails, draw), ms; the peer's compute alone\n");
         for (name, f) in frames {
+            let p50 = f["p50"].as_f64().unwrap_or(f64::NAN);
+            let peer = CASES.iter().find(|c| c.name == name).map(|c| c.peer_frame_ms);
+            let versus = peer.map_or(String::new(), |peer| {
+                format!("   peer {peer:.1} ({:.1}× the p50)", peer / p50)
+            });
             out.push_str(&format!(
-                "{:<28} p50 {:>7.2}  p95 {:>7.2}\n",
+                "{:<28} p50 {:>7.2}  p95 {:>7.2}{versus}\n",
                 name,
-                f["p50"].as_f64().unwrap_or(f64::NAN),
+                p50,
                 f["p95"].as_f64().unwrap_or(f64::NAN)
             ));
         }
@@ -344,6 +349,11 @@ mod tests {
         let text = table(&report);
         assert!(text.contains("2-8-8-8-8-8-8-1") && text.contains("× peer"), "{text}");
         assert!(text.contains("peak multiply-adds/s"), "{text}");
+        let mut with_frames = report.clone();
+        with_frames["frame_ms"] = json!({ "2-4-2-1": { "p50": 2.05, "p95": 3.0 } });
+        let text = table(&with_frames);
+        // The peer's 4.1 ms of compute per frame against a whole frame of 2.05 ms: 2.0×.
+        assert!(text.contains("peer 4.1 (2.0× the p50)"), "{text}");
         assert_eq!(human(2_400_000.0), "2.40 M");
     }
 }
