@@ -13,10 +13,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# 2. Debian packages: Chromium and its driver for the browser tests, gzip for the size report.
+# 2. Debian packages: the three browser engines the tests run in (Chromium with its driver,
+#    Firefox ESR, WebKitGTK's WebDriver with its MiniBrowser) and the X server WebKit needs.
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+command -v firefox-esr >/dev/null 2>&1 || need_apt+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null 2>&1 || need_apt+=(webkit2gtk-driver)
+command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb xauth)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -49,9 +53,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${wb_version}\$"; then
 fi
 
 # 5. Node packages: binaryen (wasm-opt 132 as a JS/wasm build; Debian's 108 breaks current
-#    wasm-bindgen output) and playwright-core (drives the system Chromium, downloads nothing).
+#    wasm-bindgen output), the drivers of the system browsers (playwright-core for Chromium,
+#    puppeteer-core for Firefox over WebDriver BiDi, selenium-webdriver for WebKit; none
+#    downloads a browser) and axe-core for the accessibility audit.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] ||
-   [ package-lock.json -nt node_modules/.package-lock.json ]; then
+   [ ! -d node_modules/puppeteer-core ] || [ ! -d node_modules/selenium-webdriver ] ||
+   [ ! -d node_modules/axe-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing node packages from package-lock.json"
   npm ci --no-audit --no-fund --loglevel=error
 fi

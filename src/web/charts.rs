@@ -103,7 +103,10 @@ impl Charts {
         caption.set_text_content(Some(text(lang, "confusion")));
         table.append_child(&caption)?;
         let head = doc.create_element("tr")?;
+        // The corner header names both axes (an empty header cell says nothing to a reader).
         let corner = doc.create_element("th")?;
+        corner.set_attribute("class", "corner")?;
+        corner.set_text_content(Some(text(lang, "confusion-corner")));
         head.append_child(&corner)?;
         for k in 0..matrix.len() {
             let th = doc.create_element("th")?;
@@ -162,8 +165,9 @@ impl Charts {
         caption.set_text_content(Some(text(lang, "regression-metrics")));
         table.append_child(&caption)?;
         let head = doc.create_element("tr")?;
-        for label in ["", text(lang, "train"), text(lang, "test")] {
+        for label in [text(lang, "metric"), text(lang, "train"), text(lang, "test")] {
             let th = doc.create_element("th")?;
+            th.set_attribute("scope", "col")?;
             th.set_text_content(Some(label));
             head.append_child(&th)?;
         }

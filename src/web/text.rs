@@ -141,7 +141,9 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Confusion matrix (test set): rows are true classes, columns predicted.",
         "混淆矩阵（测试集）：行为真实类别，列为预测类别。",
     ),
+    ("confusion-corner", "true \\ predicted", "真实 \\ 预测"),
     ("regression-metrics", "Regression metrics", "回归指标"),
+    ("metric", "metric", "指标"),
     ("train", "training", "训练集"),
     ("test", "test", "测试集"),
     ("train-curve", "training loss", "训练损失"),
@@ -217,8 +219,9 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("inspect", "Inspect", "逐步查看"),
     (
         "inspect-label",
-        "Backprop inspector: step through one point's forward and backward pass",
-        "反向传播检查器：逐层查看一个数据点的前向传播与反向传播",
+        // Starts with the button's visible text, so a voice user who says it hits it.
+        "Inspect: step through one point's forward and backward pass (backprop inspector)",
+        "逐步查看：逐层查看一个数据点的前向传播与反向传播（反向传播检查器）",
     ),
     ("inspector", "Backprop inspector", "反向传播检查器"),
     (

@@ -5,9 +5,13 @@
 //
 // API (import from "./harness.mjs"):
 //
-//   test(name, async () => { ... }, { timeout = 60000 } = {})
+//   test(name, async () => { ... }, { timeout = 60000, engines } = {})
 //       Registers a test. Tests run one after another, each in a fresh browser context
 //       (fresh storage). A test fails if it throws/rejects or exceeds its timeout.
+//       Without `engines` the test runs in Chromium with the Playwright API below. With
+//       `engines` (some of "chromium", "firefox", "webkit") it runs once per engine, and
+//       its body gets `{ engine, open }`: `await open(path, { viewport })` opens an
+//       EnginePage of that engine (engines.mjs: the same small API in every engine).
 //
 //   SUBPATH                 "/sub/nnlab/": dist/ is served here AND at "/" (sub-path hosting).
 //   url(path = SUBPATH)     absolute URL on the test server, e.g. url("/sub/nnlab/?seed=3").
@@ -77,8 +81,13 @@ export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url
 const registry = [];
 let current = null; // { context, origin, pages, file }
 
-export function test(name, fn, { timeout = 60000 } = {}) {
-  registry.push({ name, fn, timeout, file: currentFile });
+export function test(name, fn, { timeout = 60000, engines = null } = {}) {
+  if (!engines) {
+    registry.push({ name, fn, timeout, file: currentFile });
+    return;
+  }
+  // One run per engine, named "[engine] name", so a filter word can pick an engine.
+  for (const engine of engines) registry.push({ name: `[${engine}] ${name}`, fn, timeout, file: currentFile, engine });
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -181,6 +190,10 @@ export async function runAll({ browser, origin, filters = [] }) {
   let passed = 0;
   let failed = 0;
   for (const t of selected) {
+    if (t.engine) {
+      (await runEngineTest(t, origin)) ? passed++ : failed++;
+      continue;
+    }
     const context = await browser.newContext();
     // Block (and, through openPage's listeners, report) anything leaving the machine.
     await context.route((u) => !isLoopback(u.href), (route) => route.abort("blockedbyclient"));
@@ -216,6 +229,50 @@ export async function runAll({ browser, origin, filters = [] }) {
     }
   }
   return { passed, failed, selected: selected.length };
+}
+
+/** Runs a test registered with `engines` in one engine; true when it passed. */
+async function runEngineTest(t, origin) {
+  const { engine } = await import("./engines.mjs");
+  const pages = [];
+  const open = async (p = SUBPATH, opts = {}) => {
+    const browser = await engine(t.engine);
+    const page = await browser.newPage(origin, opts);
+    pages.push(page);
+    await page.goto(p);
+    return page;
+  };
+  current = { context: null, origin, pages: [] };
+  const started = Date.now();
+  let timer;
+  try {
+    await Promise.race([
+      t.fn({ engine: t.engine, open }),
+      new Promise((_, rej) => {
+        timer = setTimeout(() => rej(new Error(`timed out after ${t.timeout} ms`)), t.timeout);
+      }),
+    ]);
+    console.log(`  ok    ${t.file} › ${t.name} (${Date.now() - started} ms)`);
+    return true;
+  } catch (err) {
+    console.log(`  FAIL  ${t.file} › ${t.name} (${Date.now() - started} ms)`);
+    console.log(String(err && err.stack ? err.stack : err).replace(/^/gm, "        "));
+    for (const [i, page] of pages.entries()) {
+      try {
+        const f = await page.screenshot(`FAILED-${t.name}-${i}`);
+        console.log(`        screenshot: ${path.relative(process.cwd(), f)}`);
+        const problems = await page.collectProblems();
+        if (problems.length) console.log(`        page problems:\n          - ${problems.join("\n          - ")}`);
+      } catch {
+        /* page may be closed */
+      }
+    }
+    return false;
+  } finally {
+    clearTimeout(timer);
+    current = null;
+    for (const page of pages) await page.close().catch(() => {});
+  }
 }
 
 // ---- helpers for the playground tests ------------------------------------------------

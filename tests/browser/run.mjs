@@ -1,6 +1,8 @@
 // Browser tests: serves dist/ on 127.0.0.1 (random free port, at "/" and at the sub-path
 // "/sub/nnlab/"), launches the system Chromium through playwright-core (no browser
-// download) and runs every tests/browser/*.test.mjs. See harness.mjs for the test API.
+// download) and runs every tests/browser/*.test.mjs. Tests that name engines also run in
+// Firefox ESR and WebKitGTK, each started on first use (engines.mjs). See harness.mjs for
+// the test API.
 //
 //   node tests/browser/run.mjs [word ...]   # only files/tests whose name contains a word
 //   env: CHROMIUM=/path/to/chromium (default: `which chromium`), NNLAB_DIST=dist
@@ -12,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startServer } from "./server.mjs";
 import { SUBPATH, loadTestFile, runAll } from "./harness.mjs";
+import { closeEngines, startedVersions } from "./engines.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
@@ -62,6 +65,9 @@ async function main() {
   try {
     result = await runAll({ browser, origin: server.origin, filters });
   } finally {
+    const versions = await startedVersions();
+    if (versions.length) console.log(`engines used: ${versions.join(", ")}`);
+    await closeEngines();
     await browser.close().catch(() => {});
     await server.close();
   }
