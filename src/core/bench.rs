@@ -174,18 +174,6 @@ pub fn run_engine(now: &mut dyn FnMut() -> f64, min_ms: f64) -> Value {
     })
 }
 
-/// How many epochs fit in one frame of `budget_ms`, from the median frame time at speed 1
-/// and at speed `n`: each extra epoch costs (at_n − at_one)/(n − 1), the rest of a frame
-/// (evaluation, grid, drawing) is at_one minus one epoch.
-pub fn max_epochs_per_frame(at_one: f64, at_n: f64, n: u64, budget_ms: f64) -> f64 {
-    if n < 2 {
-        return 0.0;
-    }
-    let per_epoch = ((at_n - at_one) / (n - 1) as f64).max(1e-6);
-    let overhead = (at_one - per_epoch).max(0.0);
-    ((budget_ms - overhead) / per_epoch).floor().max(0.0)
-}
-
 /// The peer's figures in the report's shape, for the ratio columns.
 pub fn peer() -> Value {
     let mut train = Map::new();
@@ -238,8 +226,9 @@ pub fn table(report: &Value) -> String {
             ));
         }
     }
+    out.push_str(&playing_table(report));
     for (key, label) in [
-        ("max_epochs_per_frame_60fps", "max epochs per frame at 60 fps"),
+        ("max_epochs_per_frame_60fps", "epochs per frame at speed max"),
         ("first_boundary_ms", "first boundary drawn, ms"),
         ("wasm_bytes", "wasm, bytes"),
         ("wasm_gzip_bytes", "wasm gzipped, bytes"),
@@ -247,6 +236,9 @@ pub fn table(report: &Value) -> String {
         if let Some(v) = report[key].as_f64() {
             out.push_str(&format!("{label:<34} {v:.0}\n"));
         }
+    }
+    if let Some(tick) = report["timer_resolution_ms"].as_f64() {
+        out.push_str(&format!("{:<34} {tick:.3}\n", "browser timer resolution, ms"));
     }
     if let Some(peak) = report["multiply_add_peak_per_s"].as_f64() {
         out.push_str(&format!(
@@ -267,6 +259,32 @@ pub fn table(report: &Value) -> String {
                     .collect();
                 out.push_str(&format!("  {label:<20} {}\n", cells.join("  ")));
             }
+        }
+    }
+    out
+}
+
+/// The frames of the real page while it plays, as requestAnimationFrame spaced them.
+fn playing_table(report: &Value) -> String {
+    let mut out =
+        String::from("\nplaying (requestAnimationFrame): fps, frame spacing p50/p95 ms, epochs/s, epochs/frame\n");
+    for key in ["frame_ms", "frame_ms_top_speed", "frame_ms_max"] {
+        let Some(frames) = report[key].as_object() else {
+            continue;
+        };
+        for (name, f) in frames {
+            let Some(fps) = f["fps"].as_f64() else { continue };
+            let get = |k: &str| f[k].as_f64().unwrap_or(f64::NAN);
+            out.push_str(&format!(
+                "{:<18} speed {:>4}  {:>5.1} fps  {:>6.1} / {:>6.1}  {:>10}  {:>8.1}\n",
+                name,
+                f["speed"].as_str().unwrap_or("?"),
+                fps,
+                get("interval_p50"),
+                get("interval_p95"),
+                human(get("epochs_per_s")),
+                get("epochs_per_frame"),
+            ));
         }
     }
     out
@@ -318,12 +336,26 @@ mod tests {
     }
 
     #[test]
-    fn epochs_per_frame_from_two_frame_times() {
-        // 2 ms at speed 1 and 101 ms at speed 100: 1 ms per epoch, 1 ms of drawing, so a
-        // 16 ms frame holds 15 epochs.
-        assert_eq!(max_epochs_per_frame(2.0, 101.0, 100, 16.0), 15.0);
-        assert_eq!(max_epochs_per_frame(2.0, 101.0, 1, 16.0), 0.0);
-        assert_eq!(max_epochs_per_frame(30.0, 60.0, 10, 16.0), 0.0, "over budget already");
+    fn the_playing_figures_are_a_line_per_case_and_speed() {
+        let report = serde_json::json!({
+            "frame_ms": { "2-4-2-1": { "speed": "1", "fps": 59.94, "interval_p50": 16.7,
+                "interval_p95": 17.1, "epochs_per_s": 59.9, "epochs_per_frame": 1.0 } },
+            "frame_ms_max": { "2-4-2-1": { "speed": "max", "fps": 60.0, "interval_p50": 16.7,
+                "interval_p95": 16.9, "epochs_per_s": 90000.0, "epochs_per_frame": 1500.0 } },
+        });
+        let table = playing_table(&report);
+        let lines: Vec<&str> = table.lines().filter(|l| l.starts_with("2-4-2-1")).collect();
+        assert_eq!(lines.len(), 2, "{table}");
+        assert!(
+            lines[0].contains("speed    1") && lines[0].contains("59.9 fps"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].contains("speed  max") && lines[1].contains("1500.0"),
+            "{}",
+            lines[1]
+        );
     }
 
     #[test]

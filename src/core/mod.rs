@@ -3,6 +3,7 @@
 
 pub mod activation;
 pub mod bench;
+pub mod budget;
 pub mod choice;
 pub mod compare;
 pub mod config;

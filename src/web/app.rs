@@ -9,7 +9,7 @@ use super::bench::BenchRun;
 use super::boundary::BoundaryView;
 use super::charts::Charts;
 use super::compare::Compare;
-use super::controls::{Controls, PointClass, ViewSettings};
+use super::controls::{Controls, PointClass, Speed, ViewSettings};
 use super::dom::{by_id, format_number, window, Readout, WebError, WebResult};
 use super::features_view::FeaturesView;
 use super::files::FileRefusal;
@@ -20,6 +20,7 @@ use super::network_view::{NetworkLabels, NetworkView, ParamRef};
 use super::teaching::{ActivationPanel, GradientFlow};
 use super::text::text;
 use crate::core::activation::Activation;
+use crate::core::budget::{FrameBudget, FRAME_WORK_MS};
 use crate::core::choice::Choice;
 use crate::core::config::{query_pairs, repeated_keys, shorten, Config, KEYS};
 use crate::core::data_csv::{parse_csv, CsvError, Split};
@@ -93,6 +94,8 @@ pub struct App {
     best_test: Option<(Float, u64)>,
     /// Messages shown next to fields: (field id, [English, Chinese]).
     field_errors: Vec<(String, [String; 2])>,
+    /// At speed `max`: how many epochs the next frame trains.
+    budget: FrameBudget,
 }
 
 /// Largest stop epoch or patience a field accepts.
@@ -147,6 +150,7 @@ impl App {
             extra_query,
             best_test: None,
             field_errors: Vec::new(),
+            budget: FrameBudget::new(FRAME_WORK_MS),
         };
         super::text::apply(lang)?;
         app.controls.populate(lang)?;
@@ -319,7 +323,7 @@ impl App {
     }
 
     /// For the benchmark: a fresh run of `config`, playing at `speed` epochs per frame.
-    pub fn bench_setup(&mut self, config: Config, speed: u64) {
+    pub fn bench_setup(&mut self, config: Config, speed: Speed) {
         if let Ok(trainer) = Trainer::new(config) {
             self.trainer = trainer;
         }
@@ -330,19 +334,35 @@ impl App {
         self.play();
     }
 
-    /// Trains `speed` epochs if playing, checks the stop conditions, then renders.
+    /// Trains `speed` epochs if playing (at `max`, as many as the frame budget holds),
+    /// checks the stop conditions, then renders.
     pub fn frame_work(&mut self) {
+        let start = super::bench::now_ms();
+        let mut trained = None;
         if self.playing {
-            let mut epochs = self.view.speed;
+            let mut epochs = match self.view.speed {
+                Speed::Epochs(n) => n,
+                Speed::Max => self.budget.epochs(),
+            };
             if let Some(stop) = self.view.stop_epoch {
                 epochs = epochs.min(stop.saturating_sub(self.trainer.epoch()));
             }
             self.trainer.train_epochs(epochs);
             self.compare.train(epochs);
+            trained = Some((epochs, super::bench::now_ms()));
             self.check_health();
             self.check_stop_conditions();
         }
         self.render();
+        if let (Speed::Max, Some((epochs, trained_at))) = (self.view.speed, trained) {
+            self.budget
+                .record(epochs, trained_at - start, super::bench::now_ms() - trained_at);
+        }
+    }
+
+    /// The run's epoch (for the benchmark's epochs per second).
+    pub fn epoch(&self) -> u64 {
+        self.trainer.epoch()
     }
 
     fn check_stop_conditions(&mut self) {
@@ -793,8 +813,12 @@ impl App {
     // ----- View settings ---------------------------------------------------------------
 
     pub fn set_speed(&mut self, text: &str) {
-        if let Ok(speed) = text.parse::<u64>() {
-            self.view.speed = speed.clamp(1, 1000);
+        if let Some(speed) = Speed::parse(text) {
+            if speed == Speed::Max && self.view.speed != Speed::Max {
+                // Measured afresh: the last budget may be of another network or machine load.
+                self.budget = FrameBudget::new(FRAME_WORK_MS);
+            }
+            self.view.speed = speed;
         }
         self.sync_controls();
     }

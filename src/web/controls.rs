@@ -17,8 +17,34 @@ use crate::core::optimizer::Optimizer;
 use crate::core::regularization::Regularization;
 use crate::core::{Lang, Problem};
 
-/// Epochs per animation frame offered by `#speed`.
+/// Epochs per animation frame offered by `#speed`; its last option is `max`.
 pub const SPEEDS: &[u64] = &[1, 2, 5, 10, 20, 50, 100];
+
+/// How many epochs an animation frame trains (`#speed`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speed {
+    /// This many, every frame.
+    Epochs(u64),
+    /// As many as fit the frame's budget, measured as it plays (`core::budget`).
+    Max,
+}
+
+impl Speed {
+    /// The `#speed` option's value: the number, or `max`.
+    pub fn value(self) -> String {
+        match self {
+            Speed::Epochs(n) => n.to_string(),
+            Speed::Max => "max".to_string(),
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Speed> {
+        match text {
+            "max" => Some(Speed::Max),
+            _ => text.parse::<u64>().ok().map(|n| Speed::Epochs(n.clamp(1, 1000))),
+        }
+    }
+}
 /// Learning rates suggested in the field's list (any value in (0, 10] may be typed).
 pub const LEARNING_RATES: &[&str] = &[
     "0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10",
@@ -144,6 +170,12 @@ impl Controls {
             let opt = option(&speed.to_string(), &label)?;
             self.speed.append_child(&opt)?;
         }
+        let max = match lang {
+            Lang::En => "max (fills each frame)",
+            Lang::Zh => "最快（每帧尽量多）",
+        };
+        let opt = option("max", max)?;
+        self.speed.append_child(&opt)?;
         self.shown_problem = None;
         Ok(())
     }
@@ -188,7 +220,7 @@ impl Controls {
                 }
             }
         }
-        self.speed.set_value(&view.speed.to_string());
+        self.speed.set_value(&view.speed.value());
         self.lang.set_value(lang.code());
         self.show_test.set_checked(view.show_test);
         self.discretize.set_checked(view.discretize);
@@ -306,7 +338,7 @@ impl PointClass {
 /// Page settings that are not part of the run's config.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ViewSettings {
-    pub speed: u64,
+    pub speed: Speed,
     pub show_test: bool,
     pub discretize: bool,
     pub log_scale: bool,
@@ -322,7 +354,7 @@ pub struct ViewSettings {
 impl Default for ViewSettings {
     fn default() -> Self {
         ViewSettings {
-            speed: 1,
+            speed: Speed::Epochs(1),
             show_test: false,
             discretize: false,
             log_scale: false,

@@ -220,3 +220,36 @@ test("WebKit logs no console message while the page boots", async () => {
   assert.deepEqual(text.split("\n").filter((l) => /CONSOLE/.test(l)), [], `MiniBrowser's console:\n${text}`);
   assert.deepEqual(served.filter((l) => !l.startsWith("200 ")), [], "every request was served");
 }, { engines: ["webkit"], timeout: 40000 });
+
+test("speed max trains as many epochs as fit each frame, and the fixed speeds keep theirs", async ({ engine, open }) => {
+  const page = await openApp(open, "dataset=xor&hidden=4,2&seed=3");
+  const options = await page.evaluate(() => [...document.querySelectorAll("#speed option")].map((o) => o.value));
+  assert.equal(options[options.length - 1], "max", `[${engine}] #speed's options: ${options}`);
+  /** Epochs and animation frames over `ms` of playing at `speed`. */
+  const play = async (speed, ms) => {
+    await page.select("#speed", speed);
+    await page.click("#play");
+    await page.waitForValue("#epoch", ">", 0);
+    const r = await page.evaluate(async (wait) => {
+      const epoch = () => Number(document.querySelector("#epoch").dataset.value);
+      let frames = 0;
+      let on = true;
+      const tick = () => { frames++; if (on) requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+      const start = epoch();
+      await new Promise((r) => setTimeout(r, wait));
+      on = false;
+      return { epochs: epoch() - start, frames };
+    }, ms);
+    await page.click("#play");
+    return r;
+  };
+  const fixed = await play("2", 1000);
+  // Two epochs a frame: never more than twice the frames (a frame or two of slack at the ends).
+  assert.ok(fixed.epochs <= 2 * fixed.frames + 4, `[${engine}] speed 2: ${JSON.stringify(fixed)}`);
+  const max = await play("max", 1500);
+  // An epoch of the default network costs some microseconds and its drawing a few ms: a
+  // budgeted frame holds far more epochs than the 2 of the fixed speed.
+  assert.ok(max.epochs > 10 * max.frames, `[${engine}] speed max: ${JSON.stringify(max)}`);
+  await page.assertClean();
+}, ALL);
