@@ -249,7 +249,8 @@ test("speed max trains as many epochs as fit each frame, and the fixed speeds ke
   assert.ok(fixed.epochs <= 2 * fixed.frames + 4, `[${engine}] speed 2: ${JSON.stringify(fixed)}`);
   const max = await play("max", 1500);
   // An epoch of the default network costs some microseconds and its drawing a few ms: a
-  // budgeted frame holds far more epochs than the 2 of the fixed speed.
-  assert.ok(max.epochs > 10 * max.frames, `[${engine}] speed max: ${JSON.stringify(max)}`);
+  // budgeted frame holds more epochs than the 2 of the fixed speed (about 1000 in
+  // Chromium; in WebKit, whose drawing takes most of the budget, 5-10).
+  assert.ok(max.epochs > 2 * max.frames + 4, `[${engine}] speed max: ${JSON.stringify(max)}`);
   await page.assertClean();
 }, ALL);
