@@ -11,7 +11,7 @@ const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "d
 let html = fs.readFileSync(path.join(dist, "index.html"), "utf8");
 
 const cssLink = html.match(/<link rel="stylesheet" href="\.\/([^"]+\.css)"[^>]*>/);
-const boot = html.match(/<script type="module" src="\.\/boot\.js" data-nnlab-js="\.\/([^"]+\.js)" data-nnlab-wasm="\.\/([^"]+\.wasm)"><\/script>/);
+const boot = html.match(/<script type="module" async src="\.\/boot\.js" data-nnlab-js="\.\/([^"]+\.js)" data-nnlab-wasm="\.\/([^"]+\.wasm)"><\/script>/);
 if (!cssLink || !boot) {
   console.error("single: dist/index.html does not have the expected stylesheet and boot script tags");
   process.exit(1);

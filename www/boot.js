@@ -31,19 +31,41 @@ function wirePanicOverlay() {
   });
   reload.addEventListener("click", () => location.reload());
 }
-wirePanicOverlay();
+// The loader runs as soon as it arrives (async), possibly before the overlay is parsed.
+if (document.readyState === "loading") addEventListener("DOMContentLoaded", wirePanicOverlay, { once: true });
+else wirePanicOverlay();
 // panic-overlay:end
 
 const tag = document.querySelector("script[data-nnlab-js]");
 const jsUrl = new URL(tag.dataset.nnlabJs, document.baseURI).href;
 const wasmUrl = new URL(tag.dataset.nnlabWasm, document.baseURI).href;
-// The .wasm is requested first, so it downloads while the bindings' module loads, and is
-// handed over as the pending Response: wasm-bindgen compiles it with instantiateStreaming,
-// as its bytes arrive. (A <link rel="preload" as="fetch"> would start it a few ms sooner,
-// but WebKit warns that such a preload is "not used" even when fetch() takes it.)
-const wasmResponse = fetch(wasmUrl);
-const bindings = await import(jsUrl);
-const wasm = await bindings.default({ module_or_path: wasmResponse });
+// This script is async, so it runs as soon as it has arrived, without waiting for the
+// stylesheet or the rest of the page. It requests the .wasm at once and compiles it as its
+// bytes arrive (compileStreaming), while the bindings' module loads and the page is parsed;
+// the app starts (instantiation runs its start function) once the DOM is complete and the
+// stylesheet applies. A
+// <link rel="preload" as="fetch"> is not used: WebKit warns that it was "not used" even
+// when fetch() takes it.
+const compiled = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(async () => {
+  // A host that serves the .wasm without its MIME type: compile from the bytes instead.
+  const response = await fetch(wasmUrl);
+  return WebAssembly.compile(await response.arrayBuffer());
+});
+const bindingsLoaded = import(jsUrl);
+if (document.readyState === "loading") {
+  await new Promise((resolve) => addEventListener("DOMContentLoaded", resolve, { once: true }));
+}
+// The app sizes its canvases from the layout, so the stylesheet must be in force too.
+for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+  if (!link.sheet) {
+    await new Promise((resolve) => {
+      link.addEventListener("load", resolve, { once: true });
+      link.addEventListener("error", resolve, { once: true });
+    });
+  }
+}
+const bindings = await bindingsLoaded;
+const wasm = await bindings.default({ module_or_path: await compiled });
 window.wasmBindings = bindings;
 // For diagnostics and scripts/soak.mjs: the wasm instance's memory (its size shows growth).
 window.nnlabWasmMemory = wasm.memory;
