@@ -325,7 +325,7 @@ fn help_documents_keys_and_formats() {
         let out = nnlab(args);
         assert_eq!(out.status.code(), Some(0));
         let help = text(&out.stdout);
-        for key in KEYS {
+        for key in KEYS.iter() {
             assert!(
                 help.contains(&format!("\n  {key} ")),
                 "{key} missing from {args:?} help"

@@ -171,7 +171,7 @@ fn set_edit() -> impl Strategy<Value = Edit> {
         (0u64..1000).prop_map(|v| Edit::Set("seed", v.to_string())),
         // Refused values: nothing may change.
         (
-            proptest::sample::select(KEYS),
+            proptest::sample::select(KEYS.clone()),
             names(&["", "nan", "-1", "1e400", "abc", "9999999", "x,x", "0"])
         )
             .prop_map(|(k, v)| Edit::Set(k, v)),

@@ -24,19 +24,15 @@ mod cli {
     use indicatif::{ProgressBar, ProgressStyle};
     use serde_json::Value;
 
-    use nnlab::core::activation::Activation;
     use nnlab::core::choice::Choice;
-    use nnlab::core::config::{limits, Config, ConfigError, KEYS};
+    use nnlab::core::config::{Config, ConfigError};
     use nnlab::core::data_csv::{parse_csv, MAX_ROWS};
-    use nnlab::core::dataset::Dataset;
-    use nnlab::core::feature::{Feature, Normalize};
-    use nnlab::core::init::Init;
-    use nnlab::core::loss::{Loss, Metrics};
+    use nnlab::core::keys;
+    use nnlab::core::loss::Metrics;
     use nnlab::core::model::Model;
-    use nnlab::core::optimizer::Optimizer;
     use nnlab::core::regularization::Regularization;
     use nnlab::core::trainer::{Health, Quantity, Trainer, HISTORY_CAPACITY};
-    use nnlab::core::{Float, Problem, PLANE};
+    use nnlab::core::{Float, Lang, PLANE};
 
     /// Exit status of a run that diverged.
     const EXIT_DIVERGED: u8 = 1;
@@ -381,64 +377,6 @@ mod cli {
         line
     }
 
-    fn names<T: Choice>() -> String {
-        T::ALL.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ")
-    }
-
-    fn range((min, max): (f64, f64)) -> String {
-        format!("{min}–{max}")
-    }
-
-    /// What one config key means, in one sentence.
-    fn describe(key: &str) -> String {
-        match key {
-            "dataset" => format!(
-                "built-in point cloud, also deciding the problem (two classes, 3 classes for blobs3, regression \
-                 for plane and bumps): {}",
-                names::<Dataset>()
-            ),
-            "points" => format!("number of generated points, {}", range(limits::POINTS)),
-            "noise" => format!("noise of the generated points in percent, {}", range(limits::NOISE)),
-            "train-ratio" => format!(
-                "percent of the points used for training, the rest for testing, {}",
-                range(limits::TRAIN_RATIO)
-            ),
-            "seed" => format!(
-                "seed of the data, the initial weights and the shuffling, {}",
-                range(limits::SEED)
-            ),
-            "features" => format!("comma-separated network inputs: {}", names::<Feature>()),
-            "normalize" => format!("rescaling of the inputs: {}", names::<Normalize>()),
-            "hidden" => format!(
-                "neurons of each hidden layer, comma-separated, 1–{} each, at most {} layers, \"\" for none",
-                limits::MAX_NEURONS,
-                limits::MAX_LAYERS
-            ),
-            "activation" => format!("activation of the hidden layers: {}", names::<Activation>()),
-            "loss" => format!(
-                "loss: {} (default {} for two classes, {} for several, {} for regression)",
-                names::<Loss>(),
-                Loss::default_for(Problem::Binary).name(),
-                Loss::default_for(Problem::MultiClass(3)).name(),
-                Loss::default_for(Problem::Regression).name()
-            ),
-            "optimizer" => format!("optimizer: {}", names::<Optimizer>()),
-            "lr" => format!("learning rate, {}", range(limits::LR)),
-            "batch" => format!(
-                "points per batch, {} (more than the training points: full batch)",
-                range(limits::BATCH)
-            ),
-            "reg" => format!("weight penalty: {}", names::<Regularization>()),
-            "reg-rate" => format!("penalty rate λ, {}", range(limits::REG_RATE)),
-            "init" => format!("initialisation of the weights: {}", names::<Init>()),
-            "clip" => format!(
-                "largest global gradient norm before each step, {} (0: no clipping)",
-                range(limits::CLIP)
-            ),
-            _ => String::new(),
-        }
-    }
-
     /// The reference shown after the options: config keys and file formats.
     fn reference() -> String {
         let defaults = Config::default();
@@ -446,12 +384,10 @@ mod cli {
             "Config keys (JSON object; values are strings or numbers, lists may be arrays; unknown keys are \
              errors; a key left out keeps its default):\n",
         );
-        for &key in KEYS {
-            let default = match key {
-                "loss" => "by problem".to_string(),
-                _ => defaults.get(key).unwrap_or_default(),
-            };
-            let _ = writeln!(text, "  {key:<12} {} [default: {default}]", describe(key));
+        // One line per row of the key table.
+        for key in keys::config_keys() {
+            let default = defaults.get(key.name).unwrap_or_default();
+            let _ = writeln!(text, "  {:<12} {} [default: {default}]", key.name, key.help(Lang::En));
         }
         let _ = write!(
             text,

@@ -3,6 +3,7 @@
 //! and value spellings. Both views go through [`Config::set`], so they cannot drift apart.
 
 use std::fmt;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -10,63 +11,21 @@ use serde_json::{Map, Value};
 use super::activation::Activation;
 use super::choice::Choice;
 use super::dataset::Dataset;
-use super::feature::{feature_list_string, parse_feature_list, Feature, FeatureListError, Normalize};
+use super::feature::{Feature, FeatureListError, Normalize};
 use super::init::Init;
+use super::keys;
 use super::loss::Loss;
 use super::optimizer::Optimizer;
 use super::regularization::Regularization;
 use super::{Float, Lang, Problem};
 
-/// Limits of the numeric settings (documented in the README).
+/// Limits of the lists and values (the numeric ranges are in the key table, [`keys::TABLE`]).
 pub mod limits {
-    /// Points in the data set.
-    pub const POINTS: (f64, f64) = (10.0, 2000.0);
-    /// Noise, percent.
-    pub const NOISE: (f64, f64) = (0.0, 50.0);
-    /// Share of points used for training, percent.
-    pub const TRAIN_RATIO: (f64, f64) = (10.0, 90.0);
-    /// Seed of every random choice of a run.
-    pub const SEED: (f64, f64) = (0.0, 4_294_967_295.0);
-    /// Learning rate: above 0, at most 10.
-    pub const LR: (f64, f64) = (1e-6, 10.0);
-    /// Batch size (a batch larger than the training split means full-batch steps).
-    pub const BATCH: (f64, f64) = (1.0, 2000.0);
-    /// Regularization rate λ.
-    pub const REG_RATE: (f64, f64) = (0.0, 1.0);
-    /// Largest global gradient norm (0 = no clipping).
-    pub const CLIP: (f64, f64) = (0.0, 1000.0);
-    /// Hidden layers.
-    pub const MAX_LAYERS: usize = 8;
-    /// Neurons in one hidden layer.
-    pub const MAX_NEURONS: usize = 32;
-    /// Longest value accepted for any key (anything longer is a mistake or an attack).
-    pub const MAX_VALUE_LEN: usize = 200;
+    pub use super::super::keys::{MAX_LAYERS, MAX_NEURONS, MAX_VALUE_LEN};
 }
 
-/// Every key of the config, in the order the URL and JSON list them.
-pub const KEYS: &[&str] = &[
-    "dataset",
-    "points",
-    "noise",
-    "train-ratio",
-    "seed",
-    "features",
-    "normalize",
-    "hidden",
-    "activation",
-    "loss",
-    "optimizer",
-    "lr",
-    "batch",
-    "reg",
-    "reg-rate",
-    "init",
-    "activations",
-    "clip",
-];
-
-/// The keys of the data (and its seed): in compare mode both networks share them.
-pub const DATA_KEYS: &[&str] = &["dataset", "points", "noise", "train-ratio", "seed"];
+/// Every config key, in the order the URL and JSON list them (from [`keys::TABLE`]).
+pub static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| keys::config_keys().map(|k| k.name).collect());
 
 /// Every setting of a run. The same config and seed give the same run everywhere.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,28 +58,35 @@ pub struct Config {
 }
 
 impl Default for Config {
-    /// XOR in a 2-4-1 tanh network trained by SGD on standardised inputs, as a first lesson would start.
+    /// XOR in a 2-4-1 tanh network trained by SGD on standardised inputs, as a first lesson
+    /// would start: every key at its default in [`keys::TABLE`].
     fn default() -> Self {
-        Config {
+        let mut config = Config {
             dataset: Dataset::Xor,
-            points: 500,
+            points: 0,
             noise: 0.0,
-            train_ratio: 50.0,
-            seed: 1,
-            features: vec![Feature::X, Feature::Y],
-            normalize: Normalize::Standard,
-            hidden: vec![4],
+            train_ratio: 0.0,
+            seed: 0,
+            features: Vec::new(),
+            normalize: Normalize::None,
+            hidden: Vec::new(),
             activation: Activation::Tanh,
             loss: Loss::Bce,
             optimizer: Optimizer::Sgd,
-            lr: 0.03,
-            batch: 10,
+            lr: 0.0,
+            batch: 0,
             reg: Regularization::None,
-            reg_rate: 0.001,
+            reg_rate: 0.0,
             init: Init::Xavier,
             activations: Vec::new(),
             clip: 0.0,
+        };
+        // Every field is set from its row (the test `every_config_key_reads_its_default_strictly`
+        // checks that each default is accepted as given).
+        for key in keys::config_keys() {
+            let _ = key.parse(&mut config, key.default);
         }
+        config
     }
 }
 
@@ -206,7 +172,7 @@ pub fn shorten(value: &str) -> String {
 }
 
 impl ConfigError {
-    fn new(key: &str, value: &str, kind: ErrorKind) -> ConfigError {
+    pub(super) fn new(key: &str, value: &str, kind: ErrorKind) -> ConfigError {
         ConfigError {
             key: key.to_string(),
             value: shorten(value),
@@ -336,7 +302,7 @@ fn problem_name(problem: Problem) -> &'static str {
 
 /// A number read from text, with its range check left to the caller so lenient parsing
 /// can clamp it.
-fn parse_number(key: &str, value: &str) -> Result<f64, ConfigError> {
+pub(super) fn parse_number(key: &str, value: &str) -> Result<f64, ConfigError> {
     let trimmed = value.trim();
     match trimmed.parse::<f64>() {
         // Too large for f64 (`1e400`, `inf`) is out of range, clamped like any other.
@@ -347,7 +313,7 @@ fn parse_number(key: &str, value: &str) -> Result<f64, ConfigError> {
 
 /// The outcome of reading one numeric value: accepted, or refused with the nearest allowed
 /// value (when the text was a number) for lenient readers to use.
-fn check_range(
+pub(super) fn check_range(
     key: &str,
     value: &str,
     v: f64,
@@ -369,7 +335,7 @@ fn check_range(
 
 /// Reads a hidden-layer list such as `4,2` (empty for no hidden layer). On a bad entry the
 /// error carries the nearest usable list: numbers clamped to 1–32, junk dropped, 8 layers at most.
-fn parse_hidden(key: &str, value: &str) -> Result<Vec<usize>, (ConfigError, Vec<usize>)> {
+pub(super) fn parse_hidden(key: &str, value: &str) -> Result<Vec<usize>, (ConfigError, Vec<usize>)> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Ok(Vec::new());
@@ -404,8 +370,27 @@ fn parse_hidden(key: &str, value: &str) -> Result<Vec<usize>, (ConfigError, Vec<
     }
 }
 
-fn format_number(v: Float) -> String {
-    format!("{v}")
+/// A choice enum's variant from its name, or the error listing the names.
+pub(super) fn choice_value<T: Choice>(key: &str, value: &str) -> Result<T, (ConfigError, bool)> {
+    T::parse(value).map_err(|_| {
+        let names = T::ALL.iter().map(|v| v.name()).collect();
+        (ConfigError::new(key, value, ErrorKind::UnknownChoice(names)), false)
+    })
+}
+
+/// A per-layer activation list such as `relu,tanh` (empty for none).
+pub(super) fn parse_activation_list(key: &str, value: &str) -> Result<Vec<Activation>, (ConfigError, bool)> {
+    let mut list = Vec::new();
+    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        list.push(choice_value::<Activation>(key, part)?);
+    }
+    if list.len() > limits::MAX_LAYERS {
+        return Err((
+            ConfigError::new(key, value, ErrorKind::BadList(ListProblem::TooManyLayers)),
+            false,
+        ));
+    }
+    Ok(list)
 }
 
 impl Config {
@@ -435,27 +420,7 @@ impl Config {
 
     /// The value of `key` as the URL and JSON spell it.
     pub fn get(&self, key: &str) -> Option<String> {
-        Some(match key {
-            "dataset" => self.dataset.name().to_string(),
-            "points" => self.points.to_string(),
-            "noise" => format_number(self.noise),
-            "train-ratio" => format_number(self.train_ratio),
-            "seed" => self.seed.to_string(),
-            "features" => feature_list_string(&self.features),
-            "normalize" => self.normalize.name().to_string(),
-            "hidden" => self.hidden.iter().map(usize::to_string).collect::<Vec<_>>().join(","),
-            "activation" => self.activation.name().to_string(),
-            "loss" => self.loss.name().to_string(),
-            "optimizer" => self.optimizer.name().to_string(),
-            "lr" => format_number(self.lr),
-            "batch" => self.batch.to_string(),
-            "reg" => self.reg.name().to_string(),
-            "reg-rate" => format_number(self.reg_rate),
-            "init" => self.init.name().to_string(),
-            "activations" => self.activations.iter().map(|a| a.name()).collect::<Vec<_>>().join(","),
-            "clip" => format_number(self.clip),
-            _ => return None,
-        })
+        keys::find(key)?.get(self)
     }
 
     /// Sets `key` from its text. Strict: a bad value is refused and nothing changes.
@@ -477,87 +442,17 @@ impl Config {
     /// Applies the value. On refusal it returns the error and whether it applied the
     /// nearest usable value instead (otherwise nothing changed).
     fn apply(&mut self, key: &str, value: &str) -> Result<(), (ConfigError, bool)> {
-        if !KEYS.contains(&key) {
+        let Some(row) = keys::find(key).filter(|k| k.is_config()) else {
             return Err((ConfigError::new(key, value, ErrorKind::UnknownKey), false));
-        }
+        };
         if value.chars().nth(limits::MAX_VALUE_LEN).is_some() {
             let len = value.chars().count();
             return Err((ConfigError::new(key, value, ErrorKind::TooLong { len }), false));
         }
-        // Only these keys have a meaning when empty (no hidden layer, no clipping, no override).
-        if value.trim().is_empty() && !matches!(key, "hidden" | "clip" | "activations") {
+        if value.trim().is_empty() && !row.may_be_empty {
             return Err((ConfigError::new(key, value, ErrorKind::Empty), false));
         }
-        fn choice<T: Choice>(key: &str, value: &str) -> Result<T, (ConfigError, bool)> {
-            T::parse(value).map_err(|_| {
-                let names = T::ALL.iter().map(|v| v.name()).collect();
-                (ConfigError::new(key, value, ErrorKind::UnknownChoice(names)), false)
-            })
-        }
-        // Numbers: parse, range-check, and on a range error apply the clamped value.
-        let number =
-            |range: (f64, f64), integer: bool, store: &mut dyn FnMut(f64)| -> Result<(), (ConfigError, bool)> {
-                let v = parse_number(key, value).map_err(|e| (e, false))?;
-                match check_range(key, value, v, range, integer) {
-                    Ok(v) => {
-                        store(v);
-                        Ok(())
-                    }
-                    Err((e, nearest)) => {
-                        if let Some(n) = nearest {
-                            store(n);
-                        }
-                        Err((e, nearest.is_some()))
-                    }
-                }
-            };
-        match key {
-            "dataset" => self.dataset = choice(key, value)?,
-            "points" => number(limits::POINTS, true, &mut |v| self.points = v as usize)?,
-            "noise" => number(limits::NOISE, false, &mut |v| self.noise = v as Float)?,
-            "train-ratio" => number(limits::TRAIN_RATIO, false, &mut |v| self.train_ratio = v as Float)?,
-            "seed" => number(limits::SEED, true, &mut |v| self.seed = v as u64)?,
-            "features" => {
-                self.features = parse_feature_list(value).map_err(|why| {
-                    let why = ListProblem::Features(why);
-                    (ConfigError::new(key, value, ErrorKind::BadList(why)), false)
-                })?
-            }
-            "normalize" => self.normalize = choice(key, value)?,
-            "hidden" => match parse_hidden(key, value) {
-                Ok(layers) => self.hidden = layers,
-                Err((e, nearest)) => {
-                    self.hidden = nearest;
-                    return Err((e, true));
-                }
-            },
-            "activation" => self.activation = choice(key, value)?,
-            "loss" => self.loss = choice(key, value)?,
-            "optimizer" => self.optimizer = choice(key, value)?,
-            "lr" => number(limits::LR, false, &mut |v| self.lr = v as Float)?,
-            "batch" => number(limits::BATCH, true, &mut |v| self.batch = v as usize)?,
-            "reg" => self.reg = choice(key, value)?,
-            "reg-rate" => number(limits::REG_RATE, false, &mut |v| self.reg_rate = v as Float)?,
-            "init" => self.init = choice(key, value)?,
-            // An empty field or `off` is no clipping.
-            "clip" if matches!(value.trim(), "" | "off") => self.clip = 0.0,
-            "clip" => number(limits::CLIP, false, &mut |v| self.clip = v as Float)?,
-            "activations" => {
-                let mut list = Vec::new();
-                for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    list.push(choice::<Activation>(key, part)?);
-                }
-                if list.len() > limits::MAX_LAYERS {
-                    return Err((
-                        ConfigError::new(key, value, ErrorKind::BadList(ListProblem::TooManyLayers)),
-                        false,
-                    ));
-                }
-                self.activations = list;
-            }
-            _ => return Err((ConfigError::new(key, value, ErrorKind::UnknownKey), false)),
-        }
-        Ok(())
+        row.parse(self, value)
     }
 
     /// Checks that the loss suits the data set's problem.
@@ -589,16 +484,21 @@ impl Config {
     /// ignored (the page has keys of its own), a repeated key's last value wins, and every
     /// refused value is reported while the rest of the config still loads.
     pub fn from_query(query: &str) -> (Config, Vec<ConfigError>) {
+        Config::from_pairs_lenient(&query_pairs(query))
+    }
+
+    /// As [`Config::from_query`], from decoded pairs.
+    pub fn from_pairs_lenient(pairs: &[(String, String)]) -> (Config, Vec<ConfigError>) {
         let mut config = Config::default();
         let mut errors: Vec<ConfigError> = Vec::new();
         let mut loss_given = false;
-        for (key, value) in query_pairs(query) {
-            if !KEYS.contains(&key.as_str()) {
+        for (key, value) in pairs {
+            if !keys::is_config_key(key) {
                 continue;
             }
             // A repeated key: only the last value's verdict counts.
-            errors.retain(|e| e.key != key);
-            if let Some(e) = config.set_lenient(&key, &value) {
+            errors.retain(|e| &e.key != key);
+            if let Some(e) = config.set_lenient(key, value) {
                 errors.push(e);
             }
             loss_given |= key == "loss";
@@ -616,10 +516,9 @@ impl Config {
     /// Keys whose value says nothing when empty (no per-layer override) or off (no
     /// clipping) are left out.
     fn listed_keys(&self) -> impl Iterator<Item = &'static str> + '_ {
-        KEYS.iter()
-            .copied()
-            .filter(|&k| k != "activations" || !self.activations.is_empty())
-            .filter(|&k| k != "clip" || self.clip != 0.0)
+        keys::config_keys()
+            .filter(|k| k.omitted_at.is_none() || k.get(self).as_deref() != k.omitted_at)
+            .map(|k| k.name)
     }
 
     /// The URL query of this config: every key, in [`KEYS`] order, without the `?`.
@@ -658,13 +557,10 @@ impl Config {
     pub fn to_json_value(&self) -> Value {
         let mut map = Map::new();
         for key in self.listed_keys() {
-            let Some(text) = self.get(key) else { continue };
-            let value = match key {
-                "points" | "seed" | "batch" => text.parse::<u64>().map(Value::from).unwrap_or(Value::String(text)),
-                "noise" | "train-ratio" | "lr" | "reg-rate" | "clip" => number_value(&text),
-                _ => Value::String(text),
+            let (Some(row), Some(text)) = (keys::find(key), self.get(key)) else {
+                continue;
             };
-            map.insert(key.to_string(), value);
+            map.insert(key.to_string(), row.json_value(text));
         }
         Value::Object(map)
     }
@@ -713,7 +609,7 @@ impl CompareKeys {
         let Some(&key) = KEYS.iter().find(|&&k| k == key) else {
             return Err(ConfigError::new(key, value, ErrorKind::UnknownKey));
         };
-        if DATA_KEYS.contains(&key) {
+        if keys::is_data_key(key) {
             return Err(ConfigError::new(key, value, ErrorKind::SharedInCompare));
         }
         let mut probe = Config::default();
@@ -754,7 +650,7 @@ impl CompareKeys {
         let pairs = KEYS
             .iter()
             .copied()
-            .filter(|k| !DATA_KEYS.contains(k))
+            .filter(|k| !keys::is_data_key(k))
             .filter_map(|k| {
                 let value = b.get(k)?;
                 (a.get(k).as_ref() != Some(&value)).then_some((k, value))
@@ -816,14 +712,6 @@ impl Config {
     }
 }
 
-/// A JSON number with the shortest decimal spelling of the f32 value (0.03, not 0.029999…).
-fn number_value(text: &str) -> Value {
-    text.parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-        .map_or_else(|| Value::String(text.to_string()), Value::Number)
-}
-
 fn json_value_text(key: &str, v: &Value) -> Result<String, ConfigError> {
     match v {
         Value::String(s) => Ok(s.clone()),
@@ -871,10 +759,14 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
 /// The config keys a query gives more than once (the last value wins), each as a
 /// [`ErrorKind::Repeated`] note carrying that last value, in order of first appearance.
 pub fn repeated_keys(query: &str) -> Vec<ConfigError> {
-    let pairs = query_pairs(query);
+    repeated_config_keys(&query_pairs(query))
+}
+
+/// As [`repeated_keys`], from decoded pairs.
+pub fn repeated_config_keys(pairs: &[(String, String)]) -> Vec<ConfigError> {
     let mut notes: Vec<ConfigError> = Vec::new();
-    for (key, _) in &pairs {
-        if !KEYS.contains(&key.as_str()) || notes.iter().any(|n| &n.key == key) {
+    for (key, _) in pairs {
+        if !keys::is_config_key(key) || notes.iter().any(|n| &n.key == key) {
             continue;
         }
         let count = pairs.iter().filter(|(k, _)| k == key).count();

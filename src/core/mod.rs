@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod feature;
 pub mod init;
 pub mod introspect;
+pub mod keys;
 pub mod lesson;
 pub mod loss;
 pub mod math;
@@ -19,6 +20,7 @@ pub mod model;
 pub mod network;
 pub mod optimizer;
 pub mod regularization;
+pub mod step;
 pub mod trainer;
 
 /// The engine's number type. f32 keeps the batched products fast in wasm; every test's

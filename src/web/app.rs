@@ -22,9 +22,10 @@ use super::text::text;
 use crate::core::activation::Activation;
 use crate::core::budget::{FrameBudget, FRAME_WORK_MS};
 use crate::core::choice::Choice;
-use crate::core::config::{query_pairs, repeated_keys, shorten, Config, KEYS};
+use crate::core::config::{shorten, Config};
 use crate::core::data_csv::{parse_csv, CsvError, Split};
 use crate::core::feature::Feature;
+use crate::core::keys::PageQuery;
 use crate::core::lesson::{self, Lesson};
 use crate::core::model::{Model, ModelError, ModelProblem};
 use crate::core::trainer::{Changes, Health, Quantity, Trainer};
@@ -104,17 +105,14 @@ pub const MAX_STOP: u64 = 1_000_000_000;
 pub const MAX_PARAMETER: Float = 1e4;
 
 impl App {
-    pub fn new(query: &str, lang: Lang) -> WebResult<App> {
-        let (config, rejected) = Config::from_query(query);
+    pub fn new(query: &PageQuery, lang: Lang) -> WebResult<App> {
+        let (config, rejected) = (query.config.clone(), &query.rejected);
         let trainer = Trainer::new(config).or_else(|_| Trainer::new(Config::default()));
         let trainer = trainer.map_err(|e| WebError(e.message(lang)))?;
         let board = super::dom::document()?
             .query_selector("main.board")?
             .ok_or_else(|| WebError("the page has no main.board".into()))?;
-        let extra_query = query_pairs(query)
-            .into_iter()
-            .filter(|(k, _)| !KEYS.contains(&k.as_str()) && k != "compare")
-            .collect();
+        let extra_query = query.kept.clone();
         let mut app = App {
             lang,
             trainer,
@@ -158,32 +156,25 @@ impl App {
         app.set_state(State::Idle, text(lang, "ready"));
         app.update_play_button();
         app.sync_controls();
-        let projector = query_pairs(query)
-            .iter()
-            .rev()
-            .find(|(k, _)| k == "projector")
-            .is_some_and(|(_, v)| matches!(v.as_str(), "1" | "true" | "on" | "yes"));
-        if projector {
+        if query.projector {
             app.set_projector(true);
         }
         // `?lesson=xor` alone sets the lesson up; a full link (config keys too) restores the
         // run exactly as it was shared and only shows the lesson's panel.
         let _ = app.lessons.show(None, lang, false);
-        let lesson_id = query_pairs(query).into_iter().rev().find(|(k, _)| k == "lesson");
-        if let Some((_, id)) = lesson_id {
-            let has_config = query_pairs(query).iter().any(|(k, _)| KEYS.contains(&k.as_str()));
-            match lesson::find(&id) {
-                Some(found) if has_config => {
+        if let Some(id) = &query.lesson {
+            match lesson::find(id) {
+                Some(found) if query.has_config => {
                     app.lesson = Some(found);
                     let _ = app.lessons.show(Some(found), lang, true);
                     app.update_lessons_button();
                 }
                 Some(found) => app.open_lesson(found.id),
-                None => app.open_lesson(&id),
+                None => app.open_lesson(id),
             }
         }
         app.write_url();
-        let compare_rejected = app.open_compare_from_query(query);
+        let compare_rejected = app.open_compare_from_query(query.compare.as_deref());
         // One line per rejected key: why, and the value used instead. A key given twice
         // whose last value is fine is noted too (the earlier values were ignored).
         let config = app.trainer.config();
@@ -191,7 +182,7 @@ impl App {
             .iter()
             .map(|e| (e.key.clone(), e.message_using(lang, config)))
             .collect();
-        for note in repeated_keys(query) {
+        for note in &query.repeated {
             if !rejected.iter().any(|e| e.key == note.key) {
                 items.push((note.key.clone(), note.message(lang)));
             }

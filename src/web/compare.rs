@@ -380,11 +380,11 @@ impl App {
 
     /// Opens compare mode from the page's query (`compare=…`); returns the messages of
     /// refused keys.
-    pub(super) fn open_compare_from_query(&mut self, query: &str) -> Vec<String> {
-        let Some(compare) = CompareKeys::from_page_query(query) else {
+    pub(super) fn open_compare_from_query(&mut self, compare: Option<&str>) -> Vec<String> {
+        let Some(compare) = compare else {
             return Vec::new();
         };
-        let (keys, errors) = CompareKeys::parse_lenient(&compare);
+        let (keys, errors) = CompareKeys::parse_lenient(compare);
         let mut messages: Vec<String> = errors.iter().map(|e| format!("B: {}", e.message(self.lang))).collect();
         match CompareView::start(&self.trainer, keys, self.lang) {
             Ok(view) => {

@@ -12,6 +12,7 @@ use crate::core::config::Config;
 use crate::core::dataset::Dataset;
 use crate::core::feature::Normalize;
 use crate::core::init::Init;
+use crate::core::keys::{self, Control};
 use crate::core::loss::Loss;
 use crate::core::optimizer::Optimizer;
 use crate::core::regularization::Regularization;
@@ -50,27 +51,29 @@ pub const LEARNING_RATES: &[&str] = &[
     "0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10",
 ];
 
-/// Which config key a select shows.
-pub const SELECTS: &[(&str, &str)] = &[
-    ("dataset", "dataset"),
-    ("activation", "activation"),
-    ("loss", "loss"),
-    ("optimizer", "optimizer"),
-    ("regularization", "reg"),
-    ("init", "init"),
-    ("normalize", "normalize"),
-];
+/// The config keys shown by a `<select>`: (element id, key), from the key table.
+pub fn selects() -> impl Iterator<Item = (&'static str, &'static str)> {
+    keys::config_keys().filter_map(|k| match k.control {
+        Control::Select(id) => Some((id, k.name)),
+        _ => None,
+    })
+}
 
-/// Number fields typed by the user: (element id, config key).
-pub const NUMBER_FIELDS: &[(&str, &str)] = &[
-    ("learning-rate", "lr"),
-    ("clip", "clip"),
-    ("batch-size", "batch"),
-    ("reg-rate", "reg-rate"),
-];
+/// The config keys typed into a field: (element id, key), from the key table.
+pub fn number_fields() -> impl Iterator<Item = (&'static str, &'static str)> {
+    keys::config_keys().filter_map(|k| match k.control {
+        Control::Field(id) => Some((id, k.name)),
+        _ => None,
+    })
+}
 
-/// Sliders: (element id, config key).
-pub const SLIDERS: &[(&str, &str)] = &[("noise", "noise"), ("points", "points"), ("train-ratio", "train-ratio")];
+/// The config keys shown by a slider: (element id, key, step), from the key table.
+pub fn sliders() -> impl Iterator<Item = (&'static str, &'static str, f64)> {
+    keys::config_keys().filter_map(|k| match k.control {
+        Control::Slider { id, step } => Some((id, k.name, step)),
+        _ => None,
+    })
+}
 
 pub struct Controls {
     selects: Vec<(HtmlSelectElement, &'static str)>,
@@ -109,19 +112,22 @@ pub fn fill<T: Choice>(select: &HtmlSelectElement, lang: Lang) -> WebResult<()> 
 
 impl Controls {
     pub fn new() -> WebResult<Controls> {
-        let selects = SELECTS
-            .iter()
-            .map(|&(id, key)| Ok((by_id::<HtmlSelectElement>(id)?, key)))
+        let selects = selects()
+            .map(|(id, key)| Ok((by_id::<HtmlSelectElement>(id)?, key)))
             .collect::<WebResult<Vec<_>>>()?;
-        let numbers = NUMBER_FIELDS
-            .iter()
-            .map(|&(id, key)| Ok((by_id::<HtmlInputElement>(id)?, key)))
+        let numbers = number_fields()
+            .map(|(id, key)| Ok((by_id::<HtmlInputElement>(id)?, key)))
             .collect::<WebResult<Vec<_>>>()?;
-        let sliders = SLIDERS
-            .iter()
-            .map(|&(id, key)| {
+        let sliders = sliders()
+            .map(|(id, key, step)| {
                 let shown = document()?.query_selector(&format!("output[data-show=\"{id}\"]"))?;
-                Ok((by_id::<HtmlInputElement>(id)?, key, shown))
+                let slider = by_id::<HtmlInputElement>(id)?;
+                // The range is the key table's, so the slider cannot offer a refused value.
+                let (min, max) = keys::range(key);
+                slider.set_min(&min.to_string());
+                slider.set_max(&max.to_string());
+                slider.set_step(&step.to_string());
+                Ok((slider, key, shown))
             })
             .collect::<WebResult<Vec<_>>>()?;
         let controls = Controls {

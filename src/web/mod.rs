@@ -1,6 +1,10 @@
 //! The browser adapter: boots the app, wires the page's events to [`app::App`] and runs
 //! the animation loop. All math lives in `crate::core`.
 
+// Everything here runs in front of a user: a failed lookup is handled, never unwrapped
+// (CI's `-D warnings` turns these into errors).
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 mod app;
 mod bench;
 mod boundary;
@@ -27,9 +31,9 @@ use web_sys::{
     Element, Event, EventTarget, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, MouseEvent,
 };
 
+use crate::core::keys::PageQuery;
 use crate::core::Lang;
 use app::App;
-use controls::{NUMBER_FIELDS, SLIDERS};
 use dom::{by_id, document, listen, window, WebResult};
 
 type Shared = Rc<RefCell<App>>;
@@ -84,12 +88,9 @@ fn show_fatal(message: &str) {
 }
 
 /// The page's language: `?lang=` if given, else the browser's.
-fn page_lang(query: &str) -> Lang {
-    crate::core::config::query_pairs(query)
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "lang")
-        .and_then(|(_, v)| Lang::from_code(v))
+fn page_lang(query: &PageQuery) -> Lang {
+    query
+        .lang
         .or_else(|| {
             window()
                 .ok()
@@ -100,7 +101,8 @@ fn page_lang(query: &str) -> Lang {
 }
 
 fn boot() -> WebResult<()> {
-    let query = window()?.location().search()?;
+    // The query is read once, here: the run's config and every page key.
+    let query = PageQuery::parse(&window()?.location().search()?);
     let lang = page_lang(&query);
     let app = Rc::new(RefCell::new(App::new(&query, lang)?));
     wire(&app)?;
@@ -111,19 +113,13 @@ fn boot() -> WebResult<()> {
         if let Some(performance) = window()?.performance() {
             let _ = performance.mark("nnlab-first-boundary");
         }
-        let benchmark = crate::core::config::query_pairs(&query)
-            .iter()
-            .any(|(k, v)| k == "bench" && v == "1");
-        if benchmark {
+        if query.bench {
             app.start_bench()?;
         }
     }
     // Test hook: `?panic-test=1` panics on the first animation frame, so the browser tests
     // can check the panic overlay. Nothing else reads it.
-    let panic_test = crate::core::config::query_pairs(&query)
-        .iter()
-        .any(|(k, v)| k == "panic-test" && v == "1");
-    start_loop(app, panic_test)?;
+    start_loop(app, query.panic_test)?;
     Ok(())
 }
 
@@ -163,7 +159,7 @@ fn wire(app: &Shared) -> WebResult<()> {
     on::<Event>(app, &element("remove-layer")?, "click", |a, _| a.remove_layer());
 
     // Selects whose value is a config key's value.
-    for &(id, key) in controls::SELECTS {
+    for (id, key) in controls::selects() {
         let select: HtmlSelectElement = by_id(id)?;
         let source = select.clone();
         on::<Event>(app, &select.into(), "change", move |a, _| {
@@ -175,7 +171,7 @@ fn wire(app: &Shared) -> WebResult<()> {
         });
     }
     // Typed numbers apply on change (Enter or leaving the field).
-    for &(id, key) in NUMBER_FIELDS {
+    for (id, key) in controls::number_fields() {
         let input: HtmlInputElement = by_id(id)?;
         let source = input.clone();
         on::<Event>(app, &input.into(), "change", move |a, _| {
@@ -183,7 +179,7 @@ fn wire(app: &Shared) -> WebResult<()> {
         });
     }
     // Sliders apply when released; their number follows while dragging.
-    for &(id, key) in SLIDERS {
+    for (id, key, _) in controls::sliders() {
         let input: HtmlInputElement = by_id(id)?;
         let source = input.clone();
         on::<Event>(app, &input.clone().into(), "change", move |a, _| {
