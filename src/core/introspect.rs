@@ -9,6 +9,7 @@ use super::activation::Activation;
 use super::feature::{fill_inputs, Feature, Normalizer};
 use super::loss::{self, MAX_CLASSES};
 use super::network::{Network, Pass};
+use super::step::{train_step, LossValue, StepRule};
 use super::trainer::Trainer;
 use super::{Float, Problem, Sample, PLANE};
 
@@ -339,10 +340,15 @@ pub struct LayerTrace {
     pub upstream_grad: Vec<Float>,
     /// dL/dz = upstream × local.
     pub delta: Vec<Float>,
-    /// dL/dW = δ·inputᵀ, plus the penalty's gradient.
+    /// dL/dW = δ·inputᵀ, plus the penalty's gradient (before clipping).
     pub weight_grad: DMatrix<Float>,
-    /// dL/db = δ.
+    /// dL/db = δ (before clipping).
     pub bias_grad: Vec<Float>,
+    /// The gradient the optimizer was given: `weight_grad` after clipping (the same when
+    /// nothing was clipped).
+    pub applied_weight_grad: DMatrix<Float>,
+    /// The same for the biases.
+    pub applied_bias_grad: Vec<Float>,
     /// The change the optimizer would make to each weight if this point were the whole batch.
     pub weight_update: DMatrix<Float>,
     /// The same for each bias.
@@ -359,14 +365,21 @@ pub struct Trace {
     pub loss: Float,
     /// dL/ds for each output score.
     pub output_grad: Vec<Float>,
+    /// The norm of all the gradients together before clipping (0 when clipping is off).
+    pub gradient_norm: Float,
+    /// The factor clipping scaled every gradient by (1: nothing was clipped).
+    pub clip_scale: Float,
     pub layers: Vec<LayerTrace>,
 }
 
 /// Traces `sample` through the trainer's network: every value, every local and upstream
-/// gradient and the update the optimizer would make. Training state is not touched.
+/// gradient, the clipping and the update the optimizer would make, all from one
+/// [`train_step`] on a copy of the network (the step training runs). Training state is not
+/// touched.
 pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
     let config = trainer.config();
-    let mut network = trainer.network().clone();
+    let before = trainer.network();
+    let mut updated = before.clone();
     let mut inputs = DMatrix::zeros(0, 0);
     fill_inputs(
         trainer.features(),
@@ -375,12 +388,29 @@ pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
         &mut inputs,
     );
     let mut pass = Pass::default();
-    network.forward(&inputs, &mut pass);
-    let loss = network.batch_loss(config.loss, &mut pass, &[sample.label]);
-    network.backward(&mut pass);
-    network.add_penalty_gradient(config.reg, config.reg_rate);
-    let mut updated = network.clone();
-    updated.update(config.optimizer, &trainer.optimizer_params, config.lr);
+    pass.load(&inputs);
+    // The gradients as backward and the penalty left them; NaN when the point's loss is not
+    // finite and the step stopped before the backward pass.
+    let mut network = before.clone();
+    for layer in &mut network.layers {
+        layer.weights.grad.fill(Float::NAN);
+        layer.biases.grad.fill(Float::NAN);
+    }
+    let rule = StepRule::of(config, &trainer.optimizer_params);
+    let report = train_step(
+        &mut updated,
+        &mut pass,
+        &[sample.label],
+        &rule,
+        LossValue::Measure,
+        |net| {
+            for (kept, layer) in network.layers.iter_mut().zip(&net.layers) {
+                kept.weights.grad.copy_from(&layer.weights.grad);
+                kept.biases.grad.copy_from(&layer.biases.grad);
+            }
+        },
+    );
+    let loss = report.loss.unwrap_or(Float::NAN);
     let problem = network.problem;
     // One point: the first value of every row is that point's.
     let first = |values: &[Float]| values.first().copied().unwrap_or(0.0);
@@ -436,6 +466,8 @@ pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
                 delta,
                 weight_grad: layer.weights.grad.clone(),
                 bias_grad: layer.biases.grad.as_slice().to_vec(),
+                applied_weight_grad: after.weights.grad.clone(),
+                applied_bias_grad: after.biases.grad.as_slice().to_vec(),
                 weight_update: &after.weights.value - &layer.weights.value,
                 bias_update: (&after.biases.value - &layer.biases.value).as_slice().to_vec(),
             }
@@ -446,6 +478,8 @@ pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
         prediction,
         loss,
         output_grad: (0..pass.outputs()).map(|o| first(pass.upstream(last, o))).collect(),
+        gradient_norm: report.gradient_norm,
+        clip_scale: report.clip_scale,
         layers,
     }
 }
@@ -630,6 +664,55 @@ mod tests {
             }
             // The trainer itself was not touched.
             assert_eq!(t.network().step + 1, step);
+        }
+    }
+
+    #[test]
+    fn the_trace_clips_like_training_does() {
+        // A learning rate of 1 with an L2 penalty makes the gradient of one point large; a
+        // limit of 0.05 is far below its norm, a limit of 1000 far above it.
+        for (clip, clipped) in [(0.05, true), (1000.0, false)] {
+            let query = format!("dataset=xor&hidden=3&activation=tanh&seed=4&lr=1&reg=l2&reg-rate=0.01&clip={clip}");
+            let t = trainer(&query);
+            let tr = trace(&t, t.data().train[0]);
+            // The norm before clipping, by hand from the trace's own gradients.
+            let squares: f64 = tr
+                .layers
+                .iter()
+                .flat_map(|l| l.weight_grad.iter().chain(&l.bias_grad))
+                .map(|&g| f64::from(g).powi(2))
+                .sum();
+            let norm = squares.sqrt() as Float;
+            assert!(
+                (tr.gradient_norm - norm).abs() <= 1e-5 * norm,
+                "{} vs {norm}",
+                tr.gradient_norm
+            );
+            assert_eq!(tr.clip_scale < 1.0, clipped, "clip {clip}: norm {norm}");
+            let scale = if clipped { clip / norm } else { 1.0 };
+            assert!((tr.clip_scale - scale).abs() <= 1e-5, "{} vs {scale}", tr.clip_scale);
+            for layer in &tr.layers {
+                for (i, &g) in layer.weight_grad.iter().enumerate() {
+                    let applied = layer.applied_weight_grad.as_slice()[i];
+                    assert!((applied - g * scale).abs() <= 1e-6 + 1e-5 * g.abs());
+                    // SGD: Δw = −η·g with the clipped g (η = 1).
+                    assert!((layer.weight_update.as_slice()[i] + applied).abs() <= 1e-6 + 1e-5 * applied.abs());
+                }
+                for (i, &g) in layer.bias_grad.iter().enumerate() {
+                    assert!((layer.applied_bias_grad[i] - g * scale).abs() <= 1e-6 + 1e-5 * g.abs());
+                    assert!((layer.bias_update[i] + layer.applied_bias_grad[i]).abs() <= 1e-6);
+                }
+            }
+            if clipped {
+                // The applied gradients' norm is the limit.
+                let applied: f64 = tr
+                    .layers
+                    .iter()
+                    .flat_map(|l| l.applied_weight_grad.iter().chain(&l.applied_bias_grad))
+                    .map(|&g| f64::from(g).powi(2))
+                    .sum();
+                assert!((applied.sqrt() as Float - clip).abs() <= 1e-4 * clip);
+            }
         }
     }
 

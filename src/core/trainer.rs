@@ -14,6 +14,7 @@ use super::model::{Model, ModelError};
 use super::network::{Network, Pass};
 use super::optimizer::{Optimizer, OptimizerParams};
 use super::regularization::Regularization;
+use super::step::{non_finite_place, train_step, LossValue, StepRule};
 use super::{Float, Problem, Sample, SeededRng};
 use nnlab_kernels::mlp::{EpochBuffers, Stop};
 
@@ -354,7 +355,7 @@ impl Trainer {
         Some(match epoch.stop {
             None => None,
             Some(Stop::Scores) => Some((output_layer, Quantity::Loss)),
-            Some(Stop::Weights) => Some(self.non_finite_place()),
+            Some(Stop::Weights) => Some(non_finite_place(&self.network)),
         })
     }
 
@@ -390,36 +391,19 @@ impl Trainer {
         None
     }
 
-    /// Where a non-finite weight is after an update: the first such layer, and whether its
-    /// gradient was already non-finite (every update rule carries a NaN or infinity of a
-    /// gradient into its weight, so the weights are checked and the gradients searched only
-    /// to say which).
-    fn non_finite_place(&self) -> (usize, Quantity) {
-        let layer = self.network.first_non_finite_layer().unwrap_or(0);
-        match self.network.first_non_finite_gradient() {
-            Some(layer) => (layer, Quantity::Gradient),
-            None => (layer, Quantity::Weights),
-        }
-    }
-
-    /// Forward, backward and update on the gathered batch; returns where a non-finite value
-    /// appeared, if one did.
+    /// [`train_step`] on the gathered batch; returns where a non-finite value appeared, if
+    /// one did.
     fn train_batch(&mut self) -> Option<(usize, Quantity)> {
-        let net = &mut self.network;
-        let output_layer = net.layers.len().saturating_sub(1);
-        net.propagate(&mut self.pass);
-        let finite = net.batch_gradient(self.config.loss, &mut self.pass, &self.batch_labels);
-        if !finite {
-            return Some((output_layer, Quantity::Loss));
-        }
-        net.backward(&mut self.pass);
-        net.add_penalty_gradient(self.config.reg, self.config.reg_rate);
-        if self.config.clip > 0.0 {
-            net.clip_gradients(self.config.clip);
-        }
-        net.update(self.config.optimizer, &self.optimizer_params, self.config.lr);
-        net.first_non_finite_layer()?;
-        Some(self.non_finite_place())
+        let rule = StepRule::of(&self.config, &self.optimizer_params);
+        let report = train_step(
+            &mut self.network,
+            &mut self.pass,
+            &self.batch_labels,
+            &rule,
+            LossValue::Skip,
+            |_| {},
+        );
+        report.failure
     }
 
     fn take_snapshot(&mut self) {
@@ -553,11 +537,11 @@ impl Trainer {
     pub fn apply_config(&mut self, mut new: Config) -> Result<Changes, ConfigError> {
         let mut changes = Changes::default();
         let old = self.config.clone();
-        let data_changed = new.dataset != old.dataset
-            || new.points != old.points
-            || new.noise != old.noise
-            || new.train_ratio != old.train_ratio
-            || new.seed != old.seed;
+        // The data keys are the key table's (`Scope::Data`).
+        let data_changed = super::keys::TABLE
+            .iter()
+            .filter(|k| k.scope == super::keys::Scope::Data)
+            .any(|k| k.get(&new) != k.get(&old));
         let new_problem = if data_changed { new.problem() } else { self.data.problem };
         if !new.loss.supports(new_problem) {
             if new.loss != old.loss {

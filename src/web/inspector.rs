@@ -386,11 +386,28 @@ impl Inspector {
             }
             Step::Update => {
                 let rule = config.optimizer.info().formula;
+                let clipped = tr.clip_scale < 1.0;
+                let gradient = if clipped {
+                    format!("g = ∂L/∂w × {}", show(tr.clip_scale))
+                } else {
+                    "g = ∂L/∂w".to_string()
+                };
                 let lines = [
                     format!("{rule}   (η = {})", show(config.lr)),
-                    format!("g = ∂L/∂w,  {}", config.optimizer.label(lang)),
+                    format!("{gradient},  {}", config.optimizer.label(lang)),
                 ];
                 html.push_str(&formula("update-step", &lines));
+                if config.clip > 0.0 {
+                    let note = text(lang, if clipped { "clip-scaled" } else { "clip-kept" })
+                        .replace("{norm}", &show(tr.gradient_norm))
+                        .replace("{clip}", &show(config.clip))
+                        .replace("{scale}", &show(tr.clip_scale));
+                    html.push_str(&format!(
+                        "<p class=\"inspector-note\" id=\"inspector-clip\" data-clip-scale=\"{}\">{}</p>",
+                        tr.clip_scale,
+                        escape(&note)
+                    ));
+                }
                 html.push_str(&format!("<p class=\"inspector-note\">{}</p>", t("update-note")));
                 html.push_str(&self.update_table(trainer, tr, lang));
             }
@@ -536,13 +553,13 @@ impl Inspector {
     /// Every weight and bias with its gradient and the update the optimizer would make.
     fn update_table(&self, trainer: &Trainer, tr: &Trace, lang: Lang) -> String {
         let t = |key: &str| escape(text(lang, key));
-        let columns = [
-            t("link-col"),
-            "w".to_string(),
-            "∂L/∂w".to_string(),
-            "Δw".to_string(),
-            "w + Δw".to_string(),
-        ];
+        // With clipping at work, the gradient the optimizer was given gets its own column.
+        let clipped = tr.clip_scale < 1.0;
+        let mut columns = vec![t("link-col"), "w".to_string(), "∂L/∂w".to_string()];
+        if clipped {
+            columns.push(format!("g<small>{}</small>", t("clipped-grad")));
+        }
+        columns.extend(["Δw".to_string(), "w + Δw".to_string()]);
         let mut rows = String::new();
         for (l, layer) in tr.layers.iter().enumerate() {
             let net = &trainer.network().layers[l];
@@ -557,6 +574,10 @@ impl Inspector {
                     ));
                     rows.push_str(&cell("w", Some(l), Some(r), Some(c), w));
                     rows.push_str(&cell("grad-w", Some(l), Some(r), Some(c), layer.weight_grad[(r, c)]));
+                    if clipped {
+                        let g = layer.applied_weight_grad[(r, c)];
+                        rows.push_str(&cell("clipped-grad-w", Some(l), Some(r), Some(c), g));
+                    }
                     rows.push_str(&cell("update-w", Some(l), Some(r), Some(c), d));
                     rows.push_str(&cell("new-w", Some(l), Some(r), Some(c), w + d));
                     rows.push_str("</tr>");
@@ -566,6 +587,10 @@ impl Inspector {
                 rows.push_str(&format!("<tr class=\"bias-row\"><th scope=\"row\">b → {to}</th>"));
                 rows.push_str(&cell("b", Some(l), Some(r), None, b));
                 rows.push_str(&cell("grad-b", Some(l), Some(r), None, layer.bias_grad[r]));
+                if clipped {
+                    let g = layer.applied_bias_grad[r];
+                    rows.push_str(&cell("clipped-grad-b", Some(l), Some(r), None, g));
+                }
                 rows.push_str(&cell("update-b", Some(l), Some(r), None, d));
                 rows.push_str(&cell("new-b", Some(l), Some(r), None, b + d));
                 rows.push_str("</tr>");

@@ -236,6 +236,17 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("backward", "Backward", "反向传播"),
     ("loss-step", "Loss", "损失"),
     ("update-step", "Weight update", "权重更新"),
+    (
+        "clip-scaled",
+        "Gradient clipping: ‖g‖ = {norm} > c = {clip}, so every gradient is scaled by c/‖g‖ = {scale} before the update.",
+        "梯度裁剪：‖g‖ = {norm} > c = {clip}，因此在更新前把每个梯度乘以 c/‖g‖ = {scale}。",
+    ),
+    (
+        "clip-kept",
+        "Gradient clipping: ‖g‖ = {norm} ≤ c = {clip}, so nothing is clipped.",
+        "梯度裁剪：‖g‖ = {norm} ≤ c = {clip}，因此梯度不变。",
+    ),
+    ("clipped-grad", "after clipping", "裁剪后"),
     ("chain-rule", "Chain rule", "链式法则"),
     ("local-grad", "local gradient", "局部梯度"),
     ("upstream-grad", "upstream gradient", "上游梯度"),

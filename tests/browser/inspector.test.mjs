@@ -280,3 +280,39 @@ test("inspector: Chinese labels, same numbers; screenshots", async () => {
   assert.equal(texts["zh-1280"].numbers, texts["en-1280"].numbers);
   assert.equal(shots.length, 4);
 }, { timeout: 120000 });
+
+test("inspector: gradient clipping shows the norm, the scale and the clipped gradient the update used", async () => {
+  // η = 1 and a limit of 0.05 far below one point's gradient norm.
+  const page = await open("dataset=xor&hidden=3&activation=tanh&loss=bce&optimizer=sgd&lr=1&clip=0.05&seed=4");
+  await inspectPoint(page);
+  while (!(await page.isDisabled("#inspector [data-inspect=next]"))) {
+    await page.click("#inspector [data-inspect=next]");
+  }
+  assert.equal((await indicator(page)).phase, "update");
+  const note = (await page.textContent("#inspector-clip")).trim();
+  assert.match(note, /Gradient clipping: ‖g‖ = [0-9.e-]+ > c = 0\.05/);
+  const scale = Number(await page.getAttribute("#inspector-clip", "data-clip-scale"));
+  assert.ok(scale > 0 && scale < 1, `clip scale ${scale}`);
+  const cs = await cells(page);
+  const grads = rows(cs, "grad-w").concat(rows(cs, "grad-b"));
+  // The norm of every gradient together, from the shown (pre-clipping) gradients.
+  const norm = Math.sqrt(grads.reduce((acc, g) => acc + g.v * g.v, 0));
+  near(scale, 0.05 / norm, "scale = c/‖g‖", 1e-3, 1e-7);
+  for (const kind of ["w", "b"]) {
+    for (const g of rows(cs, `grad-${kind}`)) {
+      const same = (c) => c.l === g.l && c.n === g.n && c.i === g.i;
+      const clipped = cs.find((c) => c.q === `clipped-grad-${kind}` && same(c)).v;
+      near(clipped, g.v * scale, `clipped ${kind} (${g.l},${g.n},${g.i})`, 1e-3, 1e-8);
+      near(cs.find((c) => c.q === `update-${kind}` && same(c)).v, -clipped, `Δ${kind} = −η·g`, 1e-3, 1e-8);
+    }
+  }
+  // Without clipping the note and the column are absent.
+  await page.evaluate(() => {
+    const clip = document.querySelector("#clip");
+    clip.value = "";
+    clip.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  await page.waitForFunction(() => !document.querySelector("#inspector-clip"));
+  assert.equal((await cells(page)).filter((c) => c.q.startsWith("clipped-")).length, 0);
+  page.assertClean();
+});
