@@ -7,6 +7,7 @@ use nalgebra::DMatrix;
 
 use super::activation::Activation;
 use super::feature::{fill_inputs, Feature, Normalizer};
+use super::layer::Mode;
 use super::loss::{self, MAX_CLASSES};
 use super::network::{Network, Pass};
 use super::step::{train_step, LossValue, StepRule};
@@ -396,7 +397,10 @@ pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
         layer.weights.grad.fill(Float::NAN);
         layer.biases.grad.fill(Float::NAN);
     }
-    let rule = StepRule::of(config, &trainer.optimizer_params);
+    let rule = StepRule {
+        mode: Mode::Eval,
+        ..StepRule::of(config, &trainer.optimizer_params)
+    };
     let report = train_step(
         &mut updated,
         &mut pass,

@@ -13,6 +13,7 @@ pub mod feature;
 pub mod init;
 pub mod introspect;
 pub mod keys;
+pub mod layer;
 pub mod lesson;
 pub mod loss;
 pub mod math;

@@ -12,16 +12,15 @@
 
 use std::fmt;
 
-use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
-use super::activation::{Activation, MAXOUT_PIECES};
+use super::activation::MAXOUT_PIECES;
 use super::choice::Choice;
 use super::config::{limits, shorten};
 use super::feature::{Feature, Normalize, Normalizer};
+use super::layer::{Layer, LayerFile};
 use super::loss::MAX_CLASSES;
-use super::network::{Layer, Network};
-use super::optimizer::Param;
+use super::network::Network;
 use super::{Float, Lang, Problem};
 
 /// The `format` field of every model file.
@@ -287,7 +286,7 @@ impl fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
-fn error(path: impl Into<String>, problem: ModelProblem) -> ModelError {
+pub(crate) fn error(path: impl Into<String>, problem: ModelProblem) -> ModelError {
     ModelError {
         path: path.into(),
         problem,
@@ -369,15 +368,6 @@ struct NormalizeFile {
     scale: Vec<Float>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct LayerFile {
-    activation: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pieces: Option<usize>,
-    weights: Vec<Vec<Float>>,
-    biases: Vec<Float>,
-}
-
 /// The name the file gives the output layer's head.
 fn head_name(problem: Problem) -> &'static str {
     match problem {
@@ -396,19 +386,7 @@ impl Model {
             .layers
             .iter()
             .enumerate()
-            .map(|(i, layer)| {
-                let w = &layer.weights.value;
-                LayerFile {
-                    activation: if i == last {
-                        head_name(self.network.problem).to_string()
-                    } else {
-                        layer.activation.name().to_string()
-                    },
-                    pieces: (layer.activation.pieces() > 1).then_some(layer.activation.pieces()),
-                    weights: (0..w.nrows()).map(|r| w.row(r).iter().copied().collect()).collect(),
-                    biases: layer.biases.value.iter().copied().collect(),
-                }
-            })
+            .map(|(i, layer)| layer.to_file((i == last).then(|| head_name(self.network.problem))))
             .collect();
         let file = ModelFile {
             format: FORMAT.to_string(),
@@ -457,7 +435,7 @@ impl Model {
 }
 
 /// The name is one of `T`'s choices.
-fn choice<T: Choice>(path: String, name: &str) -> Result<T, ModelError> {
+pub(crate) fn choice<T: Choice>(path: String, name: &str) -> Result<T, ModelError> {
     T::parse(name).map_err(|_| {
         let names = T::ALL.iter().map(|v| v.name()).collect();
         error(
@@ -523,83 +501,12 @@ fn read_layers(files: &[LayerFile], inputs: usize) -> Result<Network, ModelError
     let mut fan_in = inputs;
     let mut layers = Vec::with_capacity(files.len());
     let mut problem = Problem::Binary;
+    // Each layer reads its own section (src/core/layer/).
     for (i, file) in files.iter().enumerate() {
-        let at = |field: &str| format!("layers[{i}].{field}");
-        let activation = if i == last {
-            Activation::Linear
-        } else {
-            choice::<Activation>(at("activation"), &file.activation)?
-        };
-        let rows = file.weights.len();
-        if i == last {
-            problem = match file.activation.as_str() {
-                "sigmoid" if rows == 1 => Problem::Binary,
-                "linear" if rows == 1 => Problem::Regression,
-                "softmax" if (2..=MAX_CLASSES).contains(&rows) => Problem::MultiClass(rows),
-                "sigmoid" => return Err(error(at("weights"), ModelProblem::OutputRows { head: "sigmoid", rows })),
-                "linear" => return Err(error(at("weights"), ModelProblem::OutputRows { head: "linear", rows })),
-                "softmax" => return Err(error(at("weights"), ModelProblem::SoftmaxRows { rows })),
-                other => return Err(error(at("activation"), ModelProblem::NotAHead(shorten(other)))),
-            };
-        }
-        let pieces = activation.pieces();
-        match file.pieces {
-            None | Some(1) if pieces == 1 => {}
-            Some(p) if p == pieces => {}
-            None if pieces > 1 => return Err(error(at("pieces"), ModelProblem::NeedsPieces)),
-            Some(p) => {
-                return Err(error(
-                    at("pieces"),
-                    ModelProblem::WrongPieces {
-                        found: p,
-                        wanted: pieces,
-                    },
-                ))
-            }
-            None => {}
-        }
-        if rows == 0 || rows % pieces != 0 {
-            return Err(error(at("weights"), ModelProblem::RowMultiple { pieces, rows }));
-        }
-        if rows / pieces > limits::MAX_NEURONS.max(MAX_CLASSES) {
-            return Err(error(at("weights"), ModelProblem::TooManyNeurons));
-        }
-        if file.biases.len() != rows {
-            return Err(error(
-                at("biases"),
-                ModelProblem::BiasCount {
-                    found: file.biases.len(),
-                    rows,
-                },
-            ));
-        }
-        let mut weights = DMatrix::zeros(rows, fan_in);
-        for (r, row) in file.weights.iter().enumerate() {
-            if row.len() != fan_in {
-                return Err(error(
-                    format!("layers[{i}].weights[{r}]"),
-                    ModelProblem::RowLength {
-                        found: row.len(),
-                        inputs: fan_in,
-                    },
-                ));
-            }
-            for (c, &v) in row.iter().enumerate() {
-                if !v.is_finite() {
-                    return Err(error(format!("layers[{i}].weights[{r}][{c}]"), ModelProblem::NotFinite));
-                }
-                weights[(r, c)] = v;
-            }
-        }
-        if let Some(b) = file.biases.iter().position(|v| !v.is_finite()) {
-            return Err(error(format!("layers[{i}].biases[{b}]"), ModelProblem::NotFinite));
-        }
-        layers.push(Layer {
-            activation,
-            weights: Param::new(weights),
-            biases: Param::new(DMatrix::from_column_slice(rows, 1, &file.biases)),
-        });
-        fan_in = rows / pieces;
+        let (layer, head) = Layer::from_file(file, i, fan_in, i == last)?;
+        problem = head;
+        fan_in = layer.neurons();
+        layers.push(layer);
     }
     Ok(Network {
         layers,
@@ -611,6 +518,7 @@ fn read_layers(files: &[LayerFile], inputs: usize) -> Result<Network, ModelError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::activation::Activation;
     use crate::core::init::Init;
     use crate::core::SeededRng;
     use rand::SeedableRng;

@@ -9,73 +9,16 @@ use rand::Rng;
 
 use super::activation::Activation;
 use super::init::Init;
+use super::layer::{ensure_len, params_mut, LayerPass, Mode};
 use super::loss::Loss;
 use super::loss::MAX_CLASSES;
-use super::optimizer::{Optimizer, OptimizerParams, Param};
+use super::optimizer::{Optimizer, OptimizerParams};
 use super::regularization::Regularization;
 use super::{Float, Problem};
 use nnlab_kernels::mlp::{sgd_epoch, DenseLayer, Epoch, EpochBuffers, Head, MAX_LAYERS as MAX_FUSED_LAYERS};
-use nnlab_kernels::{affine_rows, gather_rows, outer_rows, padded, transpose_rows, transposed_rows};
+use nnlab_kernels::{gather_rows, padded, transpose_rows};
 
-/// One fully connected layer. Row r of `weights` feeds pre-activation r; a maxout layer has
-/// `pieces` rows per neuron, ordered neuron-major (neuron j, piece p at row j·k + p).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Layer {
-    /// f of the hidden neurons; the output layer is `Linear` (its raw scores go to the head).
-    pub activation: Activation,
-    /// (neurons·pieces) × fan_in.
-    pub weights: Param,
-    /// (neurons·pieces) × 1.
-    pub biases: Param,
-}
-
-impl Layer {
-    /// A layer of `neurons` neurons over `fan_in` inputs, weights drawn by `init` (row by
-    /// row), biases 0.
-    pub fn new<R: Rng + ?Sized>(
-        fan_in: usize,
-        neurons: usize,
-        fan_out: usize,
-        activation: Activation,
-        init: Init,
-        rng: &mut R,
-    ) -> Layer {
-        let rows = neurons * activation.pieces();
-        let mut weights = DMatrix::zeros(rows, fan_in);
-        for i in 0..rows {
-            for j in 0..fan_in {
-                weights[(i, j)] = init.sample(fan_in, fan_out, rng);
-            }
-        }
-        Layer {
-            activation,
-            weights: Param::new(weights),
-            biases: Param::new(DMatrix::zeros(rows, 1)),
-        }
-    }
-
-    /// Number of neurons (outputs) of the layer.
-    pub fn neurons(&self) -> usize {
-        self.weights.value.nrows() / self.activation.pieces()
-    }
-
-    /// Number of inputs each neuron reads.
-    pub fn fan_in(&self) -> usize {
-        self.weights.value.ncols()
-    }
-
-    /// Whether every weight and bias is a finite number.
-    pub fn is_finite(&self) -> bool {
-        nnlab_kernels::all_finite(self.weights.value.as_slice())
-            && nnlab_kernels::all_finite(self.biases.value.as_slice())
-    }
-
-    /// Whether every gradient entry is a finite number.
-    pub fn gradient_is_finite(&self) -> bool {
-        nnlab_kernels::all_finite(self.weights.grad.as_slice())
-            && nnlab_kernels::all_finite(self.biases.grad.as_slice())
-    }
-}
+pub use super::layer::Layer;
 
 /// Everything one forward and backward pass computes for a batch, kept between passes so
 /// training allocates nothing once the batch size is settled. Index l is layer l. Every
@@ -86,30 +29,12 @@ impl Layer {
 pub struct Pass {
     points: usize,
     stride: usize,
+    /// The forward pass's mode (each layer's `forward_t` reads it).
+    mode: Mode,
     /// The batch's inputs, features × stride.
     input: Vec<Float>,
-    /// z = W·a_prev + b, (neurons·pieces) × stride. A linear layer's z is its a: the
-    /// product is written to `activation` and this buffer is spare (see `linear`).
-    pre_activation: Vec<Vec<Float>>,
-    /// Whether layer l is linear (a = z, kept once, in `activation`).
-    linear: Vec<bool>,
-    /// a = f(z), neurons × stride; for the output layer the raw scores s.
-    activation: Vec<Vec<Float>>,
-    /// Maxout only: which piece won for each neuron and point (neurons × stride).
-    winner: Vec<Vec<u8>>,
-    /// dL/dz, (neurons·pieces) × stride.
-    delta: Vec<Vec<Float>>,
-    /// dL/da arriving from the layer above, neurons × stride (for the output layer, dL/ds,
-    /// written by [`Network::batch_loss`] or [`Network::batch_gradient`]).
-    upstream: Vec<Vec<Float>>,
-}
-
-/// Resizes `v` to `len` values, reusing its memory in the steady state.
-fn ensure_len(v: &mut Vec<Float>, len: usize) {
-    if v.len() != len {
-        v.clear();
-        v.resize(len, 0.0);
-    }
+    /// Layer l's values.
+    layers: Vec<LayerPass>,
 }
 
 /// Row `row` of a batch-major buffer, only its `points` real values (empty if out of range).
@@ -145,29 +70,31 @@ impl Pass {
 
     /// Number of layers the last forward pass went through.
     pub fn layers(&self) -> usize {
-        self.activation.len()
+        self.layers.len()
+    }
+
+    /// The mode of the last forward pass.
+    pub fn mode(&self) -> Mode {
+        self.mode
     }
 
     /// Rows of a layer's pre-activations (neurons·pieces).
     pub fn pre_activation_rows(&self, layer: usize) -> usize {
-        let buffers = if self.is_linear(layer) {
-            &self.activation
-        } else {
-            &self.pre_activation
-        };
-        buffers.get(layer).map_or(0, |v| v.len() / self.stride.max(1))
+        self.layers.get(layer).map_or(0, |l| l.z().len() / self.stride.max(1))
     }
 
     /// Neurons of a layer (rows of its activations).
     pub fn neurons(&self, layer: usize) -> usize {
-        self.activation.get(layer).map_or(0, |v| v.len() / self.stride.max(1))
+        self.layers
+            .get(layer)
+            .map_or(0, |l| l.activation.len() / self.stride.max(1))
     }
 
-    /// Row `row` of layer `layer` of one of the per-layer buffers (empty if out of range).
-    fn row<'a>(&self, buffers: &'a [Vec<Float>], layer: usize, row: usize) -> &'a [Float] {
-        buffers
+    /// Row `row` of one of layer `layer`'s buffers (empty if out of range).
+    fn row(&self, layer: usize, buffer: impl Fn(&LayerPass) -> &[Float], row: usize) -> &[Float] {
+        self.layers
             .get(layer)
-            .map_or(&[][..], |v| row_of(v, self.stride, self.points, row))
+            .map_or(&[][..], |l| row_of(buffer(l), self.stride, self.points, row))
     }
 
     /// Input feature `feature` of every point.
@@ -177,44 +104,40 @@ impl Pass {
 
     /// Pre-activation z of row `row` of layer `layer`, for every point.
     pub fn pre_activation(&self, layer: usize, row: usize) -> &[Float] {
-        let buffers = if self.is_linear(layer) {
-            &self.activation
-        } else {
-            &self.pre_activation
-        };
-        self.row(buffers, layer, row)
-    }
-
-    fn is_linear(&self, layer: usize) -> bool {
-        self.linear.get(layer).copied().unwrap_or(false)
+        self.row(layer, LayerPass::z, row)
     }
 
     /// Output a of neuron `neuron` of layer `layer` (the raw scores for the output layer).
     pub fn activation(&self, layer: usize, neuron: usize) -> &[Float] {
-        self.row(&self.activation, layer, neuron)
+        self.row(layer, |l| &l.activation, neuron)
     }
 
     /// δ = dL/dz of row `row` of layer `layer` (after a backward pass).
     pub fn delta(&self, layer: usize, row: usize) -> &[Float] {
-        self.row(&self.delta, layer, row)
+        self.row(layer, |l| &l.delta, row)
     }
 
     /// dL/da of neuron `neuron` of layer `layer` arriving from above (for the output layer,
     /// dL/ds as the loss wrote it).
     pub fn upstream(&self, layer: usize, neuron: usize) -> &[Float] {
-        self.row(&self.upstream, layer, neuron)
+        self.row(layer, |l| &l.upstream, neuron)
+    }
+
+    /// The output layer's scores, batch-major.
+    fn scores(&self) -> Option<&[Float]> {
+        self.layers.last().map(|l| &l.activation[..])
     }
 
     /// Number of output scores per point (0 before a forward pass).
     pub fn outputs(&self) -> usize {
-        self.activation.last().map_or(0, |v| v.len() / self.stride.max(1))
+        self.scores().map_or(0, |v| v.len() / self.stride.max(1))
     }
 
     /// The output scores of point `point`, written into the start of `out` (as many as fit);
     /// returns how many there are.
     pub fn scores_of(&self, point: usize, out: &mut [Float]) -> usize {
         let outputs = self.outputs();
-        if let Some(scores) = self.activation.last() {
+        if let Some(scores) = self.scores() {
             for (o, slot) in out.iter_mut().enumerate().take(outputs) {
                 *slot = scores.get(o * self.stride + point).copied().unwrap_or(0.0);
             }
@@ -224,8 +147,7 @@ impl Pass {
 
     /// Whether every output score of the real points is a finite number.
     pub fn scores_are_finite(&self) -> bool {
-        self.activation
-            .last()
+        self.scores()
             .is_none_or(|scores| scores_are_finite(scores, self.stride, self.points))
     }
 }
@@ -303,10 +225,7 @@ impl Network {
 
     /// Total number of weights and biases.
     pub fn parameter_count(&self) -> usize {
-        self.layers
-            .iter()
-            .map(|l| l.weights.value.len() + l.biases.value.len())
-            .sum()
+        self.layers.iter().flat_map(Layer::params).map(|p| p.value.len()).sum()
     }
 
     /// Forward propagation of a batch (`inputs`: features × points, one point per column):
@@ -317,136 +236,41 @@ impl Network {
     }
 
     /// Forward propagation of the batch already loaded into `pass` (by [`Pass::load`] or
-    /// [`Pass::gather`]). Changes only `pass`: afterwards it holds every layer's z and a, the
-    /// last a being the output scores.
-    pub fn propagate(&self, pass: &mut Pass) {
-        let count = self.layers.len();
+    /// [`Pass::gather`]) in `mode`. Changes only `pass`: afterwards it holds every layer's
+    /// z and a, the last a being the output scores.
+    pub fn propagate_t(&self, pass: &mut Pass, mode: Mode) {
         let stride = pass.stride;
-        pass.pre_activation.resize_with(count, Vec::new);
-        pass.activation.resize_with(count, Vec::new);
-        pass.winner.resize_with(count, Vec::new);
-        pass.linear.resize(count, false);
+        pass.mode = mode;
+        pass.layers.resize_with(self.layers.len(), LayerPass::default);
         for (l, layer) in self.layers.iter().enumerate() {
-            let (done, rest) = pass.activation.split_at_mut(l);
-            let input = if l == 0 { &pass.input } else { &done[l - 1] };
-            let z = &mut pass.pre_activation[l];
-            let a = &mut rest[0];
-            let neurons = layer.neurons();
-            pass.linear[l] = layer.activation == Activation::Linear;
-            if let Some(elementwise) = layer.activation.elementwise() {
-                // The activation inside the product's tile (same numbers as the product
-                // followed by the layer-wide rule); a linear layer's z is written to a only,
-                // where `pre_activation` reads it.
-                ensure_len(a, neurons * stride);
-                if !pass.linear[l] {
-                    ensure_len(z, neurons * stride);
-                }
-                let (w, b) = (layer.weights.value.as_slice(), layer.biases.value.as_slice());
-                if nnlab_kernels::dense_rows(elementwise, w, b, input, stride, z, a) {
-                    continue;
-                }
-            }
-            ensure_len(z, layer.weights.value.nrows() * stride);
-            affine_rows(
-                layer.weights.value.as_slice(),
-                layer.biases.value.as_slice(),
-                input,
-                stride,
-                z,
-            );
-            ensure_len(a, neurons * stride);
-            match layer.activation {
-                // a = z: the buffers trade places instead of copying (the output layer's
-                // 10 000 grid scores every frame); `pre_activation` reads z from a.
-                Activation::Linear => std::mem::swap(z, a),
-                Activation::Maxout => {
-                    // Row j·k + p is piece p of neuron j: a = the largest of the k rows.
-                    let k = layer.activation.pieces();
-                    let winner = &mut pass.winner[l];
-                    winner.clear();
-                    winner.resize(neurons * stride, 0);
-                    for ((out, won), pieces) in a
-                        .chunks_exact_mut(stride.max(1))
-                        .zip(winner.chunks_exact_mut(stride.max(1)))
-                        .zip(z.chunks_exact(k * stride.max(1)))
-                    {
-                        out.copy_from_slice(&pieces[..stride]);
-                        for (p, piece) in pieces.chunks_exact(stride).enumerate().skip(1) {
-                            for ((o, w), &v) in out.iter_mut().zip(won.iter_mut()).zip(piece) {
-                                if v > *o {
-                                    *o = v;
-                                    *w = p as u8;
-                                }
-                            }
-                        }
-                    }
-                }
-                act => act.apply_slice(z, a),
-            }
+            let (below, rest) = pass.layers.split_at_mut(l);
+            let input = below.last().map_or(&pass.input[..], |b| &b.activation[..]);
+            layer.forward_t(input, stride, &mut rest[0], mode);
         }
+    }
+
+    /// [`Network::propagate_t`] in evaluation mode: every pass that does not train.
+    pub fn propagate(&self, pass: &mut Pass) {
+        self.propagate_t(pass, Mode::Eval);
     }
 
     /// Backward propagation of the batch in `pass`, after a forward pass and
     /// [`Network::batch_loss`] (or [`Network::batch_gradient`]), which left dL/ds of every
     /// point (already divided by the batch size, so gradients are batch means) as the output
     /// layer's upstream gradient. Changes `pass` (upstream and delta) and every layer's
-    /// `weights.grad` and `biases.grad`, which it overwrites.
+    /// gradients, which it overwrites.
     pub fn backward(&mut self, pass: &mut Pass) {
-        let count = self.layers.len();
         let stride = pass.stride;
-        pass.delta.resize_with(count, Vec::new);
-        pass.upstream.resize_with(count, Vec::new);
-        for l in (0..count).rev() {
-            let layer = &self.layers[l];
-            let rows = layer.weights.value.nrows();
-            let neurons = layer.neurons();
-            // dL/da of this layer: the loss's gradient on top, W_{l+1}ᵀ·δ_{l+1} below it.
-            if l + 1 < count {
-                let above = &self.layers[l + 1].weights.value;
-                let up = &mut pass.upstream[l];
-                ensure_len(up, neurons * stride);
-                transposed_rows(above.as_slice(), above.nrows(), &pass.delta[l + 1], stride, up);
-            } else {
-                ensure_len(&mut pass.upstream[l], neurons * stride);
-            }
-            // δ = dL/dz = dL/da ⊙ f′(z); maxout routes it to the winning piece only.
-            let delta = &mut pass.delta[l];
-            ensure_len(delta, rows * stride);
-            let up = &pass.upstream[l];
-            // A linear layer's z lives in a (its own buffer is spare after the swap).
-            let z = if pass.linear.get(l).copied().unwrap_or(false) {
-                &pass.activation[l]
-            } else {
-                &pass.pre_activation[l]
+        for (l, layer) in self.layers.iter_mut().enumerate().rev() {
+            let (below, rest) = pass.layers.split_at_mut(l);
+            let Some(slot) = rest.first_mut() else {
+                continue;
             };
-            match layer.activation {
-                Activation::Maxout => {
-                    let k = layer.activation.pieces();
-                    let winner = &pass.winner[l];
-                    delta.fill(0.0);
-                    for ((d, u), won) in delta
-                        .chunks_exact_mut(k * stride.max(1))
-                        .zip(up.chunks_exact(stride.max(1)))
-                        .zip(winner.chunks_exact(stride.max(1)))
-                    {
-                        for (point, (&u, &w)) in u.iter().zip(won).enumerate() {
-                            d[usize::from(w) * stride + point] = u;
-                        }
-                    }
-                }
-                act => act.delta_slice(up, z, &pass.activation[l], delta),
+            // The layer below gets dL/da = Wᵀ·δ; the inputs need none.
+            match below.last_mut() {
+                Some(b) => layer.backward(&b.activation, stride, slot, Some(&mut b.upstream)),
+                None => layer.backward(&pass.input, stride, slot, None),
             }
-            let input = if l == 0 { &pass.input } else { &pass.activation[l - 1] };
-            let layer = &mut self.layers[l];
-            // dL/dW = δ·a_prevᵀ and dL/db = Σ over the batch of δ.
-            outer_rows(
-                delta,
-                input,
-                layer.fan_in(),
-                stride,
-                layer.weights.grad.as_mut_slice(),
-                layer.biases.grad.as_mut_slice(),
-            );
         }
     }
 
@@ -466,19 +290,14 @@ impl Network {
         let squares: f64 = self
             .layers
             .iter()
-            .flat_map(|l| l.weights.grad.iter().chain(l.biases.grad.iter()))
+            .flat_map(|l| l.params().into_iter().flat_map(|p| p.grad.iter()))
             .map(|&g| f64::from(g) * f64::from(g))
             .sum();
         let norm = squares.sqrt();
         if max_norm > 0.0 && norm.is_finite() && norm > f64::from(max_norm) {
             let scale = (f64::from(max_norm) / norm) as Float;
-            for layer in &mut self.layers {
-                layer
-                    .weights
-                    .grad
-                    .iter_mut()
-                    .chain(layer.biases.grad.iter_mut())
-                    .for_each(|g| *g *= scale);
+            for param in params_mut(&mut self.layers) {
+                param.grad.iter_mut().for_each(|g| *g *= scale);
             }
         }
         norm as Float
@@ -496,18 +315,16 @@ impl Network {
     /// optimizer state, and counts the step.
     pub fn update(&mut self, optimizer: Optimizer, hp: &OptimizerParams, lr: Float) {
         self.step += 1;
-        for layer in &mut self.layers {
-            optimizer.update(hp, lr, &mut layer.weights, self.step);
-            optimizer.update(hp, lr, &mut layer.biases, self.step);
+        for param in params_mut(&mut self.layers) {
+            optimizer.update(hp, lr, param, self.step);
         }
     }
 
     /// Forgets all optimizer state (after a change of optimizer).
     pub fn clear_optimizer_state(&mut self) {
         self.step = 0;
-        for layer in &mut self.layers {
-            layer.weights.clear_state();
-            layer.biases.clear_state();
+        for param in params_mut(&mut self.layers) {
+            param.clear_state();
         }
     }
 
@@ -530,13 +347,12 @@ impl Network {
     /// Writes dL/ds / points for every point (zero for the padding) and returns the summed
     /// loss when `WITH_VALUE` (else 0, and the per-sample rules never compute the value).
     fn output_gradient<const WITH_VALUE: bool>(&self, loss: Loss, pass: &mut Pass, labels: &[Float]) -> f64 {
-        let count = self.layers.len();
         let stride = pass.stride;
         let points = pass.points.min(labels.len());
-        pass.upstream.resize_with(count, Vec::new);
-        let (Some(scores), Some(grad)) = (pass.activation.last(), pass.upstream.last_mut()) else {
+        let Some(top) = pass.layers.last_mut() else {
             return 0.0;
         };
+        let (scores, grad) = (&top.activation, &mut top.upstream);
         ensure_len(grad, scores.len());
         output_gradient_rows::<WITH_VALUE>(loss, self.problem, scores, stride, &labels[..points], grad)
     }
@@ -642,19 +458,11 @@ impl Network {
         rng: &mut R,
     ) {
         let next_fan_out = self.layers[layer + 1].neurons();
-        let this = &mut self.layers[layer];
-        let k = this.activation.pieces();
-        let fan_in = this.fan_in();
-        let row_source = |i: usize| source(i / k).map(|j| j * k + i % k);
-        this.weights.remap(neurons * k, fan_in, row_source, Some, |_, _| {
-            init.sample(fan_in, neurons, rng)
-        });
-        this.biases.remap(neurons * k, 1, row_source, Some, |_, _| 0.0);
+        // The new rows' weights are drawn with this layer's width as their fan-out, as
+        // they always were (a seeded run's live edits stay the same).
+        self.layers[layer].remap_neurons(neurons, source, neurons, init, rng);
         let above = &mut self.layers[layer + 1];
-        let rows = above.weights.value.nrows();
-        above.weights.remap(rows, neurons, Some, source, |_, _| {
-            init.sample(neurons, next_fan_out, rng)
-        });
+        above.remap_inputs(neurons, source, next_fan_out, init, rng);
         above.biases.grad.fill(0.0);
     }
 
@@ -708,15 +516,8 @@ impl Network {
             .get(index + 1)
             .map_or(self.problem.outputs(), Layer::neurons);
         let layer = &mut self.layers[index];
-        let rows = layer.weights.value.nrows();
         let old = layer.fan_in();
-        layer.weights.remap(
-            rows,
-            fan_in,
-            Some,
-            |j| (j < old).then_some(j),
-            |_, _| init.sample(fan_in, fan_out, rng),
-        );
+        layer.remap_inputs(fan_in, |j| (j < old).then_some(j), fan_out, init, rng);
     }
 
     /// Re-wires the first layer to a new list of inputs: new input j takes the weights of
@@ -732,10 +533,7 @@ impl Network {
         let Some(first) = self.layers.first_mut() else {
             return;
         };
-        let rows = first.weights.value.nrows();
-        first
-            .weights
-            .remap(rows, inputs, Some, source, |_, _| init.sample(inputs, fan_out, rng));
+        first.remap_inputs(inputs, source, fan_out, init, rng);
     }
 
     /// Sets the activation of hidden layer `layer`. Switching to maxout gives each neuron a
@@ -745,18 +543,7 @@ impl Network {
             return;
         }
         let fan_out = self.layers[layer + 1].neurons();
-        let this = &mut self.layers[layer];
-        let (old_k, new_k) = (this.activation.pieces(), activation.pieces());
-        if old_k != new_k {
-            let neurons = this.neurons();
-            let fan_in = this.fan_in();
-            let row_source = |i: usize| (i % new_k < old_k).then_some((i / new_k) * old_k + i % new_k);
-            this.weights.remap(neurons * new_k, fan_in, row_source, Some, |_, _| {
-                init.sample(fan_in, fan_out, rng)
-            });
-            this.biases.remap(neurons * new_k, 1, row_source, Some, |_, _| 0.0);
-        }
-        this.activation = activation;
+        self.layers[layer].set_activation(activation, fan_out, init, rng);
     }
 
     /// Changes the output layer to `problem.outputs()` neurons, keeping the output rows that
@@ -768,12 +555,8 @@ impl Network {
             return;
         };
         if last.neurons() != outputs {
-            let fan_in = last.fan_in();
             let old = last.neurons();
-            let keep = |i: usize| (i < old).then_some(i);
-            last.weights
-                .remap(outputs, fan_in, keep, Some, |_, _| init.sample(fan_in, outputs, rng));
-            last.biases.remap(outputs, 1, keep, Some, |_, _| 0.0);
+            last.remap_neurons(outputs, |i| (i < old).then_some(i), outputs, init, rng);
         }
     }
 }

@@ -4,6 +4,7 @@
 //! copy of the network for one point, so what it shows is what training does.
 
 use super::config::Config;
+use super::layer::Mode;
 use super::loss::Loss;
 use super::network::{Network, Pass};
 use super::optimizer::{Optimizer, OptimizerParams};
@@ -22,10 +23,15 @@ pub struct StepRule<'a> {
     pub optimizer: Optimizer,
     pub params: &'a OptimizerParams,
     pub lr: Float,
+    /// The forward pass's mode: training for the trainer; evaluation for the inspector,
+    /// which shows one point's step the way the page evaluates it (a layer that acts
+    /// differently in training, such as batch normalisation over one point, would
+    /// otherwise show numbers no prediction uses).
+    pub mode: Mode,
 }
 
 impl<'a> StepRule<'a> {
-    /// The step `config` asks for, with the optimizers' other hyper-parameters `params`.
+    /// The training step `config` asks for, with the optimizers' other hyper-parameters `params`.
     pub fn of(config: &Config, params: &'a OptimizerParams) -> StepRule<'a> {
         StepRule {
             loss: config.loss,
@@ -35,6 +41,7 @@ impl<'a> StepRule<'a> {
             optimizer: config.optimizer,
             params,
             lr: config.lr,
+            mode: Mode::Train,
         }
     }
 }
@@ -80,7 +87,7 @@ pub fn train_step(
     mut before_clipping: impl FnMut(&Network),
 ) -> StepReport {
     let output_layer = network.layers.len().saturating_sub(1);
-    network.propagate(pass);
+    network.propagate_t(pass, rule.mode);
     let (loss, finite) = match loss_value {
         LossValue::Skip => (None, network.batch_gradient(rule.loss, pass, labels)),
         LossValue::Measure => {

@@ -9,6 +9,7 @@ use super::config::{Config, ConfigError};
 use super::data_csv::{CsvData, Split};
 use super::dataset;
 use super::feature::{fill_inputs_from_samples, Feature, Normalizer};
+use super::layer::Snapshot;
 use super::loss::{Loss, Metrics, MetricsAccumulator, MAX_CLASSES};
 use super::model::{Model, ModelError};
 use super::network::{Network, Pass};
@@ -170,7 +171,7 @@ pub struct Trainer {
     /// The fused SGD epoch's batch buffers (see [`Network::sgd_epoch`]).
     fused: EpochBuffers,
     eval_pass: Pass,
-    snapshot: Vec<(DMatrix<Float>, DMatrix<Float>)>,
+    snapshot: Snapshot,
     metrics: Option<(Metrics, Metrics)>,
     /// The test split's confusion matrix, computed with `metrics` in the same pass.
     test_confusion: Vec<Vec<u32>>,
@@ -213,7 +214,7 @@ impl Trainer {
             pass: Pass::default(),
             fused: EpochBuffers::default(),
             eval_pass: Pass::default(),
-            snapshot: Vec::new(),
+            snapshot: Snapshot::default(),
             metrics: None,
             test_confusion: Vec::new(),
             version: 0,
@@ -407,35 +408,11 @@ impl Trainer {
     }
 
     fn take_snapshot(&mut self) {
-        let layers = &self.network.layers;
-        let same_shape = self.snapshot.len() == layers.len()
-            && self
-                .snapshot
-                .iter()
-                .zip(layers)
-                .all(|((w, b), l)| w.shape() == l.weights.value.shape() && b.shape() == l.biases.value.shape());
-        if same_shape {
-            for ((w, b), l) in self.snapshot.iter_mut().zip(layers) {
-                w.copy_from(&l.weights.value);
-                b.copy_from(&l.biases.value);
-            }
-        } else {
-            self.snapshot = layers
-                .iter()
-                .map(|l| (l.weights.value.clone(), l.biases.value.clone()))
-                .collect();
-        }
+        self.snapshot.take(&self.network.layers);
     }
 
     fn restore_snapshot(&mut self) {
-        for ((w, b), l) in self.snapshot.iter().zip(&mut self.network.layers) {
-            if w.shape() == l.weights.value.shape() && b.shape() == l.biases.value.shape() {
-                l.weights.value.copy_from(w);
-                l.biases.value.copy_from(b);
-            }
-            l.weights.clear_state();
-            l.biases.clear_state();
-        }
+        self.snapshot.restore(&mut self.network.layers);
     }
 
     /// Trains up to `epochs` epochs, stopping early if training cannot go on; returns how
