@@ -5,7 +5,7 @@
 use plotters::prelude::*;
 use web_sys::{Element, HtmlCanvasElement, HtmlSelectElement};
 
-use super::{layer_name, Frame, LayerPanel, Panel};
+use super::{layer_name, section, Frame, LayerPanel, Panel};
 use crate::core::activation::Activation;
 use crate::core::choice::Choice;
 use crate::core::introspect::{activation_curve, histogram, layer_stats, LayerStats};
@@ -29,6 +29,19 @@ fn percent(share: Float) -> String {
     format!("{:.0}%", f64::from(share) * 100.0)
 }
 
+/// The layer select in the panel's head.
+const HEAD: &str = "<label class=\"field inline\"><span data-text=\"layer\">Layer</span>\
+    <select id=\"activation-layer\"></select></label>";
+
+/// The chart, its hint and the saturation table.
+const BODY: &str = "<canvas id=\"activation-chart\" aria-label=\"The activation f, its derivative f′ and a \
+    histogram of the chosen layer's pre-activations z\" data-text-label=\"activation-chart\"></canvas>\
+    <p class=\"hint\" data-text=\"activation-hint\">Bars: where the chosen layer's pre-activations z fall for \
+    the training points. Red bands: f′ is below 10 % of its peak there, so almost no gradient passes.</p>\
+    <table class=\"saturation-table\"><thead><tr><th scope=\"col\" data-text=\"layer\">Layer</th>\
+    <th scope=\"col\" data-text=\"saturated\">Saturated</th><th scope=\"col\" data-text=\"dead\">Dead neurons</th>\
+    </tr></thead><tbody id=\"saturation-rows\"></tbody></table>";
+
 /// `#activation-panel`.
 pub struct ActivationPanel {
     /// Computed per run version, built per (hidden layers, language); the chart's data is
@@ -44,6 +57,7 @@ pub struct ActivationPanel {
 
 impl ActivationPanel {
     pub fn new() -> WebResult<ActivationPanel> {
+        section("activation-panel", "activation-panel", "activation-panel", HEAD, BODY)?;
         Ok(ActivationPanel {
             common: LayerPanel::new(by_id("activation-chart")?),
             layer_select: by_id("activation-layer")?,

@@ -6,13 +6,21 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlCanvasElement, HtmlElement};
 
 use super::activation::SATURATED_COLOUR;
-use super::{layer_name, Frame, LayerPanel, Panel};
+use super::{layer_name, section, Frame, LayerPanel, Panel};
 use crate::core::introspect::{gradient_health, gradient_norms, GradientHealth, GradientHistory, EXPLODING_NORM};
 use crate::core::trainer::Trainer;
 use crate::core::{Float, Lang};
 use crate::web::dom::{by_id, document, format_number, Readout, WebError, WebResult};
 use crate::web::draw::MeasuredCanvas;
 use crate::web::text::text;
+
+/// The bars, the chart and its hint.
+const BODY: &str = "<div id=\"grad-bars\" class=\"grad-bars\"></div>\
+    <canvas id=\"gradient-chart\" aria-label=\"Each layer's weight-gradient norm over epochs, log scale\" \
+    data-text-label=\"gradient-chart\"></canvas>\
+    <p class=\"hint\" data-text=\"gradient-hint\">The size of each layer's weight gradient ‖∂L/∂W‖ over the \
+    training set, on a log scale. A layer far below the others (vanishing) hardly learns; above the dashed line \
+    (exploding) its updates overshoot.</p>";
 
 /// `#gradient-flow`.
 pub struct GradientFlow {
@@ -27,6 +35,7 @@ pub struct GradientFlow {
 
 impl GradientFlow {
     pub fn new() -> WebResult<GradientFlow> {
+        section("gradient-flow", "gradient-panel", "gradient-flow", "", BODY)?;
         Ok(GradientFlow {
             common: LayerPanel::new(by_id("gradient-chart")?),
             bars: by_id("grad-bars")?,

@@ -8,11 +8,11 @@ mod charts;
 mod gradient_flow;
 mod readouts;
 
-use web_sys::HtmlCanvasElement;
+use web_sys::{Element, HtmlCanvasElement};
 
 use super::boundary::GRID;
 use super::controls::ViewSettings;
-use super::dom::WebResult;
+use super::dom::{by_id, document, WebError, WebResult};
 use super::text::text;
 use crate::core::introspect::GridOutputs;
 use crate::core::loss::Metrics;
@@ -100,6 +100,27 @@ impl FrameSnapshot {
             .compute(trainer.network(), trainer.features(), trainer.normalizer());
         self.serial = self.serial.wrapping_add(1);
     }
+}
+
+/// Appends a panel's own `<section id="{id}" class="panel {class}">` to `section.insights`:
+/// a head with the title (text key `title`), `head` and the snapshot button, then `body`.
+/// `head` and `body` are static program text (English; `text::apply` translates every
+/// `data-text` and `data-text-label` in it), never user input.
+pub fn section(id: &str, class: &str, title: &str, head: &str, body: &str) -> WebResult<Element> {
+    let english = text(Lang::En, title);
+    let snapshot = "<button type=\"button\" class=\"snapshot\" data-text-label=\"snapshot\" \
+         aria-label=\"Save this panel as PNG\"><svg viewBox=\"0 0 24 24\" aria-hidden=\"true\">\
+         <path d=\"M9 4 7.2 6H4v13h16V6h-3.2L15 4zm3 4.5a4 4 0 1 1 0 8 4 4 0 0 1 0-8z\"/></svg></button>";
+    let markup = format!(
+        "<section id=\"{id}\" class=\"panel {class}\" aria-labelledby=\"{id}-title\">\
+         <div class=\"panel-head\"><h2 id=\"{id}-title\" data-text=\"{title}\">{english}</h2>{head}{snapshot}</div>\
+         {body}</section>"
+    );
+    let insights = document()?
+        .query_selector("section.insights")?
+        .ok_or_else(|| WebError("the page has no section.insights".into()))?;
+    insights.insert_adjacent_html("beforeend", &markup)?;
+    by_id(id)
 }
 
 /// Plotters charts measure text through the DOM, so while training they redraw at most this
