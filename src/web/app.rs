@@ -1,23 +1,23 @@
 //! The page's owner: it holds the training run, the view settings and the DOM it draws on.
-//! Each animation frame trains `speed` epochs and then renders once; rendering only reads
-//! the run. Every user action is a method here that calls the engine and then lets the
-//! next frame redraw what changed.
+//! Each animation frame trains `speed` epochs and evaluates the run (all mutation, into a
+//! [`FrameSnapshot`]), then renders once from `&Trainer` and the snapshot: the boundary,
+//! the diagram, the inspector and every registered panel (`panels/`). Every user action is
+//! a method here that calls the engine and then lets the next frame redraw what changed.
 
 use web_sys::Element;
 
 use super::bench::BenchRun;
 use super::boundary::BoundaryView;
-use super::charts::Charts;
 use super::compare::Compare;
 use super::controls::{Controls, PointClass, Speed, ViewSettings};
-use super::dom::{by_id, format_number, window, Readout, WebError, WebResult};
+use super::dom::{by_id, format_number, window, WebError, WebResult};
 use super::features_view::FeaturesView;
 use super::files::FileRefusal;
 use super::inspector::Inspector;
 use super::lessons::{neighbour, LessonsView};
 use super::media::{snapshot_panel, Recorder};
 use super::network_view::{NetworkLabels, NetworkView, ParamRef};
-use super::teaching::{ActivationPanel, GradientFlow};
+use super::panels::{registry, Frame, FrameSnapshot, Panel};
 use super::text::text;
 use crate::core::activation::Activation;
 use crate::core::budget::{FrameBudget, FRAME_WORK_MS};
@@ -51,14 +51,6 @@ impl State {
     }
 }
 
-struct Readouts {
-    epoch: Readout,
-    train_loss: Readout,
-    test_loss: Readout,
-    train_accuracy: Readout,
-    test_accuracy: Readout,
-}
-
 pub struct App {
     pub lang: Lang,
     pub(super) trainer: Trainer,
@@ -68,9 +60,10 @@ pub struct App {
     boundary: BoundaryView,
     network: NetworkView,
     inspector: Inspector,
-    charts: Charts,
-    activation_panel: ActivationPanel,
-    gradient_flow: GradientFlow,
+    /// The per-frame panels (loss chart, activation, gradient flow, …): see `panels/`.
+    panels: Vec<Box<dyn Panel>>,
+    /// What this frame's evaluation gave; the render phase reads only this and the run.
+    snapshot: FrameSnapshot,
     recorder: Option<Recorder>,
     lessons: LessonsView,
     /// The lesson being followed, if any.
@@ -81,11 +74,9 @@ pub struct App {
     pub first_boundary_ms: Option<f64>,
     /// Compare mode: network B beside this run (`compare.rs`).
     pub(super) compare: Compare,
-    readouts: Readouts,
     status: Element,
     notice: Element,
     play_button: Element,
-    board: Element,
     playing: bool,
     drawn: Option<(u64, ViewSettings)>,
     state: Option<(State, String)>,
@@ -109,9 +100,6 @@ impl App {
         let (config, rejected) = (query.config.clone(), &query.rejected);
         let trainer = Trainer::new(config).or_else(|_| Trainer::new(Config::default()));
         let trainer = trainer.map_err(|e| WebError(e.message(lang)))?;
-        let board = super::dom::document()?
-            .query_selector("main.board")?
-            .ok_or_else(|| WebError("the page has no main.board".into()))?;
         let extra_query = query.kept.clone();
         let mut app = App {
             lang,
@@ -122,26 +110,17 @@ impl App {
             boundary: BoundaryView::new()?,
             network: NetworkView::new(by_id("network")?, by_id("tooltip")?)?,
             inspector: Inspector::new()?,
-            charts: Charts::new()?,
-            activation_panel: ActivationPanel::new()?,
-            gradient_flow: GradientFlow::new()?,
+            panels: registry()?,
+            snapshot: FrameSnapshot::new(),
             recorder: None,
             lessons: LessonsView::new()?,
             lesson: None,
             bench: None,
             first_boundary_ms: None,
             compare: Compare::new()?,
-            readouts: Readouts {
-                epoch: Readout::new("epoch")?,
-                train_loss: Readout::new("train-loss")?,
-                test_loss: Readout::new("test-loss")?,
-                train_accuracy: Readout::new("train-accuracy")?,
-                test_accuracy: Readout::new("test-accuracy")?,
-            },
             status: by_id("status")?,
             notice: by_id("notice")?,
             play_button: by_id("play")?,
-            board,
             playing: false,
             drawn: None,
             state: None,
@@ -203,18 +182,28 @@ impl App {
     pub fn fit_canvases(&mut self) {
         let ratio = self.ratio();
         self.compare.fit(ratio);
-        for canvas in [
-            &self.boundary.canvas,
-            &self.charts.loss_chart,
-            &self.activation_panel.canvas,
-            &self.gradient_flow.canvas,
-        ] {
-            super::dom::fit_canvas(canvas, ratio);
+        super::dom::fit_canvas(&self.boundary.canvas, ratio);
+        for panel in &self.panels {
+            for canvas in panel.canvases() {
+                super::dom::fit_canvas(canvas, ratio);
+            }
         }
+        self.invalidate_views();
+    }
+
+    /// Forces every view to rebuild and redraw on the next frame.
+    fn invalidate_views(&mut self) {
         self.drawn = None;
-        self.charts.invalidate();
-        self.activation_panel.invalidate();
-        self.gradient_flow.invalidate();
+        for panel in &mut self.panels {
+            panel.invalidate();
+        }
+    }
+
+    /// A new run: the panels forget what they gathered over the old one.
+    fn restart_panels(&mut self) {
+        for panel in &mut self.panels {
+            panel.restart();
+        }
     }
 
     // ----- Transport -------------------------------------------------------------------
@@ -255,7 +244,7 @@ impl App {
     /// Re-initialises the weights (same seed, same config) and clears a divergence.
     pub fn reset(&mut self) {
         self.trainer.reset();
-        self.gradient_flow.restart();
+        self.restart_panels();
         self.compare.reset();
         self.best_test = None;
         let (state, key) = if self.playing {
@@ -319,7 +308,7 @@ impl App {
             self.trainer = trainer;
         }
         self.view.speed = speed;
-        self.gradient_flow.restart();
+        self.restart_panels();
         self.drawn = None;
         self.sync_controls();
         self.play();
@@ -383,56 +372,78 @@ impl App {
 
     // ----- Rendering -------------------------------------------------------------------
 
-    /// Draws everything whose data changed since the last frame. Reads the run only.
+    /// Evaluates the run (the frame's last mutation), then draws everything whose data
+    /// changed since the last frame from the run, read only, and the snapshot.
     pub fn render(&mut self) {
         let key = (self.trainer.version(), self.view.clone());
-        if self.drawn.as_ref() != Some(&key) {
-            self.boundary.draw(&self.trainer, &self.view);
-            let labels = NetworkLabels::for_lang(self.lang);
-            self.network.render(&self.trainer, &self.boundary.grid, &labels);
-            self.inspector.refresh(&self.trainer, self.lang, &self.boundary);
-            let (train, test) = self.trainer.evaluate();
-            self.update_readouts(&train, &test);
-            let _ = self.charts.draw_quality(&mut self.trainer, &train, &test, self.lang);
-            self.drawn = Some(key);
+        let fresh = self.drawn.as_ref() != Some(&key);
+        if fresh {
+            self.snapshot.refresh(&mut self.trainer);
         }
-        self.compare.render(&self.trainer, &self.view, self.lang);
-        let ratio = self.chart_scale();
-        let compare = self.compare.trainer();
-        if let Err(e) = self
-            .charts
-            .draw_loss(&self.trainer, compare, self.view.log_scale, self.lang, ratio)
-        {
-            self.set_state(State::Error, e);
+        self.compare.evaluate();
+        if let Some(message) = self.draw(fresh) {
+            self.set_state(State::Error, message);
         }
-        let insights = [
-            self.activation_panel.update(&self.trainer, self.lang, ratio),
-            self.gradient_flow.update(&self.trainer, self.lang, ratio),
-        ];
-        for result in insights {
-            if let Err(e) = result {
-                self.set_state(State::Error, e.to_string());
+        self.drawn = Some(key);
+    }
+
+    /// Draws from the run and the snapshot, returning the last drawing error. `fresh`: the
+    /// snapshot or the view changed, so the boundary, the diagram and the inspector redraw.
+    fn draw(&mut self, fresh: bool) -> Option<String> {
+        let scale = self.chart_scale();
+        let App {
+            trainer,
+            snapshot,
+            view,
+            lang,
+            boundary,
+            network,
+            inspector,
+            compare,
+            panels,
+            recorder,
+            ..
+        } = self;
+        // Shared borrows only: nothing below can change the run.
+        let (trainer, snapshot, view, lang): (&Trainer, &FrameSnapshot, &ViewSettings, Lang) =
+            (trainer, snapshot, view, *lang);
+        if fresh {
+            boundary.paint(trainer, &snapshot.grid, view);
+            network.render(trainer, &snapshot.grid, &NetworkLabels::for_lang(lang));
+            // After the boundary: the inspector rings its point on the painted canvas.
+            inspector.refresh(trainer, lang, boundary);
+        }
+        compare.render(trainer, view, lang);
+        let frame = Frame {
+            snapshot,
+            view,
+            lang,
+            scale,
+            compare: compare.trainer(),
+        };
+        let mut failure = None;
+        for panel in panels.iter_mut() {
+            if let Err(e) = panel.update(trainer, &frame) {
+                failure = Some(e.to_string());
             }
         }
-        if let Some(recorder) = &self.recorder {
+        if let Some(recorder) = recorder {
             let title = format!(
                 "nnlab · {} · {} {} · {} {}",
-                self.trainer.config().dataset.label(self.lang),
-                text(self.lang, "epoch"),
-                self.trainer.epoch(),
-                text(self.lang, "test-loss"),
-                self.trainer
+                trainer.config().dataset.label(lang),
+                text(lang, "epoch"),
+                trainer.epoch(),
+                text(lang, "test-loss"),
+                trainer
                     .history()
                     .points()
                     .last()
                     .map_or("–".to_string(), |p| format_number(f64::from(p.test))),
             );
-            recorder.compose(
-                &title,
-                &self.boundary.canvas,
-                &[&self.charts.loss_chart, &self.gradient_flow.canvas],
-            );
+            let charts: Vec<_> = panels.iter().filter_map(|p| p.recorded()).collect();
+            recorder.compose(&title, &boundary.canvas, &charts);
         }
+        failure
     }
 
     /// Scale of chart text and lines: the pixel ratio, larger in projector mode.
@@ -496,9 +507,8 @@ impl App {
         }
         self.pause();
         self.lesson = Some(found);
-        self.gradient_flow.restart();
+        self.restart_panels();
         self.drawn = None;
-        self.charts.invalidate();
         self.extra_query.retain(|(k, _)| k != "lesson");
         self.extra_query.push(("lesson".to_string(), found.id.to_string()));
         let (state, key) = (State::Idle, "ready");
@@ -559,21 +569,7 @@ impl App {
             self.extra_query.push(("projector".to_string(), "1".to_string()));
         }
         self.fit_canvases();
-        self.activation_panel.invalidate();
-        self.gradient_flow.invalidate();
         self.write_url();
-    }
-
-    fn update_readouts(&mut self, train: &crate::core::loss::Metrics, test: &crate::core::loss::Metrics) {
-        let epoch = self.trainer.epoch();
-        self.readouts.epoch.set(&epoch.to_string(), epoch as f64);
-        let classification = self.trainer.problem().is_classification();
-        let _ = self.board.set_attribute(
-            "data-problem",
-            if classification { "classification" } else { "regression" },
-        );
-        super::dom::show_metrics(&mut self.readouts.train_loss, &mut self.readouts.train_accuracy, train);
-        super::dom::show_metrics(&mut self.readouts.test_loss, &mut self.readouts.test_accuracy, test);
     }
 
     // ----- Config changes --------------------------------------------------------------
@@ -792,10 +788,7 @@ impl App {
             self.set_state(state, text(lang, key));
         }
         self.check_health();
-        self.drawn = None;
-        self.charts.invalidate();
-        self.activation_panel.invalidate();
-        self.gradient_flow.invalidate();
+        self.invalidate_views();
         let _ = self.lessons.show(self.lesson, lang, false);
         self.write_url();
         self.sync_controls();

@@ -17,8 +17,6 @@ pub struct BoundaryView {
     pub canvas: HtmlCanvasElement,
     context: CanvasRenderingContext2d,
     heatmap: Heatmap,
-    /// Every neuron's output over the grid, shared with the network diagram's thumbnails.
-    pub grid: GridOutputs,
     predictions: Vec<Float>,
     background: DivergingScale,
     foreground: DivergingScale,
@@ -38,7 +36,6 @@ impl BoundaryView {
             canvas,
             context,
             heatmap: Heatmap::new(GRID)?,
-            grid: GridOutputs::new(GRID),
             predictions: Vec::with_capacity(GRID * GRID),
             background: DivergingScale::new(0.6),
             foreground: DivergingScale::new(1.0),
@@ -46,12 +43,11 @@ impl BoundaryView {
         })
     }
 
-    /// Runs the grid through the network (one batched pass) and repaints.
-    pub fn draw(&mut self, trainer: &Trainer, view: &ViewSettings) {
+    /// Repaints from `grid`, the network's outputs over the plane (computed for the
+    /// current weights by the frame's mutation phase).
+    pub fn paint(&mut self, trainer: &Trainer, grid: &GridOutputs, view: &ViewSettings) {
         let problem = trainer.problem();
-        self.grid
-            .compute(trainer.network(), trainer.features(), trainer.normalizer());
-        self.grid.predictions(problem, &mut self.predictions);
+        grid.predictions(problem, &mut self.predictions);
         let predictions = &self.predictions;
         let background = &self.background;
         let discrete = view.discretize;

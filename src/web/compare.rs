@@ -7,7 +7,7 @@
 use web_sys::{Element, HtmlSelectElement};
 
 use super::app::App;
-use super::boundary::BoundaryView;
+use super::boundary::{BoundaryView, GRID};
 use super::controls::{fill, option, ViewSettings};
 use super::dom::{by_id, Readout, WebResult};
 use super::text::text;
@@ -18,6 +18,7 @@ use crate::core::config::{CompareKeys, Config};
 use crate::core::data_csv::{CsvData, Split};
 use crate::core::feature::Normalize;
 use crate::core::init::Init;
+use crate::core::introspect::GridOutputs;
 use crate::core::loss::Metrics;
 use crate::core::optimizer::Optimizer;
 use crate::core::regularization::Regularization;
@@ -49,6 +50,10 @@ pub struct CompareView {
     pub trainer: Trainer,
     pub keys: CompareKeys,
     boundary: BoundaryView,
+    /// B's outputs over the plane, for its boundary.
+    grid: GridOutputs,
+    /// B's train and test metrics, evaluated in the frame's mutation phase.
+    metrics: (Metrics, Metrics),
     readouts: [Readout; 5],
     label: Element,
     status: Element,
@@ -67,6 +72,8 @@ impl CompareView {
             trainer,
             keys,
             boundary: BoundaryView::on("boundary-b").map_err(|e| e.0)?,
+            grid: GridOutputs::new(GRID),
+            metrics: (Metrics::default(), Metrics::default()),
             readouts: [
                 readout("compare-epoch")?,
                 readout("compare-train-loss")?,
@@ -175,6 +182,14 @@ impl Compare {
         }
     }
 
+    /// Evaluates B (cached in its trainer, and it can mark B diverged): the frame's mutation
+    /// phase calls this before [`Compare::render`].
+    pub fn evaluate(&mut self) {
+        if let Some(view) = &mut self.view {
+            view.metrics = view.trainer.evaluate();
+        }
+    }
+
     /// Draws B where its run, the view or the language changed. Reads the runs only.
     pub fn render(&mut self, a: &Trainer, settings: &ViewSettings, lang: Lang) {
         if self.shown_lang != Some(lang) {
@@ -186,8 +201,10 @@ impl Compare {
         if view.drawn.as_ref() == Some(&key) {
             return;
         }
-        view.boundary.draw(&view.trainer, settings);
-        let (train, test) = view.trainer.evaluate();
+        let b = &view.trainer;
+        view.grid.compute(b.network(), b.features(), b.normalizer());
+        view.boundary.paint(b, &view.grid, settings);
+        let (train, test) = view.metrics;
         view.update_readouts(&train, &test);
         let diverged = matches!(view.trainer.health(), Health::Diverged { .. });
         if diverged {

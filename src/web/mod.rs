@@ -8,7 +8,6 @@
 mod app;
 mod bench;
 mod boundary;
-mod charts;
 mod compare;
 mod controls;
 mod dom;
@@ -19,7 +18,7 @@ mod inspector;
 mod lessons;
 mod media;
 mod network_view;
-mod teaching;
+mod panels;
 mod text;
 
 use std::cell::RefCell;

@@ -2,21 +2,24 @@
 
 use web_sys::{Element, HtmlCanvasElement};
 
-use super::dom::{by_id, document, format_number, WebResult};
-use super::draw::draw_loss_chart;
-use super::text::text;
+use super::{Frame, Panel};
 use crate::core::loss::Metrics;
 use crate::core::trainer::Trainer;
 use crate::core::{Lang, Problem};
+use crate::web::dom::{by_id, document, format_number, WebError, WebResult};
+use crate::web::draw::draw_loss_chart;
+use crate::web::text::text;
 
 /// What the loss chart shows: A's curve length and last epoch, log scale, language, width,
 /// and B's curve length and last epoch in compare mode.
 type ChartKey = (usize, u64, bool, Lang, u32, Option<(usize, u64)>);
 
 pub struct Charts {
-    pub loss_chart: HtmlCanvasElement,
+    loss_chart: HtmlCanvasElement,
     quality: Element,
     chart_key: Option<ChartKey>,
+    /// The snapshot (serial) the quality table was last checked against.
+    quality_for: Option<u64>,
     quality_key: String,
     shown_matrix: Option<(Lang, Vec<Vec<u32>>)>,
 }
@@ -27,21 +30,15 @@ impl Charts {
             loss_chart: by_id("loss-chart")?,
             quality: by_id("quality")?,
             chart_key: None,
+            quality_for: None,
             quality_key: String::new(),
             shown_matrix: None,
         })
     }
 
-    /// Forces the next draw (after a resize or language switch).
-    pub fn invalidate(&mut self) {
-        self.chart_key = None;
-        self.quality_key.clear();
-        self.shown_matrix = None;
-    }
-
     /// Redraws the loss chart when a history changed; `compare` is network B's run in
     /// compare mode, overlaid. Returns a drawing error, if any.
-    pub fn draw_loss(
+    fn draw_loss(
         &mut self,
         trainer: &Trainer,
         compare: Option<&Trainer>,
@@ -69,20 +66,6 @@ impl Charts {
             text(lang, "test-curve"),
         );
         draw_loss_chart(&self.loss_chart, history, other, log_scale, ratio, labels)
-    }
-
-    /// Shows the test split's confusion matrix (classes) or regression metrics.
-    pub fn draw_quality(
-        &mut self,
-        trainer: &mut Trainer,
-        train: &Metrics,
-        test: &Metrics,
-        lang: Lang,
-    ) -> WebResult<()> {
-        match trainer.problem() {
-            Problem::Regression => self.regression_table(train, test, lang),
-            _ => self.confusion_table(trainer.test_confusion(), lang),
-        }
     }
 
     /// Rebuilds the table only when a count or the language changed.
@@ -129,7 +112,7 @@ impl Charts {
                 let class = if truth == predicted { "hit" } else { "miss" };
                 td.set_attribute("class", class)?;
                 td.set_attribute("data-value", &count.to_string())?;
-                super::dom::set_style(&td, &[("--share", &format!("{:.3}", share.min(1.0)))]);
+                crate::web::dom::set_style(&td, &[("--share", &format!("{:.3}", share.min(1.0)))]);
                 tr.append_child(&td)?;
             }
             table.append_child(&tr)?;
@@ -198,5 +181,44 @@ impl Charts {
         self.quality.set_inner_html("");
         self.quality.append_child(&table)?;
         Ok(())
+    }
+}
+
+impl Panel for Charts {
+    /// Forces the next draw (after a resize or language switch).
+    fn invalidate(&mut self) {
+        self.chart_key = None;
+        self.quality_for = None;
+        self.quality_key.clear();
+        self.shown_matrix = None;
+    }
+
+    fn restart(&mut self) {
+        self.invalidate();
+    }
+
+    /// The loss chart when a history changed; the test split's confusion matrix (classes)
+    /// or regression metrics when the snapshot is new.
+    fn update(&mut self, trainer: &Trainer, frame: &Frame<'_>) -> WebResult<()> {
+        let lang = frame.lang;
+        let loss = self.draw_loss(trainer, frame.compare, frame.view.log_scale, lang, frame.scale);
+        let snapshot = frame.snapshot;
+        if self.quality_for != Some(snapshot.serial) {
+            self.quality_for = Some(snapshot.serial);
+            // Errors here were never shown (a table that cannot be built is left as it was).
+            let _ = match trainer.problem() {
+                Problem::Regression => self.regression_table(&snapshot.train, &snapshot.test, lang),
+                _ => self.confusion_table(&snapshot.confusion, lang),
+            };
+        }
+        loss.map_err(WebError)
+    }
+
+    fn canvases(&self) -> Vec<&HtmlCanvasElement> {
+        vec![&self.loss_chart]
+    }
+
+    fn recorded(&self) -> Option<&HtmlCanvasElement> {
+        Some(&self.loss_chart)
     }
 }

@@ -1,0 +1,263 @@
+//! The activation panel (`#activation-panel`): f, f′ and where a layer's pre-activations
+//! fall, with per-layer saturated and dead shares. The numbers come from `core::introspect`;
+//! this file only shows them.
+
+use plotters::prelude::*;
+use web_sys::{Element, HtmlCanvasElement, HtmlSelectElement};
+
+use super::{layer_name, section, Frame, LayerPanel, Panel};
+use crate::core::activation::Activation;
+use crate::core::choice::Choice;
+use crate::core::introspect::{activation_curve, histogram, layer_stats, LayerStats};
+use crate::core::network::Pass;
+use crate::core::trainer::Trainer;
+use crate::core::{Float, Lang};
+use crate::web::dom::{by_id, document, Readout, WebError, WebResult};
+use crate::web::draw::{draw_legend, LegendMark, MeasuredCanvas};
+
+/// The z range the activation chart covers; values beyond it land in the end bins.
+const Z_RANGE: Float = 6.0;
+/// Histogram bins over the z range.
+const BINS: usize = 48;
+/// Colours of the curves: f dark, f′ blue, the histogram orange, saturated zones red.
+const F_COLOUR: RGBColor = RGBColor(30, 35, 42);
+const DF_COLOUR: RGBColor = RGBColor(0, 114, 178);
+const HIST_COLOUR: RGBColor = RGBColor(230, 159, 0);
+pub(super) const SATURATED_COLOUR: RGBColor = RGBColor(179, 38, 30);
+
+fn percent(share: Float) -> String {
+    format!("{:.0}%", f64::from(share) * 100.0)
+}
+
+/// The layer select in the panel's head.
+const HEAD: &str = "<label class=\"field inline\"><span data-text=\"layer\">Layer</span>\
+    <select id=\"activation-layer\"></select></label>";
+
+/// The chart, its hint and the saturation table.
+const BODY: &str = "<canvas id=\"activation-chart\" aria-label=\"The activation f, its derivative f′ and a \
+    histogram of the chosen layer's pre-activations z\" data-text-label=\"activation-chart\"></canvas>\
+    <p class=\"hint\" data-text=\"activation-hint\">Bars: where the chosen layer's pre-activations z fall for \
+    the training points. Red bands: f′ is below 10 % of its peak there, so almost no gradient passes.</p>\
+    <table class=\"saturation-table\"><thead><tr><th scope=\"col\" data-text=\"layer\">Layer</th>\
+    <th scope=\"col\" data-text=\"saturated\">Saturated</th><th scope=\"col\" data-text=\"dead\">Dead neurons</th>\
+    </tr></thead><tbody id=\"saturation-rows\"></tbody></table>";
+
+/// `#activation-panel`.
+pub struct ActivationPanel {
+    /// Computed per run version, built per (hidden layers, language); the chart's data is
+    /// the run version, its looks (layer, activation, language, width).
+    common: LayerPanel<u64, (usize, Activation, Lang, u32)>,
+    layer_select: HtmlSelectElement,
+    rows: Element,
+    /// The saturated and dead readouts of each hidden layer, as built.
+    cells: Vec<(Readout, Readout)>,
+    pass: Pass,
+    stats: Vec<LayerStats>,
+}
+
+impl ActivationPanel {
+    pub fn new() -> WebResult<ActivationPanel> {
+        section("activation-panel", "activation-panel", "activation-panel", HEAD, BODY)?;
+        Ok(ActivationPanel {
+            common: LayerPanel::new(by_id("activation-chart")?),
+            layer_select: by_id("activation-layer")?,
+            rows: by_id("saturation-rows")?,
+            cells: Vec::new(),
+            pass: Pass::default(),
+            stats: Vec::new(),
+        })
+    }
+
+    /// The hidden layer whose pre-activations are shown (0-based, within the network).
+    fn chosen_layer(&self, hidden: usize) -> usize {
+        self.layer_select
+            .value()
+            .parse::<usize>()
+            .unwrap_or(0)
+            .min(hidden.saturating_sub(1))
+    }
+
+    /// Rebuilds the layer list and the readout rows for a new shape or language.
+    fn build(&mut self, hidden: usize, lang: Lang) -> WebResult<()> {
+        let doc = document()?;
+        let chosen = self.layer_select.value();
+        self.layer_select.set_inner_html("");
+        self.rows.set_inner_html("");
+        self.cells.clear();
+        for l in 0..hidden {
+            let option = doc.create_element("option")?;
+            option.set_attribute("value", &l.to_string())?;
+            option.set_text_content(Some(&layer_name(lang, l, false)));
+            self.layer_select.append_child(&option)?;
+            let row = doc.create_element("tr")?;
+            let head = doc.create_element("th")?;
+            head.set_attribute("scope", "row")?;
+            head.set_text_content(Some(&layer_name(lang, l, false)));
+            row.append_child(&head)?;
+            let cell = |class: &str| -> WebResult<Readout> {
+                let cell = doc.create_element("td")?;
+                cell.set_attribute("class", class)?;
+                cell.set_attribute("data-layer", &l.to_string())?;
+                row.append_child(&cell)?;
+                Ok(Readout::of(cell))
+            };
+            let pair = (cell("saturation")?, cell("dead")?);
+            self.cells.push(pair);
+            self.rows.append_child(&row)?;
+        }
+        let keep = chosen.parse::<usize>().ok().filter(|&l| l < hidden).unwrap_or(0);
+        self.layer_select.set_value(&keep.to_string());
+        self.common.mark_built(hidden, lang);
+        Ok(())
+    }
+
+    fn draw(&self, layer: usize, activation: Activation, lang: Lang, scale: f64) -> WebResult<()> {
+        let Some(stats) = self.stats.get(layer) else {
+            return Ok(());
+        };
+        let counts = histogram(&stats.pre_activation, -Z_RANGE, Z_RANGE, BINS);
+        let curve = activation_curve(activation, -Z_RANGE, Z_RANGE, 241);
+        let labels = (
+            format!("f(z) = {}", activation.label(lang)),
+            "f′(z)".to_string(),
+            format!("z · {}", layer_name(lang, layer, false)),
+        );
+        draw_activation_chart(&self.common.canvas, &curve, &counts, activation, scale, &labels).map_err(WebError)
+    }
+}
+
+impl Panel for ActivationPanel {
+    fn invalidate(&mut self) {
+        self.common.invalidate();
+    }
+
+    /// Recomputes the statistics when the run changed, refreshes the readouts and, at most
+    /// every `CHART_INTERVAL_MS` while training, the chart.
+    fn update(&mut self, trainer: &Trainer, frame: &Frame<'_>) -> WebResult<()> {
+        let (lang, network) = (frame.lang, trainer.network());
+        let hidden = network.hidden_count();
+        let mut fresh = false;
+        if self.common.stale(trainer.version()) {
+            let (inputs, _) = trainer.train_set();
+            self.stats = layer_stats(network, inputs, &mut self.pass);
+            fresh = true;
+        }
+        if self.common.needs_build(hidden, lang) {
+            self.build(hidden, lang)?;
+            fresh = true;
+        }
+        // Readouts change only with new statistics (not on every frame of a paused run).
+        if fresh {
+            for ((saturated, dead), stats) in self.cells.iter_mut().zip(&self.stats) {
+                let (s, d) = (stats.saturated_fraction, stats.dead_fraction);
+                saturated.set(&percent(s), f64::from(s));
+                dead.set(&percent(d), f64::from(d));
+            }
+        }
+        if hidden == 0 {
+            return Ok(());
+        }
+        let layer = self.chosen_layer(hidden);
+        let activation = network.layers[layer].activation;
+        let looks = (layer, activation, lang, self.common.canvas.width());
+        if self.common.due(trainer.version(), looks) {
+            self.draw(layer, activation, lang, frame.scale)?;
+        }
+        Ok(())
+    }
+
+    fn canvases(&self) -> Vec<&HtmlCanvasElement> {
+        vec![&self.common.canvas]
+    }
+}
+
+/// Draws f and f′ over z, the saturated zones shaded and the histogram of z behind.
+fn draw_activation_chart(
+    canvas: &HtmlCanvasElement,
+    curve: &[(Float, Float, Float)],
+    counts: &[u32],
+    activation: Activation,
+    scale: f64,
+    labels: &(String, String, String),
+) -> Result<(), String> {
+    let backend = MeasuredCanvas::new(canvas)?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (lo, hi) = curve
+        .iter()
+        .flat_map(|&(_, a, d)| [a, d])
+        .filter(|v| v.is_finite())
+        .fold((0.0f32, 1.0f32), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let pad = 0.06 * (hi - lo);
+    let (y0, y1) = (f64::from(lo - pad), f64::from(hi + pad));
+    let z = f64::from(Z_RANGE);
+    let font = (12.0 * scale) as i32;
+    let stroke = (2.0 * scale).round().max(1.0) as u32;
+    let style = (FontFamily::SansSerif, font).into_font().color(&RGBColor(60, 60, 60));
+    let mut chart = ChartBuilder::on(&root)
+        .margin((8.0 * scale) as i32)
+        .x_label_area_size((26.0 * scale) as i32)
+        .y_label_area_size((34.0 * scale) as i32)
+        .build_cartesian_2d(-z..z, y0..y1)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_labels(7)
+        .y_labels(5)
+        .max_light_lines(0)
+        .label_style(style.clone())
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    // Saturated zones: runs of z where |f′| is below 10 % of its peak.
+    let step = 2.0 * z / (curve.len().max(2) - 1) as f64;
+    let zones = curve
+        .iter()
+        .filter(|&&(zv, _, _)| activation.is_saturated(zv))
+        .map(|&(zv, _, _)| {
+            let x = f64::from(zv);
+            Rectangle::new(
+                [(x - step / 2.0, y0), (x + step / 2.0, y1)],
+                SATURATED_COLOUR.mix(0.09).filled(),
+            )
+        });
+    chart.draw_series(zones).map_err(|e| e.to_string())?;
+    // The histogram, its tallest bar at 85 % of the height.
+    let tallest = f64::from(counts.iter().copied().max().unwrap_or(0).max(1));
+    let width = 2.0 * z / counts.len().max(1) as f64;
+    let bars = counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(i, &c)| {
+        let x = -z + i as f64 * width;
+        let top = y0 + (y1 - y0) * 0.85 * f64::from(c) / tallest;
+        Rectangle::new(
+            [(x + width * 0.08, y0), (x + width * 0.92, top)],
+            HIST_COLOUR.mix(0.45).filled(),
+        )
+    });
+    chart.draw_series(bars).map_err(|e| e.to_string())?;
+    let series = |pick: fn(&(Float, Float, Float)) -> Float| {
+        curve
+            .iter()
+            .filter(|p| pick(p).is_finite())
+            .map(move |p| (f64::from(p.0), f64::from(pick(p))))
+            .collect::<Vec<_>>()
+    };
+    chart
+        .draw_series(LineSeries::new(series(|p| p.1), F_COLOUR.stroke_width(stroke)))
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(LineSeries::new(series(|p| p.2), DF_COLOUR.stroke_width(stroke)))
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())?;
+    let rgb = |c: RGBColor| [c.0, c.1, c.2];
+    draw_legend(
+        canvas,
+        &[
+            (labels.2.as_str(), rgb(HIST_COLOUR), LegendMark::Box),
+            (labels.0.as_str(), rgb(F_COLOUR), LegendMark::Line),
+            (labels.1.as_str(), rgb(DF_COLOUR), LegendMark::Line),
+        ],
+        false,
+        scale,
+    );
+    Ok(())
+}

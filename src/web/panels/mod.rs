@@ -1,0 +1,211 @@
+//! The page's per-frame panels as a registry. Each frame first trains and evaluates (the
+//! App mutates the run and fills a [`FrameSnapshot`]), then every panel updates from the
+//! run borrowed read-only and the snapshot. A new panel is a file here implementing
+//! [`Panel`] plus one line in [`registry`].
+
+mod activation;
+mod charts;
+mod gradient_flow;
+mod readouts;
+
+use web_sys::{Element, HtmlCanvasElement};
+
+use super::boundary::GRID;
+use super::controls::ViewSettings;
+use super::dom::{by_id, document, WebError, WebResult};
+use super::text::text;
+use crate::core::introspect::GridOutputs;
+use crate::core::loss::Metrics;
+use crate::core::trainer::Trainer;
+use crate::core::Lang;
+
+/// Every panel of the page, in the order they update (and the video shows their charts).
+pub fn registry() -> WebResult<Vec<Box<dyn Panel>>> {
+    Ok(vec![
+        Box::new(readouts::Readouts::new()?),
+        Box::new(charts::Charts::new()?),
+        Box::new(activation::ActivationPanel::new()?),
+        Box::new(gradient_flow::GradientFlow::new()?),
+    ])
+}
+
+/// One view of the run that redraws itself each frame from read-only data.
+pub trait Panel {
+    /// Forces a full rebuild and redraw on the next update (resize, language, projector).
+    fn invalidate(&mut self);
+
+    /// A new run (reset, lesson, benchmark): forget what was gathered over the old one.
+    fn restart(&mut self) {}
+
+    /// Brings the panel up to date with the run, building its parts for `frame.lang`
+    /// when the language or the network's shape changed. Redraws only what changed.
+    fn update(&mut self, trainer: &Trainer, frame: &Frame<'_>) -> WebResult<()>;
+
+    /// The canvases whose backing store follows their CSS size (see `App::fit_canvases`).
+    fn canvases(&self) -> Vec<&HtmlCanvasElement>;
+
+    /// The chart the video recording shows beside the boundary, if any.
+    fn recorded(&self) -> Option<&HtmlCanvasElement> {
+        None
+    }
+}
+
+/// What the panels read besides the run: the snapshot, the view and network B.
+pub struct Frame<'a> {
+    pub snapshot: &'a FrameSnapshot,
+    pub view: &'a ViewSettings,
+    pub lang: Lang,
+    /// Scale of chart text and lines (pixel ratio, larger in projector mode).
+    pub scale: f64,
+    /// Network B's run in compare mode.
+    pub compare: Option<&'a Trainer>,
+}
+
+/// What evaluating the run gave, computed in the frame's mutation phase: evaluation caches
+/// in the trainer and can mark it diverged, so no panel may trigger it while drawing.
+pub struct FrameSnapshot {
+    /// Counts refreshes, so a panel can tell new data from a repeat (even across a new run
+    /// whose version number happens to equal the old one's).
+    pub serial: u64,
+    pub train: Metrics,
+    pub test: Metrics,
+    /// The test split's confusion matrix (empty for regression).
+    pub confusion: Vec<Vec<u32>>,
+    /// Every neuron's output over the plane (the boundary and the diagram's thumbnails).
+    pub grid: GridOutputs,
+}
+
+impl FrameSnapshot {
+    /// Empty until the first [`FrameSnapshot::refresh`] (the first frame's).
+    pub fn new() -> FrameSnapshot {
+        FrameSnapshot {
+            serial: 0,
+            train: Metrics::default(),
+            test: Metrics::default(),
+            confusion: Vec::new(),
+            grid: GridOutputs::new(GRID),
+        }
+    }
+
+    /// Evaluates the run (cached in the trainer) and runs the grid through the network.
+    pub fn refresh(&mut self, trainer: &mut Trainer) {
+        let (train, test) = trainer.evaluate();
+        self.train = train;
+        self.test = test;
+        let confusion = trainer.test_confusion();
+        if self.confusion.as_slice() != confusion {
+            self.confusion = confusion.to_vec();
+        }
+        self.grid
+            .compute(trainer.network(), trainer.features(), trainer.normalizer());
+        self.serial = self.serial.wrapping_add(1);
+    }
+}
+
+/// Appends a panel's own `<section id="{id}" class="panel {class}">` to `section.insights`:
+/// a head with the title (text key `title`), `head` and the snapshot button, then `body`.
+/// `head` and `body` are static program text (English; `text::apply` translates every
+/// `data-text` and `data-text-label` in it), never user input.
+pub fn section(id: &str, class: &str, title: &str, head: &str, body: &str) -> WebResult<Element> {
+    let english = text(Lang::En, title);
+    let snapshot = "<button type=\"button\" class=\"snapshot\" data-text-label=\"snapshot\" \
+         aria-label=\"Save this panel as PNG\"><svg viewBox=\"0 0 24 24\" aria-hidden=\"true\">\
+         <path d=\"M9 4 7.2 6H4v13h16V6h-3.2L15 4zm3 4.5a4 4 0 1 1 0 8 4 4 0 0 1 0-8z\"/></svg></button>";
+    let markup = format!(
+        "<section id=\"{id}\" class=\"panel {class}\" aria-labelledby=\"{id}-title\">\
+         <div class=\"panel-head\"><h2 id=\"{id}-title\" data-text=\"{title}\">{english}</h2>{head}{snapshot}</div>\
+         {body}</section>"
+    );
+    let insights = document()?
+        .query_selector("section.insights")?
+        .ok_or_else(|| WebError("the page has no section.insights".into()))?;
+    insights.insert_adjacent_html("beforeend", &markup)?;
+    by_id(id)
+}
+
+/// Plotters charts measure text through the DOM, so while training they redraw at most this
+/// often; readouts still update every frame.
+const CHART_INTERVAL_MS: f64 = 150.0;
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The part every per-layer panel shares: statistics recomputed once per run version, rows
+/// built per (layer count, language), and a chart redrawn when what it shows changed, but
+/// while only training moved at most every [`CHART_INTERVAL_MS`].
+pub struct LayerPanel<Data, Looks> {
+    pub canvas: HtmlCanvasElement,
+    /// Trainer version the statistics belong to.
+    computed: Option<u64>,
+    /// (layers, language) the rows were built for.
+    built: Option<(usize, Lang)>,
+    /// What the chart shows: the data (moves with training) and its looks (anything else).
+    drawn: Option<(Data, Looks)>,
+    last_draw_ms: f64,
+}
+
+impl<Data: PartialEq + Copy, Looks: PartialEq + Copy> LayerPanel<Data, Looks> {
+    pub fn new(canvas: HtmlCanvasElement) -> Self {
+        LayerPanel {
+            canvas,
+            computed: None,
+            built: None,
+            drawn: None,
+            last_draw_ms: f64::NEG_INFINITY,
+        }
+    }
+
+    pub fn invalidate(&mut self) {
+        self.drawn = None;
+        self.built = None;
+    }
+
+    /// Forgets the statistics and the chart (a new run).
+    pub fn restart(&mut self) {
+        self.computed = None;
+        self.drawn = None;
+    }
+
+    /// True (once) when the statistics must be recomputed for this version of the run.
+    pub fn stale(&mut self, version: u64) -> bool {
+        let stale = self.computed != Some(version);
+        self.computed = Some(version);
+        stale
+    }
+
+    /// True when the rows must be rebuilt for `layers` layers in `lang`.
+    pub fn needs_build(&self, layers: usize, lang: Lang) -> bool {
+        self.built != Some((layers, lang))
+    }
+
+    /// Records that the rows now stand for `layers` layers in `lang`; the chart redraws.
+    pub fn mark_built(&mut self, layers: usize, lang: Lang) {
+        self.built = Some((layers, lang));
+        self.drawn = None;
+    }
+
+    /// True when the chart should be drawn now (and records it as drawn).
+    pub fn due(&mut self, data: Data, looks: Looks) -> bool {
+        let due = match self.drawn {
+            None => true,
+            Some((_, shown)) if shown != looks => true,
+            Some((shown, _)) if shown == data => false,
+            Some(_) => now_ms() - self.last_draw_ms >= CHART_INTERVAL_MS,
+        };
+        if due {
+            self.drawn = Some((data, looks));
+            self.last_draw_ms = now_ms();
+        }
+        due
+    }
+}
+
+/// Name of hidden layer `layer` (0-based) or of the output layer.
+pub fn layer_name(lang: Lang, layer: usize, output: bool) -> String {
+    if output {
+        text(lang, "output-layer").to_string()
+    } else {
+        text(lang, "layer-n").replace("{}", &(layer + 1).to_string())
+    }
+}
