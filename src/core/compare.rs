@@ -125,7 +125,7 @@ pub fn value_label(config: &Config, key: &str, lang: Lang) -> String {
 pub fn describe(a: &Config, b: &Config, keys: &CompareKeys, lang: Lang) -> String {
     let differing: Vec<&str> = keys.keys().filter(|k| a.get(k) != b.get(k)).collect();
     if differing.is_empty() {
-        return lang.pick("A and B are the same", "A 与 B 相同").to_string();
+        return super::text::text(lang, "compare-same").to_string();
     }
     let side = |c: &Config| {
         differing

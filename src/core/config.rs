@@ -17,6 +17,7 @@ use super::keys;
 use super::loss::Loss;
 use super::optimizer::Optimizer;
 use super::regularization::Regularization;
+use super::text::{message, text};
 use super::{Float, Lang, Problem};
 
 /// Limits of the lists and values (the numeric ranges are in the key table, [`keys::TABLE`]).
@@ -138,14 +139,11 @@ impl ListProblem {
     /// The explanation in `lang`.
     pub fn message(&self, lang: Lang) -> String {
         let (neurons, layers) = (limits::MAX_NEURONS, limits::MAX_LAYERS);
-        match (self, lang) {
-            (ListProblem::NeuronCount, Lang::En) => format!("a layer has 1 to {neurons} neurons"),
-            (ListProblem::NeuronCount, Lang::Zh) => format!("每层 1 到 {neurons} 个神经元"),
-            (ListProblem::NotACount(part), Lang::En) => format!("`{part}` is not a neuron count"),
-            (ListProblem::NotACount(part), Lang::Zh) => format!("`{part}` 不是神经元个数"),
-            (ListProblem::TooManyLayers, Lang::En) => format!("at most {layers} hidden layers"),
-            (ListProblem::TooManyLayers, Lang::Zh) => format!("最多 {layers} 个隐藏层"),
-            (ListProblem::Features(e), _) => e.message(lang),
+        match self {
+            ListProblem::NeuronCount => message(lang, "list-neuron-count", &[("neurons", &neurons)]),
+            ListProblem::NotACount(part) => message(lang, "list-not-a-count", &[("part", part)]),
+            ListProblem::TooManyLayers => message(lang, "list-too-many-layers", &[("layers", &layers)]),
+            ListProblem::Features(e) => e.message(lang),
         }
     }
 }
@@ -194,59 +192,28 @@ impl ConfigError {
     /// The message in the given language, naming the key and the reason.
     pub fn message(&self, lang: Lang) -> String {
         let (k, v) = (&self.key, &self.value);
-        match (&self.kind, lang) {
-            (ErrorKind::UnknownKey, Lang::En) => format!("unknown setting `{k}`"),
-            (ErrorKind::UnknownKey, Lang::Zh) => format!("未知的设置项 `{k}`"),
-            (ErrorKind::UnknownChoice(names), Lang::En) => {
-                format!("{k}: `{v}` is not one of {}", names.join(", "))
+        let with = |key: &str, more: &[(&str, &dyn fmt::Display)]| {
+            let mut args: Vec<(&str, &dyn fmt::Display)> = vec![("key", k), ("value", v)];
+            args.extend_from_slice(more);
+            message(lang, key, &args)
+        };
+        match &self.kind {
+            ErrorKind::UnknownKey => with("config-unknown-key", &[]),
+            ErrorKind::UnknownChoice(names) => with("config-unknown-choice", &[("choices", &names.join(", "))]),
+            ErrorKind::NotANumber => with("config-not-a-number", &[]),
+            ErrorKind::NotAnInteger => with("config-not-an-integer", &[]),
+            ErrorKind::OutOfRange { min, max } => with("config-out-of-range", &[("min", min), ("max", max)]),
+            ErrorKind::BadList(why) => with("config-bad-list", &[("why", &why.message(lang))]),
+            ErrorKind::LossNotForProblem { problem } => {
+                let problem = text(lang, &format!("problem-{problem}"));
+                with("config-loss-not-for-problem", &[("problem", &problem)])
             }
-            (ErrorKind::UnknownChoice(names), Lang::Zh) => {
-                format!("{k}：`{v}` 不是可选值（{}）之一", names.join(", "))
-            }
-            (ErrorKind::NotANumber, Lang::En) => format!("{k}: `{v}` is not a number"),
-            (ErrorKind::NotANumber, Lang::Zh) => format!("{k}：`{v}` 不是数字"),
-            (ErrorKind::NotAnInteger, Lang::En) => format!("{k}: `{v}` is not a whole number"),
-            (ErrorKind::NotAnInteger, Lang::Zh) => format!("{k}：`{v}` 不是整数"),
-            (ErrorKind::OutOfRange { min, max }, Lang::En) => {
-                format!("{k}: `{v}` is outside the allowed range {min}–{max}")
-            }
-            (ErrorKind::OutOfRange { min, max }, Lang::Zh) => {
-                format!("{k}：`{v}` 超出允许范围 {min}–{max}")
-            }
-            (ErrorKind::BadList(why), Lang::En) => format!("{k}: `{v}`: {}", why.message(lang)),
-            (ErrorKind::BadList(why), Lang::Zh) => format!("{k}：`{v}` 无效（{}）", why.message(lang)),
-            (ErrorKind::LossNotForProblem { problem }, Lang::En) => {
-                format!("loss `{v}` does not apply to {problem} data")
-            }
-            (ErrorKind::LossNotForProblem { problem }, Lang::Zh) => {
-                let p = match *problem {
-                    "regression" => "回归",
-                    "multi-class" => "多分类",
-                    _ => "二分类",
-                };
-                format!("损失函数 `{v}` 不适用于{p}数据")
-            }
-            (ErrorKind::TooLong { len }, Lang::En) => format!(
-                "{k}: the value is {len} characters long, at most {} are read",
-                limits::MAX_VALUE_LEN
-            ),
-            (ErrorKind::TooLong { len }, Lang::Zh) => {
-                format!("{k}：取值长 {len} 个字符，最多读取 {} 个", limits::MAX_VALUE_LEN)
-            }
-            (ErrorKind::Empty, Lang::En) => format!("{k}: no value given"),
-            (ErrorKind::Empty, Lang::Zh) => format!("{k}：没有给出取值"),
-            (ErrorKind::Repeated { count }, Lang::En) => {
-                format!("{k}: given {count} times; the last value, `{v}`, is used")
-            }
-            (ErrorKind::Repeated { count }, Lang::Zh) => format!("{k}：出现了 {count} 次，使用最后一个值 `{v}`"),
-            (ErrorKind::WrongJsonType, Lang::En) => format!("{k}: expected a string or a number"),
-            (ErrorKind::WrongJsonType, Lang::Zh) => format!("{k}：应为字符串或数字"),
-            (ErrorKind::BadJson(why), Lang::En) => format!("not a valid config: {why}"),
-            (ErrorKind::BadJson(why), Lang::Zh) => format!("配置文件无效：{why}"),
-            (ErrorKind::SharedInCompare, Lang::En) => {
-                format!("compare: `{k}` cannot differ, both networks share the data and the seed")
-            }
-            (ErrorKind::SharedInCompare, Lang::Zh) => format!("对比：`{k}` 不能不同，两个网络共用数据和随机种子"),
+            ErrorKind::TooLong { len } => with("config-too-long", &[("len", len), ("max", &limits::MAX_VALUE_LEN)]),
+            ErrorKind::Empty => with("config-empty", &[]),
+            ErrorKind::Repeated { count } => with("config-repeated", &[("count", count)]),
+            ErrorKind::WrongJsonType => with("config-wrong-json-type", &[]),
+            ErrorKind::BadJson(why) => with("config-bad-json", &[("why", why)]),
+            ErrorKind::SharedInCompare => with("config-shared-in-compare", &[]),
         }
     }
 }
@@ -255,32 +222,29 @@ impl ConfigError {
     /// [`ConfigError::message`] followed by the value `config` now uses for the key (what a
     /// lenient reader kept or clamped to), e.g. `lr: `abc` is not a number; using 0.03`.
     pub fn message_using(&self, lang: Lang, config: &Config) -> String {
-        self.message_then(lang, config, ("using", "改用"))
+        self.message_then(lang, config, "config-using")
     }
 
     /// [`ConfigError::message`] followed by the value that stays in force after a strict
     /// refusal, e.g. `lr: `abc` is not a number; keeping 0.03`.
     pub fn message_keeping(&self, lang: Lang, config: &Config) -> String {
-        self.message_then(lang, config, ("keeping", "保留"))
+        self.message_then(lang, config, "config-keeping")
     }
 
-    fn message_then(&self, lang: Lang, config: &Config, (en, zh): (&str, &str)) -> String {
-        let message = self.message(lang);
+    fn message_then(&self, lang: Lang, config: &Config, then: &str) -> String {
+        let reason = self.message(lang);
         if matches!(self.kind, ErrorKind::Repeated { .. }) {
-            return message;
+            return reason;
         }
         let Some(used) = config.get(&self.key) else {
-            return message;
+            return reason;
         };
         let used = match (self.key.as_str(), used.as_str()) {
-            ("clip", "0") => lang.pick("off", "关闭").to_string(),
-            (_, "") => lang.pick("none", "无").to_string(),
+            ("clip", "0") => text(lang, "value-off").to_string(),
+            (_, "") => text(lang, "value-none").to_string(),
             _ => shorten(&used),
         };
-        match lang {
-            Lang::En => format!("{message}; {en} {used}"),
-            Lang::Zh => format!("{message}，{zh} {used}"),
-        }
+        message(lang, then, &[("message", &reason), ("used", &used)])
     }
 }
 

@@ -2,9 +2,10 @@
 //! order, any case), an optional `split` column of `train`/`test`, other columns ignored.
 //! Import is all or nothing: the first problem found is reported with its line and column.
 
-use std::fmt;
+use std::fmt::{self, Display};
 
 use super::config::shorten;
+use super::text::message;
 use super::{Float, Lang, Problem, Sample, PLANE};
 
 /// Most data rows a file may hold; more would make training and drawing sluggish.
@@ -99,61 +100,33 @@ impl CsvProblem {
     pub fn message(&self, lang: Lang) -> String {
         use CsvProblem as P;
         let max_mb = MAX_CSV_BYTES / 1_000_000;
-        match (self, lang) {
-            (P::TooLarge { bytes }, Lang::En) => format!(
-                "the file is {:.1} MB; a CSV file is at most {max_mb} MB",
-                *bytes as f64 / 1e6
-            ),
-            (P::TooLarge { bytes }, Lang::Zh) => {
-                format!("文件大小为 {:.1} MB，CSV 文件最大 {max_mb} MB", *bytes as f64 / 1e6)
+        let m = |key: &str, args: &[(&str, &dyn Display)]| message(lang, key, args);
+        match self {
+            P::TooLarge { bytes } => {
+                let size = format!("{:.1}", *bytes as f64 / 1e6);
+                m("csv-too-large", &[("size", &size), ("max", &max_mb)])
             }
-            (P::Unreadable(why), Lang::En) => format!("unreadable CSV: {why}"),
-            (P::Unreadable(why), Lang::Zh) => format!("无法读取 CSV（{why}）"),
-            (P::TooManyRows, Lang::En) => format!("more than {MAX_ROWS} data rows; the limit is {MAX_ROWS}"),
-            (P::TooManyRows, Lang::Zh) => format!("数据超过 {MAX_ROWS} 行（上限为 {MAX_ROWS} 行）"),
-            (P::Empty, Lang::En) => {
-                "missing header: the file is empty; the first line must name the columns x, y and label".to_string()
-            }
-            (P::Empty, Lang::Zh) => "缺少表头：文件是空的；第一行必须列出 x、y 和 label 列".to_string(),
-            (P::NoRows, Lang::En) => "no data rows below the header".to_string(),
-            (P::NoRows, Lang::Zh) => "表头下面没有数据行".to_string(),
-            (P::NoTrainRow, Lang::En) => "no row is marked train; training needs at least one point".to_string(),
-            (P::NoTrainRow, Lang::Zh) => "没有标记为 train 的行；训练至少需要一个数据点".to_string(),
-            (P::ColumnTwice, Lang::En) => "this column is named twice in the header".to_string(),
-            (P::ColumnTwice, Lang::Zh) => "表头中此列出现了两次".to_string(),
-            (P::NoHeader, Lang::En) => {
-                "missing header: the first line must name the columns x, y and label".to_string()
-            }
-            (P::NoHeader, Lang::Zh) => "缺少表头：第一行必须列出 x、y 和 label 列".to_string(),
-            (P::MissingColumn(name), Lang::En) => {
-                format!("missing required column `{name}`; the header must name x, y and label")
-            }
-            (P::MissingColumn(name), Lang::Zh) => format!("缺少必需的列 `{name}`；表头必须列出 x、y 和 label"),
-            (P::Width { expected, found }, Lang::En) => {
-                format!("expected {expected} fields as in the header, found {found}")
-            }
-            (P::Width { expected, found }, Lang::Zh) => {
-                format!("应有 {expected} 个字段（与表头一致），实际有 {found} 个")
-            }
-            (P::OutsidePlane { value }, Lang::En) => format!("{value} lies outside the plane [−{PLANE}, {PLANE}]"),
-            (P::OutsidePlane { value }, Lang::Zh) => format!("{value} 超出平面范围 [−{PLANE}, {PLANE}]"),
-            (P::EmptyCell, Lang::En) => "empty cell; expected a number".to_string(),
-            (P::EmptyCell, Lang::Zh) => "单元格为空，应为数字".to_string(),
-            (P::NotANumber(cell), Lang::En) => format!("`{cell}` is not a number"),
-            (P::NotANumber(cell), Lang::Zh) => format!("`{cell}` 不是数字"),
-            (P::NotFinite(cell), Lang::En) => {
-                format!("`{cell}` is not a finite number (NaN and infinity are not allowed)")
-            }
-            (P::NotFinite(cell), Lang::Zh) => format!("`{cell}` 不是有限的数字（不允许 NaN 和无穷大）"),
-            (P::BadSplit(cell), Lang::En) => format!("`{cell}` is not a split; expected train or test"),
-            (P::BadSplit(cell), Lang::Zh) => format!("`{cell}` 不是有效的划分，应为 train 或 test"),
-            (P::BadLabel { label, classes }, Lang::En) => format!(
-                "class label {label} is not a whole number from 0 to {}; this data set has {classes} classes",
-                classes.saturating_sub(1)
-            ),
-            (P::BadLabel { label, classes }, Lang::Zh) => format!(
-                "类别标签 {label} 不是 0 到 {} 之间的整数；此数据集有 {classes} 个类别",
-                classes.saturating_sub(1)
+            P::Unreadable(why) => m("csv-unreadable", &[("why", why)]),
+            P::TooManyRows => m("csv-too-many-rows", &[("max", &MAX_ROWS)]),
+            P::Empty => m("csv-empty", &[]),
+            P::NoRows => m("csv-no-rows", &[]),
+            P::NoTrainRow => m("csv-no-train-row", &[]),
+            P::ColumnTwice => m("csv-column-twice", &[]),
+            P::NoHeader => m("csv-no-header", &[]),
+            P::MissingColumn(name) => m("csv-missing-column", &[("name", name)]),
+            P::Width { expected, found } => m("csv-width", &[("expected", expected), ("found", found)]),
+            P::OutsidePlane { value } => m("csv-outside-plane", &[("value", value), ("plane", &PLANE)]),
+            P::EmptyCell => m("csv-empty-cell", &[]),
+            P::NotANumber(cell) => m("csv-not-a-number", &[("cell", cell)]),
+            P::NotFinite(cell) => m("csv-not-finite", &[("cell", cell)]),
+            P::BadSplit(cell) => m("csv-bad-split", &[("cell", cell)]),
+            P::BadLabel { label, classes } => m(
+                "csv-bad-label",
+                &[
+                    ("label", label),
+                    ("max", &classes.saturating_sub(1)),
+                    ("classes", classes),
+                ],
             ),
         }
     }
@@ -180,11 +153,13 @@ impl CsvError {
         if let CsvProblem::TooLarge { .. } = self.problem {
             return reason;
         }
-        match (&self.column, lang) {
-            (Some(column), Lang::En) => format!("line {}, column {column}: {reason}", self.line),
-            (Some(column), Lang::Zh) => format!("第 {} 行 {column} 列：{reason}", self.line),
-            (None, Lang::En) => format!("line {}: {reason}", self.line),
-            (None, Lang::Zh) => format!("第 {} 行：{reason}", self.line),
+        match &self.column {
+            Some(column) => message(
+                lang,
+                "csv-at-line-column",
+                &[("line", &self.line), ("column", column), ("reason", &reason)],
+            ),
+            None => message(lang, "csv-at-line", &[("line", &self.line), ("reason", &reason)]),
         }
     }
 }

@@ -5,6 +5,7 @@ use nalgebra::DMatrix;
 
 use super::choice::{Choice, ChoiceInfo};
 use super::math;
+use super::text::message;
 use super::{Float, Lang, Sample};
 
 /// One input of the network, computed from the point's coordinates.
@@ -125,19 +126,10 @@ impl FeatureListError {
     pub fn message(&self, lang: Lang) -> String {
         let names: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
         let names = names.join(", ");
-        match (self, lang) {
-            (FeatureListError::Unknown(name), Lang::En) => {
-                format!("unknown feature `{name}`; expected one of {names}")
-            }
-            (FeatureListError::Unknown(name), Lang::Zh) => format!("未知的输入特征 `{name}`，可选：{names}"),
-            (FeatureListError::Repeated(f), Lang::En) => {
-                format!("feature `{}` is listed more than once", f.name())
-            }
-            (FeatureListError::Repeated(f), Lang::Zh) => format!("输入特征 `{}` 重复出现", f.name()),
-            (FeatureListError::Empty, Lang::En) => {
-                format!("no features given; the network needs at least one input, from {names}")
-            }
-            (FeatureListError::Empty, Lang::Zh) => format!("没有输入特征；网络至少需要一个输入（{names}）"),
+        match self {
+            FeatureListError::Unknown(name) => message(lang, "features-unknown", &[("name", name), ("names", &names)]),
+            FeatureListError::Repeated(f) => message(lang, "features-repeated", &[("name", &f.name())]),
+            FeatureListError::Empty => message(lang, "features-empty", &[("names", &names)]),
         }
     }
 }

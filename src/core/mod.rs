@@ -22,6 +22,7 @@ pub mod network;
 pub mod optimizer;
 pub mod regularization;
 pub mod step;
+pub mod text;
 pub mod trainer;
 
 /// The engine's number type. f32 keeps the batched products fast in wasm; every test's

@@ -10,7 +10,7 @@
 //! output layer with its head (sigmoid, softmax or linear); a maxout layer adds `"pieces":2`
 //! and orders its rows neuron-major (neuron j, piece p at row j·k + p).
 
-use std::fmt;
+use std::fmt::{self, Display};
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +21,7 @@ use super::feature::{Feature, Normalize, Normalizer};
 use super::layer::{Layer, LayerFile};
 use super::loss::MAX_CLASSES;
 use super::network::Network;
+use super::text::{message, text};
 use super::{Float, Lang, Problem};
 
 /// The `format` field of every model file.
@@ -115,13 +116,16 @@ pub enum ModelProblem {
 
 impl Expected {
     fn name(self, lang: Lang) -> &'static str {
-        match self {
-            Expected::Number => lang.pick("a number", "数字"),
-            Expected::WholeNumber => lang.pick("a whole number", "整数"),
-            Expected::List => lang.pick("a list [...]", "数组 [...]"),
-            Expected::Text => lang.pick("a string", "字符串"),
-            Expected::Object => lang.pick("an object {...}", "对象 {...}"),
-        }
+        text(
+            lang,
+            match self {
+                Expected::Number => "expected-number",
+                Expected::WholeNumber => "expected-whole-number",
+                Expected::List => "expected-list",
+                Expected::Text => "expected-text",
+                Expected::Object => "expected-object",
+            },
+        )
     }
 
     /// The kind serde's `expected …` names, for the types of the model file.
@@ -139,13 +143,10 @@ impl Expected {
 
 /// "two classes", "3 classes" or "a number (regression)", in `lang`.
 pub fn problem_name(problem: Problem, lang: Lang) -> String {
-    match (problem, lang) {
-        (Problem::Binary, Lang::En) => "two classes".to_string(),
-        (Problem::Binary, Lang::Zh) => "两个类别".to_string(),
-        (Problem::MultiClass(k), Lang::En) => format!("{k} classes"),
-        (Problem::MultiClass(k), Lang::Zh) => format!("{k} 个类别"),
-        (Problem::Regression, Lang::En) => "a number (regression)".to_string(),
-        (Problem::Regression, Lang::Zh) => "一个数值（回归）".to_string(),
+    match problem {
+        Problem::Binary => text(lang, "problem-two-classes").to_string(),
+        Problem::MultiClass(k) => message(lang, "problem-classes", &[("k", &k)]),
+        Problem::Regression => text(lang, "problem-a-number").to_string(),
     }
 }
 
@@ -163,98 +164,50 @@ impl ModelProblem {
     pub fn message(&self, lang: Lang) -> String {
         use ModelProblem as P;
         let max_mb = MAX_MODEL_BYTES / 1_000_000;
-        match (self, lang) {
-            (P::TooLarge { bytes }, Lang::En) => format!(
-                "the file is {:.1} MB; a model file is at most {max_mb} MB",
-                *bytes as f64 / 1e6
+        let m = |key: &str, args: &[(&str, &dyn Display)]| message(lang, key, args);
+        match self {
+            P::TooLarge { bytes } => {
+                let size = format!("{:.1}", *bytes as f64 / 1e6);
+                m("model-too-large", &[("size", &size), ("max", &max_mb)])
+            }
+            P::NotJson { line, column } => m("model-not-json", &[("line", line), ("column", column)]),
+            P::Truncated { line } => m("model-truncated", &[("line", line)]),
+            P::Missing => m("model-missing", &[]),
+            P::WrongType(e) => m("model-wrong-type", &[("expected", &e.name(lang))]),
+            P::NotFinite => m("model-not-finite", &[]),
+            P::Unreadable(why) => m("model-unreadable", &[("why", why)]),
+            P::Format { found } => m("model-format", &[("format", &FORMAT), ("found", found)]),
+            P::Version { found } => m("model-version", &[("version", &VERSION), ("found", found)]),
+            P::NoFeatures => m("model-no-features", &[]),
+            P::UnknownName { found, names } => {
+                m("model-unknown-name", &[("found", found), ("names", &names.join(", "))])
+            }
+            P::RepeatedFeature(name) => m("model-repeated-feature", &[("name", name)]),
+            P::PerFeature { found, features } => m(
+                "model-per-feature",
+                &[("found", found), ("s", &plural(*found)), ("features", features)],
             ),
-            (P::TooLarge { bytes }, Lang::Zh) => {
-                format!("文件大小为 {:.1} MB，模型文件最大 {max_mb} MB", *bytes as f64 / 1e6)
-            }
-            (P::NotJson { line, column }, Lang::En) => format!("not valid JSON at line {line}, column {column}"),
-            (P::NotJson { line, column }, Lang::Zh) => format!("第 {line} 行第 {column} 列不是有效的 JSON"),
-            (P::Truncated { line }, Lang::En) => format!("the file ends too early (line {line}): it is cut off"),
-            (P::Truncated { line }, Lang::Zh) => format!("文件在第 {line} 行提前结束，内容不完整"),
-            (P::Missing, Lang::En) => "is missing".to_string(),
-            (P::Missing, Lang::Zh) => "缺少此字段".to_string(),
-            (P::WrongType(e), Lang::En) => format!("expected {}", e.name(lang)),
-            (P::WrongType(e), Lang::Zh) => format!("应为{}", e.name(lang)),
-            (P::NotFinite, Lang::En) => "is not a finite number (NaN and Infinity are not allowed)".to_string(),
-            (P::NotFinite, Lang::Zh) => "不是有限的数字（不允许 NaN 和 Infinity）".to_string(),
-            (P::Unreadable(why), Lang::En) => why.clone(),
-            (P::Unreadable(why), Lang::Zh) => format!("无法读取（{why}）"),
-            (P::Format { found }, Lang::En) => format!("expected \"{FORMAT}\", found \"{found}\""),
-            (P::Format { found }, Lang::Zh) => format!("应为 \"{FORMAT}\"，实际为 \"{found}\""),
-            (P::Version { found }, Lang::En) => {
-                format!("this nnlab reads version {VERSION}, the file is version {found}")
-            }
-            (P::Version { found }, Lang::Zh) => format!("本程序读取第 {VERSION} 版，该文件是第 {found} 版"),
-            (P::NoFeatures, Lang::En) => "a model needs at least one input feature".to_string(),
-            (P::NoFeatures, Lang::Zh) => "模型至少需要一个输入特征".to_string(),
-            (P::UnknownName { found, names }, Lang::En) => {
-                format!("`{found}` is not one of {}", names.join(", "))
-            }
-            (P::UnknownName { found, names }, Lang::Zh) => {
-                format!("`{found}` 不是可选值（{}）之一", names.join(", "))
-            }
-            (P::RepeatedFeature(name), Lang::En) => format!("`{name}` is listed twice"),
-            (P::RepeatedFeature(name), Lang::Zh) => format!("`{name}` 重复出现"),
-            (P::PerFeature { found, features }, Lang::En) => {
-                format!("has {found} value{} but there are {features} features", plural(*found))
-            }
-            (P::PerFeature { found, features }, Lang::Zh) => {
-                format!("有 {found} 个值，但输入特征有 {features} 个")
-            }
-            (P::ZeroScale, Lang::En) => "a scale of 0 cannot be used".to_string(),
-            (P::ZeroScale, Lang::Zh) => "缩放系数不能为 0".to_string(),
-            (P::NoLayers, Lang::En) => "a model needs at least its output layer".to_string(),
-            (P::NoLayers, Lang::Zh) => "模型至少需要输出层".to_string(),
-            (P::TooManyLayers, Lang::En) => {
-                format!("at most {} hidden layers are supported", limits::MAX_LAYERS)
-            }
-            (P::TooManyLayers, Lang::Zh) => format!("最多支持 {} 个隐藏层", limits::MAX_LAYERS),
-            (P::OutputRows { head, rows }, Lang::En) => format!("a {head} output has 1 row, found {rows}"),
-            (P::OutputRows { head, rows }, Lang::Zh) => format!("{head} 输出层应有 1 行，实际有 {rows} 行"),
-            (P::SoftmaxRows { rows }, Lang::En) => {
-                format!("a softmax output has 2 to {MAX_CLASSES} rows, found {rows}")
-            }
-            (P::SoftmaxRows { rows }, Lang::Zh) => {
-                format!("softmax 输出层应有 2 到 {MAX_CLASSES} 行，实际有 {rows} 行")
-            }
-            (P::NotAHead(name), Lang::En) => {
-                format!("the output layer is sigmoid, softmax or linear, not `{name}`")
-            }
-            (P::NotAHead(name), Lang::Zh) => format!("输出层应为 sigmoid、softmax 或 linear，而不是 `{name}`"),
-            (P::NeedsPieces, Lang::En) => format!("a maxout layer needs \"pieces\": {MAXOUT_PIECES}"),
-            (P::NeedsPieces, Lang::Zh) => format!("maxout 层需要 \"pieces\": {MAXOUT_PIECES}"),
-            (P::WrongPieces { found, wanted }, Lang::En) => {
-                format!("{found} pieces is not supported here (use {wanted})")
-            }
-            (P::WrongPieces { found, wanted }, Lang::Zh) => format!("不支持 {found} 个分段（应为 {wanted}）"),
-            (P::RowMultiple { pieces, rows }, Lang::En) => {
-                format!("needs a positive multiple of {pieces} rows, found {rows}")
-            }
-            (P::RowMultiple { pieces, rows }, Lang::Zh) => {
-                format!("行数应为 {pieces} 的正整数倍，实际有 {rows} 行")
-            }
-            (P::TooManyNeurons, Lang::En) => {
-                format!("at most {} neurons per layer are supported", limits::MAX_NEURONS)
-            }
-            (P::TooManyNeurons, Lang::Zh) => format!("每层最多支持 {} 个神经元", limits::MAX_NEURONS),
-            (P::BiasCount { found, rows }, Lang::En) => {
-                format!("has {found} value{} for {rows} weight rows", plural(*found))
-            }
-            (P::BiasCount { found, rows }, Lang::Zh) => format!("有 {found} 个值，但权重有 {rows} 行"),
-            (P::RowLength { found, inputs }, Lang::En) => {
-                format!("has {found} value{} but the layer has {inputs} inputs", plural(*found))
-            }
-            (P::RowLength { found, inputs }, Lang::Zh) => format!("有 {found} 个值，但该层有 {inputs} 个输入"),
-            (P::WrongProblem { model, data }, _) => {
+            P::ZeroScale => m("model-zero-scale", &[]),
+            P::NoLayers => m("model-no-layers", &[]),
+            P::TooManyLayers => m("model-too-many-layers", &[("max", &limits::MAX_LAYERS)]),
+            P::OutputRows { head, rows } => m("model-output-rows", &[("head", head), ("rows", rows)]),
+            P::SoftmaxRows { rows } => m("model-softmax-rows", &[("max", &MAX_CLASSES), ("rows", rows)]),
+            P::NotAHead(name) => m("model-not-a-head", &[("name", name)]),
+            P::NeedsPieces => m("model-needs-pieces", &[("pieces", &MAXOUT_PIECES)]),
+            P::WrongPieces { found, wanted } => m("model-wrong-pieces", &[("found", found), ("wanted", wanted)]),
+            P::RowMultiple { pieces, rows } => m("model-row-multiple", &[("pieces", pieces), ("rows", rows)]),
+            P::TooManyNeurons => m("model-too-many-neurons", &[("max", &limits::MAX_NEURONS)]),
+            P::BiasCount { found, rows } => m(
+                "model-bias-count",
+                &[("found", found), ("s", &plural(*found)), ("rows", rows)],
+            ),
+            P::RowLength { found, inputs } => m(
+                "model-row-length",
+                &[("found", found), ("s", &plural(*found)), ("inputs", inputs)],
+            ),
+            P::WrongProblem { model, data } => {
                 let (model, data) = (problem_name(*model, lang), problem_name(*data, lang));
-                match lang {
-                    Lang::En => format!("the model predicts {model} but the data set needs {data}"),
-                    Lang::Zh => format!("该模型预测{model}，但当前数据集需要{data}"),
-                }
+                m("model-wrong-problem", &[("model", &model), ("data", &data)])
             }
         }
     }
@@ -268,7 +221,7 @@ impl ModelError {
         if self.path == "$" {
             reason
         } else {
-            format!("{}{}{reason}", self.path, lang.pick(": ", "："))
+            message(lang, "at-path", &[("path", &self.path), ("reason", &reason)])
         }
     }
 

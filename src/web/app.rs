@@ -28,6 +28,7 @@ use crate::core::feature::Feature;
 use crate::core::keys::PageQuery;
 use crate::core::lesson::{self, Lesson};
 use crate::core::model::{Model, ModelError, ModelProblem};
+use crate::core::text::message;
 use crate::core::trainer::{Changes, Health, Quantity, Trainer};
 use crate::core::{Float, Lang, Problem, Sample};
 
@@ -856,7 +857,7 @@ impl App {
             }
             None => {
                 let message = [Lang::En, Lang::Zh].map(|lang| {
-                    let kept = current.map_or_else(|| lang.pick("none", "无").to_string(), |n| n.to_string());
+                    let kept = current.map_or_else(|| text(lang, "value-none").to_string(), |n| n.to_string());
                     text(lang, "stop-invalid")
                         .replace("{value}", &shorten(value))
                         .replace("{max}", &MAX_STOP.to_string())
@@ -1071,8 +1072,8 @@ impl App {
 
     /// Says that file `name` was refused (`what`: the text key saying what was not done) and why.
     fn file_refused(&self, what: &str, name: &str, reason: &str) {
-        let separator = self.lang.pick(": ", "：");
-        self.show_notice(&format!("{} {name}{separator}{reason}", text(self.lang, what)));
+        let path = format!("{} {name}", text(self.lang, what));
+        self.show_notice(&message(self.lang, "at-path", &[("path", &path), ("reason", &reason)]));
     }
 
     /// The address that reproduces this run.
@@ -1111,38 +1112,23 @@ fn append_items(body: &Element, items: &[(String, String)]) -> WebResult<()> {
 
 fn diverged_message(lang: Lang, layer: usize, output: bool, quantity: Quantity, epoch: u64) -> String {
     let number = layer + 1;
-    match lang {
-        Lang::En => {
-            let which = if output {
-                format!("layer {number} (the output layer)")
-            } else {
-                format!("hidden layer {number}")
-            };
-            let what = match quantity {
-                Quantity::Loss => "the loss computed from",
-                Quantity::Gradient => "the gradients of",
-                Quantity::Weights => "the weights of",
-            };
-            format!(
-                "Diverged in epoch {epoch}: {what} {which} became infinite or NaN. The last finite weights are kept. \
-                 Lower the learning rate, or change the initialisation or activation, then play again, or reset."
-            )
-        }
-        Lang::Zh => {
-            let which = if output {
-                format!("第 {number} 层（输出层）")
-            } else {
-                format!("第 {number} 个隐藏层")
-            };
-            let what = match quantity {
-                Quantity::Loss => "计算出的损失",
-                Quantity::Gradient => "梯度",
-                Quantity::Weights => "权重",
-            };
-            format!(
-                "第 {epoch} 轮训练发散：{which}的{what}变成了无穷大或 NaN。已保留最后一组有限的权重。\
-                 请降低学习率，或更换初始化方法或激活函数后再播放，或者重置。"
-            )
-        }
-    }
+    let which_key = if output {
+        "diverged-output-layer"
+    } else {
+        "diverged-hidden-layer"
+    };
+    let which = message(lang, which_key, &[("number", &number)]);
+    let what = text(
+        lang,
+        match quantity {
+            Quantity::Loss => "diverged-loss",
+            Quantity::Gradient => "diverged-gradients",
+            Quantity::Weights => "diverged-weights",
+        },
+    );
+    message(
+        lang,
+        "diverged",
+        &[("epoch", &epoch), ("what", &what), ("which", &which)],
+    )
 }

@@ -169,17 +169,12 @@ impl Controls {
         }
         self.speed.set_inner_html("");
         for &speed in SPEEDS {
-            let label = match lang {
-                Lang::En => format!("{speed} epoch{}/frame", if speed == 1 { "" } else { "s" }),
-                Lang::Zh => format!("每帧 {speed} 轮"),
-            };
+            let key = if speed == 1 { "speed-one" } else { "speed-n" };
+            let label = crate::core::text::message(lang, key, &[("speed", &speed)]);
             let opt = option(&speed.to_string(), &label)?;
             self.speed.append_child(&opt)?;
         }
-        let max = match lang {
-            Lang::En => "max (fills each frame)",
-            Lang::Zh => "最快（每帧尽量多）",
-        };
+        let max = text(lang, "speed-max");
         let opt = option("max", max)?;
         self.speed.append_child(&opt)?;
         self.shown_problem = None;

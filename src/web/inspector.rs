@@ -237,10 +237,7 @@ impl Inspector {
         let _ = self.hint.set_attribute("hidden", "");
         let layers = tr.layers.len();
         let step = Step::of(self.step, layers);
-        let of = |l: usize| match lang {
-            Lang::En => format!("layer {} of {layers}", l + 1),
-            Lang::Zh => format!("第 {} 层（共 {layers} 层）", l + 1),
-        };
+        let of = |l: usize| crate::core::text::message(lang, "layer-of", &[("layer", &(l + 1)), ("layers", &layers)]);
         let label = match step {
             Step::Forward(l) => format!("{} · {}", text(lang, "forward"), of(l)),
             Step::Loss => text(lang, "loss-step").to_string(),

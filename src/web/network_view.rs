@@ -14,6 +14,7 @@ use crate::core::choice::Choice;
 use crate::core::config::limits::MAX_NEURONS;
 use crate::core::feature::Feature;
 use crate::core::introspect::GridOutputs;
+use crate::core::text::{message, text};
 use crate::core::trainer::Trainer;
 use crate::core::{Float, Lang, Problem};
 
@@ -54,97 +55,89 @@ pub enum ParamRef {
     Bias { layer: usize, row: usize },
 }
 
-/// Texts of the diagram, from the caller (the page is bilingual). Layer and neuron numbers
+/// Texts of the diagram in one language, from the text table. Layer and neuron numbers
 /// passed to the functions count from 1; layer 1 is the first hidden layer.
 #[derive(Clone, Copy)]
 pub struct NetworkLabels {
-    /// Language of the activation and feature names.
+    /// Language of every label, and of the activation and feature names.
     pub lang: Lang,
-    /// Size of a hidden layer: "4 neurons".
-    pub neurons: fn(usize) -> String,
-    /// aria-label of a layer's + button: "Add a neuron to layer 2".
-    pub add_neuron: fn(usize) -> String,
-    /// aria-label of a layer's − button.
-    pub remove_neuron: fn(usize) -> String,
-    /// aria-label of a layer's activation menu: "Activation of layer 2".
-    pub layer_activation: fn(usize) -> String,
-    /// A hidden neuron on its own: "neuron 3, layer 2" (neuron, layer).
-    pub neuron: fn(usize, usize) -> String,
-    /// A hidden neuron at the end of a link: "neuron 3 of layer 2" (neuron, layer).
-    pub neuron_of: fn(usize, usize) -> String,
-    /// An output neuron: "output 2" (neuron, number of outputs).
-    pub output_neuron: fn(usize, usize) -> String,
-    /// One of a maxout neuron's linear pieces: "piece 2".
-    pub piece: fn(usize) -> String,
-    pub weight: &'static str,
-    pub bias: &'static str,
-    /// Title of the feature column.
-    pub input: &'static str,
-    /// Title of the output column.
-    pub output: &'static str,
 }
 
 impl NetworkLabels {
     /// The labels of the page's language.
     pub fn for_lang(lang: Lang) -> NetworkLabels {
-        match lang {
-            Lang::En => NetworkLabels::english(),
-            Lang::Zh => NetworkLabels::chinese(),
+        NetworkLabels { lang }
+    }
+
+    fn message(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        message(self.lang, key, args)
+    }
+
+    /// Size of a hidden layer: "4 neurons".
+    pub fn neurons(&self, n: usize) -> String {
+        let key = if n == 1 {
+            "diagram-one-neuron"
+        } else {
+            "diagram-neurons"
+        };
+        self.message(key, &[("n", &n)])
+    }
+
+    /// aria-label of a layer's + button: "Add a neuron to layer 2".
+    pub fn add_neuron(&self, layer: usize) -> String {
+        self.message("diagram-add-neuron", &[("layer", &layer)])
+    }
+
+    /// aria-label of a layer's − button.
+    pub fn remove_neuron(&self, layer: usize) -> String {
+        self.message("diagram-remove-neuron", &[("layer", &layer)])
+    }
+
+    /// aria-label of a layer's activation menu: "Activation of layer 2".
+    pub fn layer_activation(&self, layer: usize) -> String {
+        self.message("diagram-layer-activation", &[("layer", &layer)])
+    }
+
+    /// A hidden neuron on its own: "neuron 3, layer 2".
+    pub fn neuron(&self, neuron: usize, layer: usize) -> String {
+        self.message("diagram-neuron", &[("neuron", &neuron), ("layer", &layer)])
+    }
+
+    /// A hidden neuron at the end of a link: "neuron 3 of layer 2".
+    pub fn neuron_of(&self, neuron: usize, layer: usize) -> String {
+        self.message("diagram-neuron-of", &[("neuron", &neuron), ("layer", &layer)])
+    }
+
+    /// An output neuron: "output 2", or "output" when there is one.
+    pub fn output_neuron(&self, neuron: usize, outputs: usize) -> String {
+        if outputs <= 1 {
+            text(self.lang, "diagram-output").to_string()
+        } else {
+            self.message("diagram-output-n", &[("neuron", &neuron)])
         }
     }
 
-    pub fn chinese() -> NetworkLabels {
-        NetworkLabels {
-            lang: Lang::Zh,
-            neurons: |n| format!("{n} 个神经元"),
-            add_neuron: |l| format!("给第 {l} 层添加一个神经元"),
-            remove_neuron: |l| format!("从第 {l} 层删除一个神经元"),
-            layer_activation: |l| format!("第 {l} 层的激活函数"),
-            neuron: |j, l| format!("第 {l} 层第 {j} 个神经元"),
-            neuron_of: |j, l| format!("第 {l} 层第 {j} 个神经元"),
-            output_neuron: |j, count| {
-                if count <= 1 {
-                    "输出".to_string()
-                } else {
-                    format!("第 {j} 个输出")
-                }
-            },
-            piece: |p| format!("第 {p} 段"),
-            weight: "权重",
-            bias: "偏置",
-            input: "输入",
-            output: "输出",
-        }
+    /// One of a maxout neuron's linear pieces: "piece 2".
+    pub fn piece(&self, piece: usize) -> String {
+        self.message("diagram-piece", &[("piece", &piece)])
     }
 
-    pub fn english() -> NetworkLabels {
-        NetworkLabels {
-            lang: Lang::En,
-            neurons: |n| {
-                if n == 1 {
-                    "1 neuron".to_string()
-                } else {
-                    format!("{n} neurons")
-                }
-            },
-            add_neuron: |l| format!("Add a neuron to layer {l}"),
-            remove_neuron: |l| format!("Remove a neuron from layer {l}"),
-            layer_activation: |l| format!("Activation of layer {l}"),
-            neuron: |j, l| format!("neuron {j}, layer {l}"),
-            neuron_of: |j, l| format!("neuron {j} of layer {l}"),
-            output_neuron: |j, count| {
-                if count <= 1 {
-                    "output".to_string()
-                } else {
-                    format!("output {j}")
-                }
-            },
-            piece: |p| format!("piece {p}"),
-            weight: "weight",
-            bias: "bias",
-            input: "Input",
-            output: "Output",
-        }
+    pub fn weight(&self) -> &'static str {
+        text(self.lang, "diagram-weight")
+    }
+
+    pub fn bias(&self) -> &'static str {
+        text(self.lang, "diagram-bias")
+    }
+
+    /// Title of the feature column.
+    pub fn input(&self) -> &'static str {
+        text(self.lang, "diagram-input")
+    }
+
+    /// Title of the output column.
+    pub fn output(&self) -> &'static str {
+        text(self.lang, "diagram-output-title")
     }
 }
 
@@ -434,7 +427,7 @@ impl NetworkView {
                 .collect(),
             link_opacities: steps.map(|s| format!("{:.2}", 0.25 + 0.75 * fraction(s))).collect(),
             samples: vec![0.0; THUMB * THUMB],
-            labels: NetworkLabels::english(),
+            labels: NetworkLabels::for_lang(Lang::En),
         })
     }
 
@@ -547,11 +540,11 @@ impl NetworkView {
         // Name of neuron `index` of network layer `layer` (the last one is the output).
         let neuron_name = |layer: usize, index: usize, of: bool| {
             if layer >= hidden {
-                (labels.output_neuron)(index + 1, outputs)
+                labels.output_neuron(index + 1, outputs)
             } else if of {
-                (labels.neuron_of)(index + 1, layer + 1)
+                labels.neuron_of(index + 1, layer + 1)
             } else {
-                (labels.neuron)(index + 1, layer + 1)
+                labels.neuron(index + 1, layer + 1)
             }
         };
         if let Some(name) = element.get_attribute("data-feature") {
@@ -567,7 +560,7 @@ impl NetworkView {
         let target_name = |row: usize| {
             let name = neuron_name(layer, row / pieces, true);
             if pieces > 1 {
-                format!("{name}, {}", (labels.piece)(row % pieces + 1))
+                format!("{name}, {}", labels.piece(row % pieces + 1))
             } else {
                 name
             }
@@ -582,14 +575,19 @@ impl NetworkView {
                 };
                 Some(format!(
                     "{} {} ({source} → {})",
-                    labels.weight,
+                    labels.weight(),
                     show_number(value),
                     target_name(row)
                 ))
             }
             ParamRef::Bias { layer, row } => {
                 let value = *network.layers.get(layer)?.biases.value.get((row, 0))?;
-                Some(format!("{} {} ({})", labels.bias, show_number(value), target_name(row)))
+                Some(format!(
+                    "{} {} ({})",
+                    labels.bias(),
+                    show_number(value),
+                    target_name(row)
+                ))
             }
         }
     }
@@ -677,14 +675,14 @@ impl NetworkView {
             stage.append_child(&element)?;
             Ok(Header { element, column })
         };
-        headers.push(title(labels.input, 0)?);
+        headers.push(title(labels.input(), 0)?);
         for (i, &(neurons, activation)) in shape.layers.iter().take(hidden).enumerate() {
             let head = self.html("div", "layer-head")?;
             let _ = head.set_attribute("data-layer", &i.to_string());
             let buttons = self.element("div", "layer-buttons-row")?;
             for (class, text, label, enabled) in [
-                ("add-neuron", "+", (labels.add_neuron)(i + 1), neurons < MAX_NEURONS),
-                ("remove-neuron", "−", (labels.remove_neuron)(i + 1), neurons > 1),
+                ("add-neuron", "+", labels.add_neuron(i + 1), neurons < MAX_NEURONS),
+                ("remove-neuron", "−", labels.remove_neuron(i + 1), neurons > 1),
             ] {
                 let button = self.element("button", class)?;
                 button.set_attribute("type", "button")?;
@@ -699,11 +697,11 @@ impl NetworkView {
             }
             head.append_child(&buttons)?;
             let count = self.element("span", "layer-size")?;
-            count.set_text_content(Some(&(labels.neurons)(neurons)));
+            count.set_text_content(Some(&labels.neurons(neurons)));
             head.append_child(&count)?;
             let select = self.element("select", "layer-activation")?;
             select.set_attribute("data-layer", &i.to_string())?;
-            let label = (labels.layer_activation)(i + 1);
+            let label = labels.layer_activation(i + 1);
             select.set_attribute("aria-label", &label)?;
             select.set_attribute("title", &label)?;
             for &choice in Activation::ALL {
@@ -722,7 +720,7 @@ impl NetworkView {
                 column: i + 1,
             });
         }
-        headers.push(title(labels.output, hidden + 1)?);
+        headers.push(title(labels.output(), hidden + 1)?);
 
         let mut features = Vec::new();
         for &feature in &shape.features {
@@ -756,9 +754,9 @@ impl NetworkView {
                 canvas.set_attribute("data-index", &j.to_string())?;
                 canvas.set_attribute("role", "img")?;
                 let name = if l >= hidden {
-                    (labels.output_neuron)(j + 1, outputs)
+                    labels.output_neuron(j + 1, outputs)
                 } else {
-                    (labels.neuron)(j + 1, l + 1)
+                    labels.neuron(j + 1, l + 1)
                 };
                 canvas.set_attribute("aria-label", &name)?;
                 stage.append_child(&canvas)?;
