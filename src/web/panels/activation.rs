@@ -30,16 +30,14 @@ fn percent(share: Float) -> String {
 }
 
 /// The layer select in the panel's head.
-const HEAD: &str = "<label class=\"field inline\"><span data-text=\"layer\">Layer</span>\
+const HEAD: &str = "<label class=\"field inline\"><span data-text=\"layer\"></span>\
     <select id=\"activation-layer\"></select></label>";
 
 /// The chart, its hint and the saturation table.
-const BODY: &str = "<canvas id=\"activation-chart\" aria-label=\"The activation f, its derivative f′ and a \
-    histogram of the chosen layer's pre-activations z\" data-text-label=\"activation-chart\"></canvas>\
-    <p class=\"hint\" data-text=\"activation-hint\">Bars: where the chosen layer's pre-activations z fall for \
-    the training points. Red bands: f′ is below 10 % of its peak there, so almost no gradient passes.</p>\
-    <table class=\"saturation-table\"><thead><tr><th scope=\"col\" data-text=\"layer\">Layer</th>\
-    <th scope=\"col\" data-text=\"saturated\">Saturated</th><th scope=\"col\" data-text=\"dead\">Dead neurons</th>\
+const BODY: &str = "<canvas id=\"activation-chart\" data-text-label=\"activation-chart\"></canvas>\
+    <p class=\"hint\" data-text=\"activation-hint\"></p>\
+    <table class=\"saturation-table\"><thead><tr><th scope=\"col\" data-text=\"layer\"></th>\
+    <th scope=\"col\" data-text=\"saturated\"></th><th scope=\"col\" data-text=\"dead\"></th>\
     </tr></thead><tbody id=\"saturation-rows\"></tbody></table>";
 
 /// `#activation-panel`.

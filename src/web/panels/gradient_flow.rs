@@ -16,11 +16,8 @@ use crate::web::text::text;
 
 /// The bars, the chart and its hint.
 const BODY: &str = "<div id=\"grad-bars\" class=\"grad-bars\"></div>\
-    <canvas id=\"gradient-chart\" aria-label=\"Each layer's weight-gradient norm over epochs, log scale\" \
-    data-text-label=\"gradient-chart\"></canvas>\
-    <p class=\"hint\" data-text=\"gradient-hint\">The size of each layer's weight gradient ‖∂L/∂W‖ over the \
-    training set, on a log scale. A layer far below the others (vanishing) hardly learns; above the dashed line \
-    (exploding) its updates overshoot.</p>";
+    <canvas id=\"gradient-chart\" data-text-label=\"gradient-chart\"></canvas>\
+    <p class=\"hint\" data-text=\"gradient-hint\"></p>";
 
 /// `#gradient-flow`.
 pub struct GradientFlow {

@@ -104,16 +104,14 @@ impl FrameSnapshot {
 
 /// Appends a panel's own `<section id="{id}" class="panel {class}">` to `section.insights`:
 /// a head with the title (text key `title`), `head` and the snapshot button, then `body`.
-/// `head` and `body` are static program text (English; `text::apply` translates every
-/// `data-text` and `data-text-label` in it), never user input.
+/// `head` and `body` are static program markup without words: `text::apply` fills every
+/// `data-text` and `data-text-label` in it from the text table. Never user input.
 pub fn section(id: &str, class: &str, title: &str, head: &str, body: &str) -> WebResult<Element> {
-    let english = text(Lang::En, title);
-    let snapshot = "<button type=\"button\" class=\"snapshot\" data-text-label=\"snapshot\" \
-         aria-label=\"Save this panel as PNG\"><svg viewBox=\"0 0 24 24\" aria-hidden=\"true\">\
+    let snapshot = "<button type=\"button\" class=\"snapshot\" data-text-label=\"snapshot\"><svg viewBox=\"0 0 24 24\" aria-hidden=\"true\">\
          <path d=\"M9 4 7.2 6H4v13h16V6h-3.2L15 4zm3 4.5a4 4 0 1 1 0 8 4 4 0 0 1 0-8z\"/></svg></button>";
     let markup = format!(
         "<section id=\"{id}\" class=\"panel {class}\" aria-labelledby=\"{id}-title\">\
-         <div class=\"panel-head\"><h2 id=\"{id}-title\" data-text=\"{title}\">{english}</h2>{head}{snapshot}</div>\
+         <div class=\"panel-head\"><h2 id=\"{id}-title\" data-text=\"{title}\"></h2>{head}{snapshot}</div>\
          {body}</section>"
     );
     let insights = document()?
