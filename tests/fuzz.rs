@@ -341,7 +341,7 @@ fn mutate_model<R: Rng>(r: &mut R, json: &str) -> String {
     if r.random_bool(0.05) {
         text = text
             .replacen("\"nnlab-model\"", "\"nnlab-modle\"", 1)
-            .replacen("\"version\":1", "\"version\":2", 1);
+            .replacen("\"version\":2", "\"version\":3", 1);
     }
     text
 }

@@ -396,7 +396,7 @@ mod cli {
              `nnlab config` prints the defaults.\n\
              \x20 data CSV     a header naming x, y and label (any order), an optional split column of train/test, \
              other columns ignored; x and y within [-{PLANE}, {PLANE}], class labels 0, 1, …, at most {MAX_ROWS} rows.\n\
-             \x20 model JSON   {{\"format\":\"nnlab-model\",\"version\":1,\"features\":[…],\"normalize\":{{…}},\
+             \x20 model JSON   {{\"format\":\"nnlab-model\",\"version\":2,\"features\":[…],\"normalize\":{{…}},\
              \"layers\":[{{\"activation\",\"weights\" (one row per neuron),\"biases\"}}, …]}}, the output layer last; \
              written by --out, read by --init and the web page.\n\
              \x20 log CSV      epoch,train_loss,test_loss: the mean data loss of each recorded epoch (every epoch; \

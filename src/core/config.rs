@@ -56,6 +56,10 @@ pub struct Config {
     /// Largest global gradient norm before each step (gradients are scaled down to it);
     /// 0 for no clipping.
     pub clip: Float,
+    /// The share of each hidden layer's outputs dropped in training (0: no dropout).
+    pub dropout: Float,
+    /// Per-hidden-layer dropout rates overriding `dropout`; empty when every layer uses it.
+    pub dropouts: Vec<Float>,
 }
 
 impl Default for Config {
@@ -81,6 +85,8 @@ impl Default for Config {
             init: Init::Xavier,
             activations: Vec::new(),
             clip: 0.0,
+            dropout: 0.0,
+            dropouts: Vec::new(),
         };
         // Every field is set from its row (the test `every_config_key_reads_its_default_strictly`
         // checks that each default is accepted as given).
@@ -343,6 +349,24 @@ pub(super) fn choice_value<T: Choice>(key: &str, value: &str) -> Result<T, (Conf
 }
 
 /// A per-layer activation list such as `relu,tanh` (empty for none).
+/// A comma list of dropout rates, one per hidden layer (`dropouts`), each from 0 to the
+/// largest rate.
+pub(super) fn parse_rate_list(key: &str, value: &str, max: f64) -> Result<Vec<Float>, (ConfigError, bool)> {
+    let mut list = Vec::new();
+    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let v = parse_number(key, part).map_err(|e| (e, false))?;
+        let v = check_range(key, part, v, (0.0, max), false).map_err(|(e, _)| (e, false))?;
+        list.push(v as Float);
+    }
+    if list.len() > limits::MAX_LAYERS {
+        return Err((
+            ConfigError::new(key, value, ErrorKind::BadList(ListProblem::TooManyLayers)),
+            false,
+        ));
+    }
+    Ok(list)
+}
+
 pub(super) fn parse_activation_list(key: &str, value: &str) -> Result<Vec<Activation>, (ConfigError, bool)> {
     let mut list = Vec::new();
     for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -366,6 +390,11 @@ impl Config {
     /// The activation of every hidden layer.
     pub fn hidden_activations(&self) -> Vec<Activation> {
         (0..self.hidden.len()).map(|l| self.layer_activation(l)).collect()
+    }
+
+    /// The dropout rate of hidden layer `layer`: its override if one is set, else `dropout`.
+    pub fn layer_dropout(&self, layer: usize) -> Float {
+        self.dropouts.get(layer).copied().unwrap_or(self.dropout)
     }
 
     /// The URL query without keys at their defaults that carry no information (an empty

@@ -12,7 +12,8 @@ use super::loss::{self, MAX_CLASSES};
 use super::network::{Network, Pass};
 use super::step::{train_step, LossValue, StepRule};
 use super::trainer::Trainer;
-use super::{Float, Problem, Sample, PLANE};
+use super::{Float, Problem, Sample, SeededRng, PLANE};
+use rand::SeedableRng;
 
 /// The plane coordinates of cell (column, row) of a `resolution`² grid whose row 0 is the
 /// top (y = +PLANE), matching a canvas's pixel order. Cells are sampled at their centres.
@@ -407,6 +408,8 @@ pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
         &[sample.label],
         &rule,
         LossValue::Measure,
+        // Evaluation mode draws no dropout mask.
+        &mut SeededRng::seed_from_u64(0),
         |net| {
             for (kept, layer) in network.layers.iter_mut().zip(&net.layers) {
                 kept.weights.grad.copy_from(&layer.weights.grad);

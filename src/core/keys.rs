@@ -11,8 +11,8 @@
 use super::activation::Activation;
 use super::choice::Choice;
 use super::config::{
-    check_range, choice_value, parse_activation_list, parse_hidden, parse_number, Config, ConfigError, ErrorKind,
-    ListProblem,
+    check_range, choice_value, parse_activation_list, parse_hidden, parse_number, parse_rate_list, Config, ConfigError,
+    ErrorKind, ListProblem,
 };
 use super::dataset::Dataset;
 use super::feature::{feature_list_string, parse_feature_list, Normalize};
@@ -498,6 +498,48 @@ pub static TABLE: &[Key] = &[
                     return Ok(());
                 }
                 number(c, key, value, (0.0, 1000.0), false, |c, v| c.clip = v as Float)
+            },
+        )),
+    },
+    Key {
+        name: "dropout",
+        kind: Kind::Number { min: 0.0, max: 0.9 },
+        scope: Scope::Run,
+        control: Control::Field("dropout"),
+        default: "0",
+        may_be_empty: true,
+        omitted_at: Some("0"),
+        help_en: "share of each hidden layer's outputs dropped at random in training (inverted dropout: the kept ones \
+                  are scaled by 1/(1−p)), {range}; 0, empty or off: no dropout",
+        help_zh: "训练时每个隐藏层的输出被随机丢弃（Dropout）的比例（反向缩放：保留的输出乘以 1/(1−p)），{range}；0、留空或 off 表示不使用 Dropout",
+        access: Some((
+            |c: &Config| format_float(c.dropout),
+            |c: &mut Config, key: &str, value: &str| {
+                // An empty field or `off` is no dropout, as for clipping.
+                if matches!(value.trim(), "" | "off") {
+                    c.dropout = 0.0;
+                    return Ok(());
+                }
+                number(c, key, value, (0.0, 0.9), false, |c, v| c.dropout = v as Float)
+            },
+        )),
+    },
+    Key {
+        name: "dropouts",
+        kind: Kind::List,
+        scope: Scope::Run,
+        control: Control::Diagram,
+        default: "",
+        may_be_empty: true,
+        omitted_at: Some(""),
+        help_en: "optional comma list, one dropout rate per hidden layer (0–0.9 each), overriding dropout (at most \
+                  {max_layers})",
+        help_zh: "可选，逐层指定丢弃率（用逗号分隔，每项 0–0.9，最多 {max_layers} 项），覆盖 dropout",
+        access: Some((
+            |c: &Config| c.dropouts.iter().map(|&d| format_float(d)).collect::<Vec<_>>().join(","),
+            |c: &mut Config, key: &str, value: &str| {
+                c.dropouts = parse_rate_list(key, value, 0.9)?;
+                Ok(())
             },
         )),
     },

@@ -1,7 +1,7 @@
 //! The model file: a trained network with the features and normalization it expects.
 //!
 //! ```json
-//! {"format":"nnlab-model","version":1,"features":["x","y"],
+//! {"format":"nnlab-model","version":2,"features":["x","y"],
 //!  "normalize":{"method":"none","shift":[0,0],"scale":[1,1]},
 //!  "layers":[{"activation":"tanh","weights":[[0.1,-0.2],…],"biases":[0,…]},
 //!            {"activation":"sigmoid","weights":[[…]],"biases":[0]}]}
@@ -26,8 +26,11 @@ use super::{Float, Lang, Problem};
 
 /// The `format` field of every model file.
 pub const FORMAT: &str = "nnlab-model";
-/// The version this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The version this build writes. Version 2 added a hidden layer's `"dropout"`; version 1
+/// files (without it) still load.
+pub const VERSION: u32 = 2;
+/// The oldest version this build reads.
+pub const OLDEST_VERSION: u32 = 1;
 /// Largest model file read; a real nnlab model is a few kilobytes.
 pub const MAX_MODEL_BYTES: usize = 2_000_000;
 
@@ -76,7 +79,7 @@ pub enum ModelProblem {
     Unreadable(String),
     /// `format` is not [`FORMAT`].
     Format { found: String },
-    /// `version` is not [`VERSION`].
+    /// `version` is not one this build reads.
     Version { found: u32 },
     /// `features` is empty.
     NoFeatures,
@@ -112,6 +115,10 @@ pub enum ModelProblem {
     RowLength { found: usize, inputs: usize },
     /// The model's problem is not the data set's.
     WrongProblem { model: Problem, data: Problem },
+    /// A dropout rate outside 0 to the largest.
+    DropoutRate,
+    /// Dropout on the output layer.
+    OutputDropout,
 }
 
 impl Expected {
@@ -177,7 +184,10 @@ impl ModelProblem {
             P::NotFinite => m("model-not-finite", &[]),
             P::Unreadable(why) => m("model-unreadable", &[("why", why)]),
             P::Format { found } => m("model-format", &[("format", &FORMAT), ("found", found)]),
-            P::Version { found } => m("model-version", &[("version", &VERSION), ("found", found)]),
+            P::Version { found } => m(
+                "model-version",
+                &[("oldest", &OLDEST_VERSION), ("version", &VERSION), ("found", found)],
+            ),
             P::NoFeatures => m("model-no-features", &[]),
             P::UnknownName { found, names } => {
                 m("model-unknown-name", &[("found", found), ("names", &names.join(", "))])
@@ -205,6 +215,8 @@ impl ModelProblem {
                 "model-row-length",
                 &[("found", found), ("s", &plural(*found)), ("inputs", inputs)],
             ),
+            P::DropoutRate => m("model-dropout-rate", &[("max", &super::layer::dropout::MAX_RATE)]),
+            P::OutputDropout => m("model-output-dropout", &[]),
             P::WrongProblem { model, data } => {
                 let (model, data) = (problem_name(*model, lang), problem_name(*data, lang));
                 m("model-wrong-problem", &[("model", &model), ("data", &data)])
@@ -373,7 +385,7 @@ impl Model {
                 },
             ));
         }
-        if file.version != VERSION {
+        if !(OLDEST_VERSION..=VERSION).contains(&file.version) {
             return Err(error("version", ModelProblem::Version { found: file.version }));
         }
         let features = read_features(&file.features)?;
@@ -515,6 +527,28 @@ mod tests {
         assert_eq!(v["layers"][0]["weights"][5][2].as_f64().map(|x| x as Float), Some(w));
     }
 
+    #[test]
+    fn dropout_is_written_as_version_2_and_version_1_files_still_load() {
+        let mut model = sample_model(Activation::Tanh, Problem::Binary);
+        model.network.layers[1].dropout = crate::core::layer::dropout::Dropout::new(0.25);
+        let text = model.to_json();
+        assert!(text.contains("\"version\": 2") && text.contains("\"dropout\": 0.25"));
+        assert_eq!(Model::from_json(&text).expect("reads its own file"), model);
+        // The same file as version 1 wrote it: no dropout anywhere.
+        let plain = sample_model(Activation::Tanh, Problem::Binary);
+        let v1 = plain.to_json().replace("\"version\": 2", "\"version\": 1");
+        assert_eq!(Model::from_json(&v1).expect("version 1 loads"), plain);
+        // A rate out of range, or dropout on the output layer, is refused by its path.
+        refuse(
+            &text.replace("\"dropout\": 0.25", "\"dropout\": 0.95"),
+            "layers[1].dropout",
+        );
+        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let mut bad = v;
+        bad["layers"][2]["dropout"] = serde_json::json!(0.1);
+        refuse(&bad.to_string(), "layers[2].dropout");
+    }
+
     fn refuse(text: &str, path: &str) {
         match Model::from_json(text) {
             Err(e) => assert_eq!(e.path, path, "{e}"),
@@ -526,7 +560,7 @@ mod tests {
     fn refuses_bad_files_naming_the_path() {
         let good = sample_model(Activation::Tanh, Problem::Binary).to_json();
         refuse(&good.replace("nnlab-model", "other"), "format");
-        refuse(&good.replace("\"version\": 1", "\"version\": 2"), "version");
+        refuse(&good.replace("\"version\": 2", "\"version\": 3"), "version");
         refuse(&good.replace("\"xy\"", "\"zz\""), "features[2]");
         refuse(r#"{"format":"nnlab-model","version":1}"#, "features");
         refuse("{", "$");
@@ -566,9 +600,9 @@ mod tests {
                 "format：应为 \"nnlab-model\"，实际为 \"other\"",
             ),
             (
-                good.replace("\"version\": 1", "\"version\": 7"),
-                "version: this nnlab reads version 1, the file is version 7",
-                "version：本程序读取第 1 版，该文件是第 7 版",
+                good.replace("\"version\": 2", "\"version\": 7"),
+                "version: this nnlab reads versions 1 to 2, the file is version 7",
+                "version：本程序读取第 1 至 2 版，该文件是第 7 版",
             ),
             (
                 good.replacen("\"biases\"", "\"bias\"", 1),
@@ -576,12 +610,12 @@ mod tests {
                 "layers[0].biases：缺少此字段",
             ),
             (
-                good.replace("\"version\": 1", "\"version\": \"1\""),
+                good.replace("\"version\": 2", "\"version\": \"1\""),
                 "version: expected a whole number",
                 "version：应为整数",
             ),
             (
-                good.replace("\"version\": 1", "\"version\": -1"),
+                good.replace("\"version\": 2", "\"version\": -1"),
                 "version: expected a whole number",
                 "version：应为整数",
             ),

@@ -14,9 +14,10 @@ use super::loss::Loss;
 use super::loss::MAX_CLASSES;
 use super::optimizer::{Optimizer, OptimizerParams};
 use super::regularization::Regularization;
-use super::{Float, Problem};
+use super::{Float, Problem, SeededRng};
 use nnlab_kernels::mlp::{sgd_epoch, DenseLayer, Epoch, EpochBuffers, Head, MAX_LAYERS as MAX_FUSED_LAYERS};
 use nnlab_kernels::{gather_rows, padded, transpose_rows};
+use rand::SeedableRng;
 
 pub use super::layer::Layer;
 
@@ -238,20 +239,21 @@ impl Network {
     /// Forward propagation of the batch already loaded into `pass` (by [`Pass::load`] or
     /// [`Pass::gather`]) in `mode`. Changes only `pass`: afterwards it holds every layer's
     /// z and a, the last a being the output scores.
-    pub fn propagate_t(&self, pass: &mut Pass, mode: Mode) {
-        let stride = pass.stride;
+    pub fn propagate_t(&self, pass: &mut Pass, mode: Mode, rng: &mut SeededRng) {
+        let (stride, points) = (pass.stride, pass.points);
         pass.mode = mode;
         pass.layers.resize_with(self.layers.len(), LayerPass::default);
         for (l, layer) in self.layers.iter().enumerate() {
             let (below, rest) = pass.layers.split_at_mut(l);
-            let input = below.last().map_or(&pass.input[..], |b| &b.activation[..]);
-            layer.forward_t(input, stride, &mut rest[0], mode);
+            let input = below.last().map_or(&pass.input[..], LayerPass::output);
+            layer.forward_t(input, stride, points, &mut rest[0], mode, rng);
         }
     }
 
-    /// [`Network::propagate_t`] in evaluation mode: every pass that does not train.
+    /// [`Network::propagate_t`] in evaluation mode: every pass that does not train (it
+    /// draws no random numbers).
     pub fn propagate(&self, pass: &mut Pass) {
-        self.propagate_t(pass, Mode::Eval);
+        self.propagate_t(pass, Mode::Eval, &mut SeededRng::seed_from_u64(0));
     }
 
     /// Backward propagation of the batch in `pass`, after a forward pass and
@@ -268,7 +270,10 @@ impl Network {
             };
             // The layer below gets dL/da = Wᵀ·δ; the inputs need none.
             match below.last_mut() {
-                Some(b) => layer.backward(&b.activation, stride, slot, Some(&mut b.upstream)),
+                Some(b) => {
+                    let input = if b.dropout { &b.dropped } else { &b.activation };
+                    layer.backward(input, stride, slot, Some(&mut b.upstream))
+                }
                 None => layer.backward(&pass.input, stride, slot, None),
             }
         }
@@ -379,6 +384,10 @@ impl Network {
             return None;
         }
         let mut views: [DenseLayer<'_>; MAX_FUSED_LAYERS] = Default::default();
+        if self.layers.iter().any(|l| l.dropout.is_some()) {
+            // The fused kernel knows plain dense layers only.
+            return None;
+        }
         for (view, layer) in views.iter_mut().zip(&mut self.layers) {
             *view = DenseLayer {
                 activation: layer.activation.elementwise()?,
@@ -683,6 +692,10 @@ mod tests {
     }
 
     /// Total objective: mean data loss plus the penalty, as training minimises it.
+    /// The seed of the dropout masks of a gradient check: every pass of one check draws the
+    /// same masks, so the objective is a fixed function of the weights.
+    const MASK_SEED: u64 = 99;
+
     fn objective(
         net: &Network,
         inputs: &DMatrix<Float>,
@@ -692,7 +705,8 @@ mod tests {
         rate: Float,
     ) -> f64 {
         let mut pass = Pass::default();
-        net.forward(inputs, &mut pass);
+        pass.load(inputs);
+        net.propagate_t(&mut pass, Mode::Train, &mut SeededRng::seed_from_u64(MASK_SEED));
         f64::from(net.batch_loss(loss, &mut pass, labels)) + f64::from(net.penalty(reg, rate))
     }
 
@@ -700,8 +714,25 @@ mod tests {
     /// neighbourhood crosses a kink (ReLU at 0, |r| at 0, maxout ties, hinge margins, L1 at
     /// 0) are detected by comparing two step sizes and skipped.
     fn check_gradients(act: Activation, loss: Loss, reg: Regularization, problem: Problem, seed: u64) {
+        check_gradients_with_dropout(act, loss, reg, problem, seed, 0.0);
+    }
+
+    /// [`check_gradients`] through hidden layers with dropout at `dropout` (in training
+    /// mode, with the same masks in every pass).
+    fn check_gradients_with_dropout(
+        act: Activation,
+        loss: Loss,
+        reg: Regularization,
+        problem: Problem,
+        seed: u64,
+        dropout: Float,
+    ) {
         let mut rng = SeededRng::seed_from_u64(seed);
         let mut net = Network::new(3, &[4, 3], act, problem, Init::Xavier, &mut rng);
+        let hidden = net.hidden_count();
+        for layer in &mut net.layers[..hidden] {
+            layer.dropout = crate::core::layer::dropout::Dropout::new(dropout);
+        }
         // Non-zero biases so every code path sees them.
         for layer in &mut net.layers {
             for b in layer.biases.value.iter_mut() {
@@ -712,7 +743,8 @@ mod tests {
         let labels = labels_for(problem, 5, &mut rng);
         let rate = 0.03;
         let mut pass = Pass::default();
-        net.forward(&inputs, &mut pass);
+        pass.load(&inputs);
+        net.propagate_t(&mut pass, Mode::Train, &mut SeededRng::seed_from_u64(MASK_SEED));
         net.batch_loss(loss, &mut pass, &labels);
         net.backward(&mut pass);
         net.add_penalty_gradient(reg, rate);
@@ -774,6 +806,18 @@ mod tests {
             checked > net.parameter_count() / 2,
             "too few entries checked: {checked}"
         );
+    }
+
+    #[test]
+    fn gradients_through_dropout_match_finite_differences() {
+        // With the masks fixed, dropout is a fixed linear map: the chain rule through it
+        // must match central differences like every other layer's.
+        for (act, seed) in [(Activation::Tanh, 1), (Activation::Sigmoid, 2), (Activation::Relu, 3)] {
+            for problem in [Problem::Binary, Problem::MultiClass(3)] {
+                let loss = Loss::default_for(problem);
+                check_gradients_with_dropout(act, loss, Regularization::L2, problem, seed, 0.4);
+            }
+        }
     }
 
     #[test]

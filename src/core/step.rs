@@ -10,7 +10,7 @@ use super::network::{Network, Pass};
 use super::optimizer::{Optimizer, OptimizerParams};
 use super::regularization::Regularization;
 use super::trainer::Quantity;
-use super::Float;
+use super::{Float, SeededRng};
 
 /// The settings one step follows, taken from a run's config.
 #[derive(Clone, Copy, Debug)]
@@ -73,7 +73,8 @@ pub struct StepReport {
 /// One step on the batch loaded in `pass` (see [`Pass::gather`] and [`Pass::load`]) with
 /// labels `labels`.
 ///
-/// Changes: every value of `pass` (the forward pass, then the gradients flowing back); every
+/// Changes: every value of `pass` (the forward pass, then the gradients flowing back);
+/// `dropout_rng`, which draws the dropout masks in training mode; every
 /// layer's gradients (data term, then the penalty's, then clipped); then every weight, bias
 /// and optimizer state, and the network's step count. `before_clipping` sees the network
 /// after the penalty and before clipping (the inspector keeps those gradients); the trainer
@@ -84,10 +85,11 @@ pub fn train_step(
     labels: &[Float],
     rule: &StepRule,
     loss_value: LossValue,
+    dropout_rng: &mut SeededRng,
     mut before_clipping: impl FnMut(&Network),
 ) -> StepReport {
     let output_layer = network.layers.len().saturating_sub(1);
-    network.propagate_t(pass, rule.mode);
+    network.propagate_t(pass, rule.mode, dropout_rng);
     let (loss, finite) = match loss_value {
         LossValue::Skip => (None, network.batch_gradient(rule.loss, pass, labels)),
         LossValue::Measure => {

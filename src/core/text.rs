@@ -89,6 +89,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("learning-rate", "Learning rate", "学习率"),
     ("clip", "Gradient clipping", "梯度裁剪"),
     ("clip-off", "off", "关闭"),
+    ("dropout", "Dropout", "Dropout（随机丢弃）"),
     ("activation", "Activation", "激活函数"),
     ("loss", "Loss", "损失函数"),
     ("optimizer", "Optimizer", "优化器"),
@@ -368,8 +369,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("model-format", "expected \"{format}\", found \"{found}\"", "应为 \"{format}\"，实际为 \"{found}\""),
     (
         "model-version",
-        "this nnlab reads version {version}, the file is version {found}",
-        "本程序读取第 {version} 版，该文件是第 {found} 版",
+        "this nnlab reads versions {oldest} to {version}, the file is version {found}",
+        "本程序读取第 {oldest} 至 {version} 版，该文件是第 {found} 版",
     ),
     ("model-no-features", "a model needs at least one input feature", "模型至少需要一个输入特征"),
     ("model-unknown-name", "`{found}` is not one of {names}", "`{found}` 不是可选值（{names}）之一"),
@@ -403,6 +404,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "has {found} value{s} but the layer has {inputs} inputs",
         "有 {found} 个值，但该层有 {inputs} 个输入",
     ),
+    ("model-dropout-rate", "a dropout rate is a number from 0 to {max}", "丢弃率应为 0 到 {max} 之间的数"),
+    ("model-output-dropout", "the output layer has no dropout", "输出层不能使用丢弃法（dropout）"),
     (
         "model-wrong-problem",
         "the model predicts {model} but the data set needs {data}",

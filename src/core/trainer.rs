@@ -9,6 +9,7 @@ use super::config::{Config, ConfigError};
 use super::data_csv::{CsvData, Split};
 use super::dataset;
 use super::feature::{fill_inputs_from_samples, Feature, Normalizer};
+use super::layer::dropout::Dropout;
 use super::layer::Snapshot;
 use super::loss::{Loss, Metrics, MetricsAccumulator, MAX_CLASSES};
 use super::model::{Model, ModelError};
@@ -146,6 +147,7 @@ fn stream_seed(seed: u64, stream: u64) -> u64 {
 const DATA_STREAM: u64 = 1;
 const INIT_STREAM: u64 = 2;
 const SHUFFLE_STREAM: u64 = 3;
+const DROPOUT_STREAM: u64 = 4;
 
 /// A training run.
 #[derive(Clone, Debug)]
@@ -161,6 +163,8 @@ pub struct Trainer {
     health: Health,
     init_rng: SeededRng,
     shuffle_rng: SeededRng,
+    /// Draws the dropout masks, point by point and neuron by neuron.
+    dropout_rng: SeededRng,
     train_inputs: DMatrix<Float>,
     test_inputs: DMatrix<Float>,
     train_labels: Vec<Float>,
@@ -196,6 +200,7 @@ impl Trainer {
         );
         let mut trainer = Trainer {
             shuffle_rng: SeededRng::seed_from_u64(stream_seed(config.seed, SHUFFLE_STREAM)),
+            dropout_rng: SeededRng::seed_from_u64(stream_seed(config.seed, DROPOUT_STREAM)),
             init_rng,
             config,
             data,
@@ -219,6 +224,7 @@ impl Trainer {
             test_confusion: Vec::new(),
             version: 0,
         };
+        trainer.sync_dropout();
         trainer.prepare_inputs();
         trainer.record_history();
         Ok(trainer)
@@ -371,7 +377,12 @@ impl Trainer {
     /// Whether [`Trainer::fused_epoch`] runs this run's epochs.
     #[cfg(test)]
     fn fused_epoch_applies(&self) -> bool {
-        self.is_plain_sgd() && self.network.layers.iter().all(|l| l.activation.elementwise().is_some())
+        self.is_plain_sgd()
+            && self
+                .network
+                .layers
+                .iter()
+                .all(|l| l.activation.elementwise().is_some() && l.dropout.is_none())
     }
 
     /// The epoch batch by batch, layer by layer (every optimizer, penalty and activation).
@@ -402,6 +413,7 @@ impl Trainer {
             &self.batch_labels,
             &rule,
             LossValue::Skip,
+            &mut self.dropout_rng,
             |_| {},
         );
         report.failure
@@ -490,6 +502,7 @@ impl Trainer {
     pub fn reset(&mut self) {
         self.init_rng = SeededRng::seed_from_u64(stream_seed(self.config.seed, INIT_STREAM));
         self.shuffle_rng = SeededRng::seed_from_u64(stream_seed(self.config.seed, SHUFFLE_STREAM));
+        self.dropout_rng = SeededRng::seed_from_u64(stream_seed(self.config.seed, DROPOUT_STREAM));
         self.network = Network::with_activations(
             self.config.features.len(),
             &self.config.hidden,
@@ -498,6 +511,7 @@ impl Trainer {
             self.config.init,
             &mut self.init_rng,
         );
+        self.sync_dropout();
         self.epoch = 0;
         self.health = Health::Ok;
         self.order = (0..self.data.train.len()).collect();
@@ -563,6 +577,7 @@ impl Trainer {
         }
         let refit = data_changed || new.features != old.features || new.normalize != old.normalize;
         self.config = new;
+        self.sync_dropout();
         if refit {
             self.normalizer = Normalizer::fit(self.config.normalize, &self.config.features, &self.data.train);
             self.prepare_inputs();
@@ -570,6 +585,19 @@ impl Trainer {
         self.health = Health::Ok;
         self.changed();
         Ok(changes)
+    }
+
+    /// Gives every hidden layer the dropout rate the config asks for (it has no weights, so
+    /// switching it on or off keeps everything else).
+    fn sync_dropout(&mut self) {
+        let hidden = self.network.hidden_count();
+        for (l, layer) in self.network.layers.iter_mut().enumerate() {
+            layer.dropout = if l < hidden {
+                Dropout::new(self.config.layer_dropout(l))
+            } else {
+                None
+            };
+        }
     }
 
     /// Brings the hidden layers to `widths`: surplus layers go from the top, missing ones are
@@ -654,6 +682,10 @@ impl Trainer {
         if !config.activations.is_empty() {
             let acts: Vec<_> = (0..hidden.len()).map(|l| config.layer_activation(l)).collect();
             config.activations = acts;
+        }
+        if !config.dropouts.is_empty() {
+            let rates: Vec<_> = (0..hidden.len()).map(|l| config.layer_dropout(l)).collect();
+            config.dropouts = rates;
         }
         config.hidden = hidden;
         self.apply_config(config).is_ok()
@@ -826,6 +858,14 @@ impl Trainer {
         } else {
             hidden.iter().map(|l| l.activation).collect()
         };
+        // Dropout rates too, the same way (a layer without dropout reads 0).
+        let rates: Vec<Float> = hidden.iter().map(|l| l.dropout.map_or(0.0, |d| d.rate)).collect();
+        self.config.dropout = rates.first().copied().unwrap_or(self.config.dropout);
+        self.config.dropouts = if rates.iter().all(|&r| r == self.config.dropout) {
+            Vec::new()
+        } else {
+            rates
+        };
         self.normalizer = model.normalizer;
         self.network = model.network;
         self.network.clear_optimizer_state();
@@ -993,6 +1033,57 @@ mod tests {
         t.set("dataset", "plane").expect("valid");
         assert_eq!(t.config().loss, Loss::Mse, "the loss follows the new problem");
         assert!(t.set("loss", "hinge").is_err());
+    }
+
+    #[test]
+    fn dropout_zero_is_the_plain_run_and_dropout_is_seeded() {
+        // dropout=0 takes the same path as no dropout, bit for bit (the fused epoch too).
+        let plain = run("dataset=xor&hidden=6&seed=3", 20);
+        let zero = run("dataset=xor&hidden=6&seed=3&dropout=0", 20);
+        assert_eq!(plain.network(), zero.network());
+        assert!(zero.fused_epoch_applies());
+        // With dropout the fused path declines, the masks come from the seed (two runs agree,
+        // another seed differs), and the link carries the rate.
+        let a = run("dataset=xor&hidden=6&seed=3&dropout=0.3", 20);
+        let b = run("dataset=xor&hidden=6&seed=3&dropout=0.3", 20);
+        assert!(!a.fused_epoch_applies());
+        assert_eq!(a.network(), b.network());
+        assert_ne!(
+            a.network().layers[0].weights.value,
+            plain.network().layers[0].weights.value
+        );
+        assert!(a.config().to_query().contains("dropout=0.3"));
+        assert!(!plain.config().to_query().contains("dropout"));
+        // Evaluation does not drop: the same weights give the same losses every time.
+        let mut a = a;
+        let first = a.evaluate();
+        assert_eq!(first, a.evaluate());
+    }
+
+    #[test]
+    fn dropout_switches_live_per_layer_and_keeps_the_weights() {
+        let mut t = run("dataset=circle&hidden=4,4&seed=2", 5);
+        let before = t.network().clone();
+        let mut config = t.config().clone();
+        config.dropout = 0.2;
+        config.dropouts = vec![0.5, 0.0];
+        t.apply_config(config).expect("accepted");
+        let rates: Vec<_> = t.network().layers.iter().map(|l| l.dropout.map(|d| d.rate)).collect();
+        assert_eq!(
+            rates,
+            [Some(0.5), None, None],
+            "layer 2 overridden to 0, the output never"
+        );
+        for (now, was) in t.network().layers.iter().zip(&before.layers) {
+            assert_eq!(now.weights, was.weights);
+        }
+        // A new layer follows the overrides' list, a removed one leaves it.
+        assert!(t.remove_layer());
+        assert_eq!(t.config().dropouts, [0.5]);
+        // A dropout run still learns the circle (dropout 0.1 on 8 neurons, Adam).
+        let mut learner = run("dataset=circle&hidden=8&optimizer=adam&lr=0.03&dropout=0.1&seed=1", 150);
+        let accuracy = test_accuracy(&mut learner);
+        assert!(accuracy >= 0.95, "circle with dropout: {accuracy}");
     }
 
     #[test]

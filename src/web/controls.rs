@@ -298,11 +298,12 @@ impl Controls {
     }
 }
 
-/// The text a number field shows for `key`: the config's spelling; no clipping is the empty
-/// field, which shows its placeholder, "off".
+/// The text a number field shows for `key`: the config's spelling; a key that is off at 0
+/// (no clipping, no dropout) is the empty field, which shows its placeholder, "off".
 fn number_text(key: &str, config: &Config) -> Option<String> {
     let value = config.get(key)?;
-    Some(if key == "clip" && value == "0" {
+    let off_at_zero = keys::find(key).is_some_and(|k| k.omitted_at == Some("0"));
+    Some(if off_at_zero && value == "0" {
         String::new()
     } else {
         value

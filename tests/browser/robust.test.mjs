@@ -312,8 +312,8 @@ for (const lang of ["en", "zh"]) {
     const cases = [
       ["format.json", edit((m) => { m.format = "other-model"; }),
         en ? /format: expected "nnlab-model", found "other-model"$/ : /format：应为 "nnlab-model"，实际为 "other-model"$/],
-      ["version.json", edit((m) => { m.version = 2; }),
-        en ? /version: this nnlab reads version 1, the file is version 2$/ : /version：本程序读取第 1 版，该文件是第 2 版$/],
+      ["version.json", edit((m) => { m.version = 3; }),
+        en ? /version: this nnlab reads versions 1 to 2, the file is version 3$/ : /version：本程序读取第 1 至 2 版，该文件是第 3 版$/],
       ["row.json", edit((m) => { m.layers[0].weights[1] = [0.5]; }),
         en ? /layers\[0\]\.weights\[1\]: has 1 value but the layer has 2 inputs$/ : /layers\[0\]\.weights\[1\]：有 1 个值，但该层有 2 个输入$/],
       ["features.json", edit((m) => { m.features.push("x2"); m.normalize.shift.push(0); m.normalize.scale.push(1); }),

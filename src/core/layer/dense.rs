@@ -6,6 +6,7 @@ use nalgebra::DMatrix;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use super::dropout::Dropout;
 use super::{ensure_len, LayerPass, Mode};
 use crate::core::activation::Activation;
 use crate::core::choice::Choice;
@@ -26,6 +27,8 @@ pub struct Layer {
     pub weights: Param,
     /// (neurons·pieces) × 1.
     pub biases: Param,
+    /// Dropout on the layer's outputs in training (hidden layers only).
+    pub dropout: Option<Dropout>,
 }
 
 impl Layer {
@@ -50,6 +53,7 @@ impl Layer {
             activation,
             weights: Param::new(weights),
             biases: Param::new(DMatrix::zeros(rows, 1)),
+            dropout: None,
         }
     }
 
@@ -98,10 +102,31 @@ impl Layer {
             .all(|p| nnlab_kernels::all_finite(p.grad.as_slice()))
     }
 
-    /// Forward pass of a batch: `input` holds the layer below's outputs (or the features),
-    /// batch-major, `stride` apart. Changes only `out`: afterwards it holds z and a. A dense
-    /// layer acts the same in both modes.
-    pub fn forward_t(&self, input: &[Float], stride: usize, out: &mut LayerPass, _mode: Mode) {
+    /// Forward pass of a batch of `points` points: `input` holds the layer below's outputs
+    /// (or the features), batch-major, `stride` apart. Changes only `out`: afterwards it
+    /// holds z, a and, in training with dropout, the dropped output and its mask, drawn
+    /// from `rng` (nothing is drawn otherwise). Without dropout a dense layer acts the same
+    /// in both modes.
+    pub fn forward_t<R: Rng + ?Sized>(
+        &self,
+        input: &[Float],
+        stride: usize,
+        points: usize,
+        out: &mut LayerPass,
+        mode: Mode,
+        rng: &mut R,
+    ) {
+        self.dense_forward(input, stride, out);
+        out.dropout = false;
+        if let (Some(dropout), Mode::Train) = (self.dropout, mode) {
+            let (a, dropped, mask) = (&out.activation, &mut out.dropped, &mut out.mask);
+            dropout.forward_t(a, (stride, points), dropped, mask, mode, rng);
+            out.dropout = true;
+        }
+    }
+
+    /// z = W·a_prev + b and a = f(z) into `out`.
+    fn dense_forward(&self, input: &[Float], stride: usize, out: &mut LayerPass) {
         let neurons = self.neurons();
         let (z, a) = (&mut out.pre_activation, &mut out.activation);
         out.linear = self.activation == Activation::Linear;
@@ -157,8 +182,9 @@ impl Layer {
         }
     }
 
-    /// Backward pass of a batch after [`Layer::forward_t`], from dL/da in `slot.upstream`
-    /// (already divided by the batch size, so gradients are batch means). Changes
+    /// Backward pass of a batch after [`Layer::forward_t`], from dL/d(output) in
+    /// `slot.upstream` (already divided by the batch size, so gradients are batch means).
+    /// Changes `slot.upstream` (through dropout's mask, when it acted, to dL/da),
     /// `slot.delta` (δ = dL/dz), the layer's `weights.grad` and `biases.grad`, which it
     /// overwrites, and, when given, `below_upstream`: dL/da of the layer below, Wᵀ·δ.
     pub fn backward(
@@ -169,6 +195,10 @@ impl Layer {
         below_upstream: Option<&mut Vec<Float>>,
     ) {
         let rows = self.weights.value.nrows();
+        if slot.dropout {
+            // The upstream gradient reached the dropped output: through the mask to a.
+            Dropout::backward(&mut slot.upstream, &slot.mask);
+        }
         // δ = dL/da ⊙ f′(z); maxout routes it to the winning piece only.
         let delta = &mut slot.delta;
         ensure_len(delta, rows * stride);
@@ -277,6 +307,7 @@ impl Layer {
             pieces: (self.activation.pieces() > 1).then_some(self.activation.pieces()),
             weights: (0..w.nrows()).map(|r| w.row(r).iter().copied().collect()).collect(),
             biases: self.biases.value.iter().copied().collect(),
+            dropout: self.dropout.map(|d| d.rate),
         }
     }
 
@@ -365,17 +396,25 @@ impl Layer {
         if let Some(b) = file.biases.iter().position(|v| !v.is_finite()) {
             return Err(error(format!("layers[{index}].biases[{b}]"), ModelProblem::NotFinite));
         }
+        let dropout = match file.dropout {
+            None => None,
+            Some(_) if last => return Err(error(at("dropout"), ModelProblem::OutputDropout)),
+            Some(p) if (0.0..=super::dropout::MAX_RATE).contains(&p) => Dropout::new(p),
+            Some(_) => return Err(error(at("dropout"), ModelProblem::DropoutRate)),
+        };
         let layer = Layer {
             activation,
             weights: Param::new(weights),
             biases: Param::new(DMatrix::from_column_slice(rows, 1, &file.biases)),
+            dropout,
         };
         Ok((layer, problem))
     }
 }
 
 /// A dense layer in the model file: `weights` has one row per pre-activation and one
-/// column per input; a maxout layer adds `"pieces"`.
+/// column per input; a maxout layer adds `"pieces"`, a hidden layer with dropout
+/// `"dropout": p` (version 2).
 #[derive(Serialize, Deserialize)]
 pub struct LayerFile {
     activation: String,
@@ -383,4 +422,6 @@ pub struct LayerFile {
     pieces: Option<usize>,
     weights: Vec<Vec<Float>>,
     biases: Vec<Float>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dropout: Option<Float>,
 }

@@ -10,6 +10,7 @@
 //! like tch-rs's `ModuleT::forward_t`. How to add one: docs/development.md.
 
 pub mod dense;
+pub mod dropout;
 
 use super::optimizer::Param;
 use super::Float;
@@ -42,6 +43,13 @@ pub struct LayerPass {
     pub(crate) activation: Vec<Float>,
     /// Maxout only: which piece won for each neuron and point (neurons × stride).
     pub(crate) winner: Vec<u8>,
+    /// Whether dropout acted in this pass (training with a rate above 0): the layer's
+    /// output is then `dropped`, not `activation`.
+    pub(crate) dropout: bool,
+    /// a with dropout's mask applied, neurons × stride (training with dropout only).
+    pub(crate) dropped: Vec<Float>,
+    /// Dropout's mask: 0 for a dropped output, 1/(1 − p) for a kept one.
+    pub(crate) mask: Vec<Float>,
     /// dL/dz, (neurons·pieces) × stride.
     pub(crate) delta: Vec<Float>,
     /// dL/da arriving from the layer above, neurons × stride (for the output layer, dL/ds,
@@ -50,6 +58,15 @@ pub struct LayerPass {
 }
 
 impl LayerPass {
+    /// What the layer hands the layer above: a, or a after dropout in training.
+    pub(crate) fn output(&self) -> &[Float] {
+        if self.dropout {
+            &self.dropped
+        } else {
+            &self.activation
+        }
+    }
+
     /// The buffer that holds z (a linear layer keeps it in `activation`).
     pub(crate) fn z(&self) -> &[Float] {
         if self.linear {
@@ -175,8 +192,10 @@ mod tests {
         let net = layers(&[2, 3, 1]);
         let input: Vec<Float> = (0..8).map(|i| i as Float * 0.25 - 1.0).collect();
         let (mut train, mut eval) = (LayerPass::default(), LayerPass::default());
-        net[0].forward_t(&input, 4, &mut train, Mode::Train);
-        net[0].forward_t(&input, 4, &mut eval, Mode::Eval);
+        let mut rng = SeededRng::seed_from_u64(1);
+        net[0].forward_t(&input, 4, 4, &mut train, Mode::Train, &mut rng);
+        net[0].forward_t(&input, 4, 4, &mut eval, Mode::Eval, &mut rng);
+        assert!(!train.dropout && train.output() == &train.activation[..]);
         assert_eq!(train.activation, eval.activation);
         assert_eq!(train.z(), eval.z());
     }
