@@ -70,8 +70,13 @@ fn tex_literals(path: &Path, source: &str) -> Vec<String> {
 
 /// `tex` as the content of a `<math display="block">` element.
 fn mathml(tex: &str) -> String {
-    // TeX reads a prime as a superscript; pulldown-latex would set it beside the letter.
-    let tex = &tex.replace('\'', "^\\prime ");
+    // TeX reads a prime as a superscript; pulldown-latex would set it beside the letter. A
+    // |…| pair is one unit: in its own <mrow> its bars take the fence forms, without the wide
+    // spacing of a bar between two terms.
+    let tex = &tex
+        .replace('\'', "^\\prime ")
+        .replace("\\lvert", "{\\lvert")
+        .replace("\\rvert", "\\rvert}");
     let storage = Storage::new();
     let events = Parser::new(tex, &storage)
         .collect::<Result<Vec<_>, _>>()
@@ -95,6 +100,11 @@ fn tidy(mathml: &str) -> String {
     // A prime is a (postfix) operator in MathML; pulldown-latex writes it as an identifier.
     // And `\mu` is the Greek letter, not the micro sign pulldown-latex writes.
     let mut out = mathml.replace("<mi>′</mi>", "<mo>′</mo>").replace('µ', "μ");
+    // Symmetry only matters to a stretched bracket. pulldown-latex pins the limits of Σ under it
+    // even where TeX sets them beside it (a fraction's denominator); MathML's default movable
+    // limits do what TeX does.
+    out = out.replace(" symmetric=\"false\" stretchy=\"false\"", " stretchy=\"false\"");
+    out = out.replace(" movablelimits=\"false\"", "");
     // A hat must be marked as an accent: otherwise MathML Core sets it as a small script
     // floating above the letter.
     const HAT: &str = "<mi>^</mi></mover>";

@@ -91,7 +91,7 @@ impl Choice for Optimizer {
                     r"\begin{gathered}
                     m \leftarrow \beta_1 m + (1 - \beta_1) g \\
                     v \leftarrow \beta_2 v + (1 - \beta_2) g^2 \\
-                    \hat{m} = \frac{m}{1 - \beta_1^t}, \quad \hat{v} = \frac{v}{1 - \beta_2^t} \\
+                    \hat{m} = \frac{m}{1 - \beta_1^t}, \enspace \hat{v} = \frac{v}{1 - \beta_2^t} \\
                     w \leftarrow w - \eta \frac{\hat{m}}{\sqrt{\hat{v}} + \varepsilon}
                     \end{gathered}"
                 ),

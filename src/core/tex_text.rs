@@ -220,7 +220,7 @@ impl Reader<'_> {
             "lvert" => symbol("|", Class::Open),
             "rvert" => symbol("|", Class::Close),
             "sum" => symbol("Σ", Class::Large),
-            "," | ";" | " " | "quad" | "qquad" => symbol(" ", Class::Space),
+            "," | ";" | " " | "enspace" | "quad" | "qquad" => symbol(" ", Class::Space),
             "!" => Ok(None),
             "exp" | "ln" | "log" | "max" | "min" | "sin" | "cos" | "tanh" => symbol(&name, Class::Func),
             "operatorname" => symbol(&self.raw_argument()?.replace(' ', ""), Class::Func),
