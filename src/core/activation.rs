@@ -39,54 +39,6 @@ pub enum Activation {
 
 crate::choice_serde!(Activation);
 
-/// MathML of "f(z) =".
-macro_rules! f_of_z {
-    () => {
-        "<mi>f</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo>"
-    };
-}
-
-/// MathML of "f′(z) =".
-macro_rules! slope_of_z {
-    () => {
-        "<msup><mi>f</mi><mo>′</mo></msup><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo>"
-    };
-}
-
-/// MathML of an activation card: f(z) = … over f′(z) = ….
-macro_rules! f_and_slope {
-    ($f:expr, $slope:expr) => {
-        crate::mathml_lines!(concat!(f_of_z!(), $f), concat!(slope_of_z!(), $slope))
-    };
-}
-
-/// MathML of 1 / (1 + e^(−z)).
-macro_rules! sigma_fraction {
-    () => {
-        "<mfrac><mn>1</mn><mrow><mn>1</mn><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>z</mi></mrow></msup>\
-         </mrow></mfrac>"
-    };
-}
-
-/// MathML of the conditions z > 0 and z ≤ 0.
-macro_rules! z_positive {
-    () => {
-        "<mi>z</mi><mo>></mo><mn>0</mn>"
-    };
-}
-macro_rules! z_not_positive {
-    () => {
-        "<mi>z</mi><mo>≤</mo><mn>0</mn>"
-    };
-}
-
-/// MathML of argmax_j z_j (ties go to the first piece).
-macro_rules! argmax_z {
-    () => {
-        "<munder><mi>argmax</mi><mi>j</mi></munder><msub><mi>z</mi><mi>j</mi></msub>"
-    };
-}
-
 impl Choice for Activation {
     const ALL: &'static [Self] = &[
         Activation::Sigmoid,
@@ -102,121 +54,104 @@ impl Choice for Activation {
     const KEY: &'static str = "activation";
 
     fn info(self) -> ChoiceInfo {
-        let (name, en, zh, formula, mathml) = match self {
+        let (name, en, zh, (tex, mathml, formula)) = match self {
             Activation::Sigmoid => (
                 "sigmoid",
                 "Sigmoid",
                 "Sigmoid",
-                "σ(z) = 1 / (1 + e^(−z))",
-                f_and_slope!(
-                    concat!("<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo>", sigma_fraction!()),
-                    "<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow>\
-                     <mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo stretchy=\"false\">)</mo></mrow>"
+                crate::tex!(
+                    r"\begin{gathered}
+                    f(z) = \sigma(z) = \frac{1}{1 + e^{-z}} \\
+                    f'(z) = \sigma(z)(1 - \sigma(z))
+                    \end{gathered}"
                 ),
             ),
             Activation::Tanh => (
                 "tanh",
                 "Tanh",
                 "Tanh（双曲正切）",
-                "tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))",
-                f_and_slope!(
-                    "<mi>tanh</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo><mfrac>\
-                     <mrow><msup><mi>e</mi><mi>z</mi></msup><mo>−</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>z</mi></mrow></msup></mrow>\
-                     <mrow><msup><mi>e</mi><mi>z</mi></msup><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>z</mi></mrow></msup></mrow>\
-                     </mfrac>",
-                    "<mn>1</mn><mo>−</mo><msup><mi>tanh</mi><mn>2</mn></msup><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow>"
+                crate::tex!(
+                    r"\begin{gathered}
+                    f(z) = \tanh(z) = \frac{e^z - e^{-z}}{e^z + e^{-z}} \\
+                    f'(z) = 1 - \tanh^2(z)
+                    \end{gathered}"
                 ),
             ),
             Activation::Relu => (
                 "relu",
                 "ReLU",
                 "ReLU（线性整流）",
-                "ReLU(z) = max(0, z)",
-                f_and_slope!(
-                    "<mi>max</mi><mrow><mo stretchy=\"false\">(</mo><mn>0</mn><mo>,</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow>",
-                    crate::mathml_cases!(("<mn>1</mn>", z_positive!()), ("<mn>0</mn>", z_not_positive!()))
+                crate::tex!(
+                    r"\begin{gathered}
+                    f(z) = \max(0, z) \\
+                    f'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}
+                    \end{gathered}"
                 ),
             ),
             Activation::LeakyRelu => (
                 "leaky-relu",
                 "Leaky ReLU",
                 "Leaky ReLU（带泄露整流）",
-                "f(z) = z if z > 0, else 0.01·z",
-                f_and_slope!(
-                    crate::mathml_cases!(
-                        ("<mi>z</mi>", z_positive!()),
-                        ("<mn>0.01</mn><mi>z</mi>", z_not_positive!())
-                    ),
-                    crate::mathml_cases!(("<mn>1</mn>", z_positive!()), ("<mn>0.01</mn>", z_not_positive!()))
+                crate::tex!(
+                    r"\begin{gathered}
+                    f(z) = \begin{cases} z & z > 0 \\ 0.01 z & z \le 0 \end{cases} \\
+                    f'(z) = \begin{cases} 1 & z > 0 \\ 0.01 & z \le 0 \end{cases}
+                    \end{gathered}"
                 ),
             ),
             Activation::Elu => (
                 "elu",
                 "ELU",
                 "ELU（指数线性单元）",
-                "f(z) = z if z > 0, else e^z − 1",
-                f_and_slope!(
-                    crate::mathml_cases!(
-                        ("<mi>z</mi>", z_positive!()),
-                        ("<msup><mi>e</mi><mi>z</mi></msup><mo>−</mo><mn>1</mn>", z_not_positive!())
-                    ),
-                    crate::mathml_cases!(
-                        ("<mn>1</mn>", z_positive!()),
-                        ("<msup><mi>e</mi><mi>z</mi></msup>", z_not_positive!())
-                    )
+                crate::tex!(
+                    r"\begin{gathered}
+                    f(z) = \begin{cases} z & z > 0 \\ e^z - 1 & z \le 0 \end{cases} \\
+                    f'(z) = \begin{cases} 1 & z > 0 \\ e^z & z \le 0 \end{cases}
+                    \end{gathered}"
                 ),
             ),
             Activation::Linear => (
                 "linear",
                 "Linear",
                 "线性（恒等）",
-                "f(z) = z",
-                f_and_slope!("<mi>z</mi>", "<mn>1</mn>"),
+                crate::tex!(r"\begin{gathered} f(z) = z \\ f'(z) = 1 \end{gathered}"),
             ),
             Activation::Softplus => (
                 "softplus",
                 "Softplus",
                 "Softplus",
-                "f(z) = ln(1 + e^z)",
-                f_and_slope!(
-                    "<mi>ln</mi><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>+</mo><msup><mi>e</mi><mi>z</mi></msup><mo stretchy=\"false\">)</mo></mrow>",
-                    concat!("<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo>", sigma_fraction!())
+                crate::tex!(
+                    r"\begin{gathered}
+                    f(z) = \ln(1 + e^z) \\
+                    f'(z) = \sigma(z) = \frac{1}{1 + e^{-z}}
+                    \end{gathered}"
                 ),
             ),
             Activation::Swish => (
                 "swish",
                 "Swish (SiLU)",
                 "Swish（SiLU）",
-                "f(z) = z·σ(z)",
-                crate::mathml_lines!(
-                    concat!(f_of_z!(), "<mi>z</mi><mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow>"),
-                    concat!(
-                        slope_of_z!(),
-                        "<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>+</mo><mi>z</mi>\
-                         <mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo stretchy=\"false\">)</mo></mrow><mo stretchy=\"false\">)</mo></mrow>"
-                    ),
-                    concat!("<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>z</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo>", sigma_fraction!())
+                crate::tex!(
+                    r"\begin{gathered}
+                    f(z) = z \sigma(z) \\
+                    f'(z) = \sigma(z)(1 + z(1 - \sigma(z))) \\
+                    \sigma(z) = \frac{1}{1 + e^{-z}}
+                    \end{gathered}"
                 ),
             ),
             Activation::Maxout => (
                 "maxout",
                 "Maxout (k=2)",
                 "Maxout（k=2）",
-                "f(z₁, z₂) = max(z₁, z₂)",
-                crate::mathml_lines!(
-                    "<mi>f</mi><mrow><mo stretchy=\"false\">(</mo><msub><mi>z</mi><mn>1</mn></msub><mo>,</mo><msub><mi>z</mi><mn>2</mn></msub>\
-                     <mo stretchy=\"false\">)</mo></mrow><mo>=</mo><mi>max</mi><mrow><mo stretchy=\"false\">(</mo><msub><mi>z</mi><mn>1</mn></msub><mo>,</mo>\
-                     <msub><mi>z</mi><mn>2</mn></msub><mo stretchy=\"false\">)</mo></mrow>",
-                    "<msub><mi>z</mi><mi>k</mi></msub><mo>=</mo><msub><mi>w</mi><mi>k</mi></msub><mo>·</mo>\
-                     <mi>a</mi><mo>+</mo><msub><mi>b</mi><mi>k</mi></msub>",
-                    concat!(
-                        "<mfrac><mrow><mi>∂</mi><mi>f</mi></mrow><mrow><mi>∂</mi><msub><mi>z</mi><mi>k</mi></msub>\
-                         </mrow></mfrac><mo>=</mo>",
-                        crate::mathml_cases!(
-                            ("<mn>1</mn>", concat!("<mi>k</mi><mo>=</mo>", argmax_z!())),
-                            ("<mn>0</mn>", concat!("<mi>k</mi><mo>≠</mo>", argmax_z!()))
-                        )
-                    )
+                crate::tex!(
+                    r"\begin{gathered}
+                    f(z_1, z_2) = \max(z_1, z_2) \\
+                    z_k = w_k \cdot a + b_k \\
+                    \frac{\partial f}{\partial z_k} = \begin{cases}
+                        1 & k = \underset{j}{\operatorname{argmax}} z_j \\
+                        0 & k \ne \underset{j}{\operatorname{argmax}} z_j
+                    \end{cases}
+                    \end{gathered}"
                 ),
             ),
         };
@@ -224,8 +159,9 @@ impl Choice for Activation {
             name,
             en,
             zh,
-            formula,
+            tex,
             mathml,
+            formula,
         }
     }
 }

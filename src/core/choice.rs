@@ -1,50 +1,70 @@
-//! What every "one of several" setting shares: a stable config name, and a label in
-//! English and Chinese. Each choice enum implements [`Choice`] next to its math.
+//! What every "one of several" setting shares: a stable config name, a label in English and
+//! Chinese, and its formula, written once in TeX (build.rs makes the MathML and the plain
+//! text). Each choice enum implements [`Choice`] next to its math.
 
 use super::Lang;
 
-/// The names and labels of one variant, kept together so adding a variant touches one place.
+/// The names, labels and formula of one variant, kept together so adding a variant touches
+/// one place.
 #[derive(Clone, Copy, Debug)]
 pub struct ChoiceInfo {
     /// Stable lowercase name used in the URL, JSON files and `<option value>`.
     pub name: &'static str,
     pub en: &'static str,
     pub zh: &'static str,
-    /// The defining formula in plain text (the same in both languages), for the CLI and
-    /// tooltips.
-    pub formula: &'static str,
-    /// The same math as MathML Core markup: the inner content of a `<math display="block">`
-    /// element, for the page's formula cards. Written with Unicode characters (no `&`
-    /// entities) and only the elements [`MATHML_ELEMENTS`] lists; empty where a choice is
-    /// described in words rather than a formula (the datasets). Brackets that need not grow
-    /// are `stretchy="false"`: Chromium pads stretched fences with wide gaps.
+    /// The defining formula in TeX, written once beside the variant's math through [`crate::tex!`];
+    /// empty where a choice is described in words rather than a formula (the datasets).
+    pub tex: &'static str,
+    /// The same formula as MathML Core markup, made from `tex` by build.rs: the inner content
+    /// of a `<math display="block">` element, for the page's formula cards.
     pub mathml: &'static str,
+    /// The same formula in plain text (the same in both languages), made from `tex` by
+    /// build.rs, for the inspector and the features' labels.
+    pub formula: &'static str,
 }
 
-/// The MathML Core elements a [`ChoiceInfo::mathml`] may use.
-pub const MATHML_ELEMENTS: &[&str] = &[
-    "mrow",
-    "mi",
-    "mo",
-    "mn",
-    "mtext",
-    "mspace",
-    "mfrac",
-    "msqrt",
-    "mroot",
-    "msub",
-    "msup",
-    "msubsup",
-    "munder",
-    "mover",
-    "munderover",
-    "mtable",
-    "mtr",
-    "mtd",
-    "mstyle",
-    "mpadded",
-    "mphantom",
-];
+// `FORMULAS`: (TeX, MathML, plain text) of every `tex!` formula in src/core.
+include!(concat!(env!("OUT_DIR"), "/formulas.rs"));
+
+/// The (TeX, MathML, plain text) of a formula, for [`crate::tex!`]. Evaluated at compile time, so a
+/// formula build.rs did not convert stops the build.
+#[doc(hidden)]
+pub const fn formula(tex: &'static str) -> (&'static str, &'static str, &'static str) {
+    let mut i = 0;
+    while i < FORMULAS.len() {
+        if same(FORMULAS[i].0.as_bytes(), tex.as_bytes()) {
+            return FORMULAS[i];
+        }
+        i += 1;
+    }
+    panic!("build.rs did not convert this formula: a tex! call in src/core takes a raw string literal");
+}
+
+/// Byte-wise equality, which `const fn` can call.
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A choice's formula in TeX, as a raw string literal (build.rs finds it in the source and
+/// converts it): gives `(tex, mathml, plain text)` for [`ChoiceInfo`]. The TeX is MathML-minded:
+/// brackets that need not grow are plain `(`, `\lvert`, `\{` (`\left`/`\right` stretch them, and
+/// Chromium pads stretched fences); lines stack in a `gathered` environment.
+#[macro_export]
+macro_rules! tex {
+    ($tex:literal) => {
+        const { $crate::core::choice::formula($tex) }
+    };
+}
 
 /// A setting that is one of a fixed list of variants.
 pub trait Choice: Sized + Copy + PartialEq + 'static {
@@ -79,28 +99,6 @@ pub trait Choice: Sized + Copy + PartialEq + 'static {
     }
 }
 
-/// MathML of a two-case definition `{ value  if condition; … }` (a brace and a table), for
-/// [`ChoiceInfo::mathml`]: `mathml_cases!(("<mi>z</mi>", "<mi>z</mi><mo>></mo><mn>0</mn>"), …)`.
-#[macro_export]
-macro_rules! mathml_cases {
-    ($(($value:expr, $condition:expr)),+ $(,)?) => {
-        concat!(
-            "<mrow><mo>{</mo><mtable>",
-            $("<mtr><mtd>", $value, "</mtd><mtd>", $condition, "</mtd></mtr>",)+
-            "</mtable></mrow>"
-        )
-    };
-}
-
-/// MathML of lines stacked one under the other (one equation each), for
-/// [`ChoiceInfo::mathml`].
-#[macro_export]
-macro_rules! mathml_lines {
-    ($($line:expr),+ $(,)?) => {
-        concat!("<mtable>", $("<mtr><mtd>", $line, "</mtd></mtr>",)+ "</mtable>")
-    };
-}
-
 /// Implements serde for a [`Choice`] through its config name, so JSON and URL share one spelling.
 #[macro_export]
 macro_rules! choice_serde {
@@ -130,39 +128,57 @@ mod tests {
     use crate::core::optimizer::Optimizer;
     use crate::core::regularization::Regularization;
 
-    /// Token elements hold text and no elements; every other element holds elements only.
-    const TOKENS: &[&str] = &["mi", "mo", "mn", "mtext"];
-    /// Attributes the markup may use, with the element each belongs on.
-    const ATTRIBUTES: &[(&str, &str)] = &[("mspace", "width"), ("mover", "accent"), ("mo", "stretchy")];
-
-    /// How many children an element must have, where MathML fixes it.
-    fn arity(name: &str) -> Option<usize> {
-        match name {
-            "mfrac" | "mroot" | "msub" | "msup" | "munder" | "mover" => Some(2),
-            "msubsup" | "munderover" => Some(3),
-            "mspace" => Some(0),
-            _ => None,
-        }
-    }
+    /// The elements of MathML Core (the MathML that Chromium, Firefox and WebKit all render),
+    /// less `merror`, which marks a formula the converter could not read.
+    const CORE_ELEMENTS: &[&str] = &[
+        "annotation",
+        "annotation-xml",
+        "maction",
+        "math",
+        "mfrac",
+        "mi",
+        "mmultiscripts",
+        "mn",
+        "mo",
+        "mover",
+        "mpadded",
+        "mphantom",
+        "mprescripts",
+        "mroot",
+        "mrow",
+        "ms",
+        "mspace",
+        "msqrt",
+        "mstyle",
+        "msub",
+        "msubsup",
+        "msup",
+        "mtable",
+        "mtd",
+        "mtext",
+        "mtr",
+        "munder",
+        "munderover",
+        "none",
+        "semantics",
+    ];
+    /// Elements that hold text; the others hold elements only.
+    const TOKENS: &[&str] = &["mi", "mn", "mo", "ms", "mtext"];
 
     /// Checks that `markup` is well-formed MathML Core content: balanced tags, only
-    /// [`MATHML_ELEMENTS`], text only inside token elements, scripts and fractions with the
-    /// right number of children, tables made of rows made of cells, no entities.
-    fn check_mathml(markup: &str) -> Result<(), String> {
+    /// [`CORE_ELEMENTS`], attributes written `key="value"`, text only inside token elements,
+    /// and no stretched bracket but the brace of a `cases` (Chromium pads stretched fences).
+    fn check_core(markup: &str) -> Result<(), String> {
         if markup.trim().is_empty() {
             return Err("empty".into());
         }
-        if markup.contains('&') {
-            return Err("an entity: write the character itself".into());
-        }
-        // Open elements, each with the number of child elements seen so far.
-        let mut open: Vec<(&str, usize)> = Vec::new();
+        let mut open: Vec<&str> = Vec::new();
         let mut rest = markup;
         while !rest.is_empty() {
             let text_end = rest.find('<').unwrap_or(rest.len());
             let text = &rest[..text_end];
-            if !text.trim().is_empty() && !open.last().is_some_and(|(name, _)| TOKENS.contains(name)) {
-                return Err(format!("text {text:?} outside mi/mo/mn/mtext"));
+            if !text.trim().is_empty() && !open.last().is_some_and(|name| TOKENS.contains(name)) {
+                return Err(format!("text {text:?} outside a token element"));
             }
             rest = &rest[text_end..];
             if rest.is_empty() {
@@ -171,82 +187,73 @@ mod tests {
             let tag_end = rest.find('>').ok_or("a tag is not closed")?;
             let tag = &rest[1..tag_end];
             rest = &rest[tag_end + 1..];
-            if tag.contains('<') {
-                return Err(format!("`<` inside the tag <{tag}>"));
-            }
             if let Some(name) = tag.strip_prefix('/') {
-                let (opened, children) = open.pop().ok_or_else(|| format!("</{name}> closes nothing"))?;
-                if opened != name {
-                    return Err(format!("</{name}> closes <{opened}>"));
+                match open.pop() {
+                    Some(opened) if opened == name => continue,
+                    Some(opened) => return Err(format!("</{name}> closes <{opened}>")),
+                    None => return Err(format!("</{name}> closes nothing")),
                 }
-                if let Some(n) = arity(name).filter(|&n| n != children) {
-                    return Err(format!("<{name}> has {children} children, needs {n}"));
-                }
-                continue;
             }
             let self_closing = tag.ends_with('/');
             let mut parts = tag.trim_end_matches('/').split_whitespace();
             let name = parts.next().unwrap_or("");
-            if !MATHML_ELEMENTS.contains(&name) {
-                return Err(format!("<{name}> is not on the MathML Core list"));
+            if !CORE_ELEMENTS.contains(&name) {
+                return Err(format!("<{name}> is not MathML Core"));
+            }
+            if open.last().is_some_and(|parent| TOKENS.contains(parent)) {
+                return Err(format!("<{name}> inside a token element"));
             }
             for attribute in parts {
-                let (key, value) = attribute
-                    .split_once('=')
-                    .ok_or_else(|| format!("attribute {attribute:?} of <{name}> has no value"))?;
-                let quoted = value.len() >= 3 && value.starts_with('"') && value.ends_with('"');
-                if !ATTRIBUTES.contains(&(name, key)) || !quoted || value[1..value.len() - 1].contains('"') {
-                    return Err(format!("attribute {attribute:?} not allowed on <{name}>"));
+                let value = attribute.split_once('=').map(|(_, value)| value);
+                if !value.is_some_and(|v| {
+                    v.len() >= 2 && v.starts_with('"') && v.ends_with('"') && v.matches('"').count() == 2
+                }) {
+                    return Err(format!("attribute {attribute:?} of <{name}> is not key=\"value\""));
                 }
             }
-            let parent = open.last().map(|(parent, _)| *parent);
-            let fits = match (parent, name) {
-                (Some(p), _) if TOKENS.contains(&p) => false,
-                (Some("mtable"), child) => child == "mtr",
-                (Some("mtr"), child) => child == "mtd",
-                (_, "mtr") | (_, "mtd") => false,
-                _ => true,
-            };
-            if !fits {
-                return Err(format!("<{name}> inside <{}>", parent.unwrap_or("math")));
+            if tag.contains("stretchy=\"true\"") && !rest.starts_with("{</mo>") {
+                return Err(format!(
+                    "a stretched bracket: <{tag}>{}",
+                    rest.split('<').next().unwrap_or("")
+                ));
             }
-            if let Some((_, children)) = open.last_mut() {
-                *children += 1;
-            }
-            match (self_closing, name) {
-                (true, "mspace") => {}
-                (true, _) => return Err(format!("<{name}/> must not be empty")),
-                (false, _) => open.push((name, 0)),
+            if !self_closing {
+                open.push(name);
             }
         }
         match open.last() {
-            Some((name, _)) => Err(format!("<{name}> is not closed")),
+            Some(name) => Err(format!("<{name}> is not closed")),
             None => Ok(()),
         }
     }
 
-    fn check_all<C: Choice>(may_be_empty: bool) {
+    fn check_all<C: Choice>() {
         for &choice in C::ALL {
             let info = choice.info();
-            if may_be_empty && info.mathml.is_empty() {
-                continue;
-            }
-            if let Err(e) = check_mathml(info.mathml) {
-                panic!("{} `{}`: {e}\n{}", C::KEY, info.name, info.mathml);
+            assert!(
+                !info.tex.is_empty() && !info.formula.is_empty(),
+                "{} `{}`",
+                C::KEY,
+                info.name
+            );
+            if let Err(e) = check_core(info.mathml) {
+                panic!("{} `{}`: {e}\n{}\n{}", C::KEY, info.name, info.tex, info.mathml);
             }
         }
     }
 
     #[test]
-    fn every_formula_is_well_formed_mathml() {
-        check_all::<Activation>(false);
-        check_all::<Loss>(false);
-        check_all::<Optimizer>(false);
-        check_all::<Regularization>(false);
-        check_all::<Init>(false);
-        check_all::<Feature>(false);
-        check_all::<Normalize>(false);
-        check_all::<Dataset>(true);
+    fn every_formula_converts_to_mathml_core() {
+        check_all::<Activation>();
+        check_all::<Loss>();
+        check_all::<Optimizer>();
+        check_all::<Regularization>();
+        check_all::<Init>();
+        check_all::<Feature>();
+        check_all::<Normalize>();
+        for &d in Dataset::ALL {
+            assert!(d.info().tex.is_empty() && d.info().mathml.is_empty(), "{}", d.name());
+        }
     }
 
     #[test]
@@ -262,33 +269,40 @@ mod tests {
     }
 
     #[test]
-    fn the_checker_catches_typos() {
-        assert!(check_mathml("<mi>x</mi><mo>+</mo><mn>1</mn>").is_ok());
-        assert!(check_mathml("<mtable><mtr><mtd><mi>x</mi></mtd></mtr></mtable>").is_ok());
+    fn hats_are_accents_and_primes_operators() {
+        let (_, adam, _) = crate::tex!(r"\hat{m} = \frac{m}{1 - \beta_1^t}");
         assert!(
-            check_mathml(r#"<mi>a</mi><mspace width="0.2em"/><mover accent="true"><mi>m</mi><mo>^</mo></mover>"#)
-                .is_ok()
+            adam.starts_with(r#"<mover accent="true"><mrow><mi>m</mi></mrow><mo>^</mo></mover>"#),
+            "{adam}"
         );
+        assert!(Activation::Relu
+            .info()
+            .mathml
+            .contains("<msup><mi>f</mi><mo>′</mo></msup>"));
+    }
+
+    #[test]
+    fn the_checker_catches_typos() {
+        assert!(check_core("<mi>x</mi><mo>+</mo><mn>1</mn>").is_ok());
+        assert!(check_core(
+            r#"<mrow><mo stretchy="true">{</mo><mtable><mtr><mtd><mi>x</mi></mtd></mtr></mtable></mrow>"#
+        )
+        .is_ok());
+        assert!(check_core(r#"<mi>a</mi><mspace width="0.17em" /><mi>b</mi>"#).is_ok());
         for bad in [
             "",
             "<mi>x</mo>",
             "<mi>x</mi></mrow>",
             "<mrow><mi>x</mi>",
-            "<mfrac><mi>a</mi></mfrac>",
-            "<msup><mi>a</mi><mn>2</mn><mn>3</mn></msup>",
             "<mx>x</mx>",
-            "<math><mi>x</mi></math>",
+            "<merror><mtext>?</mtext></merror>",
             "<mrow>x</mrow>",
             "<mi><mn>1</mn></mi>",
-            "<mi>&lt;</mi>",
-            "<mtable><mtd><mi>x</mi></mtd></mtable>",
-            "<mtd><mi>x</mi></mtd>",
-            r#"<mi onclick="x">x</mi>"#,
-            r#"<mspace style="x"/>"#,
-            "<mi/>",
+            r#"<mo stretchy="true">(</mo>"#,
+            r#"<mo stretchy="true"minsize="1.2em">(</mo>"#,
             "<mi>x</mi",
         ] {
-            assert!(check_mathml(bad).is_err(), "accepted {bad:?}");
+            assert!(check_core(bad).is_err(), "accepted {bad:?}");
         }
     }
 }

@@ -13,23 +13,27 @@ use super::{Float, Problem, Sample, PLANE};
 /// Which built-in point cloud to draw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dataset {
-    /// Two round Gaussian clouds, one per class.
+    /// Two round Gaussian clouds, one per class: class c ~ N(±(2, 2), σ²), σ = 0.5 + 3·noise.
     Gaussian,
-    /// Uniform points split into two classes by a straight line, with a margin.
+    /// Uniform points split into two classes by a straight line, with a margin:
+    /// class = [0.6·x + 0.8·y > 0], margin 0.5.
     Linear,
-    /// Exclusive or: the class is whether x and y have the same sign.
+    /// Exclusive or: the class is whether x and y have the same sign, [x·y > 0].
     Xor,
-    /// One class in a disc at the centre, the other in a ring around it.
+    /// One class in a disc at the centre, the other in a ring around it: class = [√(x² + y²) < 3].
     Circle,
-    /// Two interleaved spiral arms.
+    /// Two interleaved spiral arms: r = 0.4 + 5.1·s, θ = 3.5π·s + π·class, s ∈ [0, 1].
     Spiral,
-    /// Two interlocking half circles.
+    /// Two interlocking half circles: class 0 is 3·(cos t − ½, sin t − ¼), t ∈ [0, π]; class 1
+    /// the same arc turned half a turn.
     Moons,
-    /// Three Gaussian clouds labelled 0, 1 and 2.
+    /// Three Gaussian clouds labelled 0, 1 and 2: class k ~ N(3.5·(cos θₖ, sin θₖ), σ²),
+    /// θₖ = 90° + 120°·k.
     Blobs3,
-    /// Regression on a tilted plane: the target grows linearly with x + y.
+    /// Regression on a tilted plane: the target grows linearly with x + y, (x + y) / 12.
     Plane,
-    /// Regression on a sum of Gaussian bumps and dips.
+    /// Regression on a sum of Gaussian bumps and dips:
+    /// target = Σᵢ hᵢ·exp(−|p − cᵢ|² / (2·wᵢ²)), clamped to [−1, 1].
     Bumps,
 }
 
@@ -48,59 +52,25 @@ impl Choice for Dataset {
     const KEY: &'static str = "dataset";
 
     fn info(self) -> ChoiceInfo {
-        let (name, en, zh, formula) = match self {
-            Dataset::Gaussian => (
-                "gaussian",
-                "Two Gaussian blobs",
-                "两团高斯分布",
-                "class c ~ N(±(2, 2), σ²), σ = 0.5 + 3·noise",
-            ),
-            Dataset::Linear => (
-                "linear",
-                "Linearly separable",
-                "线性可分",
-                "class = [0.6·x + 0.8·y > 0], margin 0.5",
-            ),
-            Dataset::Xor => ("xor", "Exclusive or (XOR)", "异或（XOR）", "class = [x·y > 0]"),
-            Dataset::Circle => ("circle", "Circle inside a ring", "圆与外环", "class = [√(x² + y²) < 3]"),
-            Dataset::Spiral => (
-                "spiral",
-                "Two spirals",
-                "双螺旋",
-                "r = 0.4 + 5.1·s, θ = 3.5π·s + π·class, s ∈ [0, 1]",
-            ),
-            Dataset::Moons => (
-                "moons",
-                "Two moons",
-                "双月牙",
-                "class 0: 3·(cos t − ½, sin t − ¼), class 1: the same arc turned half a turn, t ∈ [0, π]",
-            ),
-            Dataset::Blobs3 => (
-                "blobs3",
-                "Three Gaussian blobs",
-                "三团高斯分布",
-                "class k ~ N(3.5·(cos θₖ, sin θₖ), σ²), θₖ = 90° + 120°·k",
-            ),
-            Dataset::Plane => (
-                "plane",
-                "Tilted plane (regression)",
-                "倾斜平面（回归）",
-                "target = (x + y) / 12",
-            ),
-            Dataset::Bumps => (
-                "bumps",
-                "Gaussian bumps (regression)",
-                "高斯凸起（回归）",
-                "target = Σᵢ hᵢ·exp(−|p − cᵢ|² / (2·wᵢ²)), clamped to [−1, 1]",
-            ),
+        let (name, en, zh) = match self {
+            Dataset::Gaussian => ("gaussian", "Two Gaussian blobs", "两团高斯分布"),
+            Dataset::Linear => ("linear", "Linearly separable", "线性可分"),
+            Dataset::Xor => ("xor", "Exclusive or (XOR)", "异或（XOR）"),
+            Dataset::Circle => ("circle", "Circle inside a ring", "圆与外环"),
+            Dataset::Spiral => ("spiral", "Two spirals", "双螺旋"),
+            Dataset::Moons => ("moons", "Two moons", "双月牙"),
+            Dataset::Blobs3 => ("blobs3", "Three Gaussian blobs", "三团高斯分布"),
+            Dataset::Plane => ("plane", "Tilted plane (regression)", "倾斜平面（回归）"),
+            Dataset::Bumps => ("bumps", "Gaussian bumps (regression)", "高斯凸起（回归）"),
         };
-        // Datasets are described in words (the formula line); no card shows them as MathML.
+        // Datasets are described in words (the doc comments above); no card shows a formula.
         ChoiceInfo {
             name,
             en,
             zh,
-            formula,
+            tex: "",
             mathml: "",
+            formula: "",
         }
     }
 }
@@ -511,7 +481,7 @@ mod tests {
     fn names_parse_back() {
         for &d in Dataset::ALL {
             assert_eq!(Dataset::parse(d.name()), Ok(d));
-            assert!(!d.info().zh.is_empty() && !d.info().formula.is_empty());
+            assert!(!d.info().zh.is_empty());
         }
         assert!(Dataset::parse("nope").is_err());
         assert_eq!(

@@ -46,47 +46,25 @@ impl Choice for Feature {
     const KEY: &'static str = "features";
 
     fn info(self) -> ChoiceInfo {
-        let (name, en, zh, formula, mathml) = match self {
-            Feature::X => ("x", "x coordinate", "x 坐标", "x", "<mi>x</mi>"),
-            Feature::Y => ("y", "y coordinate", "y 坐标", "y", "<mi>y</mi>"),
-            Feature::X2 => ("x2", "x squared", "x 的平方", "x²", "<msup><mi>x</mi><mn>2</mn></msup>"),
-            Feature::Y2 => ("y2", "y squared", "y 的平方", "y²", "<msup><mi>y</mi><mn>2</mn></msup>"),
-            Feature::XY => ("xy", "Product x·y", "乘积 x·y", "x·y", "<mi>x</mi><mi>y</mi>"),
-            Feature::SinX => (
-                "sinx",
-                "Sine of x",
-                "x 的正弦",
-                "sin x",
-                "<mi>sin</mi><mspace width=\"0.17em\"/><mi>x</mi>",
-            ),
-            Feature::SinY => (
-                "siny",
-                "Sine of y",
-                "y 的正弦",
-                "sin y",
-                "<mi>sin</mi><mspace width=\"0.17em\"/><mi>y</mi>",
-            ),
-            Feature::CosX => (
-                "cosx",
-                "Cosine of x",
-                "x 的余弦",
-                "cos x",
-                "<mi>cos</mi><mspace width=\"0.17em\"/><mi>x</mi>",
-            ),
-            Feature::CosY => (
-                "cosy",
-                "Cosine of y",
-                "y 的余弦",
-                "cos y",
-                "<mi>cos</mi><mspace width=\"0.17em\"/><mi>y</mi>",
-            ),
+        // The plain text of these formulas is the features' short label (x², sin x).
+        let (name, en, zh, (tex, mathml, formula)) = match self {
+            Feature::X => ("x", "x coordinate", "x 坐标", crate::tex!(r"x")),
+            Feature::Y => ("y", "y coordinate", "y 坐标", crate::tex!(r"y")),
+            Feature::X2 => ("x2", "x squared", "x 的平方", crate::tex!(r"x^2")),
+            Feature::Y2 => ("y2", "y squared", "y 的平方", crate::tex!(r"y^2")),
+            Feature::XY => ("xy", "Product x·y", "乘积 x·y", crate::tex!(r"x \cdot y")),
+            Feature::SinX => ("sinx", "Sine of x", "x 的正弦", crate::tex!(r"\sin x")),
+            Feature::SinY => ("siny", "Sine of y", "y 的正弦", crate::tex!(r"\sin y")),
+            Feature::CosX => ("cosx", "Cosine of x", "x 的余弦", crate::tex!(r"\cos x")),
+            Feature::CosY => ("cosy", "Cosine of y", "y 的余弦", crate::tex!(r"\cos y")),
         };
         ChoiceInfo {
             name,
             en,
             zh,
-            formula,
+            tex,
             mathml,
+            formula,
         }
     }
 }
@@ -181,29 +159,28 @@ impl Choice for Normalize {
     const KEY: &'static str = "normalize";
 
     fn info(self) -> ChoiceInfo {
-        let (name, en, zh, formula, mathml) = match self {
-            Normalize::None => ("none", "No normalization", "不归一化", "v", "<mi>v</mi>"),
+        let (name, en, zh, (tex, mathml, formula)) = match self {
+            Normalize::None => ("none", "No normalization", "不归一化", crate::tex!(r"v")),
             Normalize::Standard => (
                 "standard",
                 "Standardization (z-score)",
                 "标准化（z 分数）",
-                "(v − mean) / std",
-                "<mfrac><mrow><mi>v</mi><mo>−</mo><mi>mean</mi></mrow><mi>std</mi></mfrac>",
+                crate::tex!(r"\frac{v - \text{mean}}{\text{std}}"),
             ),
             Normalize::MinMax => (
                 "minmax",
                 "Min–max scaling",
                 "最小-最大归一化",
-                "(v − min) / (max − min)",
-                "<mfrac><mrow><mi>v</mi><mo>−</mo><mi>min</mi></mrow><mrow><mi>max</mi><mo>−</mo><mi>min</mi></mrow></mfrac>",
+                crate::tex!(r"\frac{v - \text{min}}{\text{max} - \text{min}}"),
             ),
         };
         ChoiceInfo {
             name,
             en,
             zh,
-            formula,
+            tex,
             mathml,
+            formula,
         }
     }
 }

@@ -21,64 +21,34 @@ pub enum Init {
 
 crate::choice_serde!(Init);
 
-/// MathML of "w ∼ N(0," (normal with mean 0; the variance follows, then the closing bracket).
-macro_rules! normal {
-    () => {
-        "<mi>w</mi><mo>∼</mo><mi>N</mi><mrow><mo stretchy=\"false\">(</mo><mn>0</mn><mo>,</mo>"
-    };
-}
-
 impl Choice for Init {
     const ALL: &'static [Self] = &[Init::Zeros, Init::Small, Init::Xavier, Init::He];
     const KEY: &'static str = "init";
 
     fn info(self) -> ChoiceInfo {
-        let (name, en, zh, formula, mathml) = match self {
-            Init::Zeros => (
-                "zeros",
-                "Zeros",
-                "全零初始化",
-                "w = 0",
-                "<mi>w</mi><mo>=</mo><mn>0</mn>",
-            ),
-            Init::Small => (
-                "small",
-                "Small random",
-                "小随机数",
-                "w ~ N(0, 0.01²)",
-                concat!(
-                    normal!(),
-                    "<msup><mn>0.01</mn><mn>2</mn></msup><mo stretchy=\"false\">)</mo></mrow>"
-                ),
-            ),
+        let (name, en, zh, (tex, mathml, formula)) = match self {
+            Init::Zeros => ("zeros", "Zeros", "全零初始化", crate::tex!(r"w = 0")),
+            Init::Small => ("small", "Small random", "小随机数", crate::tex!(r"w \sim N(0, 0.01^2)")),
             Init::Xavier => (
                 "xavier",
                 "Xavier / Glorot",
                 "Xavier（Glorot）初始化",
-                "w ~ N(0, 2 / (n_in + n_out))",
-                concat!(
-                    normal!(),
-                    "<mfrac><mn>2</mn><mrow><msub><mi>n</mi><mi>in</mi></msub><mo>+</mo><msub><mi>n</mi>\
-                     <mi>out</mi></msub></mrow></mfrac><mo stretchy=\"false\">)</mo></mrow>"
-                ),
+                crate::tex!(r"w \sim N(0, \frac{2}{n_\text{in} + n_\text{out}})"),
             ),
             Init::He => (
                 "he",
                 "He (Kaiming)",
                 "He（Kaiming）初始化",
-                "w ~ N(0, 2 / n_in)",
-                concat!(
-                    normal!(),
-                    "<mfrac><mn>2</mn><msub><mi>n</mi><mi>in</mi></msub></mfrac><mo stretchy=\"false\">)</mo></mrow>"
-                ),
+                crate::tex!(r"w \sim N(0, \frac{2}{n_\text{in}})"),
             ),
         };
         ChoiceInfo {
             name,
             en,
             zh,
-            formula,
+            tex,
             mathml,
+            formula,
         }
     }
 }

@@ -36,100 +36,6 @@ pub enum Loss {
 
 crate::choice_serde!(Loss);
 
-/// MathML of ŷ, the head's prediction.
-macro_rules! y_hat {
-    () => {
-        "<mover accent=\"true\"><mi>y</mi><mo>^</mo></mover>"
-    };
-}
-
-/// MathML of Σ over the outputs j.
-macro_rules! sum_j {
-    () => {
-        "<munder><mo>∑</mo><mi>j</mi></munder>"
-    };
-}
-
-/// MathML of ŷ_j − y_j.
-macro_rules! residual_j {
-    () => {
-        concat!(
-            "<msub>",
-            y_hat!(),
-            "<mi>j</mi></msub><mo>−</mo><msub><mi>y</mi><mi>j</mi></msub>"
-        )
-    };
-}
-
-/// MathML of the label sets: binary y ∈ {0, 1}, class y ∈ {0, …, K − 1}, one-hot target of
-/// K classes, real target.
-macro_rules! binary_y {
-    () => {
-        "<mi>y</mi><mo>∈</mo><mrow><mo stretchy=\"false\">{</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo stretchy=\"false\">}</mo></mrow>"
-    };
-}
-macro_rules! class_index_y {
-    () => {
-        "<mi>y</mi><mo>∈</mo><mrow><mo stretchy=\"false\">{</mo><mn>0</mn><mo>,</mo><mo>…</mo><mo>,</mo><mi>K</mi><mo>−</mo><mn>1</mn><mo stretchy=\"false\">}</mo></mrow>"
-    };
-}
-macro_rules! one_hot_y {
-    () => {
-        "<mi>y</mi><mo>∈</mo><msup><mrow><mo stretchy=\"false\">{</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo stretchy=\"false\">}</mo></mrow><mi>K</mi></msup>"
-    };
-}
-macro_rules! real_y {
-    () => {
-        "<mi>y</mi><mo>∈</mo><mi>ℝ</mi>"
-    };
-}
-
-/// MathML of σ(s) and of 1 / (1 + e^(−s)).
-macro_rules! sigma_s {
-    () => {
-        "<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>s</mi><mo stretchy=\"false\">)</mo></mrow>"
-    };
-}
-macro_rules! sigma_s_fraction {
-    () => {
-        "<mfrac><mn>1</mn><mrow><mn>1</mn><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>s</mi></mrow></msup>\
-         </mrow></mfrac>"
-    };
-}
-
-/// MathML of |r|.
-macro_rules! abs_r {
-    () => {
-        "<mrow><mo stretchy=\"false\">|</mo><mi>r</mi><mo stretchy=\"false\">|</mo></mrow>"
-    };
-}
-
-/// MathML of t = 2y − 1, the binary label as ±1.
-macro_rules! t_of_y {
-    () => {
-        "<mi>t</mi><mo>=</mo><mn>2</mn><mi>y</mi><mo>−</mo><mn>1</mn>"
-    };
-}
-
-/// MathML of the head of the regression-style losses: ŷ = σ(s) for two classes, softmax(s)
-/// against the one-hot target for several, s itself for regression.
-macro_rules! head {
-    () => {
-        concat!(
-            y_hat!(),
-            "<mo>=</mo>",
-            crate::mathml_cases!(
-                (sigma_s!(), binary_y!()),
-                (
-                    "<mi>softmax</mi><mrow><mo stretchy=\"false\">(</mo><mi>s</mi><mo stretchy=\"false\">)</mo></mrow>",
-                    one_hot_y!()
-                ),
-                ("<mi>s</mi>", real_y!())
-            )
-        )
-    };
-}
-
 impl Choice for Loss {
     const ALL: &'static [Self] = &[
         Loss::Mse,
@@ -143,145 +49,111 @@ impl Choice for Loss {
     const KEY: &'static str = "loss";
 
     fn info(self) -> ChoiceInfo {
-        let (name, en, zh, formula, mathml) = match self {
+        // Each card says what the loss compares: ŷ is σ(s) for two classes, softmax(s) against
+        // the one-hot target for several, s itself for regression.
+        let (name, en, zh, (tex, mathml, formula)) = match self {
             Loss::Mse => (
                 "mse",
                 "Mean squared error",
                 "均方误差（MSE）",
-                "L = (ŷ − y)²",
-                crate::mathml_lines!(
-                    concat!(
-                        "<mi>L</mi><mo>=</mo>",
-                        sum_j!(),
-                        "<msup><mrow><mo stretchy=\"false\">(</mo>",
-                        residual_j!(),
-                        "<mo stretchy=\"false\">)</mo></mrow><mn>2</mn></msup>"
-                    ),
-                    head!()
+                crate::tex!(
+                    r"\begin{gathered}
+                    L = \sum_j (\hat{y}_j - y_j)^2 \\
+                    \hat{y} = \begin{cases}
+                        \sigma(s) & y \in \{0, 1\} \\
+                        \operatorname{softmax}(s) & y \in \{0, 1\}^K \\
+                        s & y \in \mathbb{R}
+                    \end{cases}
+                    \end{gathered}"
                 ),
             ),
             Loss::Mae => (
                 "mae",
                 "Mean absolute error",
                 "平均绝对误差（MAE）",
-                "L = |ŷ − y|",
-                crate::mathml_lines!(
-                    concat!("<mi>L</mi><mo>=</mo>", sum_j!(), "<mrow><mo stretchy=\"false\">|</mo>", residual_j!(), "<mo stretchy=\"false\">|</mo></mrow>"),
-                    head!()
+                crate::tex!(
+                    r"\begin{gathered}
+                    L = \sum_j \lvert \hat{y}_j - y_j \rvert \\
+                    \hat{y} = \begin{cases}
+                        \sigma(s) & y \in \{0, 1\} \\
+                        \operatorname{softmax}(s) & y \in \{0, 1\}^K \\
+                        s & y \in \mathbb{R}
+                    \end{cases}
+                    \end{gathered}"
                 ),
             ),
             Loss::Huber => (
                 "huber",
                 "Huber (δ = 1)",
                 "Huber 损失（δ = 1）",
-                "L = ½r² if |r| ≤ δ, else δ(|r| − ½δ); r = ŷ − y",
-                crate::mathml_lines!(
-                    concat!(
-                        "<mi>L</mi><mo>=</mo>",
-                        sum_j!(),
-                        "<mi>h</mi><mrow><mo stretchy=\"false\">(</mo>",
-                        residual_j!(),
-                        "<mo stretchy=\"false\">)</mo></mrow>"
-                    ),
-                    concat!(
-                        "<mi>h</mi><mrow><mo stretchy=\"false\">(</mo><mi>r</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo>",
-                        crate::mathml_cases!(
-                            (
-                                "<mfrac><mn>1</mn><mn>2</mn></mfrac><msup><mi>r</mi><mn>2</mn></msup>",
-                                concat!(abs_r!(), "<mo>≤</mo><mi>δ</mi>")
-                            ),
-                            (
-                                concat!(
-                                    "<mi>δ</mi><mrow><mo stretchy=\"false\">(</mo>",
-                                    abs_r!(),
-                                    "<mo>−</mo><mfrac><mn>1</mn><mn>2</mn></mfrac><mi>δ</mi><mo stretchy=\"false\">)</mo></mrow>"
-                                ),
-                                concat!(abs_r!(), "<mo>></mo><mi>δ</mi>")
-                            )
-                        )
-                    ),
-                    head!()
+                crate::tex!(
+                    r"\begin{gathered}
+                    L = \sum_j h(\hat{y}_j - y_j) \\
+                    h(r) = \begin{cases}
+                        \frac{1}{2} r^2 & \lvert r \rvert \le \delta \\
+                        \delta(\lvert r \rvert - \frac{1}{2} \delta) & \lvert r \rvert > \delta
+                    \end{cases} \\
+                    \hat{y} = \begin{cases}
+                        \sigma(s) & y \in \{0, 1\} \\
+                        \operatorname{softmax}(s) & y \in \{0, 1\}^K \\
+                        s & y \in \mathbb{R}
+                    \end{cases}
+                    \end{gathered}"
                 ),
             ),
             Loss::Bce => (
                 "bce",
                 "Binary cross-entropy",
                 "二元交叉熵",
-                "L = −[y·log p + (1 − y)·log(1 − p)], p = σ(s)",
-                crate::mathml_lines!(
-                    "<mi>L</mi><mo>=</mo><mrow><mo>−</mo><mrow><mo stretchy=\"false\">[</mo><mi>y</mi><mspace width=\"0.17em\"/><mi>ln</mi><mrow><mo stretchy=\"false\">(</mo><mi>p</mi><mo stretchy=\"false\">)</mo></mrow>\
-                     <mo>+</mo><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><mi>y</mi><mo stretchy=\"false\">)</mo></mrow><mspace width=\"0.17em\"/><mi>ln</mi><mrow><mo stretchy=\"false\">(</mo><mn>1</mn>\
-                     <mo>−</mo><mi>p</mi><mo stretchy=\"false\">)</mo></mrow><mo stretchy=\"false\">]</mo></mrow></mrow>",
-                    concat!("<mi>p</mi><mo>=</mo>", sigma_s!(), "<mo>=</mo>", sigma_s_fraction!())
+                crate::tex!(
+                    r"\begin{gathered}
+                    L = -[y \ln(p) + (1 - y) \ln(1 - p)] \\
+                    p = \sigma(s) = \frac{1}{1 + e^{-s}}
+                    \end{gathered}"
                 ),
             ),
             Loss::Ce => (
                 "ce",
                 "Softmax cross-entropy",
                 "Softmax 交叉熵",
-                "L = −log softmax(s)_y",
-                crate::mathml_lines!(
-                    "<mi>L</mi><mo>=</mo><mrow><mo>−</mo><mi>ln</mi><mrow><mo stretchy=\"false\">(</mo><msub><mi>p</mi><mi>y</mi></msub><mo stretchy=\"false\">)</mo></mrow></mrow>",
-                    concat!(
-                        "<mi>p</mi><mo>=</mo>",
-                        crate::mathml_cases!(
-                            ("<mi>softmax</mi><mrow><mo stretchy=\"false\">(</mo><mi>s</mi><mo stretchy=\"false\">)</mo></mrow>", class_index_y!()),
-                            (
-                                concat!("<mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo>", sigma_s!(), "<mo>,</mo>", sigma_s!(), "<mo stretchy=\"false\">)</mo></mrow>"),
-                                binary_y!()
-                            )
-                        )
-                    ),
-                    "<mi>softmax</mi><msub><mrow><mo stretchy=\"false\">(</mo><mi>s</mi><mo stretchy=\"false\">)</mo></mrow><mi>j</mi></msub><mo>=</mo>\
-                     <mfrac><msup><mi>e</mi><msub><mi>s</mi><mi>j</mi></msub></msup><mrow><munder><mo>∑</mo>\
-                     <mi>k</mi></munder><msup><mi>e</mi><msub><mi>s</mi><mi>k</mi></msub></msup></mrow></mfrac>"
+                crate::tex!(
+                    r"\begin{gathered}
+                    L = -\ln(p_y) \\
+                    p = \begin{cases}
+                        \operatorname{softmax}(s) & y \in \{0, \dots, K - 1\} \\
+                        (1 - \sigma(s), \sigma(s)) & y \in \{0, 1\}
+                    \end{cases} \\
+                    \operatorname{softmax}(s)_j = \frac{e^{s_j}}{\sum_k e^{s_k}}
+                    \end{gathered}"
                 ),
             ),
             Loss::Hinge => (
                 "hinge",
                 "Hinge",
                 "合页损失（Hinge）",
-                "L = max(0, 1 − t·s), t = ±1",
-                crate::mathml_lines!(
-                    concat!(
-                        "<mi>L</mi><mo>=</mo>",
-                        crate::mathml_cases!(
-                            (
-                                "<mi>max</mi><mrow><mo stretchy=\"false\">(</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo>−</mo><mi>t</mi><mi>s</mi>\
-                                 <mo stretchy=\"false\">)</mo></mrow>",
-                                binary_y!()
-                            ),
-                            (
-                                "<munder><mo>∑</mo><mrow><mi>j</mi><mo>≠</mo><mi>y</mi></mrow></munder><mi>max</mi>\
-                                 <mrow><mo stretchy=\"false\">(</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo>+</mo><msub><mi>s</mi><mi>j</mi></msub>\
-                                 <mo>−</mo><msub><mi>s</mi><mi>y</mi></msub><mo stretchy=\"false\">)</mo></mrow>",
-                                class_index_y!()
-                            )
-                        )
-                    ),
-                    t_of_y!()
+                crate::tex!(
+                    r"\begin{gathered}
+                    L = \begin{cases}
+                        \max(0, 1 - t s) & y \in \{0, 1\} \\
+                        \sum_{j \ne y} \max(0, 1 + s_j - s_y) & y \in \{0, \dots, K - 1\}
+                    \end{cases} \\
+                    t = 2y - 1
+                    \end{gathered}"
                 ),
             ),
             Loss::Focal => (
                 "focal",
                 "Focal (γ = 2)",
                 "Focal 损失（γ = 2）",
-                "L = −(1 − p_t)^γ·log p_t",
-                crate::mathml_lines!(
-                    "<mi>L</mi><mo>=</mo><mrow><mo>−</mo><msup><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><msub><mi>p</mi>\
-                     <mi>t</mi></msub><mo stretchy=\"false\">)</mo></mrow><mi>γ</mi></msup><mspace width=\"0.17em\"/><mi>ln</mi><mrow><mo stretchy=\"false\">(</mo><msub><mi>p</mi>\
-                     <mi>t</mi></msub><mo stretchy=\"false\">)</mo></mrow></mrow>",
-                    concat!(
-                        "<msub><mi>p</mi><mi>t</mi></msub><mo>=</mo>",
-                        crate::mathml_cases!(
-                            ("<mi>σ</mi><mrow><mo stretchy=\"false\">(</mo><mi>t</mi><mi>s</mi><mo stretchy=\"false\">)</mo></mrow>", binary_y!()),
-                            (
-                                "<mi>softmax</mi><msub><mrow><mo stretchy=\"false\">(</mo><mi>s</mi><mo stretchy=\"false\">)</mo></mrow><mi>y</mi></msub>",
-                                class_index_y!()
-                            )
-                        )
-                    ),
-                    t_of_y!()
+                crate::tex!(
+                    r"\begin{gathered}
+                    L = -(1 - p_t)^\gamma \ln(p_t) \\
+                    p_t = \begin{cases}
+                        \sigma(t s) & y \in \{0, 1\} \\
+                        \operatorname{softmax}(s)_y & y \in \{0, \dots, K - 1\}
+                    \end{cases} \\
+                    t = 2y - 1
+                    \end{gathered}"
                 ),
             ),
         };
@@ -289,8 +161,9 @@ impl Choice for Loss {
             name,
             en,
             zh,
-            formula,
+            tex,
             mathml,
+            formula,
         }
     }
 }

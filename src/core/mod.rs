@@ -23,6 +23,9 @@ pub mod optimizer;
 pub mod regularization;
 pub mod step;
 pub mod text;
+// Run by build.rs (which includes the file); compiled here only for its tests.
+#[cfg(test)]
+mod tex_text;
 pub mod trainer;
 
 /// The engine's number type. f32 keeps the batched products fast in wasm; every test's

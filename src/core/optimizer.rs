@@ -28,33 +28,6 @@ pub enum Optimizer {
 
 crate::choice_serde!(Optimizer);
 
-/// MathML of momentum's velocity update v ← μv + g.
-macro_rules! momentum_v {
-    () => {
-        "<mi>v</mi><mo>←</mo><mi>μ</mi><mi>v</mi><mo>+</mo><mi>g</mi>"
-    };
-}
-
-/// MathML of the adaptive step w ← w − η·step / (√scale + ε).
-macro_rules! scaled_step {
-    ($step:expr, $scale:expr) => {
-        concat!(
-            "<mi>w</mi><mo>←</mo><mi>w</mi><mo>−</mo><mi>η</mi><mfrac><mrow>",
-            $step,
-            "</mrow><mrow><msqrt>",
-            $scale,
-            "</msqrt><mo>+</mo><mi>ε</mi></mrow></mfrac>"
-        )
-    };
-}
-
-/// MathML of a letter with a hat (Adam's bias-corrected m̂ and v̂).
-macro_rules! hat {
-    ($letter:literal) => {
-        concat!("<mover accent=\"true\"><mi>", $letter, "</mi><mo>^</mo></mover>")
-    };
-}
-
 impl Choice for Optimizer {
     const ALL: &'static [Self] = &[
         Optimizer::Sgd,
@@ -67,75 +40,60 @@ impl Choice for Optimizer {
     const KEY: &'static str = "optimizer";
 
     fn info(self) -> ChoiceInfo {
-        let (name, en, zh, formula, mathml) = match self {
+        let (name, en, zh, (tex, mathml, formula)) = match self {
             Optimizer::Sgd => (
                 "sgd",
                 "SGD",
                 "随机梯度下降（SGD）",
-                "w ← w − η·g",
-                crate::mathml_lines!("<mi>w</mi><mo>←</mo><mi>w</mi><mo>−</mo><mi>η</mi><mi>g</mi>"),
+                crate::tex!(r"w \leftarrow w - \eta g"),
             ),
             Optimizer::Momentum => (
                 "momentum",
                 "Momentum",
                 "动量法（Momentum）",
-                "v ← μ·v + g;  w ← w − η·v",
-                crate::mathml_lines!(
-                    momentum_v!(),
-                    "<mi>w</mi><mo>←</mo><mi>w</mi><mo>−</mo><mi>η</mi><mi>v</mi>"
-                ),
+                crate::tex!(r"\begin{gathered} v \leftarrow \mu v + g \\ w \leftarrow w - \eta v \end{gathered}"),
             ),
             Optimizer::Nesterov => (
                 "nesterov",
                 "Nesterov momentum",
                 "Nesterov 动量",
-                "v ← μ·v + g;  w ← w − η·(g + μ·v)",
-                crate::mathml_lines!(
-                    momentum_v!(),
-                    "<mi>w</mi><mo>←</mo><mi>w</mi><mo>−</mo><mi>η</mi><mrow><mo stretchy=\"false\">(</mo><mi>g</mi><mo>+</mo><mi>μ</mi>\
-                     <mi>v</mi><mo stretchy=\"false\">)</mo></mrow>"
+                crate::tex!(
+                    r"\begin{gathered} v \leftarrow \mu v + g \\ w \leftarrow w - \eta (g + \mu v) \end{gathered}"
                 ),
             ),
             Optimizer::Adagrad => (
                 "adagrad",
                 "AdaGrad",
                 "AdaGrad",
-                "G ← G + g²;  w ← w − η·g / (√G + ε)",
-                crate::mathml_lines!(
-                    "<mi>G</mi><mo>←</mo><mi>G</mi><mo>+</mo><msup><mi>g</mi><mn>2</mn></msup>",
-                    scaled_step!("<mi>g</mi>", "<mi>G</mi>")
+                crate::tex!(
+                    r"\begin{gathered}
+                    G \leftarrow G + g^2 \\
+                    w \leftarrow w - \eta \frac{g}{\sqrt{G} + \varepsilon}
+                    \end{gathered}"
                 ),
             ),
             Optimizer::Rmsprop => (
                 "rmsprop",
                 "RMSProp",
                 "RMSProp",
-                "s ← α·s + (1 − α)·g²;  w ← w − η·g / (√s + ε)",
-                crate::mathml_lines!(
-                    "<mi>s</mi><mo>←</mo><mi>α</mi><mi>s</mi><mo>+</mo><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><mi>α</mi>\
-                     <mo stretchy=\"false\">)</mo></mrow><msup><mi>g</mi><mn>2</mn></msup>",
-                    scaled_step!("<mi>g</mi>", "<mi>s</mi>")
+                crate::tex!(
+                    r"\begin{gathered}
+                    s \leftarrow \alpha s + (1 - \alpha) g^2 \\
+                    w \leftarrow w - \eta \frac{g}{\sqrt{s} + \varepsilon}
+                    \end{gathered}"
                 ),
             ),
             Optimizer::Adam => (
                 "adam",
                 "Adam",
                 "Adam",
-                "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  w ← w − η·m̂ / (√v̂ + ε)",
-                crate::mathml_lines!(
-                    "<mi>m</mi><mo>←</mo><msub><mi>β</mi><mn>1</mn></msub><mi>m</mi><mo>+</mo><mrow><mo stretchy=\"false\">(</mo><mn>1</mn>\
-                     <mo>−</mo><msub><mi>β</mi><mn>1</mn></msub><mo stretchy=\"false\">)</mo></mrow><mi>g</mi>",
-                    "<mi>v</mi><mo>←</mo><msub><mi>β</mi><mn>2</mn></msub><mi>v</mi><mo>+</mo><mrow><mo stretchy=\"false\">(</mo><mn>1</mn>\
-                     <mo>−</mo><msub><mi>β</mi><mn>2</mn></msub><mo stretchy=\"false\">)</mo></mrow><msup><mi>g</mi><mn>2</mn></msup>",
-                    concat!(
-                        hat!("m"),
-                        "<mo>=</mo><mfrac><mi>m</mi><mrow><mn>1</mn><mo>−</mo><msubsup><mi>β</mi><mn>1</mn>\
-                         <mi>t</mi></msubsup></mrow></mfrac><mo>,</mo><mspace width=\"0.5em\"/>",
-                        hat!("v"),
-                        "<mo>=</mo><mfrac><mi>v</mi><mrow><mn>1</mn><mo>−</mo><msubsup><mi>β</mi><mn>2</mn>\
-                         <mi>t</mi></msubsup></mrow></mfrac>"
-                    ),
-                    scaled_step!(hat!("m"), hat!("v"))
+                crate::tex!(
+                    r"\begin{gathered}
+                    m \leftarrow \beta_1 m + (1 - \beta_1) g \\
+                    v \leftarrow \beta_2 v + (1 - \beta_2) g^2 \\
+                    \hat{m} = \frac{m}{1 - \beta_1^t}, \enspace \hat{v} = \frac{v}{1 - \beta_2^t} \\
+                    w \leftarrow w - \eta \frac{\hat{m}}{\sqrt{\hat{v}} + \varepsilon}
+                    \end{gathered}"
                 ),
             ),
         };
@@ -143,8 +101,9 @@ impl Choice for Optimizer {
             name,
             en,
             zh,
-            formula,
+            tex,
             mathml,
+            formula,
         }
     }
 }

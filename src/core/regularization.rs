@@ -16,50 +16,34 @@ pub enum Regularization {
 
 crate::choice_serde!(Regularization);
 
-/// MathML of ∂R/∂wᵢ =, the penalty's gradient (added to the data gradient of each weight).
-macro_rules! slope_i {
-    () => {
-        "<mfrac><mrow><mi>∂</mi><mi>R</mi></mrow><mrow><mi>∂</mi><msub><mi>w</mi><mi>i</mi></msub></mrow></mfrac>\
-         <mo>=</mo>"
-    };
-}
-
 impl Choice for Regularization {
     const ALL: &'static [Self] = &[Regularization::None, Regularization::L1, Regularization::L2];
     const KEY: &'static str = "reg";
 
     fn info(self) -> ChoiceInfo {
-        let (name, en, zh, formula, mathml) = match self {
-            Regularization::None => (
-                "none",
-                "None",
-                "无",
-                "R(w) = 0",
-                crate::mathml_lines!("<mi>R</mi><mrow><mo stretchy=\"false\">(</mo><mi>w</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo><mn>0</mn>"),
-            ),
+        // Each card shows the penalty and its gradient, which is added to each weight's.
+        let (name, en, zh, (tex, mathml, formula)) = match self {
+            Regularization::None => ("none", "None", "无", crate::tex!(r"R(w) = 0")),
             Regularization::L1 => (
                 "l1",
                 "L1",
                 "L1 正则化",
-                "R(w) = λ·Σ|w|",
-                crate::mathml_lines!(
-                    "<mi>R</mi><mrow><mo stretchy=\"false\">(</mo><mi>w</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo><mi>λ</mi><munder><mo>∑</mo><mi>i</mi></munder>\
-                     <mrow><mo stretchy=\"false\">|</mo><msub><mi>w</mi><mi>i</mi></msub><mo stretchy=\"false\">|</mo></mrow>",
-                    concat!(
-                        slope_i!(),
-                        "<mi>λ</mi><mspace width=\"0.17em\"/><mi>sign</mi><mrow><mo stretchy=\"false\">(</mo><msub><mi>w</mi><mi>i</mi></msub><mo stretchy=\"false\">)</mo></mrow>"
-                    )
+                crate::tex!(
+                    r"\begin{gathered}
+                    R(w) = \lambda \sum_i \lvert w_i \rvert \\
+                    \frac{\partial R}{\partial w_i} = \lambda \operatorname{sign}(w_i)
+                    \end{gathered}"
                 ),
             ),
             Regularization::L2 => (
                 "l2",
                 "L2",
                 "L2 正则化",
-                "R(w) = (λ/2)·Σw²",
-                crate::mathml_lines!(
-                    "<mi>R</mi><mrow><mo stretchy=\"false\">(</mo><mi>w</mi><mo stretchy=\"false\">)</mo></mrow><mo>=</mo><mfrac><mi>λ</mi><mn>2</mn></mfrac>\
-                     <munder><mo>∑</mo><mi>i</mi></munder><msubsup><mi>w</mi><mi>i</mi><mn>2</mn></msubsup>",
-                    concat!(slope_i!(), "<mi>λ</mi><msub><mi>w</mi><mi>i</mi></msub>")
+                crate::tex!(
+                    r"\begin{gathered}
+                    R(w) = \frac{\lambda}{2} \sum_i w_i^2 \\
+                    \frac{\partial R}{\partial w_i} = \lambda w_i
+                    \end{gathered}"
                 ),
             ),
         };
@@ -67,8 +51,9 @@ impl Choice for Regularization {
             name,
             en,
             zh,
-            formula,
+            tex,
             mathml,
+            formula,
         }
     }
 }
