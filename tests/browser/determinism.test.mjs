@@ -59,6 +59,9 @@ const CASES = [
   // Moons with swish, hinge loss, AdaGrad, L1.
   { dataset: "moons", hidden: "6", activation: "swish", loss: "hinge", optimizer: "adagrad", reg: "l1",
     "reg-rate": "0.003", seed: "8", noise: "20" },
+  // Dropout, per layer: the masks come from the seeded stream in both.
+  { dataset: "circle", hidden: "8,4", activation: "tanh", optimizer: "adam", lr: "0.01", dropout: "0.3",
+    dropouts: "0.3,0.1", seed: "9" },
 ];
 
 for (const settings of CASES) {

@@ -1,0 +1,50 @@
+// The dropout field #dropout: typed like clipping, carried by the URL, trains live and keeps
+// the weights when switched on, and the page's run equals the CLI's (determinism.test.mjs).
+import { test, openPage, SUBPATH, waitForApp, waitForValue, setText, blurAll, assert } from "./harness.mjs";
+
+const param = (page, key) => new URL(page.url()).searchParams.get(key);
+const error = (page) => page.textContent('.field-error[data-for="dropout"]');
+
+test("#dropout sets dropout in the URL live, keeps training, and refuses bad values", async () => {
+  const page = await openPage(`${SUBPATH}?dataset=circle&hidden=8&optimizer=adam&lr=0.03&seed=1`);
+  await waitForApp(page);
+  assert.equal(await page.inputValue("#dropout"), "", "off by default: the empty field");
+  assert.equal(await page.getAttribute("#dropout", "placeholder"), "off");
+  assert.equal(param(page, "dropout"), null, "no dropout in the URL while it is off");
+  for (let i = 0; i < 3; i++) await page.click("#step");
+  await waitForValue(page, "#epoch", "==", 3);
+
+  // Switched on mid-run: the epoch goes on from 3 (nothing restarts) and training continues.
+  await setText(page, "#dropout", "0.3");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("dropout") === "0.3");
+  assert.equal(await error(page), "");
+  await waitForValue(page, "#epoch", "==", 3);
+  await page.click("#play");
+  await waitForValue(page, "#epoch", ">=", 150, { timeout: 60000 });
+  await page.click("#play");
+  const accuracy = Number(await page.getAttribute("#test-accuracy", "data-value"));
+  assert.ok(accuracy >= 90, `circle with dropout 0.3: test accuracy ${accuracy} %`);
+
+  for (const bad of ["0.95", "abc"]) {
+    await setText(page, "#dropout", bad);
+    const message = await error(page);
+    assert.match(message, new RegExp(`dropout: \`${bad}\``), `message for ${bad}: ${message}`);
+    assert.equal(param(page, "dropout"), "0.3", `${bad} keeps the old value`);
+  }
+  await setText(page, "#dropout", "off");
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has("dropout"));
+  assert.equal(await error(page), "");
+  await blurAll(page);
+  page.assertClean();
+});
+
+test("#dropout speaks Chinese and a link sets it per layer", async () => {
+  const page = await openPage(`${SUBPATH}?lang=zh&hidden=4,4&dropout=0.2&dropouts=0.5,0`);
+  await waitForApp(page);
+  assert.equal(await page.inputValue("#dropout"), "0.2");
+  assert.match(await page.textContent("label:has(#dropout) > span"), /Dropout（随机丢弃）/);
+  assert.equal(param(page, "dropouts"), "0.5,0");
+  await setText(page, "#dropout", "abc");
+  assert.match(await error(page), /dropout：`abc` 不是数字/);
+  page.assertClean();
+});
