@@ -6,6 +6,10 @@
 /// Milliseconds of the page's own work a frame may take at `max` speed. A 60 fps frame
 /// lasts 16.7 ms; the rest is the browser's (style, layout, compositing, the GPU process).
 pub const FRAME_WORK_MS: f64 = 9.0;
+/// The share of the budget training always keeps: where drawing alone fills the budget (a
+/// slow engine, a software renderer), `max` still trains for a third of it rather than one
+/// epoch a frame, which would make the top speed slower than the fixed ones.
+pub const MIN_TRAIN_SHARE: f64 = 1.0 / 3.0;
 /// Largest number of epochs one frame may train, however fast they are.
 pub const MAX_EPOCHS_PER_FRAME: u64 = 1_000_000;
 /// Weight of the newest frame in the running averages: adapts within about ten frames
@@ -57,7 +61,7 @@ impl FrameBudget {
             self.trained += NEWEST * (epochs as f64 - self.trained);
             self.other_ms += NEWEST * (other_ms - self.other_ms);
         }
-        let left_ms = (self.budget_ms - self.other_ms).max(0.0);
+        let left_ms = (self.budget_ms - self.other_ms).max(self.budget_ms * MIN_TRAIN_SHARE);
         let fitting = if self.train_ms > 0.0 {
             left_ms * self.trained / self.train_ms
         } else {
@@ -126,6 +130,15 @@ mod tests {
             budget.epochs()
         );
         assert!(budget.epochs() >= 1000, "{}", budget.epochs());
+    }
+
+    #[test]
+    fn drawing_that_fills_the_budget_still_leaves_training_a_third() {
+        // 12 ms of drawing (over the 9 ms budget) and 0.01 ms an epoch: training keeps
+        // 9/3 = 3 ms, 300 epochs, not one.
+        let (budget, work) = simulate(0.01, 12.0, 0.0, 60);
+        assert!((299..=300).contains(&budget.epochs()), "{}", budget.epochs());
+        assert!(work[40..].iter().all(|&ms| ms <= 12.0 + 3.0 + 1e-9), "{work:?}");
     }
 
     #[test]

@@ -42,7 +42,7 @@ test("save model downloads nnlab-model JSON; loading it back restores the loss",
   assert.match(name, /\.json$/);
   const model = JSON.parse(bytes.toString("utf8"));
   assert.equal(model.format, "nnlab-model");
-  assert.equal(model.version, 1);
+  assert.equal(model.version, 2);
   assert.deepEqual(model.features, ["x", "y"]);
   assert.equal(model.layers.length, 2);
   assert.equal(model.layers[0].weights.length, 4);

@@ -8,7 +8,7 @@ const SUB = "/sub/nnlab/";
 // file formats, math symbols.
 const ALLOWED = new Set(
   (
-    "nnlab ReLU Leaky ELU Sigmoid Tanh Softplus Swish Maxout SGD Adam AdamW RMSprop AdaGrad Adagrad Nesterov " +
+    "nnlab ReLU Leaky ELU Sigmoid Tanh Softplus Swish Maxout Dropout SGD Adam AdamW RMSprop AdaGrad Adagrad Nesterov " +
     "Momentum Xavier Glorot He LeCun XOR MAE MSE RMSE MAPE PNG CSV JSON WebM Huber Hinge BCE MLP " +
     "SiLU Focal Kaiming Shift English sin cos exp log max min tanh sign softmax sigmoid relu"
   ).split(" ").map((w) => w.toLowerCase()),
