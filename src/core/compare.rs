@@ -64,6 +64,13 @@ pub const PRESETS: &[Preset] = &[
         b: "reg=l2&reg-rate=0.01",
     },
     Preset {
+        name: "none-vs-dropout",
+        en: "No dropout vs dropout 0.3",
+        zh: "无 Dropout 对比 Dropout 0.3",
+        a: "dropout=0",
+        b: "dropout=0.3",
+    },
+    Preset {
         name: "raw-vs-normalized",
         en: "Raw vs normalised inputs",
         zh: "原始输入对比归一化输入",
