@@ -482,6 +482,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("diagram-add-neuron", "Add a neuron to layer {layer}", "给第 {layer} 层添加一个神经元"),
     ("diagram-remove-neuron", "Remove a neuron from layer {layer}", "从第 {layer} 层删除一个神经元"),
     ("diagram-layer-activation", "Activation of layer {layer}", "第 {layer} 层的激活函数"),
+    ("diagram-layer-dropout", "Dropout of layer {layer}", "第 {layer} 层的 Dropout"),
     ("diagram-neuron", "neuron {neuron}, layer {layer}", "第 {layer} 层第 {neuron} 个神经元"),
     ("diagram-neuron-of", "neuron {neuron} of layer {layer}", "第 {layer} 层第 {neuron} 个神经元"),
     ("diagram-output", "output", "输出"),

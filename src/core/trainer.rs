@@ -630,10 +630,15 @@ impl Trainer {
         }
     }
 
-    /// Sets one key of the config, as the page's controls do.
+    /// Sets one key of the config, as the page's controls do. The top bar's `dropout` sets
+    /// every hidden layer, so it clears the per-layer rates (as the activation select does
+    /// with the per-layer activations); a link may still carry both.
     pub fn set(&mut self, key: &str, value: &str) -> Result<Changes, ConfigError> {
         let mut config = self.config.clone();
         config.set(key, value)?;
+        if key == "dropout" {
+            config.dropouts.clear();
+        }
         self.apply_config(config)
     }
 
@@ -713,6 +718,26 @@ impl Trainer {
             acts
         };
         self.apply_config(config).is_ok()
+    }
+
+    /// Sets the dropout rate of hidden layer `layer` only, from a typed `value` read by the
+    /// `dropout` key's rules (0–0.9; empty or `off` is 0). Returns whether the layer exists;
+    /// a refused value changes nothing and says why.
+    pub fn set_layer_dropout(&mut self, layer: usize, value: &str) -> Result<bool, ConfigError> {
+        if layer >= self.config.hidden.len() {
+            return Ok(false);
+        }
+        let mut probe = self.config.clone();
+        probe.set("dropout", value)?;
+        let mut config = self.config.clone();
+        let mut rates: Vec<Float> = (0..config.hidden.len()).map(|l| config.layer_dropout(l)).collect();
+        rates[layer] = probe.dropout;
+        config.dropouts = if rates.iter().all(|&r| r == config.dropout) {
+            Vec::new()
+        } else {
+            rates
+        };
+        self.apply_config(config).map(|_| true)
     }
 
     /// Sets one weight (`row` = neuron·pieces + piece, `column` = input) or, with
@@ -1080,6 +1105,20 @@ mod tests {
         // A new layer follows the overrides' list, a removed one leaves it.
         assert!(t.remove_layer());
         assert_eq!(t.config().dropouts, [0.5]);
+        // One layer's field: a good value overrides that layer, a bad one changes nothing.
+        assert_eq!(t.set_layer_dropout(0, "0.2"), Ok(true));
+        assert!(t.config().dropouts.is_empty(), "0.2 everywhere is no override");
+        assert_eq!(t.network().layers[0].dropout.map(|d| d.rate), Some(0.2));
+        let refused = t.set_layer_dropout(0, "2").expect_err("out of range");
+        assert!(refused.message(crate::core::Lang::En).starts_with("dropout: `2`"));
+        assert_eq!(t.network().layers[0].dropout.map(|d| d.rate), Some(0.2));
+        assert_eq!(t.set_layer_dropout(5, "0.1"), Ok(false));
+        // The top bar's rate sets every layer.
+        assert_eq!(t.set_layer_dropout(0, "0.4"), Ok(true));
+        assert_eq!(t.config().dropouts, [0.4]);
+        t.set("dropout", "0.1").expect("accepted");
+        assert!(t.config().dropouts.is_empty());
+        assert_eq!(t.network().layers[0].dropout.map(|d| d.rate), Some(0.1));
         // A dropout run still learns the circle (dropout 0.1 on 8 neurons, Adam).
         let mut learner = run("dataset=circle&hidden=8&optimizer=adam&lr=0.03&dropout=0.1&seed=1", 150);
         let accuracy = test_accuracy(&mut learner);

@@ -720,6 +720,19 @@ impl App {
         self.sync_controls();
     }
 
+    /// Sets the dropout rate typed into hidden layer `layer`'s field in the diagram; a
+    /// refused value is said in the notice and the field shows the rate in force again.
+    pub fn set_layer_dropout(&mut self, layer: usize, value: &str) {
+        match self.trainer.set_layer_dropout(layer, value) {
+            Ok(true) => self.changed(Changes::default()),
+            Ok(false) => {}
+            Err(e) => {
+                self.show_notice(&e.message(self.lang));
+                self.network.show_dropout(&self.trainer, layer);
+            }
+        }
+    }
+
     /// Applies the ticked feature toggles (at least one must stay ticked).
     pub fn features_toggled(&mut self) {
         let features: Vec<Feature> = self.features.selected();

@@ -323,7 +323,16 @@ fn wire_network(app: &Shared) -> WebResult<()> {
         }
     });
     on::<Event>(app, &network, "change", |a, e| {
-        let Some(select) = event_element(&e).and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) else {
+        let target = event_element(&e);
+        if let Some(input) = target.clone().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            if input.class_list().contains("layer-dropout") {
+                if let Some(layer) = input.get_attribute("data-layer").and_then(|l| l.parse().ok()) {
+                    a.set_layer_dropout(layer, &input.value());
+                }
+            }
+            return;
+        }
+        let Some(select) = target.and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) else {
             return;
         };
         if select.class_list().contains("layer-activation") {

@@ -117,6 +117,16 @@ impl NetworkLabels {
         }
     }
 
+    /// aria-label of a layer's dropout field: "Dropout of layer 2".
+    pub fn layer_dropout(&self, layer: usize) -> String {
+        self.message("diagram-layer-dropout", &[("layer", &layer)])
+    }
+
+    /// Placeholder of an empty dropout field.
+    pub fn dropout_off(&self) -> &'static str {
+        text(self.lang, "clip-off")
+    }
+
     /// One of a maxout neuron's linear pieces: "piece 2".
     pub fn piece(&self, piece: usize) -> String {
         self.message("diagram-piece", &[("piece", &piece)])
@@ -141,12 +151,27 @@ impl NetworkLabels {
     }
 }
 
+/// A layer's dropout rate (0 without dropout).
+fn dropout_rate(layer: &crate::core::layer::Layer) -> Float {
+    layer.dropout.map_or(0.0, |d| d.rate)
+}
+
+/// A dropout field's text: empty (its placeholder, "off") at 0.
+fn dropout_text(rate: Float) -> String {
+    if rate > 0.0 {
+        format!("{rate}")
+    } else {
+        String::new()
+    }
+}
+
 /// What decides the diagram's DOM: a change rebuilds it.
 #[derive(Clone, Debug, PartialEq)]
 struct Shape {
     features: Vec<Feature>,
-    /// Neurons and activation of every layer (hidden layers, then the output layer).
-    layers: Vec<(usize, Activation)>,
+    /// Neurons, activation and dropout rate of every layer (hidden layers, then the output
+    /// layer).
+    layers: Vec<(usize, Activation, Float)>,
     lang: Lang,
 }
 
@@ -158,7 +183,7 @@ impl Shape {
                 .network()
                 .layers
                 .iter()
-                .map(|l| (l.neurons(), l.activation))
+                .map(|l| (l.neurons(), l.activation, dropout_rate(l)))
                 .collect(),
             lang,
         }
@@ -174,11 +199,11 @@ impl Shape {
                 .layers
                 .iter()
                 .zip(layers)
-                .all(|(&(n, a), l)| n == l.neurons() && a == l.activation)
+                .all(|(&(n, a, d), l)| n == l.neurons() && a == l.activation && d == dropout_rate(l))
     }
 
     fn column_sizes(&self) -> impl Iterator<Item = usize> + '_ {
-        std::iter::once(self.features.len()).chain(self.layers.iter().map(|&(n, _)| n))
+        std::iter::once(self.features.len()).chain(self.layers.iter().map(|&(n, _, _)| n))
     }
 }
 
@@ -592,6 +617,20 @@ impl NetworkView {
         }
     }
 
+    /// Writes the rate in force back into hidden layer `layer`'s dropout field (after a
+    /// refused value).
+    pub fn show_dropout(&self, trainer: &Trainer, layer: usize) {
+        let Some(rate) = trainer.network().layers.get(layer).map(dropout_rate) else {
+            return;
+        };
+        let selector = format!("input.layer-dropout[data-layer=\"{layer}\"]");
+        if let Ok(Some(field)) = self.container.query_selector(&selector) {
+            if let Ok(field) = field.dyn_into::<web_sys::HtmlInputElement>() {
+                field.set_value(&dropout_text(rate));
+            }
+        }
+    }
+
     /// Throws away the old DOM and builds the diagram of the trainer's current shape,
     /// keeping the keyboard focus on the same control if it was in the diagram.
     fn rebuild(&mut self, trainer: &Trainer, labels: &NetworkLabels) -> WebResult<()> {
@@ -600,7 +639,7 @@ impl NetworkView {
             .active_element()
             .filter(|e| self.container.contains(Some(e)))
             .and_then(|e| {
-                let class = ["add-neuron", "remove-neuron", "layer-activation"]
+                let class = ["add-neuron", "remove-neuron", "layer-activation", "layer-dropout"]
                     .into_iter()
                     .find(|c| e.class_list_contains(c))?;
                 Some((class, e.get_attribute("data-layer")?))
@@ -676,7 +715,7 @@ impl NetworkView {
             Ok(Header { element, column })
         };
         headers.push(title(labels.input(), 0)?);
-        for (i, &(neurons, activation)) in shape.layers.iter().take(hidden).enumerate() {
+        for (i, &(neurons, activation, dropout)) in shape.layers.iter().take(hidden).enumerate() {
             let head = self.html("div", "layer-head")?;
             let _ = head.set_attribute("data-layer", &i.to_string());
             let buttons = self.element("div", "layer-buttons-row")?;
@@ -714,6 +753,19 @@ impl NetworkView {
                 select.append_child(&option)?;
             }
             head.append_child(&select)?;
+            // The layer's dropout rate, typed (empty: none).
+            let field = self.element("input", "layer-dropout")?;
+            field.set_attribute("type", "text")?;
+            field.set_attribute("inputmode", "decimal")?;
+            field.set_attribute("autocomplete", "off")?;
+            field.set_attribute("spellcheck", "false")?;
+            field.set_attribute("data-layer", &i.to_string())?;
+            let label = labels.layer_dropout(i + 1);
+            field.set_attribute("aria-label", &label)?;
+            field.set_attribute("title", &label)?;
+            field.set_attribute("placeholder", labels.dropout_off())?;
+            field.set_attribute("value", &dropout_text(dropout))?;
+            head.append_child(&field)?;
             stage.append_child(&head)?;
             headers.push(Header {
                 element: head,
@@ -740,12 +792,12 @@ impl NetworkView {
             });
         }
 
-        let outputs = shape.layers.last().map_or(0, |&(n, _)| n);
+        let outputs = shape.layers.last().map_or(0, |&(n, _, _)| n);
         let mut neurons = Vec::new();
         let mut links = Vec::new();
         let mut biases = Vec::new();
         let mut fan_in = shape.features.len();
-        for (l, &(count, activation)) in shape.layers.iter().enumerate() {
+        for (l, &(count, activation, _)) in shape.layers.iter().enumerate() {
             let pieces = activation.pieces().max(1);
             let mut column = Vec::new();
             for j in 0..count {
@@ -987,7 +1039,11 @@ impl Diagram {
             }
         }
         for mark in &mut self.biases {
-            let pieces = self.shape.layers.get(mark.layer).map_or(1, |&(_, a)| a.pieces().max(1));
+            let pieces = self
+                .shape
+                .layers
+                .get(mark.layer)
+                .map_or(1, |&(_, a, _)| a.pieces().max(1));
             let column = mark.layer + 1;
             let (s, b) = (g.node(column), g.bias_size(column));
             let (x, y) = g.centre(column, mark.row / pieces);
@@ -1004,7 +1060,11 @@ impl Diagram {
         let mut d = String::with_capacity(96);
         for link in &self.links {
             use std::fmt::Write;
-            let pieces = self.shape.layers.get(link.layer).map_or(1, |&(_, a)| a.pieces().max(1));
+            let pieces = self
+                .shape
+                .layers
+                .get(link.layer)
+                .map_or(1, |&(_, a, _)| a.pieces().max(1));
             let (x0, y0) = g.centre(link.layer, link.column);
             let (x1, y1) = g.centre(link.layer + 1, link.row / pieces);
             let (s0, s1) = (g.node(link.layer), g.node(link.layer + 1));

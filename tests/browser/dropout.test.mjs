@@ -48,3 +48,27 @@ test("#dropout speaks Chinese and a link sets it per layer", async () => {
   assert.match(await error(page), /dropout：`abc` 不是数字/);
   page.assertClean();
 });
+
+test("each hidden layer's dropout field in the diagram sets that layer only", async () => {
+  const page = await openPage(`${SUBPATH}?hidden=4,3&seed=2`);
+  await waitForApp(page);
+  const field = (l) => `#network input.layer-dropout[data-layer="${l}"]`;
+  assert.equal(await page.inputValue(field(0)), "");
+  assert.equal(await page.getAttribute(field(1), "aria-label"), "Dropout of layer 2");
+  for (let i = 0; i < 2; i++) await page.click("#step");
+  await setText(page, field(1), "0.5");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("dropouts") === "0,0.5");
+  await waitForValue(page, "#epoch", "==", 2);
+  assert.equal(await page.inputValue(field(1)), "0.5");
+  assert.equal(await page.inputValue(field(0)), "");
+  // A refused value is said in the notice and the field shows the rate in force again.
+  await setText(page, field(1), "abc");
+  await page.waitForFunction(() => /dropout: `abc` is not a number/.test(document.querySelector("#notice").textContent));
+  assert.equal(await page.inputValue(field(1)), "0.5");
+  // The top bar's rate applies to every layer without an override of its own.
+  await setText(page, "#dropout", "0.5");
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has("dropouts"));
+  assert.equal(await page.inputValue(field(0)), "0.5");
+  await blurAll(page);
+  page.assertClean();
+});
