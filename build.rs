@@ -16,11 +16,8 @@ use pulldown_latex::{push_mathml, Parser, Storage};
 fn main() {
     // The directory: cargo reruns this script when any file in it changes.
     println!("cargo:rerun-if-changed=src/core");
-    let mut files: Vec<_> = std::fs::read_dir("src/core")
-        .expect("src/core is readable")
-        .map(|entry| entry.expect("a directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
-        .collect();
+    let mut files = Vec::new();
+    rust_files(Path::new("src/core"), &mut files);
     files.sort();
     let mut formulas: Vec<String> = Vec::new();
     for path in &files {
@@ -40,6 +37,19 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("formulas.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
+}
+
+/// Every `.rs` file under `dir`, its subdirectories included (the layer kinds in
+/// src/core/layer/ carry formulas too).
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("src/core is readable") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            out.push(path);
+        }
+    }
 }
 
 /// The contents of the raw strings in `tex!(r"…")` calls, outside line comments.

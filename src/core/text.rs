@@ -90,6 +90,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("clip", "Gradient clipping", "梯度裁剪"),
     ("clip-off", "off", "关闭"),
     ("dropout", "Dropout", "Dropout（随机丢弃）"),
+    ("dropout-card", "Inverted dropout, p = {rates}, in training only", "反向缩放的 Dropout，p = {rates}，仅在训练时"),
+    (
+        "dropout-card-layers",
+        "Inverted dropout, p = {rates} by layer, in training only",
+        "反向缩放的 Dropout，逐层 p = {rates}，仅在训练时",
+    ),
     ("activation", "Activation", "激活函数"),
     ("loss", "Loss", "损失函数"),
     ("optimizer", "Optimizer", "优化器"),

@@ -614,6 +614,43 @@ impl App {
                 }
             }
         }
+        self.show_dropout_formula(&doc);
+    }
+
+    /// The dropout card: shown while a hidden layer drops outputs, with the rates in its label.
+    fn show_dropout_formula(&self, doc: &web_sys::Document) {
+        let Ok(Some(card)) = doc.query_selector("#formulas [data-formula=\"dropout\"]") else {
+            return;
+        };
+        let network = self.trainer.network();
+        let rates: Vec<Float> = network.layers[..network.hidden_count()]
+            .iter()
+            .map(|l| l.dropout.map_or(0.0, |d| d.rate))
+            .collect();
+        if rates.iter().all(|&r| r == 0.0) {
+            let _ = card.set_attribute("hidden", "");
+            return;
+        }
+        let _ = card.remove_attribute("hidden");
+        let label = if rates.iter().all(|&r| r == rates[0]) {
+            message(self.lang, "dropout-card", &[("rates", &rates[0])])
+        } else {
+            let list = rates.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ");
+            message(self.lang, "dropout-card-layers", &[("rates", &list)])
+        };
+        if let Ok(Some(element)) = card.query_selector(".formula-label") {
+            if element.text_content().as_deref() != Some(label.as_str()) {
+                element.set_text_content(Some(&label));
+            }
+        }
+        if let Ok(Some(math)) = card.query_selector(".formula-math") {
+            if math.get_attribute("data-choice").as_deref() != Some("dropout") {
+                // Static program text made by build.rs from the TeX in layer/dropout.rs.
+                let mathml = crate::core::layer::dropout::FORMULA.1;
+                math.set_inner_html(&format!("<math display=\"block\">{mathml}</math>"));
+                let _ = math.set_attribute("data-choice", "dropout");
+            }
+        }
     }
 
     /// The URL reproduces the run: the config's query plus the page's own keys.

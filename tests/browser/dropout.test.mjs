@@ -14,10 +14,16 @@ test("#dropout sets dropout in the URL live, keeps training, and refuses bad val
   for (let i = 0; i < 3; i++) await page.click("#step");
   await waitForValue(page, "#epoch", "==", 3);
 
+  const card = '#formulas [data-formula="dropout"]';
+  assert.equal(await page.isVisible(card), false, "no dropout card while it is off");
   // Switched on mid-run: the epoch goes on from 3 (nothing restarts) and training continues.
   await setText(page, "#dropout", "0.3");
   await page.waitForFunction(() => new URL(location.href).searchParams.get("dropout") === "0.3");
   assert.equal(await error(page), "");
+  // Its formula card appears, typeset from the TeX in the engine, with the rate in its label.
+  await page.waitForSelector(`${card} math`, { state: "visible" });
+  assert.equal(await page.textContent(`${card} .formula-label`), "Inverted dropout, p = 0.3, in training only");
+  assert.match(await page.innerHTML(`${card} .formula-math`), /<mi>Bernoulli<\/mi>.*<mfrac>/s);
   await waitForValue(page, "#epoch", "==", 3);
   await page.click("#play");
   await waitForValue(page, "#epoch", ">=", 150, { timeout: 60000 });
@@ -44,6 +50,8 @@ test("#dropout speaks Chinese and a link sets it per layer", async () => {
   assert.equal(await page.inputValue("#dropout"), "0.2");
   assert.match(await page.textContent("label:has(#dropout) > span"), /Dropout（随机丢弃）/);
   assert.equal(param(page, "dropouts"), "0.5,0");
+  const label = await page.textContent('#formulas [data-formula="dropout"] .formula-label');
+  assert.equal(label, "反向缩放的 Dropout，逐层 p = 0.5, 0，仅在训练时");
   await setText(page, "#dropout", "abc");
   assert.match(await error(page), /dropout：`abc` 不是数字/);
   page.assertClean();

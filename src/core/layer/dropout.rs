@@ -9,6 +9,12 @@ use rand::Rng;
 use super::Mode;
 use crate::core::Float;
 
+/// The formula card's math, written once in TeX: in training each output is kept with
+/// probability 1 − p and scaled by 1/(1 − p) (build.rs makes the MathML and plain text).
+pub const FORMULA: (&str, &str, &str) = crate::tex!(
+    r"\begin{gathered} m \sim \operatorname{Bernoulli}(1 - p) \\ a_{\text{out}} = \frac{m \cdot a}{1 - p} \end{gathered}"
+);
+
 /// The largest rate a layer takes: at 0.9 a layer keeps one output in ten on average.
 pub const MAX_RATE: Float = 0.9;
 
