@@ -65,6 +65,8 @@ fn training_epochs_and_the_boundary_grid_allocate_nothing_after_the_first() {
         "dataset=blobs3&hidden=5,3&activation=maxout&optimizer=momentum&reg=l1&reg-rate=0.001&clip=1&seed=3",
         // Regression with batch 1.
         "dataset=plane&hidden=3&batch=1&optimizer=rmsprop&seed=4",
+        // Dropout per layer: its masks and dropped outputs reuse their buffers too.
+        "dataset=circle&hidden=8,4&dropout=0.3&dropouts=0.3,0.1&seed=5",
     ] {
         let (config, rejected) = Config::from_query(query);
         assert!(rejected.is_empty(), "{query}: {rejected:?}");

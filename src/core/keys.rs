@@ -221,6 +221,22 @@ macro_rules! number_key {
     };
 }
 
+/// A number key that is off at 0 (clipping, dropout): an empty field or `off` reads as 0.
+macro_rules! off_at_zero_key {
+    ($field:ident, $min:expr, $max:expr) => {
+        Some((
+            |c: &Config| format_float(c.$field),
+            |c: &mut Config, key: &str, value: &str| {
+                if matches!(value.trim(), "" | "off") {
+                    c.$field = 0.0;
+                    return Ok(());
+                }
+                number(c, key, value, ($min, $max), false, |c, v| c.$field = v as Float)
+            },
+        ))
+    };
+}
+
 macro_rules! choice_key {
     ($field:ident, $ty:ty) => {
         Some((
@@ -489,17 +505,7 @@ pub static TABLE: &[Key] = &[
         omitted_at: Some("0"),
         help_en: "largest global gradient norm before each step, {range} (0, empty or off: no clipping)",
         help_zh: "每步更新前梯度整体范数的上限，{range}（0、留空或 off 表示不裁剪）",
-        access: Some((
-            |c: &Config| format_float(c.clip),
-            |c: &mut Config, key: &str, value: &str| {
-                // An empty field or `off` is no clipping.
-                if matches!(value.trim(), "" | "off") {
-                    c.clip = 0.0;
-                    return Ok(());
-                }
-                number(c, key, value, (0.0, 1000.0), false, |c, v| c.clip = v as Float)
-            },
-        )),
+        access: off_at_zero_key!(clip, 0.0, 1000.0),
     },
     Key {
         name: "dropout",
@@ -512,17 +518,7 @@ pub static TABLE: &[Key] = &[
         help_en: "share of each hidden layer's outputs dropped at random in training (inverted dropout: the kept ones \
                   are scaled by 1/(1−p)), {range}; 0, empty or off: no dropout",
         help_zh: "训练时每个隐藏层的输出被随机丢弃（Dropout）的比例（反向缩放：保留的输出乘以 1/(1−p)），{range}；0、留空或 off 表示不使用 Dropout",
-        access: Some((
-            |c: &Config| format_float(c.dropout),
-            |c: &mut Config, key: &str, value: &str| {
-                // An empty field or `off` is no dropout, as for clipping.
-                if matches!(value.trim(), "" | "off") {
-                    c.dropout = 0.0;
-                    return Ok(());
-                }
-                number(c, key, value, (0.0, 0.9), false, |c, v| c.dropout = v as Float)
-            },
-        )),
+        access: off_at_zero_key!(dropout, 0.0, 0.9),
     },
     Key {
         name: "dropouts",

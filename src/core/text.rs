@@ -90,6 +90,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("clip", "Gradient clipping", "梯度裁剪"),
     ("clip-off", "off", "关闭"),
     ("dropout", "Dropout", "Dropout（随机丢弃）"),
+    (
+        "inspector-eval-mode",
+        "The point is traced in evaluation mode, as the page evaluates the network: dropout drops nothing here. In training, each step drops a random share of the hidden outputs and scales the rest by 1/(1 − p).",
+        "这里按评估模式追踪该数据点，与页面评估网络时一样：Dropout 在这里不丢弃任何输出。训练时，每一步都会随机丢弃一部分隐藏层输出，并把其余输出乘以 1/(1 − p)。",
+    ),
     ("dropout-card", "Inverted dropout, p = {rates}, in training only", "反向缩放的 Dropout，p = {rates}，仅在训练时"),
     (
         "dropout-card-layers",

@@ -352,6 +352,13 @@ impl Inspector {
                 }
                 html.push_str(&formula("forward", &lines));
                 html.push_str(&format!("<p class=\"inspector-note\">{}</p>", t("nodes-show-a")));
+                if trainer.network().layers.iter().any(|layer| layer.dropout.is_some()) {
+                    // The trace runs in evaluation mode: say why no neuron is dropped here.
+                    html.push_str(&format!(
+                        "<p class=\"inspector-note\" id=\"inspector-eval-mode\">{}</p>",
+                        t("inspector-eval-mode")
+                    ));
+                }
                 html.push_str(&self.neuron_table(trainer, tr, l, false, lang));
                 html.push_str(&self.link_table(trainer, tr, l, false, lang));
             }

@@ -316,3 +316,12 @@ test("inspector: gradient clipping shows the norm, the scale and the clipped gra
   assert.equal((await cells(page)).filter((c) => c.q.startsWith("clipped-")).length, 0);
   page.assertClean();
 });
+
+test("inspector: with dropout on, the trace says it runs in evaluation mode", async () => {
+  const page = await open("dataset=xor&hidden=4&dropout=0.3&seed=2");
+  await inspectPoint(page);
+  const note = (await page.textContent("#inspector-eval-mode")).trim();
+  assert.match(note, /evaluation mode/);
+  assert.match(note, /1\/\(1 − p\)/);
+  page.assertClean();
+});
