@@ -653,12 +653,16 @@ impl CompareKeys {
     }
 
     /// Config B: A with these keys set. Setting `activation` without `activations` clears
-    /// A's per-layer overrides (B uses that activation everywhere). Fails when a value
-    /// does not suit A (a loss that does not fit the data's problem).
+    /// A's per-layer overrides (B uses that activation everywhere), and `dropout` without
+    /// `dropouts` likewise. Fails when a value does not suit A (a loss that does not fit the
+    /// data's problem).
     pub fn apply(&self, a: &Config) -> Result<Config, ConfigError> {
         let mut b = a.clone();
         if self.get("activation").is_some() && self.get("activations").is_none() {
             b.activations.clear();
+        }
+        if self.get("dropout").is_some() && self.get("dropouts").is_none() {
+            b.dropouts.clear();
         }
         for (key, value) in &self.pairs {
             b.set(key, value)?;
@@ -1015,6 +1019,10 @@ mod tests {
         layered.set("hidden", "4,2").unwrap();
         layered.set("activations", "tanh,relu").unwrap();
         assert!(layered.with_compare("activation=elu").unwrap().activations.is_empty());
+        // The same for dropout: B's rate applies to every layer.
+        layered.set("dropouts", "0.5,0").unwrap();
+        let b = layered.with_compare("dropout=0.3").unwrap();
+        assert!(b.dropouts.is_empty() && b.dropout == 0.3);
     }
 
     #[test]
