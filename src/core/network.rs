@@ -30,8 +30,6 @@ pub use super::layer::Layer;
 pub struct Pass {
     points: usize,
     stride: usize,
-    /// The forward pass's mode (each layer's `forward_t` reads it).
-    mode: Mode,
     /// The batch's inputs, features × stride.
     input: Vec<Float>,
     /// Layer l's values.
@@ -72,11 +70,6 @@ impl Pass {
     /// Number of layers the last forward pass went through.
     pub fn layers(&self) -> usize {
         self.layers.len()
-    }
-
-    /// The mode of the last forward pass.
-    pub fn mode(&self) -> Mode {
-        self.mode
     }
 
     /// Rows of a layer's pre-activations (neurons·pieces).
@@ -241,7 +234,6 @@ impl Network {
     /// z and a, the last a being the output scores.
     pub fn propagate_t(&self, pass: &mut Pass, mode: Mode, rng: &mut SeededRng) {
         let (stride, points) = (pass.stride, pass.points);
-        pass.mode = mode;
         pass.layers.resize_with(self.layers.len(), LayerPass::default);
         for (l, layer) in self.layers.iter().enumerate() {
             let (below, rest) = pass.layers.split_at_mut(l);
