@@ -347,3 +347,35 @@ fn config_prints_the_default_template() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(Config::from_json(&text(&out.stdout)), Ok(Config::default()));
 }
+
+#[test]
+fn batch_norm_runs_round_trip_through_a_model_file_and_a_batch_of_one_is_refused() {
+    let dir = temp_dir("norm");
+    let config = write(
+        &dir,
+        "c.json",
+        r#"{"dataset":"circle","hidden":"6,4","norm":"batch","norms":"batch,layer","dropout":0.1,"optimizer":"adam","lr":0.03}"#,
+    );
+    let model = dir.join("m.json");
+    let out = nnlab(&["train", "--config", s(&config), "--epochs", "60", "--out", s(&model)]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    assert!(number_after(&text(&out.stdout), "test accuracy") >= 90.0);
+    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&model).expect("model")).expect("json");
+    assert_eq!(file["version"], 2);
+    assert_eq!(file["layers"][0]["norm"]["kind"], "batch");
+    assert_eq!(file["layers"][1]["norm"]["kind"], "layer");
+    assert_eq!(file["layers"][0]["dropout"], 0.1);
+    // Starting from the file goes on from its γ, β and running estimates: no epoch makes it
+    // worse than a fresh start would.
+    let again = nnlab(&["train", "--config", s(&config), "--init", s(&model), "--epochs", "1"]);
+    assert_eq!(again.status.code(), Some(0), "stderr: {}", text(&again.stderr));
+    assert!(number_after(&text(&again.stdout), "test accuracy") >= 90.0);
+    // A batch of 1 with batch normalisation: exit 2 with the reason.
+    let bad = write(
+        &dir,
+        "bad.json",
+        r#"{"dataset":"circle","hidden":"4","norm":"batch","batch":1}"#,
+    );
+    let out = nnlab(&["train", "--config", s(&bad), "--epochs", "1"]);
+    assert_refused(&out, s(&bad), &["batch", "at least 2 points"]);
+}

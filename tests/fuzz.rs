@@ -278,6 +278,7 @@ fn trainers() -> Vec<Trainer> {
         "dataset=spiral&hidden=3&activation=maxout&features=x,y,xy",
         "dataset=plane&hidden=&features=x",
         "dataset=gaussian&hidden=2,2,2&activations=relu,sigmoid,maxout",
+        "dataset=circle&hidden=3,2,2&norm=batch&norms=batch,layer,none&dropout=0.2&activations=tanh,maxout,relu",
     ]
     .iter()
     .map(|q| {

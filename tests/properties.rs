@@ -14,6 +14,7 @@ use nnlab::core::data_csv::{parse_csv, write_csv, Split};
 use nnlab::core::dataset::Dataset;
 use nnlab::core::feature::{Feature, Normalize};
 use nnlab::core::init::Init;
+use nnlab::core::layer::norm::NormKind;
 use nnlab::core::loss::Loss;
 use nnlab::core::model::Model;
 use nnlab::core::optimizer::Optimizer;
@@ -59,13 +60,17 @@ fn config_pairs() -> impl Strategy<Value = Vec<(&'static str, String)>> {
         (
             prop_oneof![Just(0.0f64), 0.0f64..=1000.0, 0.01f64..=5.0],
             proptest::collection::vec(choice::<Activation>(), 0..=3),
+            choice::<NormKind>(),
+            proptest::collection::vec(choice::<NormKind>(), 0..=3),
+            prop_oneof![Just(0.0f64), 0.0f64..=0.9],
+            proptest::collection::vec(prop_oneof![Just(0.0f64), 0.0f64..=0.9], 0..=3),
         ),
     )
         .prop_map(
             |(
                 (dataset, points, noise, ratio, seed, features, normalize, hidden_layers),
                 (act, loss_i, opt, lr, batch, reg, rate, init),
-                (clip, activations),
+                (clip, activations, norm, norms, dropout, dropouts),
             )| {
                 let losses: Vec<Loss> = Loss::ALL
                     .iter()
@@ -88,16 +93,36 @@ fn config_pairs() -> impl Strategy<Value = Vec<(&'static str, String)>> {
                     ("loss", loss.name().to_string()),
                     ("optimizer", opt.name().to_string()),
                     ("lr", lr.to_string()),
-                    ("batch", batch.to_string()),
+                    // Batch normalisation needs two points per batch.
+                    (
+                        "batch",
+                        batch
+                            .max(if norm == NormKind::Batch || !norms.is_empty() {
+                                2
+                            } else {
+                                1
+                            })
+                            .to_string(),
+                    ),
                     ("reg", reg.name().to_string()),
                     ("reg-rate", rate.to_string()),
                     ("init", init.name().to_string()),
                     ("clip", clip.to_string()),
+                    ("norm", norm.name().to_string()),
+                    ("dropout", dropout.to_string()),
                 ];
                 // Per-layer overrides, one per hidden layer, when drawn that long.
                 if activations.len() == hidden_layers.len() && !activations.is_empty() {
                     let names: Vec<&str> = activations.iter().map(|a| a.name()).collect();
                     pairs.push(("activations", names.join(",")));
+                }
+                if norms.len() == hidden_layers.len() && !norms.is_empty() {
+                    let names: Vec<&str> = norms.iter().map(|n| n.name()).collect();
+                    pairs.push(("norms", names.join(",")));
+                }
+                if dropouts.len() == hidden_layers.len() && !dropouts.is_empty() {
+                    let rates: Vec<String> = dropouts.iter().map(f64::to_string).collect();
+                    pairs.push(("dropouts", rates.join(",")));
                 }
                 pairs
             },
@@ -134,6 +159,7 @@ enum Edit {
     RemoveLayer,
     Set(&'static str, String),
     LayerActivation(usize, Activation),
+    LayerNorm(usize, NormKind),
     Parameter(usize, usize, Option<usize>, f32),
     AddPoint(f32, f32, f32, bool),
     RemoveNear(f32, f32, f32),
@@ -165,6 +191,12 @@ fn set_edit() -> impl Strategy<Value = Edit> {
         prop_oneof![Just(0.0f64), 0.0f64..=1000.0, 0.01f64..=5.0].prop_map(|v| Edit::Set("clip", v.to_string())),
         proptest::collection::vec(choice::<Activation>(), 0..=3)
             .prop_map(|a| Edit::Set("activations", a.iter().map(|a| a.name()).collect::<Vec<_>>().join(","))),
+        proptest::sample::select(names_of::<NormKind>()).prop_map(|v| Edit::Set("norm", v)),
+        proptest::collection::vec(choice::<NormKind>(), 0..=3)
+            .prop_map(|n| Edit::Set("norms", n.iter().map(|n| n.name()).collect::<Vec<_>>().join(","))),
+        prop_oneof![Just(0.0f64), 0.0f64..=0.9].prop_map(|v| Edit::Set("dropout", v.to_string())),
+        proptest::collection::vec(0.0f64..=0.9, 0..=3)
+            .prop_map(|d| Edit::Set("dropouts", d.iter().map(f64::to_string).collect::<Vec<_>>().join(","))),
         (10usize..=200).prop_map(|v| Edit::Set("points", v.to_string())),
         (0.0f64..=50.0).prop_map(|v| Edit::Set("noise", v.to_string())),
         (10.0f64..=90.0).prop_map(|v| Edit::Set("train-ratio", v.to_string())),
@@ -187,6 +219,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => Just(Edit::RemoveLayer),
         4 => set_edit(),
         1 => ((0usize..4), choice::<Activation>()).prop_map(|(l, a)| Edit::LayerActivation(l, a)),
+        1 => ((0usize..4), choice::<NormKind>()).prop_map(|(l, n)| Edit::LayerNorm(l, n)),
         1 => (
             0usize..5,
             0usize..20,
@@ -238,6 +271,12 @@ fn apply(trainer: &mut Trainer, edit: &Edit) {
         }
         Edit::LayerActivation(l, a) => {
             trainer.set_layer_activation(*l, *a);
+        }
+        Edit::LayerNorm(l, n) => {
+            let before = trainer.model().to_json();
+            if trainer.set_layer_norm(*l, *n).is_err() {
+                assert_eq!(trainer.model().to_json(), before, "a refused norm changed the model");
+            }
         }
         Edit::Parameter(l, r, c, v) => {
             let ok = trainer.set_parameter(*l, *r, *c, *v);
@@ -408,11 +447,13 @@ proptest! {
             }
             // A loss that no longer suits is reported, never silently kept by from_query.
             let (back, errors) = Config::from_query(&config.to_query());
-            if config.check_loss().is_ok() {
-                assert!(errors.is_empty(), "{errors:?}");
-                assert_eq!(back, config);
-            } else {
-                assert!(errors.iter().any(|e| e.key == "loss"));
+            match config.check_loss() {
+                Ok(()) => {
+                    assert!(errors.is_empty(), "{errors:?}");
+                    assert_eq!(back, config);
+                }
+                // A loss that does not suit, or a batch of 1 with batch normalisation.
+                Err(refused) => assert!(errors.iter().any(|e| e.key == refused.key), "{errors:?}"),
             }
         }
     }

@@ -14,6 +14,7 @@ use super::dataset::Dataset;
 use super::feature::{Feature, FeatureListError, Normalize};
 use super::init::Init;
 use super::keys;
+use super::layer::norm::NormKind;
 use super::loss::Loss;
 use super::optimizer::Optimizer;
 use super::regularization::Regularization;
@@ -60,6 +61,10 @@ pub struct Config {
     pub dropout: Float,
     /// Per-hidden-layer dropout rates overriding `dropout`; empty when every layer uses it.
     pub dropouts: Vec<Float>,
+    /// Normalisation of every hidden layer's pre-activations before f.
+    pub norm: NormKind,
+    /// Per-hidden-layer normalisations overriding `norm`; empty when every layer uses it.
+    pub norms: Vec<NormKind>,
 }
 
 impl Default for Config {
@@ -87,6 +92,8 @@ impl Default for Config {
             clip: 0.0,
             dropout: 0.0,
             dropouts: Vec::new(),
+            norm: NormKind::None,
+            norms: Vec::new(),
         };
         // Every field is set from its row (the test `every_config_key_reads_its_default_strictly`
         // checks that each default is accepted as given).
@@ -126,6 +133,8 @@ pub enum ErrorKind {
     BadJson(String),
     /// A data key in the compare query: both networks of compare mode share data and seed.
     SharedInCompare,
+    /// A batch of one point with batch normalisation, whose batch variance needs two.
+    BatchNormOfOne,
 }
 
 /// What is wrong with a list value (`hidden`, `features`, `activations`).
@@ -220,6 +229,7 @@ impl ConfigError {
             ErrorKind::WrongJsonType => with("config-wrong-json-type", &[]),
             ErrorKind::BadJson(why) => with("config-bad-json", &[("why", why)]),
             ErrorKind::SharedInCompare => with("config-shared-in-compare", &[]),
+            ErrorKind::BatchNormOfOne => with("config-batch-norm-of-one", &[]),
         }
     }
 }
@@ -348,7 +358,6 @@ pub(super) fn choice_value<T: Choice>(key: &str, value: &str) -> Result<T, (Conf
     })
 }
 
-/// A per-layer activation list such as `relu,tanh` (empty for none).
 /// A comma list of dropout rates, one per hidden layer (`dropouts`), each from 0 to the
 /// largest rate.
 pub(super) fn parse_rate_list(key: &str, value: &str, max: f64) -> Result<Vec<Float>, (ConfigError, bool)> {
@@ -367,10 +376,12 @@ pub(super) fn parse_rate_list(key: &str, value: &str, max: f64) -> Result<Vec<Fl
     Ok(list)
 }
 
-pub(super) fn parse_activation_list(key: &str, value: &str) -> Result<Vec<Activation>, (ConfigError, bool)> {
+/// A per-layer list of a choice such as `relu,tanh` (`activations`) or `batch,none`
+/// (`norms`); empty for none.
+pub(super) fn parse_choice_list<T: Choice>(key: &str, value: &str) -> Result<Vec<T>, (ConfigError, bool)> {
     let mut list = Vec::new();
     for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        list.push(choice_value::<Activation>(key, part)?);
+        list.push(choice_value::<T>(key, part)?);
     }
     if list.len() > limits::MAX_LAYERS {
         return Err((
@@ -390,6 +401,11 @@ impl Config {
     /// The activation of every hidden layer.
     pub fn hidden_activations(&self) -> Vec<Activation> {
         (0..self.hidden.len()).map(|l| self.layer_activation(l)).collect()
+    }
+
+    /// The normalisation of hidden layer `layer`: its override if one is set, else `norm`.
+    pub fn layer_norm(&self, layer: usize) -> NormKind {
+        self.norms.get(layer).copied().unwrap_or(self.norm)
     }
 
     /// The dropout rate of hidden layer `layer`: its override if one is set, else `dropout`.
@@ -448,13 +464,28 @@ impl Config {
         row.parse(self, value)
     }
 
-    /// Checks that the loss suits the data set's problem.
+    /// Checks that the loss suits the data set's problem, and that batch normalisation
+    /// gets batches of at least two points.
     pub fn check_loss(&self) -> Result<(), ConfigError> {
-        if self.loss.supports(self.problem()) {
-            Ok(())
-        } else {
-            Err(ConfigError::loss_not_for(self.loss, self.problem()))
+        if !self.loss.supports(self.problem()) {
+            return Err(ConfigError::loss_not_for(self.loss, self.problem()));
         }
+        self.check_batch_norm("batch")
+    }
+
+    /// Whether a hidden layer uses batch normalisation.
+    pub fn uses_batch_norm(&self) -> bool {
+        (0..self.hidden.len()).any(|l| self.layer_norm(l) == NormKind::Batch)
+    }
+
+    /// Refuses a batch of 1 with batch normalisation (a single point's variance is 0 and its
+    /// ẑ is 0 whatever its z), naming `key` as the value refused.
+    pub fn check_batch_norm(&self, key: &str) -> Result<(), ConfigError> {
+        if self.batch == 1 && self.uses_batch_norm() {
+            let value = self.get(key).unwrap_or_default();
+            return Err(ConfigError::new(key, &value, ErrorKind::BatchNormOfOne));
+        }
+        Ok(())
     }
 
     /// Reads pairs in order, strictly: the first bad value is an error. A key that is not
@@ -499,9 +530,17 @@ impl Config {
         if !loss_given {
             config.loss = Loss::default_for(config.problem());
         } else if let Err(e) = config.check_loss() {
-            errors.retain(|old| old.key != "loss");
+            if e.key == "loss" {
+                errors.retain(|old| old.key != "loss");
+                errors.push(e);
+                config.loss = Loss::default_for(config.problem());
+            }
+        }
+        if let Err(e) = config.check_batch_norm("batch") {
+            // The batch size gives way (the normalisation asked for stays): back to its default.
+            errors.retain(|old| old.key != "batch");
             errors.push(e);
-            config.loss = Loss::default_for(config.problem());
+            config.batch = Config::default().batch;
         }
         (config, errors)
     }
@@ -663,6 +702,9 @@ impl CompareKeys {
         }
         if self.get("dropout").is_some() && self.get("dropouts").is_none() {
             b.dropouts.clear();
+        }
+        if self.get("norm").is_some() && self.get("norms").is_none() {
+            b.norms.clear();
         }
         for (key, value) in &self.pairs {
             b.set(key, value)?;

@@ -187,7 +187,7 @@ pub fn layer_stats(network: &Network, inputs: &DMatrix<Float>, pass: &mut Pass) 
 }
 
 /// Frobenius norm of each layer's weight gradient over the whole training split (data loss
-/// plus penalty), at the current weights. Training state is not touched.
+/// plus penalty), at the current weights, in training mode. Training state is not touched.
 pub fn gradient_norms(trainer: &Trainer) -> Vec<Float> {
     let (inputs, labels) = trainer.train_set();
     let config = trainer.config();
@@ -196,7 +196,11 @@ pub fn gradient_norms(trainer: &Trainer) -> Vec<Float> {
         return vec![0.0; network.layers.len()];
     }
     let mut pass = Pass::default();
-    network.forward(inputs, &mut pass);
+    pass.load(inputs);
+    // In training mode, as a step sees it: batch normalisation then normalises with the
+    // split's own statistics (its running estimates would hide what it does to the gradient),
+    // and dropout draws one fixed set of masks.
+    network.propagate_t(&mut pass, Mode::Train, &mut SeededRng::seed_from_u64(0));
     network.batch_loss(config.loss, &mut pass, labels);
     network.backward(&mut pass);
     network.add_penalty_gradient(config.reg, config.reg_rate);

@@ -11,12 +11,13 @@
 use super::activation::Activation;
 use super::choice::Choice;
 use super::config::{
-    check_range, choice_value, parse_activation_list, parse_hidden, parse_number, parse_rate_list, Config, ConfigError,
+    check_range, choice_value, parse_choice_list, parse_hidden, parse_number, parse_rate_list, Config, ConfigError,
     ErrorKind, ListProblem,
 };
 use super::dataset::Dataset;
 use super::feature::{feature_list_string, parse_feature_list, Normalize};
 use super::init::Init;
+use super::layer::norm::NormKind;
 use super::loss::Loss;
 use super::optimizer::Optimizer;
 use super::regularization::Regularization;
@@ -490,7 +491,7 @@ pub static TABLE: &[Key] = &[
         access: Some((
             |c: &Config| c.activations.iter().map(|a| a.name()).collect::<Vec<_>>().join(","),
             |c: &mut Config, key: &str, value: &str| {
-                c.activations = parse_activation_list(key, value)?;
+                c.activations = parse_choice_list(key, value)?;
                 Ok(())
             },
         )),
@@ -506,6 +507,39 @@ pub static TABLE: &[Key] = &[
         help_en: "largest global gradient norm before each step, {range} (0, empty or off: no clipping)",
         help_zh: "每步更新前梯度整体范数的上限，{range}（0、留空或 off 表示不裁剪）",
         access: off_at_zero_key!(clip, 0.0, 1000.0),
+    },
+    Key {
+        name: "norm",
+        kind: Kind::Choice(names::<NormKind>),
+        scope: Scope::Run,
+        control: Control::Select("norm"),
+        default: "none",
+        may_be_empty: false,
+        omitted_at: Some("none"),
+        help_en: "normalisation of every hidden layer's pre-activations before the activation: {choices} (batch: over \
+                  the batch's points, running estimates in evaluation; layer: over each point's neurons)",
+        help_zh: "每个隐藏层在激活函数之前对加权输入做的归一化：{choices}（batch 为批量归一化，在批次的数据点上统计，\
+                  评估时用滑动估计；layer 为层归一化，在每个数据点的神经元上统计）",
+        access: choice_key!(norm, NormKind),
+    },
+    Key {
+        name: "norms",
+        kind: Kind::List,
+        scope: Scope::Run,
+        control: Control::Diagram,
+        default: "",
+        may_be_empty: true,
+        omitted_at: Some(""),
+        help_en: "optional comma list, one normalisation per hidden layer (none, batch or layer), overriding norm (at \
+                  most {max_layers})",
+        help_zh: "可选，逐层指定归一化方式（none、batch 或 layer，用逗号分隔，最多 {max_layers} 项），覆盖 norm",
+        access: Some((
+            |c: &Config| c.norms.iter().map(|n| n.name()).collect::<Vec<_>>().join(","),
+            |c: &mut Config, key: &str, value: &str| {
+                c.norms = parse_choice_list(key, value)?;
+                Ok(())
+            },
+        )),
     },
     Key {
         name: "dropout",

@@ -26,8 +26,8 @@ use super::{Float, Lang, Problem};
 
 /// The `format` field of every model file.
 pub const FORMAT: &str = "nnlab-model";
-/// The version this build writes. Version 2 added a hidden layer's `"dropout"`; version 1
-/// files (without it) still load.
+/// The version this build writes. Version 2 added a hidden layer's `"dropout"` and
+/// `"norm"`; version 1 files (without them) still load.
 pub const VERSION: u32 = 2;
 /// The oldest version this build reads.
 pub const OLDEST_VERSION: u32 = 1;
@@ -119,6 +119,13 @@ pub enum ModelProblem {
     DropoutRate,
     /// Dropout on the output layer.
     OutputDropout,
+    /// Normalisation on the output layer.
+    OutputNorm,
+    /// A norm list (`gamma`, `beta`, running estimates) with `found` values for `rows`
+    /// pre-activations (`pieces` per neuron).
+    NormLength { found: usize, rows: usize, pieces: usize },
+    /// A negative running variance.
+    NegativeVariance,
 }
 
 impl Expected {
@@ -217,6 +224,24 @@ impl ModelProblem {
             ),
             P::DropoutRate => m("model-dropout-rate", &[("max", &super::layer::dropout::MAX_RATE)]),
             P::OutputDropout => m("model-output-dropout", &[]),
+            P::OutputNorm => m("model-output-norm", &[]),
+            P::NormLength { found, rows, pieces } => {
+                let args: [(&str, &dyn Display); 4] = [
+                    ("found", found),
+                    ("s", &plural(*found)),
+                    ("rows", rows),
+                    ("neurons", &(rows / pieces)),
+                ];
+                m(
+                    if *pieces == 1 {
+                        "model-norm-length"
+                    } else {
+                        "model-norm-length-pieces"
+                    },
+                    &args,
+                )
+            }
+            P::NegativeVariance => m("model-negative-variance", &[]),
             P::WrongProblem { model, data } => {
                 let (model, data) = (problem_name(*model, lang), problem_name(*data, lang));
                 m("model-wrong-problem", &[("model", &model), ("data", &data)])
@@ -547,6 +572,63 @@ mod tests {
         let mut bad = v;
         bad["layers"][2]["dropout"] = serde_json::json!(0.1);
         refuse(&bad.to_string(), "layers[2].dropout");
+    }
+
+    #[test]
+    fn normalisation_is_written_and_read_back_and_bad_sections_are_refused() {
+        use crate::core::layer::norm::NormKind;
+        let mut model = sample_model(Activation::Tanh, Problem::Binary);
+        model.network.layers[0].set_norm(NormKind::Batch);
+        model.network.layers[1].set_norm(NormKind::Layer);
+        if let Some(norm) = &mut model.network.layers[0].norm {
+            norm.gamma.value[(1, 0)] = 1.5;
+            norm.running_mean[(2, 0)] = -0.25;
+            norm.running_var[(0, 0)] = 2.0;
+        }
+        let text = model.to_json();
+        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(v["layers"][0]["norm"]["kind"], "batch");
+        assert_eq!(v["layers"][0]["norm"]["gamma"][1], 1.5);
+        assert_eq!(v["layers"][0]["norm"]["running_mean"][2], -0.25);
+        assert_eq!(v["layers"][1]["norm"]["kind"], "layer");
+        assert!(
+            v["layers"][1]["norm"].get("running_mean").is_none(),
+            "layer norm has no running estimates"
+        );
+        assert_eq!(Model::from_json(&text).expect("reads its own file"), model);
+        let with = |edit: &dyn Fn(&mut serde_json::Value)| {
+            let mut bad = v.clone();
+            edit(&mut bad);
+            bad.to_string()
+        };
+        let neurons = model.network.layers[0].neurons();
+        let short = with(&|b| b["layers"][0]["norm"]["gamma"] = serde_json::json!([1.0, 1.0, 1.0]));
+        refuse(&short, "layers[0].norm.gamma");
+        let message = Model::from_json(&short).expect_err("short").message(Lang::En);
+        assert_eq!(
+            message,
+            format!("layers[0].norm.gamma: has 3 values but the layer has {neurons} neurons")
+        );
+        refuse(
+            &with(&|b| b["layers"][0]["norm"]["kind"] = serde_json::json!("group")),
+            "layers[0].norm.kind",
+        );
+        refuse(
+            &with(&|b| b["layers"][0]["norm"]["running_var"][1] = serde_json::json!(-1.0)),
+            "layers[0].norm.running_var[1]",
+        );
+        refuse(
+            &with(&|b| {
+                if let Some(o) = b["layers"][0]["norm"].as_object_mut() {
+                    o.remove("running_mean");
+                }
+            }),
+            "layers[0].norm.running_mean",
+        );
+        refuse(
+            &with(&|b| b["layers"][2]["norm"] = serde_json::json!({"kind": "layer", "gamma": [1.0], "beta": [0.0]})),
+            "layers[2].norm",
+        );
     }
 
     fn refuse(text: &str, path: &str) {

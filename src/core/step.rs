@@ -76,7 +76,8 @@ pub struct StepReport {
 /// Changes: every value of `pass` (the forward pass, then the gradients flowing back);
 /// `dropout_rng`, which draws the dropout masks in training mode; every
 /// layer's gradients (data term, then the penalty's, then clipped); then every weight, bias
-/// and optimizer state, and the network's step count. `before_clipping` sees the network
+/// and optimizer state, batch normalisation's running estimates (in training mode), and the
+/// network's step count. `before_clipping` sees the network
 /// after the penalty and before clipping (the inspector keeps those gradients); the trainer
 /// passes a closure that does nothing.
 pub fn train_step(
@@ -118,6 +119,7 @@ pub fn train_step(
         }
     }
     network.update(rule.optimizer, rule.params, rule.lr);
+    network.update_running_statistics(pass);
     if network.first_non_finite_layer().is_some() {
         report.failure = Some(non_finite_place(network));
     }

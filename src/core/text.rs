@@ -90,6 +90,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("clip", "Gradient clipping", "梯度裁剪"),
     ("clip-off", "off", "关闭"),
     ("dropout", "Dropout", "Dropout（随机丢弃）"),
+    ("norm", "Hidden-layer norm", "隐藏层归一化"),
     (
         "inspector-eval-mode",
         "The point is traced in evaluation mode, as the page evaluates the network: dropout drops nothing here. In training, each step drops a random share of the hidden outputs and scales the rest by 1/(1 − p).",
@@ -354,6 +355,13 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "compare: `{key}` cannot differ, both networks share the data and the seed",
         "对比：`{key}` 不能不同，两个网络共用数据和随机种子",
     ),
+    (
+        "config-batch-norm-of-one",
+        "{key}: `{value}`: batch normalisation needs batches of at least 2 points (a single point's variance is 0); \
+         set batch to 2 or more, or choose another normalisation",
+        "{key}：`{value}`：批量归一化要求每个批次至少有 2 个数据点（单个数据点的方差为 0）；请把 batch 设为 2 或以上，\
+         或选择其他归一化方式",
+    ),
     ("config-using", "{message}; using {used}", "{message}，改用 {used}"),
     ("config-keeping", "{message}; keeping {used}", "{message}，保留 {used}"),
     // ----- Model files.
@@ -417,6 +425,18 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("model-dropout-rate", "a dropout rate is a number from 0 to {max}", "丢弃率应为 0 到 {max} 之间的数"),
     ("model-output-dropout", "the output layer has no dropout", "输出层不能使用丢弃法（dropout）"),
+    ("model-output-norm", "the output layer has no normalisation", "输出层不能使用归一化"),
+    (
+        "model-norm-length",
+        "has {found} value{s} but the layer has {rows} neurons",
+        "有 {found} 个值，但该层有 {rows} 个神经元",
+    ),
+    (
+        "model-norm-length-pieces",
+        "has {found} value{s} but the layer has {rows} pre-activations ({neurons} neurons with their maxout pieces)",
+        "有 {found} 个值，但该层有 {rows} 个加权输入（{neurons} 个神经元及其 maxout 分段）",
+    ),
+    ("model-negative-variance", "a variance cannot be negative", "方差不能为负数"),
     (
         "model-wrong-problem",
         "the model predicts {model} but the data set needs {data}",

@@ -10,7 +10,8 @@ use super::data_csv::{CsvData, Split};
 use super::dataset;
 use super::feature::{fill_inputs_from_samples, Feature, Normalizer};
 use super::layer::dropout::Dropout;
-use super::layer::Snapshot;
+use super::layer::norm::NormKind;
+use super::layer::{Layer, Snapshot};
 use super::loss::{Loss, Metrics, MetricsAccumulator, MAX_CLASSES};
 use super::model::{Model, ModelError};
 use super::network::{Network, Pass};
@@ -224,7 +225,7 @@ impl Trainer {
             test_confusion: Vec::new(),
             version: 0,
         };
-        trainer.sync_dropout();
+        trainer.sync_layers();
         trainer.prepare_inputs();
         trainer.record_history();
         Ok(trainer)
@@ -382,15 +383,21 @@ impl Trainer {
                 .network
                 .layers
                 .iter()
-                .all(|l| l.activation.elementwise().is_some() && l.dropout.is_none())
+                .all(|l| l.activation.elementwise().is_some() && l.dropout.is_none() && l.norm.is_none())
     }
 
     /// The epoch batch by batch, layer by layer (every optimizer, penalty and activation).
     fn layered_epoch(&mut self) -> Option<(usize, Quantity)> {
         let batch = self.config.batch.clamp(1, self.order.len());
+        // Batch normalisation cannot normalise a batch of one point: a last batch of one
+        // joins the batch before it.
+        let merge_single = self.network.layers.iter().any(|l| l.norm_kind() == NormKind::Batch);
         let mut start = 0;
         while start < self.order.len() {
-            let end = (start + batch).min(self.order.len());
+            let mut end = (start + batch).min(self.order.len());
+            if merge_single && self.order.len() - end == 1 {
+                end = self.order.len();
+            }
             let order = &self.order[start..end];
             self.pass.gather(&self.train_inputs, order);
             self.batch_labels.clear();
@@ -511,7 +518,7 @@ impl Trainer {
             self.config.init,
             &mut self.init_rng,
         );
-        self.sync_dropout();
+        self.sync_layers();
         self.epoch = 0;
         self.health = Health::Ok;
         self.order = (0..self.data.train.len()).collect();
@@ -526,6 +533,7 @@ impl Trainer {
     /// changed. A new optimizer starts with empty state. A diverged run is cleared to go on
     /// from its last finite weights.
     pub fn apply_config(&mut self, mut new: Config) -> Result<Changes, ConfigError> {
+        new.check_batch_norm("batch")?;
         let mut changes = Changes::default();
         let old = self.config.clone();
         // The data keys are the key table's (`Scope::Data`).
@@ -577,7 +585,7 @@ impl Trainer {
         }
         let refit = data_changed || new.features != old.features || new.normalize != old.normalize;
         self.config = new;
-        self.sync_dropout();
+        self.sync_layers();
         if refit {
             self.normalizer = Normalizer::fit(self.config.normalize, &self.config.features, &self.data.train);
             self.prepare_inputs();
@@ -587,16 +595,19 @@ impl Trainer {
         Ok(changes)
     }
 
-    /// Gives every hidden layer the dropout rate the config asks for (it has no weights, so
-    /// switching it on or off keeps everything else).
-    fn sync_dropout(&mut self) {
+    /// Gives every hidden layer the dropout rate and normalisation the config asks for.
+    /// Dropout has no weights, so switching it keeps everything else; switching the
+    /// normalisation keeps W and b (see [`Layer::set_norm`](super::layer::Layer::set_norm)).
+    fn sync_layers(&mut self) {
         let hidden = self.network.hidden_count();
         for (l, layer) in self.network.layers.iter_mut().enumerate() {
-            layer.dropout = if l < hidden {
-                Dropout::new(self.config.layer_dropout(l))
+            let (dropout, norm) = if l < hidden {
+                (Dropout::new(self.config.layer_dropout(l)), self.config.layer_norm(l))
             } else {
-                None
+                (None, NormKind::None)
             };
+            layer.dropout = dropout;
+            layer.set_norm(norm);
         }
     }
 
@@ -636,9 +647,12 @@ impl Trainer {
     pub fn set(&mut self, key: &str, value: &str) -> Result<Changes, ConfigError> {
         let mut config = self.config.clone();
         config.set(key, value)?;
-        if key == "dropout" {
-            config.dropouts.clear();
+        match key {
+            "dropout" => config.dropouts.clear(),
+            "norm" => config.norms.clear(),
+            _ => {}
         }
+        config.check_batch_norm(key)?;
         self.apply_config(config)
     }
 
@@ -692,6 +706,10 @@ impl Trainer {
             let rates: Vec<_> = (0..hidden.len()).map(|l| config.layer_dropout(l)).collect();
             config.dropouts = rates;
         }
+        if !config.norms.is_empty() {
+            let norms: Vec<_> = (0..hidden.len()).map(|l| config.layer_norm(l)).collect();
+            config.norms = norms;
+        }
         config.hidden = hidden;
         self.apply_config(config).is_ok()
     }
@@ -737,6 +755,24 @@ impl Trainer {
         } else {
             rates
         };
+        self.apply_config(config).map(|_| true)
+    }
+
+    /// Sets the normalisation of hidden layer `layer` only. Returns whether the layer
+    /// exists; batch normalisation with a batch of 1 is refused and changes nothing.
+    pub fn set_layer_norm(&mut self, layer: usize, norm: NormKind) -> Result<bool, ConfigError> {
+        if layer >= self.config.hidden.len() {
+            return Ok(false);
+        }
+        let mut config = self.config.clone();
+        let mut norms: Vec<NormKind> = (0..config.hidden.len()).map(|l| config.layer_norm(l)).collect();
+        norms[layer] = norm;
+        config.norms = if norms.iter().all(|&n| n == config.norm) {
+            Vec::new()
+        } else {
+            norms
+        };
+        config.check_batch_norm("norms")?;
         self.apply_config(config).map(|_| true)
     }
 
@@ -891,6 +927,18 @@ impl Trainer {
         } else {
             rates
         };
+        // And normalisations.
+        let norms: Vec<NormKind> = hidden.iter().map(Layer::norm_kind).collect();
+        self.config.norm = norms.first().copied().unwrap_or(self.config.norm);
+        self.config.norms = if norms.iter().all(|&n| n == self.config.norm) {
+            Vec::new()
+        } else {
+            norms
+        };
+        if self.config.check_batch_norm("batch").is_err() {
+            // A model with batch normalisation needs batches of two points at least.
+            self.config.batch = 2;
+        }
         self.normalizer = model.normalizer;
         self.network = model.network;
         self.network.clear_optimizer_state();
@@ -1022,6 +1070,132 @@ mod tests {
         let b = run("dataset=circle&hidden=4&seed=3", 5);
         assert_eq!(a.network(), b.network());
         assert_eq!(a.epoch(), 5);
+    }
+
+    #[test]
+    fn batch_norm_needs_batches_of_two_and_a_last_batch_of_one_joins_the_one_before() {
+        // Refused everywhere a batch of 1 meets batch normalisation, with the reason.
+        let (config, errors) = Config::from_query("norm=batch&batch=1");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].key, "batch");
+        assert!(errors[0].message(crate::core::Lang::En).contains("at least 2 points"));
+        assert_eq!((config.norm, config.batch), (NormKind::Batch, Config::default().batch));
+        assert!(Config::from_pairs([("norm", "batch".to_string()), ("batch", "1".to_string())]).is_err());
+        let mut t = run("dataset=xor&hidden=4&seed=1&batch=1", 0);
+        let refused = t.set("norm", "batch").expect_err("batch of one");
+        assert_eq!(refused.key, "norm");
+        assert_eq!(t.config().norm, NormKind::None);
+        assert!(t.set_layer_norm(0, NormKind::Batch).is_err());
+        assert!(t
+            .set_layer_norm(0, NormKind::Layer)
+            .expect("layer norm takes any batch"));
+        // 201 training points (250 · 0.8 rounded, +1 hand-made) in batches of 10: the last
+        // batch would hold one point; it joins the one before, so an epoch makes 20 steps.
+        let mut t = run("dataset=circle&hidden=4&seed=1&batch=10&norm=batch", 0);
+        t.add_point(
+            Sample {
+                x: 0.5,
+                y: 0.5,
+                label: 1.0,
+            },
+            Split::Train,
+        );
+        let points = t.data().train.len();
+        assert_eq!(points % 10, 1, "{points} points");
+        let steps = t.network().step;
+        assert!(t.train_epoch());
+        assert_eq!(t.network().step - steps, (points / 10) as u64);
+        // Without batch normalisation the last point is its own step, as always.
+        let mut plain = run("dataset=circle&hidden=4&seed=1&batch=10&optimizer=adam", 0);
+        plain.add_point(
+            Sample {
+                x: 0.5,
+                y: 0.5,
+                label: 1.0,
+            },
+            Split::Train,
+        );
+        assert!(plain.train_epoch());
+        assert_eq!(plain.network().step, (points / 10 + 1) as u64);
+    }
+
+    #[test]
+    fn normalisation_switches_live_and_rolls_back_with_the_weights() {
+        let mut t = run("dataset=circle&hidden=6,4&seed=2&optimizer=adam&lr=0.03", 5);
+        let before = t.network().clone();
+        // On: the weights stay, γ = 1, β = 0, running mean 0 and variance 1.
+        t.set("norm", "batch").expect("valid");
+        assert!(!t.fused_epoch_applies());
+        for (l, layer) in t.network().layers.iter().enumerate() {
+            assert_eq!(layer.weights.value, before.layers[l].weights.value);
+            assert_eq!(
+                layer.weights.first, before.layers[l].weights.first,
+                "Adam's state stays"
+            );
+        }
+        let norm = t.network().layers[0].norm.clone().expect("batch norm");
+        assert!(norm.gamma.value.iter().all(|&g| g == 1.0) && norm.beta.value.iter().all(|&b| b == 0.0));
+        assert!(t.network().layers[2].norm.is_none(), "never on the output layer");
+        assert!(t.train_epochs(3) == 3);
+        // Training moved γ, β and the running estimates.
+        let trained = t.network().layers[0].norm.clone().expect("batch norm");
+        assert_ne!(trained.gamma.value, norm.gamma.value);
+        assert_ne!(trained.running_mean, norm.running_mean);
+        // A new neuron starts neutral; the others keep theirs.
+        assert!(t.add_neuron(0));
+        let grown = t.network().layers[0].norm.clone().expect("batch norm");
+        assert_eq!(grown.gamma.value.rows(0, 6), trained.gamma.value.rows(0, 6));
+        assert_eq!((grown.gamma.value[(6, 0)], grown.beta.value[(6, 0)]), (1.0, 0.0));
+        assert_eq!((grown.running_mean[(6, 0)], grown.running_var[(6, 0)]), (0.0, 1.0));
+        // Per layer: layer norm on the second layer only.
+        assert!(t.set_layer_norm(1, NormKind::Layer).expect("exists"));
+        assert_eq!(t.config().norms, [NormKind::Batch, NormKind::Layer]);
+        assert_eq!(t.network().layers[1].norm_kind(), NormKind::Layer);
+        assert!(t.config().to_query().contains("norms=batch,layer"));
+        // Off: the weights stay.
+        let weights = t.network().layers[0].weights.value.clone();
+        t.set("norm", "none").expect("valid");
+        assert!(t.config().norms.is_empty());
+        assert!(t.network().layers.iter().all(|l| l.norm.is_none()));
+        assert_eq!(t.network().layers[0].weights.value, weights);
+        // A divergence rollback restores γ, β and the running estimates with the weights.
+        let mut t = run("dataset=circle&hidden=4&seed=2&norm=batch", 3);
+        t.take_snapshot();
+        let kept = t.network().clone();
+        if let Some(norm) = &mut t.network.layers[0].norm {
+            norm.gamma.value.fill(Float::NAN);
+            norm.beta.value.fill(2.0);
+            norm.running_mean.fill(Float::INFINITY);
+            norm.running_var.fill(-1.0);
+        }
+        assert!(!t.network().layers[0].is_finite());
+        t.restore_snapshot();
+        let (now, then) = (&t.network().layers[0], &kept.layers[0]);
+        let (now, then) = (now.norm.as_ref().expect("norm"), then.norm.as_ref().expect("norm"));
+        assert_eq!(now.gamma.value, then.gamma.value);
+        assert_eq!(now.beta.value, then.beta.value);
+        assert_eq!(
+            (&now.running_mean, &now.running_var),
+            (&then.running_mean, &then.running_var)
+        );
+    }
+
+    #[test]
+    fn norm_none_is_the_plain_run_and_batch_norm_learns_the_spiral() {
+        // norm=none takes the plain path, bit for bit (the fused epoch too).
+        let plain = run("dataset=xor&hidden=6&seed=3", 20);
+        let none = run("dataset=xor&hidden=6&seed=3&norm=none", 20);
+        assert_eq!(plain.network(), none.network());
+        let mut spiral = run(
+            "dataset=spiral&features=x,y,x2,y2,xy,sinx,siny&hidden=8,8,8,8,8,8&activation=tanh\
+             &optimizer=adam&lr=0.01&batch=10&norm=batch&seed=1",
+            400,
+        );
+        let accuracy = test_accuracy(&mut spiral);
+        assert!(accuracy >= 0.9, "spiral with batch norm: {accuracy}");
+        let mut circle = run("dataset=circle&hidden=6&optimizer=adam&lr=0.03&norm=layer&seed=1", 150);
+        let accuracy = test_accuracy(&mut circle);
+        assert!(accuracy >= 0.95, "circle with layer norm: {accuracy}");
     }
 
     #[test]

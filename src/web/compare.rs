@@ -8,20 +8,15 @@ use web_sys::{Element, HtmlSelectElement};
 
 use super::app::App;
 use super::boundary::{BoundaryView, GRID};
-use super::controls::{fill, option, ViewSettings};
+use super::controls::{fill_key, option, ViewSettings};
 use super::dom::{by_id, Readout, WebResult};
 use super::text::text;
 use super::{on, Shared};
-use crate::core::activation::Activation;
 use crate::core::compare::{describe, matching_preset, Preset, PRESETS};
 use crate::core::config::{CompareKeys, Config};
 use crate::core::data_csv::{CsvData, Split};
-use crate::core::feature::Normalize;
-use crate::core::init::Init;
 use crate::core::introspect::GridOutputs;
 use crate::core::loss::Metrics;
-use crate::core::optimizer::Optimizer;
-use crate::core::regularization::Regularization;
 use crate::core::trainer::{Health, Trainer};
 use crate::core::{Float, Lang, Sample};
 
@@ -32,6 +27,7 @@ const B_SELECTS: &[(&str, &str)] = &[
     ("compare-init", "init"),
     ("compare-reg", "reg"),
     ("compare-normalize", "normalize"),
+    ("compare-norm", "norm"),
 ];
 
 /// The top-bar toggle and preset select, and network B while compare mode is on.
@@ -226,14 +222,7 @@ impl Compare {
             self.preset.append_child(&opt)?;
         }
         for (select, key) in &self.selects {
-            match *key {
-                "activation" => fill::<Activation>(select, lang)?,
-                "optimizer" => fill::<Optimizer>(select, lang)?,
-                "init" => fill::<Init>(select, lang)?,
-                "reg" => fill::<Regularization>(select, lang)?,
-                "normalize" => fill::<Normalize>(select, lang)?,
-                _ => {}
-            }
+            fill_key(select, key, lang)?;
         }
         self.shown_lang = Some(lang);
         Ok(())

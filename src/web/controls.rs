@@ -13,6 +13,7 @@ use crate::core::dataset::Dataset;
 use crate::core::feature::Normalize;
 use crate::core::init::Init;
 use crate::core::keys::{self, Control};
+use crate::core::layer::norm::NormKind;
 use crate::core::loss::Loss;
 use crate::core::optimizer::Optimizer;
 use crate::core::regularization::Regularization;
@@ -110,6 +111,22 @@ pub fn fill<T: Choice>(select: &HtmlSelectElement, lang: Lang) -> WebResult<()> 
     Ok(())
 }
 
+/// Fills the select of config key `key` with its choices in `lang` (nothing for a key that
+/// is not a choice).
+pub fn fill_key(select: &HtmlSelectElement, key: &str, lang: Lang) -> WebResult<()> {
+    match key {
+        "dataset" => fill::<Dataset>(select, lang),
+        "activation" => fill::<Activation>(select, lang),
+        "loss" => fill::<Loss>(select, lang),
+        "optimizer" => fill::<Optimizer>(select, lang),
+        "reg" => fill::<Regularization>(select, lang),
+        "init" => fill::<Init>(select, lang),
+        "normalize" => fill::<Normalize>(select, lang),
+        "norm" => fill::<NormKind>(select, lang),
+        _ => Ok(()),
+    }
+}
+
 impl Controls {
     pub fn new() -> WebResult<Controls> {
         let selects = selects()
@@ -156,16 +173,7 @@ impl Controls {
     /// Fills every select with its options in `lang` (again after a language switch).
     pub fn populate(&mut self, lang: Lang) -> WebResult<()> {
         for (select, key) in &self.selects {
-            match *key {
-                "dataset" => fill::<Dataset>(select, lang)?,
-                "activation" => fill::<Activation>(select, lang)?,
-                "loss" => fill::<Loss>(select, lang)?,
-                "optimizer" => fill::<Optimizer>(select, lang)?,
-                "reg" => fill::<Regularization>(select, lang)?,
-                "init" => fill::<Init>(select, lang)?,
-                "normalize" => fill::<Normalize>(select, lang)?,
-                _ => {}
-            }
+            fill_key(select, key, lang)?;
         }
         self.speed.set_inner_html("");
         for &speed in SPEEDS {

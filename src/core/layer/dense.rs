@@ -7,6 +7,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::dropout::Dropout;
+use super::norm::{Norm, NormFile, NormKind};
 use super::{ensure_len, LayerPass, Mode};
 use crate::core::activation::Activation;
 use crate::core::choice::Choice;
@@ -29,6 +30,8 @@ pub struct Layer {
     pub biases: Param,
     /// Dropout on the layer's outputs in training (hidden layers only).
     pub dropout: Option<Dropout>,
+    /// Normalisation of the pre-activations before f (hidden layers only).
+    pub norm: Option<Norm>,
 }
 
 impl Layer {
@@ -54,6 +57,7 @@ impl Layer {
             weights: Param::new(weights),
             biases: Param::new(DMatrix::zeros(rows, 1)),
             dropout: None,
+            norm: None,
         }
     }
 
@@ -67,39 +71,76 @@ impl Layer {
         self.weights.value.ncols()
     }
 
-    /// The trained parameters, each with its optimizer state beside it.
-    pub fn params(&self) -> [&Param; 2] {
-        [&self.weights, &self.biases]
+    /// The trained parameters, each with its optimizer state beside it: W, b, then the
+    /// normalisation's γ and β when the layer normalises.
+    pub fn params(&self) -> impl Iterator<Item = &Param> {
+        let norm = self.norm.iter().flat_map(|n| [&n.gamma, &n.beta]);
+        [&self.weights, &self.biases].into_iter().chain(norm)
     }
 
     /// The same, to update.
-    pub fn params_mut(&mut self) -> [&mut Param; 2] {
-        [&mut self.weights, &mut self.biases]
+    pub fn params_mut(&mut self) -> impl Iterator<Item = &mut Param> {
+        let norm = self.norm.iter_mut().flat_map(|n| [&mut n.gamma, &mut n.beta]);
+        [&mut self.weights, &mut self.biases].into_iter().chain(norm)
     }
 
-    /// Every value a divergence rollback restores: the trained parameters (and, for a
-    /// layer kind with running statistics, those too).
+    /// Every value a divergence rollback restores: the trained parameters and the batch
+    /// normalisation's running estimates.
     pub fn kept_values(&self) -> impl Iterator<Item = &DMatrix<Float>> {
-        self.params().into_iter().map(|p| &p.value)
+        let running = self.norm.iter().flat_map(|n| [&n.running_mean, &n.running_var]);
+        self.params().map(|p| &p.value).chain(running)
     }
 
     /// The same, to restore.
     pub fn kept_values_mut(&mut self) -> impl Iterator<Item = &mut DMatrix<Float>> {
-        self.params_mut().into_iter().map(|p| &mut p.value)
+        let Layer {
+            weights, biases, norm, ..
+        } = self;
+        let (norm_params, running) = match norm {
+            Some(n) => (
+                Some([&mut n.gamma.value, &mut n.beta.value]),
+                Some([&mut n.running_mean, &mut n.running_var]),
+            ),
+            None => (None, None),
+        };
+        [&mut weights.value, &mut biases.value]
+            .into_iter()
+            .chain(norm_params.into_iter().flatten())
+            .chain(running.into_iter().flatten())
     }
 
-    /// Whether every weight and bias is a finite number.
+    /// Whether every trained value (and running estimate) is a finite number.
     pub fn is_finite(&self) -> bool {
-        self.params()
-            .iter()
-            .all(|p| nnlab_kernels::all_finite(p.value.as_slice()))
+        self.kept_values().all(|v| nnlab_kernels::all_finite(v.as_slice()))
     }
 
     /// Whether every gradient entry is a finite number.
     pub fn gradient_is_finite(&self) -> bool {
-        self.params()
-            .iter()
-            .all(|p| nnlab_kernels::all_finite(p.grad.as_slice()))
+        self.params().all(|p| nnlab_kernels::all_finite(p.grad.as_slice()))
+    }
+
+    /// The normalisation this layer applies (`None` without one).
+    pub fn norm_kind(&self) -> NormKind {
+        self.norm.as_ref().map_or(NormKind::None, |n| n.kind)
+    }
+
+    /// Switches the normalisation. Switching it on starts γ = 1, β = 0, running mean 0 and
+    /// variance 1; switching between batch and layer normalisation keeps γ and β with their
+    /// optimizer state (the running estimates start afresh); switching it off drops them.
+    /// The weights stay either way.
+    pub fn set_norm(&mut self, kind: NormKind) {
+        if self.norm_kind() == kind {
+            return;
+        }
+        let rows = self.weights.value.nrows();
+        self.norm = match (self.norm.take(), Norm::new(kind, rows)) {
+            (Some(old), Some(mut new)) => {
+                new.gamma = old.gamma;
+                new.beta = old.beta;
+                Some(new)
+            }
+            (_, new) => new,
+        };
     }
 
     /// Forward pass of a batch of `points` points: `input` holds the layer below's outputs
@@ -116,7 +157,24 @@ impl Layer {
         mode: Mode,
         rng: &mut R,
     ) {
-        self.dense_forward(input, stride, out);
+        match &self.norm {
+            None => {
+                out.norm.active = false;
+                self.dense_forward(input, stride, out);
+            }
+            Some(norm) => {
+                // z = W·a + b, then u = γ·ẑ + β, then a = f(u).
+                let z = &mut out.pre_activation;
+                ensure_len(z, self.weights.value.nrows() * stride);
+                let (w, b) = (self.weights.value.as_slice(), self.biases.value.as_slice());
+                affine_rows(w, b, input, stride, z);
+                out.linear = false;
+                norm.forward_t(z, (stride, points), &mut out.norm, mode);
+                ensure_len(&mut out.activation, self.neurons() * stride);
+                let (u, a, winner) = (&out.norm.output, &mut out.activation, &mut out.winner);
+                activate_rows(self.activation, u, stride, a, winner);
+            }
+        }
         out.dropout = false;
         if let (Some(dropout), Mode::Train) = (self.dropout, mode) {
             let (a, dropped, mask) = (&out.activation, &mut out.dropped, &mut out.mask);
@@ -156,29 +214,7 @@ impl Layer {
             // a = z: the buffers trade places instead of copying (the output layer's 10 000
             // grid scores every frame); `LayerPass::z` reads z from a.
             Activation::Linear => std::mem::swap(z, a),
-            Activation::Maxout => {
-                // Row j·k + p is piece p of neuron j: a = the largest of the k rows.
-                let k = self.activation.pieces();
-                let winner = &mut out.winner;
-                winner.clear();
-                winner.resize(neurons * stride, 0);
-                for ((out, won), pieces) in a
-                    .chunks_exact_mut(stride.max(1))
-                    .zip(winner.chunks_exact_mut(stride.max(1)))
-                    .zip(z.chunks_exact(k * stride.max(1)))
-                {
-                    out.copy_from_slice(&pieces[..stride]);
-                    for (p, piece) in pieces.chunks_exact(stride).enumerate().skip(1) {
-                        for ((o, w), &v) in out.iter_mut().zip(won.iter_mut()).zip(piece) {
-                            if v > *o {
-                                *o = v;
-                                *w = p as u8;
-                            }
-                        }
-                    }
-                }
-            }
-            act => act.apply_slice(z, a),
+            act => activate_rows(act, z, stride, a, &mut out.winner),
         }
     }
 
@@ -199,9 +235,18 @@ impl Layer {
             // The upstream gradient reached the dropped output: through the mask to a.
             Dropout::backward(&mut slot.upstream, &slot.mask);
         }
-        // δ = dL/da ⊙ f′(z); maxout routes it to the winning piece only.
-        let delta = &mut slot.delta;
-        ensure_len(delta, rows * stride);
+        // δ = dL/da ⊙ f′(z); maxout routes it to the winning piece only. With normalisation
+        // f read u, so this is dL/du, which the normalisation's backward turns into dL/dz.
+        let normalised = slot.norm.active && self.norm.is_some();
+        ensure_len(&mut slot.delta, rows * stride);
+        if normalised {
+            ensure_len(&mut slot.norm.grad, rows * stride);
+        }
+        let delta = if normalised {
+            &mut slot.norm.grad
+        } else {
+            &mut slot.delta
+        };
         let up = &slot.upstream;
         match self.activation {
             Activation::Maxout => {
@@ -219,7 +264,9 @@ impl Layer {
             }
             act => {
                 // A linear layer's z lives in a (its own buffer is spare after the swap).
-                let z = if slot.linear {
+                let z = if normalised {
+                    &slot.norm.output
+                } else if slot.linear {
                     &slot.activation
                 } else {
                     &slot.pre_activation
@@ -227,6 +274,10 @@ impl Layer {
                 act.delta_slice(up, z, &slot.activation, delta)
             }
         }
+        if let (true, Some(norm)) = (normalised, self.norm.as_mut()) {
+            norm.backward(&slot.norm, stride, &mut slot.delta);
+        }
+        let delta = &slot.delta;
         // dL/dW = δ·a_prevᵀ and dL/db = Σ over the batch of δ.
         let fan_in = self.fan_in();
         outer_rows(
@@ -240,6 +291,14 @@ impl Layer {
         if let Some(below) = below_upstream {
             ensure_len(below, fan_in * stride);
             transposed_rows(self.weights.value.as_slice(), rows, delta, stride, below);
+        }
+    }
+
+    /// Moves batch normalisation's running estimates towards the statistics of the training
+    /// pass `slot` (see [`Norm::update_running_statistics`]); nothing otherwise.
+    pub fn update_running_statistics(&mut self, slot: &LayerPass) {
+        if let Some(norm) = &mut self.norm {
+            norm.update_running_statistics(&slot.norm);
         }
     }
 
@@ -263,6 +322,9 @@ impl Layer {
             init.sample(fan_in, fan_out, rng)
         });
         self.biases.remap(neurons * k, 1, row_source, Some, |_, _| 0.0);
+        if let Some(norm) = &mut self.norm {
+            norm.remap(neurons * k, row_source);
+        }
     }
 
     /// Makes the layer read `fan_in` inputs, input j coming from `source(j)` (None: new
@@ -292,6 +354,9 @@ impl Layer {
                 init.sample(fan_in, fan_out, rng)
             });
             self.biases.remap(neurons * new_k, 1, row_source, Some, |_, _| 0.0);
+            if let Some(norm) = &mut self.norm {
+                norm.remap(neurons * new_k, row_source);
+            }
         }
         self.activation = activation;
     }
@@ -308,6 +373,7 @@ impl Layer {
             weights: (0..w.nrows()).map(|r| w.row(r).iter().copied().collect()).collect(),
             biases: self.biases.value.iter().copied().collect(),
             dropout: self.dropout.map(|d| d.rate),
+            norm: self.norm.as_ref().map(Norm::to_file),
         }
     }
 
@@ -402,19 +468,89 @@ impl Layer {
             Some(p) if (0.0..=super::dropout::MAX_RATE).contains(&p) => Dropout::new(p),
             Some(_) => return Err(error(at("dropout"), ModelProblem::DropoutRate)),
         };
+        let norm = match &file.norm {
+            None => None,
+            Some(_) if last => return Err(error(at("norm"), ModelProblem::OutputNorm)),
+            Some(section) => norm_from_file(section, index, rows, pieces)?,
+        };
         let layer = Layer {
             activation,
             weights: Param::new(weights),
             biases: Param::new(DMatrix::from_column_slice(rows, 1, &file.biases)),
             dropout,
+            norm,
         };
         Ok((layer, problem))
     }
 }
 
+/// Reads hidden layer `index`'s `"norm"` section for a layer of `rows` pre-activations
+/// (`pieces` per neuron). Errors name the JSON path.
+fn norm_from_file(file: &NormFile, index: usize, rows: usize, pieces: usize) -> Result<Option<Norm>, ModelError> {
+    let at = |field: &str| format!("layers[{index}].norm.{field}");
+    let kind = choice::<NormKind>(at("kind"), &file.kind)?;
+    let Some(mut norm) = Norm::new(kind, rows) else {
+        return Ok(None);
+    };
+    let column = |field: &str, values: &[Float], positive: bool| -> Result<DMatrix<Float>, ModelError> {
+        if values.len() != rows {
+            let found = values.len();
+            return Err(error(at(field), ModelProblem::NormLength { found, rows, pieces }));
+        }
+        if let Some(i) = values.iter().position(|v| !v.is_finite()) {
+            return Err(error(format!("{}[{i}]", at(field)), ModelProblem::NotFinite));
+        }
+        if let Some(i) = values.iter().position(|&v| positive && v < 0.0) {
+            return Err(error(format!("{}[{i}]", at(field)), ModelProblem::NegativeVariance));
+        }
+        Ok(DMatrix::from_column_slice(rows, 1, values))
+    };
+    norm.gamma = Param::new(column("gamma", &file.gamma, false)?);
+    norm.beta = Param::new(column("beta", &file.beta, false)?);
+    if kind == NormKind::Batch {
+        let missing = |field: &str| error(at(field), ModelProblem::Missing);
+        let mean = file.running_mean.as_deref().ok_or_else(|| missing("running_mean"))?;
+        let var = file.running_var.as_deref().ok_or_else(|| missing("running_var"))?;
+        norm.running_mean = column("running_mean", mean, false)?;
+        norm.running_var = column("running_var", var, true)?;
+    }
+    Ok(Some(norm))
+}
+
+/// a = f(`source`) row by row into `a` (neurons × `stride`): an element-wise activation
+/// over the whole buffer (a linear one copies), or maxout's largest piece, with the winning
+/// piece of each neuron and point in `winner`.
+fn activate_rows(activation: Activation, source: &[Float], stride: usize, a: &mut [Float], winner: &mut Vec<u8>) {
+    match activation {
+        Activation::Linear => a.copy_from_slice(&source[..a.len()]),
+        Activation::Maxout => {
+            // Row j·k + p is piece p of neuron j: a = the largest of the k rows.
+            let k = activation.pieces();
+            winner.clear();
+            winner.resize(a.len(), 0);
+            for ((out, won), pieces) in a
+                .chunks_exact_mut(stride.max(1))
+                .zip(winner.chunks_exact_mut(stride.max(1)))
+                .zip(source.chunks_exact(k * stride.max(1)))
+            {
+                out.copy_from_slice(&pieces[..stride]);
+                for (p, piece) in pieces.chunks_exact(stride).enumerate().skip(1) {
+                    for ((o, w), &v) in out.iter_mut().zip(won.iter_mut()).zip(piece) {
+                        if v > *o {
+                            *o = v;
+                            *w = p as u8;
+                        }
+                    }
+                }
+            }
+        }
+        act => act.apply_slice(source, a),
+    }
+}
+
 /// A dense layer in the model file: `weights` has one row per pre-activation and one
 /// column per input; a maxout layer adds `"pieces"`, a hidden layer with dropout
-/// `"dropout": p` (version 2).
+/// `"dropout": p` and one with normalisation its `"norm"` section (version 2).
 #[derive(Serialize, Deserialize)]
 pub struct LayerFile {
     activation: String,
@@ -424,4 +560,6 @@ pub struct LayerFile {
     biases: Vec<Float>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     dropout: Option<Float>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    norm: Option<NormFile>,
 }

@@ -11,6 +11,7 @@
 
 pub mod dense;
 pub mod dropout;
+pub mod norm;
 
 use super::optimizer::Param;
 use super::Float;
@@ -50,6 +51,8 @@ pub struct LayerPass {
     pub(crate) dropped: Vec<Float>,
     /// Dropout's mask: 0 for a dropped output, 1/(1 − p) for a kept one.
     pub(crate) mask: Vec<Float>,
+    /// Normalisation's values between z and f, when the layer normalises.
+    pub(crate) norm: norm::NormPass,
     /// dL/dz, (neurons·pieces) × stride.
     pub(crate) delta: Vec<Float>,
     /// dL/da arriving from the layer above, neurons × stride (for the output layer, dL/ds,
@@ -73,6 +76,15 @@ impl LayerPass {
             &self.activation
         } else {
             &self.pre_activation
+        }
+    }
+
+    /// What f reads: u = γ·ẑ + β when the layer normalises, else z.
+    pub(crate) fn activation_input(&self) -> &[Float] {
+        if self.norm.active {
+            &self.norm.output
+        } else {
+            self.z()
         }
     }
 }
@@ -169,7 +181,7 @@ mod tests {
             for (a, b) in after.kept_values().zip(before.kept_values()) {
                 assert_eq!(a, b);
             }
-            assert!(after.params().iter().all(|p| p.first.iter().all(|&m| m == 0.0)));
+            assert!(after.params().all(|p| p.first.iter().all(|&m| m == 0.0)));
         }
         // After a change of shape the next snapshot is taken anew, and a stale one restores
         // only what still fits.
