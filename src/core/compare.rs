@@ -71,6 +71,13 @@ pub const PRESETS: &[Preset] = &[
         b: "dropout=0.3",
     },
     Preset {
+        name: "none-vs-batch-norm",
+        en: "No norm vs batch norm",
+        zh: "无归一化对比批量归一化",
+        a: "norm=none",
+        b: "norm=batch",
+    },
+    Preset {
         name: "raw-vs-normalized",
         en: "Raw vs normalised inputs",
         zh: "原始输入对比归一化输入",
@@ -93,8 +100,12 @@ impl Preset {
         let mut config = a.clone();
         for (key, value) in query_pairs(self.a) {
             config.set(&key, &value)?;
-            if key == "activation" {
-                config.activations.clear();
+            // A's top-bar value applies to every layer, as the page's control does.
+            match key.as_str() {
+                "activation" => config.activations.clear(),
+                "dropout" => config.dropouts.clear(),
+                "norm" => config.norms.clear(),
+                _ => {}
             }
         }
         let keys = CompareKeys::parse(self.b)?;
@@ -123,6 +134,7 @@ pub fn value_label(config: &Config, key: &str, lang: Lang) -> String {
         "reg" => config.reg.label(lang).to_string(),
         "init" => config.init.label(lang).to_string(),
         "normalize" => config.normalize.label(lang).to_string(),
+        "norm" => config.norm.label(lang).to_string(),
         _ => format!("{key} {}", config.get(key).unwrap_or_default()),
     }
 }

@@ -7,6 +7,7 @@ use nalgebra::DMatrix;
 
 use super::activation::Activation;
 use super::feature::{fill_inputs, Feature, Normalizer};
+use super::layer::norm::NormKind;
 use super::layer::Mode;
 use super::loss::{self, MAX_CLASSES};
 use super::network::{Network, Pass};
@@ -130,8 +131,8 @@ pub struct LayerStats {
     pub dead_fraction: Float,
     /// Frobenius norm of the layer's weights.
     pub weight_norm: Float,
-    /// Every pre-activation z of the layer, row by row (each neuron's, or maxout piece's,
-    /// value at every point).
+    /// Every input of f in the layer, row by row (each neuron's, or maxout piece's, value at
+    /// every point): the pre-activation z, or u = γ·ẑ + β when the layer normalises.
     pub pre_activation: Vec<Float>,
 }
 
@@ -154,7 +155,8 @@ pub fn layer_stats(network: &Network, inputs: &DMatrix<Float>, pass: &mut Pass) 
             let mut always = vec![points > 0; rows];
             let mut pre_activation = Vec::with_capacity(rows * points);
             for (r, always_r) in always.iter_mut().enumerate() {
-                let z = pass.pre_activation(l, r);
+                // What f reads: u after a normalisation, else z.
+                let z = pass.activation_input(l, r);
                 pre_activation.extend_from_slice(z);
                 for &v in z {
                     if act.is_saturated(v) {
@@ -338,9 +340,12 @@ pub struct LayerTrace {
     pub input: Vec<Float>,
     /// z = W·input + b.
     pub pre_activation: Vec<Float>,
-    /// a = f(z) (per neuron; the output layer's raw scores).
+    /// a = f(z), or f(u) when the layer normalises (per neuron; the output layer's raw scores).
     pub activation: Vec<Float>,
-    /// f′(z), the local gradient of each pre-activation (maxout: 1 for the winning piece, else 0).
+    /// The normalisation between z and f, when the layer has one.
+    pub norm: Option<NormTrace>,
+    /// f′ at its input (z, or u when the layer normalises), the local gradient of each
+    /// pre-activation (maxout: 1 for the winning piece, else 0).
     pub local_grad: Vec<Float>,
     /// dL/da arriving from above (per neuron).
     pub upstream_grad: Vec<Float>,
@@ -359,6 +364,23 @@ pub struct LayerTrace {
     pub weight_update: DMatrix<Float>,
     /// The same for each bias.
     pub bias_update: Vec<Float>,
+}
+
+/// One point's trip through a layer's normalisation, per pre-activation row, in evaluation
+/// mode (batch normalisation with its running estimates).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NormTrace {
+    pub kind: NormKind,
+    /// μ used: the running mean (batch norm) or the point's mean over the layer (layer norm).
+    pub mean: Vec<Float>,
+    /// σ² used, likewise.
+    pub variance: Vec<Float>,
+    /// ẑ = (z − μ)/√(σ² + ε).
+    pub normalized: Vec<Float>,
+    pub gamma: Vec<Float>,
+    pub beta: Vec<Float>,
+    /// u = γ·ẑ + β, what f reads.
+    pub output: Vec<Float>,
 }
 
 /// The complete forward and backward pass of one point.
@@ -452,7 +474,22 @@ pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
             let delta = (0..rows).map(|r| first(pass.delta(l, r))).collect();
             let upstream = (0..pass.neurons(l)).map(|j| first(pass.upstream(l, j))).collect();
             let k = layer.activation.pieces();
-            let local_grad = z
+            let norm = layer.norm.as_ref().map(|n| NormTrace {
+                kind: n.kind,
+                mean: (0..rows)
+                    .map(|r| pass.norm_statistics(l, r, 0).map_or(0.0, |s| s.0))
+                    .collect(),
+                variance: (0..rows)
+                    .map(|r| pass.norm_statistics(l, r, 0).map_or(0.0, |s| s.1))
+                    .collect(),
+                normalized: (0..rows).map(|r| first(pass.normalized(l, r))).collect(),
+                gamma: n.gamma.value.iter().copied().collect(),
+                beta: n.beta.value.iter().copied().collect(),
+                output: (0..rows).map(|r| first(pass.activation_input(l, r))).collect(),
+            });
+            // f′ at what f read: u after a normalisation, else z.
+            let f_input = norm.as_ref().map_or(&z, |n| &n.output);
+            let local_grad = f_input
                 .iter()
                 .enumerate()
                 .map(|(r, &zv)| match layer.activation {
@@ -472,6 +509,7 @@ pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
                 input,
                 pre_activation: z,
                 activation: a,
+                norm,
                 local_grad,
                 upstream_grad: upstream,
                 delta,
@@ -567,14 +605,44 @@ mod tests {
     }
 
     #[test]
+    fn the_trace_shows_the_normalisation_it_went_through() {
+        let mut t = trainer("dataset=circle&hidden=4&activation=tanh&seed=3&norm=batch&optimizer=adam");
+        t.train_epochs(5);
+        let sample = t.data().train[0];
+        let tr = trace(&t, sample);
+        let layer = &tr.layers[0];
+        let norm = layer.norm.as_ref().expect("normalised layer");
+        let kept = t.network().layers[0].norm.as_ref().expect("batch norm");
+        assert_eq!(norm.kind, NormKind::Batch);
+        // Evaluation mode: μ and σ² are the running estimates.
+        assert_eq!(norm.mean, kept.running_mean.as_slice());
+        assert_eq!(norm.variance, kept.running_var.as_slice());
+        for r in 0..4 {
+            let z_hat = (layer.pre_activation[r] - norm.mean[r]) / (norm.variance[r] + 1e-5).sqrt();
+            assert!((norm.normalized[r] - z_hat).abs() < 1e-5);
+            let u = norm.gamma[r] * z_hat + norm.beta[r];
+            assert!((norm.output[r] - u).abs() < 1e-5);
+            assert!((layer.activation[r] - u.tanh()).abs() < 1e-5, "a = f(u)");
+            // f′ at u, not at z.
+            assert!((layer.local_grad[r] - (1.0 - u.tanh().powi(2))).abs() < 1e-5);
+        }
+        assert!(tr.layers[1].norm.is_none(), "the output layer never normalises");
+    }
+
+    #[test]
     fn trace_gradients_match_finite_differences_of_the_point_loss() {
         for query in [
             "dataset=xor&hidden=3,2&activation=tanh&seed=5&reg=none",
             "dataset=circle&hidden=4&activation=sigmoid&seed=2&reg=none",
             "dataset=blobs3&hidden=3&activation=tanh&seed=4&reg=none",
             "dataset=plane&hidden=2&activation=tanh&seed=1&reg=none",
+            "dataset=circle&hidden=4,3&activation=sigmoid&seed=3&reg=none&norm=layer",
+            "dataset=circle&hidden=4,3&activation=tanh&seed=3&reg=none&norm=batch&optimizer=adam",
         ] {
-            let t = trainer(query);
+            let mut t = trainer(query);
+            // A few epochs first: batch normalisation's running estimates then differ from
+            // their starting 0 and 1, and the trace must use them.
+            t.train_epochs(3);
             for &sample in t.data().train.iter().take(3) {
                 let tr = trace(&t, sample);
                 assert!((f64::from(tr.loss) - point_loss(&t, t.network(), sample)).abs() < 1e-5);

@@ -124,6 +124,14 @@ impl Pass {
         Some((*norm.mean.get(at)?, *norm.variance.get(at)?))
     }
 
+    /// Whether dropout zeroed neuron `neuron` of layer `layer` for point `point` in this
+    /// pass (false when dropout did not act).
+    pub fn dropped(&self, layer: usize, neuron: usize, point: usize) -> bool {
+        self.layers
+            .get(layer)
+            .is_some_and(|l| l.dropout && point < self.points && l.mask.get(neuron * self.stride + point) == Some(&0.0))
+    }
+
     /// Output a of neuron `neuron` of layer `layer` (the raw scores for the output layer).
     pub fn activation(&self, layer: usize, neuron: usize) -> &[Float] {
         self.row(layer, |l| &l.activation, neuron)

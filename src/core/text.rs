@@ -91,10 +91,27 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("clip-off", "off", "关闭"),
     ("dropout", "Dropout", "Dropout（随机丢弃）"),
     ("norm", "Hidden-layer norm", "隐藏层归一化"),
+    ("batch-norm", "Batch norm", "批量归一化"),
+    ("layer-norm", "Layer norm", "层归一化"),
+    (
+        "batch-norm-card",
+        "Before f in hidden layer {layers}: μ and σ² over the batch in training, running estimates (momentum {momentum}) in evaluation; ε = {epsilon}",
+        "在第 {layers} 个隐藏层的 f 之前：训练时在批次上求 μ 和 σ²，评估时用滑动估计（动量 {momentum}）；ε = {epsilon}",
+    ),
+    (
+        "layer-norm-card",
+        "Before f in hidden layer {layers}: μ and σ² over each point's neurons, the same in training and evaluation; ε = {epsilon}",
+        "在第 {layers} 个隐藏层的 f 之前：在每个数据点的神经元上求 μ 和 σ²，训练和评估时相同；ε = {epsilon}",
+    ),
     (
         "inspector-eval-mode",
         "The point is traced in evaluation mode, as the page evaluates the network: dropout drops nothing here. In training, each step drops a random share of the hidden outputs and scales the rest by 1/(1 − p).",
         "这里按评估模式追踪该数据点，与页面评估网络时一样：Dropout 在这里不丢弃任何输出。训练时，每一步都会随机丢弃一部分隐藏层输出，并把其余输出乘以 1/(1 − p)。",
+    ),
+    (
+        "inspector-eval-mode-norm",
+        "The point is traced in evaluation mode, where batch normalisation uses its running estimates of μ and σ², as every prediction does; in training it takes them from each batch.",
+        "这里按评估模式追踪该数据点：批量归一化使用 μ 和 σ² 的滑动估计，与所有预测一样；训练时它使用每个批次的统计量。",
     ),
     ("dropout-card", "Inverted dropout, p = {rates}, in training only", "反向缩放的 Dropout，p = {rates}，仅在训练时"),
     (
@@ -514,6 +531,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("diagram-remove-neuron", "Remove a neuron from layer {layer}", "从第 {layer} 层删除一个神经元"),
     ("diagram-layer-activation", "Activation of layer {layer}", "第 {layer} 层的激活函数"),
     ("diagram-layer-dropout", "Dropout of layer {layer}", "第 {layer} 层的 Dropout"),
+    ("diagram-layer-norm", "Normalisation of layer {layer}", "第 {layer} 层的归一化"),
     ("diagram-neuron", "neuron {neuron}, layer {layer}", "第 {layer} 层第 {neuron} 个神经元"),
     ("diagram-neuron-of", "neuron {neuron} of layer {layer}", "第 {layer} 层第 {neuron} 个神经元"),
     ("diagram-output", "output", "输出"),

@@ -758,6 +758,19 @@ impl Trainer {
         self.apply_config(config).map(|_| true)
     }
 
+    /// Whether the last training step's dropout zeroed neuron `neuron` of hidden layer
+    /// `layer` for the first point of its batch (false before any step, and where the layer
+    /// has no dropout now or another width than then).
+    pub fn last_step_dropped(&self, layer: usize, neuron: usize) -> bool {
+        let Some(now) = self.network.layers.get(layer) else {
+            return false;
+        };
+        self.epoch > 0
+            && now.dropout.is_some()
+            && self.pass.neurons(layer) == now.neurons()
+            && self.pass.dropped(layer, neuron, 0)
+    }
+
     /// Sets the normalisation of hidden layer `layer` only. Returns whether the layer
     /// exists; batch normalisation with a batch of 1 is refused and changes nothing.
     pub fn set_layer_norm(&mut self, layer: usize, norm: NormKind) -> Result<bool, ConfigError> {

@@ -26,6 +26,7 @@ use crate::core::config::{shorten, Config};
 use crate::core::data_csv::{parse_csv, CsvError, Split};
 use crate::core::feature::Feature;
 use crate::core::keys::PageQuery;
+use crate::core::layer::norm::NormKind;
 use crate::core::lesson::{self, Lesson};
 use crate::core::model::{Model, ModelError, ModelProblem};
 use crate::core::text::message;
@@ -403,6 +404,7 @@ impl App {
             compare,
             panels,
             recorder,
+            playing,
             ..
         } = self;
         // Shared borrows only: nothing below can change the run.
@@ -414,6 +416,7 @@ impl App {
             // After the boundary: the inspector rings its point on the painted canvas.
             inspector.refresh(trainer, lang, boundary);
         }
+        network.show_dropped(trainer, !*playing);
         compare.render(trainer, view, lang);
         let frame = Frame {
             snapshot,
@@ -615,6 +618,57 @@ impl App {
             }
         }
         self.show_dropout_formula(&doc);
+        for kind in [NormKind::Batch, NormKind::Layer] {
+            self.show_norm_formula(&doc, kind);
+        }
+    }
+
+    /// The batch-norm or layer-norm card: shown while a hidden layer normalises that way,
+    /// with the layers in its label.
+    fn show_norm_formula(&self, doc: &web_sys::Document, kind: NormKind) {
+        let selector = format!("#formulas [data-formula=\"{}-norm\"]", kind.name());
+        let Ok(Some(card)) = doc.query_selector(&selector) else {
+            return;
+        };
+        let network = self.trainer.network();
+        let layers: Vec<String> = network.layers[..network.hidden_count()]
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.norm_kind() == kind)
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        if layers.is_empty() {
+            let _ = card.set_attribute("hidden", "");
+            return;
+        }
+        let _ = card.remove_attribute("hidden");
+        let key = if kind == NormKind::Batch {
+            "batch-norm-card"
+        } else {
+            "layer-norm-card"
+        };
+        let label = message(
+            self.lang,
+            key,
+            &[
+                ("layers", &layers.join(", ")),
+                ("epsilon", &crate::core::layer::norm::EPSILON),
+                ("momentum", &crate::core::layer::norm::MOMENTUM),
+            ],
+        );
+        if let Ok(Some(element)) = card.query_selector(".formula-label") {
+            if element.text_content().as_deref() != Some(label.as_str()) {
+                element.set_text_content(Some(&label));
+            }
+        }
+        if let Ok(Some(math)) = card.query_selector(".formula-math") {
+            let info = kind.info();
+            if math.get_attribute("data-choice").as_deref() != Some(info.name) {
+                // Static program text made by build.rs from the TeX in layer/norm.rs.
+                math.set_inner_html(&format!("<math display=\"block\">{}</math>", info.mathml));
+                let _ = math.set_attribute("data-choice", info.name);
+            }
+        }
     }
 
     /// The dropout card: shown while a hidden layer drops outputs, with the rates in its label.
@@ -766,6 +820,24 @@ impl App {
             Err(e) => {
                 self.show_notice(&e.message(self.lang));
                 self.network.show_dropout(&self.trainer, layer);
+            }
+        }
+    }
+
+    /// Sets the normalisation chosen in hidden layer `layer`'s select in the diagram; a
+    /// refusal (batch normalisation with a batch of 1) is said in the notice and the select
+    /// shows the normalisation in force again.
+    pub fn set_layer_norm(&mut self, layer: usize, name: &str) {
+        let Ok(norm) = NormKind::parse(name) else {
+            self.sync_controls();
+            return;
+        };
+        match self.trainer.set_layer_norm(layer, norm) {
+            Ok(true) => self.changed(Changes::default()),
+            Ok(false) => {}
+            Err(e) => {
+                self.show_notice(&e.message(self.lang));
+                self.network.show_norm(&self.trainer, layer);
             }
         }
     }

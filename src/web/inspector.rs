@@ -15,6 +15,7 @@ use super::text::text;
 use crate::core::activation::Activation;
 use crate::core::choice::Choice;
 use crate::core::introspect::{trace, Trace};
+use crate::core::layer::norm::NormKind;
 use crate::core::regularization::Regularization;
 use crate::core::trainer::Trainer;
 use crate::core::{Float, Lang, Problem, Sample};
@@ -345,18 +346,33 @@ impl Inspector {
             Step::Forward(l) => {
                 let act = activation_of(l);
                 let mut lines = vec!["z = Σ w·a_in + b".to_string()];
+                let normalised = tr.layers[l].norm.is_some();
                 if l + 1 == layers {
                     lines.push(format!("s = z ({})", text(lang, "raw-score")));
+                } else if normalised {
+                    lines.push("ẑ = (z − μ)/√(σ² + ε),  u = γ·ẑ + β".to_string());
+                    lines.push(format!("a = f(u),  {}", act.info().formula));
                 } else {
                     lines.push(format!("a = f(z),  {}", act.info().formula));
                 }
                 html.push_str(&formula("forward", &lines));
                 html.push_str(&format!("<p class=\"inspector-note\">{}</p>", t("nodes-show-a")));
-                if trainer.network().layers.iter().any(|layer| layer.dropout.is_some()) {
-                    // The trace runs in evaluation mode: say why no neuron is dropped here.
+                let network = trainer.network();
+                let dropout = network.layers.iter().any(|layer| layer.dropout.is_some());
+                let batch_norm = network.layers.iter().any(|layer| layer.norm_kind() == NormKind::Batch);
+                if dropout || batch_norm {
+                    // The trace runs in evaluation mode: say what that changes here.
+                    let notes: Vec<String> = [
+                        (dropout, "inspector-eval-mode"),
+                        (batch_norm, "inspector-eval-mode-norm"),
+                    ]
+                    .into_iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, key)| t(key))
+                    .collect();
                     html.push_str(&format!(
                         "<p class=\"inspector-note\" id=\"inspector-eval-mode\">{}</p>",
-                        t("inspector-eval-mode")
+                        notes.join(" ")
                     ));
                 }
                 html.push_str(&self.neuron_table(trainer, tr, l, false, lang));
@@ -424,12 +440,20 @@ impl Inspector {
         let t = |key: &str| escape(text(lang, key));
         let layer = &tr.layers[l];
         let pieces = trainer.network().layers[l].activation.pieces().max(1);
-        let mut columns = vec![t("neuron-col"), "z".to_string(), "a = f(z)".to_string()];
-        if backward {
-            columns[2] = "a".to_string();
+        // A normalised layer's forward table shows the way from z to u: μ, σ², ẑ, γ, β.
+        let norm = layer.norm.as_ref().filter(|_| !backward);
+        let f_in = if layer.norm.is_some() { "u" } else { "z" };
+        let mut columns = vec![t("neuron-col"), "z".to_string()];
+        if norm.is_some() {
+            columns.extend(["μ", "σ²", "ẑ", "γ", "β", "u = γ·ẑ + β"].map(str::to_string));
         }
+        columns.push(if backward {
+            "a".to_string()
+        } else {
+            format!("a = f({f_in})")
+        });
         if backward {
-            columns.push(format!("f′(z)<small>{}</small>", t("local-grad")));
+            columns.push(format!("f′({f_in})<small>{}</small>", t("local-grad")));
             columns.push(format!("∂L/∂a<small>{}</small>", t("upstream-grad")));
             columns.push("δ = ∂L/∂z".to_string());
         }
@@ -438,6 +462,20 @@ impl Inspector {
             let j = r / pieces;
             let mut row = format!("<tr><th scope=\"row\">{}</th>", Self::row_name(trainer, l, r));
             row.push_str(&cell("z", Some(l), Some(r), None, layer.pre_activation[r]));
+            if let Some(n) = norm {
+                let values = [
+                    ("mean", &n.mean),
+                    ("variance", &n.variance),
+                    ("normalized", &n.normalized),
+                    ("gamma", &n.gamma),
+                    ("beta", &n.beta),
+                    ("u", &n.output),
+                ];
+                for (quantity, values) in values {
+                    let value = values.get(r).copied().unwrap_or(0.0);
+                    row.push_str(&cell(quantity, Some(l), Some(r), None, value));
+                }
+            }
             row.push_str(&cell(
                 "a",
                 Some(l),

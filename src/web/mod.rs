@@ -340,6 +340,11 @@ fn wire_network(app: &Shared) -> WebResult<()> {
                 a.set_layer_activation(layer, &select.value());
             }
         }
+        if select.class_list().contains("layer-norm") {
+            if let Some(layer) = select.get_attribute("data-layer").and_then(|l| l.parse().ok()) {
+                a.set_layer_norm(layer, &select.value());
+            }
+        }
     });
     on::<MouseEvent>(app, &network, "mousemove", |a, e| {
         let target = event_element(&e);

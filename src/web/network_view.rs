@@ -14,6 +14,7 @@ use crate::core::choice::Choice;
 use crate::core::config::limits::MAX_NEURONS;
 use crate::core::feature::Feature;
 use crate::core::introspect::GridOutputs;
+use crate::core::layer::norm::NormKind;
 use crate::core::text::{message, text};
 use crate::core::trainer::Trainer;
 use crate::core::{Float, Lang, Problem};
@@ -29,7 +30,7 @@ const MAX_PITCH_Y: f64 = 52.0;
 /// The diagram grows vertically up to this height (then its nodes shrink).
 const MAX_HEIGHT: f64 = 560.0;
 /// Height of the band of layer controls above the columns.
-const HEADER: f64 = 84.0;
+const HEADER: f64 = 104.0;
 /// Room left of the first column for the feature names.
 const LABEL_PAD: f64 = 42.0;
 const RIGHT_PAD: f64 = 6.0;
@@ -122,6 +123,11 @@ impl NetworkLabels {
         self.message("diagram-layer-dropout", &[("layer", &layer)])
     }
 
+    /// aria-label of a layer's normalisation select: "Normalisation of layer 2".
+    pub fn layer_norm(&self, layer: usize) -> String {
+        self.message("diagram-layer-norm", &[("layer", &layer)])
+    }
+
     /// Placeholder of an empty dropout field.
     pub fn dropout_off(&self) -> &'static str {
         text(self.lang, "clip-off")
@@ -169,9 +175,9 @@ fn dropout_text(rate: Float) -> String {
 #[derive(Clone, Debug, PartialEq)]
 struct Shape {
     features: Vec<Feature>,
-    /// Neurons, activation and dropout rate of every layer (hidden layers, then the output
-    /// layer).
-    layers: Vec<(usize, Activation, Float)>,
+    /// Neurons, activation, dropout rate and normalisation of every layer (hidden layers,
+    /// then the output layer).
+    layers: Vec<(usize, Activation, Float, NormKind)>,
     lang: Lang,
 }
 
@@ -183,7 +189,7 @@ impl Shape {
                 .network()
                 .layers
                 .iter()
-                .map(|l| (l.neurons(), l.activation, dropout_rate(l)))
+                .map(|l| (l.neurons(), l.activation, dropout_rate(l), l.norm_kind()))
                 .collect(),
             lang,
         }
@@ -195,15 +201,13 @@ impl Shape {
         self.lang == lang
             && self.features == trainer.features()
             && self.layers.len() == layers.len()
-            && self
-                .layers
-                .iter()
-                .zip(layers)
-                .all(|(&(n, a, d), l)| n == l.neurons() && a == l.activation && d == dropout_rate(l))
+            && self.layers.iter().zip(layers).all(|(&(n, a, d, m), l)| {
+                n == l.neurons() && a == l.activation && d == dropout_rate(l) && m == l.norm_kind()
+            })
     }
 
     fn column_sizes(&self) -> impl Iterator<Item = usize> + '_ {
-        std::iter::once(self.features.len()).chain(self.layers.iter().map(|&(n, _, _)| n))
+        std::iter::once(self.features.len()).chain(self.layers.iter().map(|&(n, ..)| n))
     }
 }
 
@@ -329,6 +333,10 @@ struct Diagram {
     neurons: Vec<Vec<NeuronNode>>,
     links: Vec<Link>,
     biases: Vec<BiasMark>,
+    /// BN or LN marks of normalised neurons: (mark, layer, neuron).
+    norm_marks: Vec<(HtmlElement, usize, usize)>,
+    /// Which hidden neurons are shown greyed as dropped by the last training step.
+    shown_dropped: Vec<Vec<bool>>,
     headers: Vec<Header>,
     /// (container width, device pixel ratio) the geometry was laid out for.
     laid_out: Option<(f64, f64)>,
@@ -484,6 +492,25 @@ impl NetworkView {
         self.paint_neurons(trainer, grid);
     }
 
+    /// Greys the hidden neurons that the last training step's dropout zeroed for the first
+    /// point of its batch, when `show` (paused: while playing they would flicker every
+    /// frame); ungreys them otherwise. Touches the DOM only where that changed.
+    pub fn show_dropped(&mut self, trainer: &Trainer, show: bool) {
+        let Some(diagram) = self.diagram.as_mut() else { return };
+        let hidden = trainer.network().hidden_count();
+        diagram.shown_dropped.resize_with(diagram.neurons.len(), Vec::new);
+        for (l, (column, shown)) in diagram.neurons.iter().zip(diagram.shown_dropped.iter_mut()).enumerate() {
+            shown.resize(column.len(), false);
+            for (j, (node, was)) in column.iter().zip(shown.iter_mut()).enumerate() {
+                let dropped = show && l < hidden && trainer.last_step_dropped(l, j);
+                if dropped != *was {
+                    let _ = node.canvas.class_list().toggle_with_force("dropped", dropped);
+                    *was = dropped;
+                }
+            }
+        }
+    }
+
     /// Which parameter an element of the diagram stands for (a link or a bias mark, or
     /// anything inside one), from its `data-*` attributes.
     pub fn parameter_at(&self, target: &Element) -> Option<ParamRef> {
@@ -631,6 +658,20 @@ impl NetworkView {
         }
     }
 
+    /// Selects the normalisation in force in hidden layer `layer`'s select again (after a
+    /// refusal).
+    pub fn show_norm(&self, trainer: &Trainer, layer: usize) {
+        let Some(norm) = trainer.network().layers.get(layer).map(|l| l.norm_kind()) else {
+            return;
+        };
+        let selector = format!("select.layer-norm[data-layer=\"{layer}\"]");
+        if let Ok(Some(select)) = self.container.query_selector(&selector) {
+            if let Ok(select) = select.dyn_into::<web_sys::HtmlSelectElement>() {
+                select.set_value(norm.name());
+            }
+        }
+    }
+
     /// Throws away the old DOM and builds the diagram of the trainer's current shape,
     /// keeping the keyboard focus on the same control if it was in the diagram.
     fn rebuild(&mut self, trainer: &Trainer, labels: &NetworkLabels) -> WebResult<()> {
@@ -639,9 +680,15 @@ impl NetworkView {
             .active_element()
             .filter(|e| self.container.contains(Some(e)))
             .and_then(|e| {
-                let class = ["add-neuron", "remove-neuron", "layer-activation", "layer-dropout"]
-                    .into_iter()
-                    .find(|c| e.class_list_contains(c))?;
+                let class = [
+                    "add-neuron",
+                    "remove-neuron",
+                    "layer-activation",
+                    "layer-norm",
+                    "layer-dropout",
+                ]
+                .into_iter()
+                .find(|c| e.class_list_contains(c))?;
                 Some((class, e.get_attribute("data-layer")?))
             });
         if let Some(old) = self.diagram.take() {
@@ -715,7 +762,7 @@ impl NetworkView {
             Ok(Header { element, column })
         };
         headers.push(title(labels.input(), 0)?);
-        for (i, &(neurons, activation, dropout)) in shape.layers.iter().take(hidden).enumerate() {
+        for (i, &(neurons, activation, dropout, norm)) in shape.layers.iter().take(hidden).enumerate() {
             let head = self.html("div", "layer-head")?;
             let _ = head.set_attribute("data-layer", &i.to_string());
             let buttons = self.element("div", "layer-buttons-row")?;
@@ -747,6 +794,22 @@ impl NetworkView {
                 let option = self.element("option", "")?;
                 option.set_attribute("value", choice.name())?;
                 if choice == activation {
+                    option.set_attribute("selected", "")?;
+                }
+                option.set_text_content(Some(choice.label(labels.lang)));
+                select.append_child(&option)?;
+            }
+            head.append_child(&select)?;
+            // The layer's normalisation between z and f.
+            let select = self.element("select", "layer-norm")?;
+            select.set_attribute("data-layer", &i.to_string())?;
+            let label = labels.layer_norm(i + 1);
+            select.set_attribute("aria-label", &label)?;
+            select.set_attribute("title", &label)?;
+            for &choice in NormKind::ALL {
+                let option = self.element("option", "")?;
+                option.set_attribute("value", choice.name())?;
+                if choice == norm {
                     option.set_attribute("selected", "")?;
                 }
                 option.set_text_content(Some(choice.label(labels.lang)));
@@ -792,15 +855,26 @@ impl NetworkView {
             });
         }
 
-        let outputs = shape.layers.last().map_or(0, |&(n, _, _)| n);
+        let outputs = shape.layers.last().map_or(0, |&(n, ..)| n);
         let mut neurons = Vec::new();
         let mut links = Vec::new();
         let mut biases = Vec::new();
+        let mut norm_marks = Vec::new();
         let mut fan_in = shape.features.len();
-        for (l, &(count, activation, _)) in shape.layers.iter().enumerate() {
+        for (l, &(count, activation, _, norm)) in shape.layers.iter().enumerate() {
             let pieces = activation.pieces().max(1);
             let mut column = Vec::new();
             for j in 0..count {
+                if norm != NormKind::None {
+                    // BN or LN at the neuron's left edge, where z arrives and a leaves.
+                    let mark = self.html("span", "norm-mark")?;
+                    mark.set_attribute("data-layer", &l.to_string())?;
+                    mark.set_attribute("aria-hidden", "true")?;
+                    mark.set_attribute("title", norm.label(labels.lang))?;
+                    mark.set_text_content(Some(norm.mark()));
+                    stage.append_child(&mark)?;
+                    norm_marks.push((mark, l, j));
+                }
                 let (canvas, context) = self.canvas("neuron")?;
                 canvas.set_attribute("data-layer", &l.to_string())?;
                 canvas.set_attribute("data-index", &j.to_string())?;
@@ -856,6 +930,8 @@ impl NetworkView {
             neurons,
             links,
             biases,
+            norm_marks,
+            shown_dropped: Vec::new(),
             headers,
             laid_out: None,
         })
@@ -1043,7 +1119,7 @@ impl Diagram {
                 .shape
                 .layers
                 .get(mark.layer)
-                .map_or(1, |&(_, a, _)| a.pieces().max(1));
+                .map_or(1, |&(_, a, ..)| a.pieces().max(1));
             let column = mark.layer + 1;
             let (s, b) = (g.node(column), g.bias_size(column));
             let (x, y) = g.centre(column, mark.row / pieces);
@@ -1057,6 +1133,16 @@ impl Diagram {
             );
             mark.drawn = UNDRAWN;
         }
+        for (mark, layer, index) in &self.norm_marks {
+            let column = layer + 1;
+            let s = g.node(column);
+            let (x, y) = g.centre(column, *index);
+            let (w, h) = (14.0f64.min(s * 0.45), 10.0f64.min(s * 0.34));
+            place(mark, x - s / 2.0 - w / 2.0, y - s / 2.0 - 1.0, w, h);
+            let font = format!("{:.1}px", (h * 0.8).max(6.0));
+            let _ = mark.style().set_property("font-size", &font);
+            let _ = mark.style().set_property("line-height", &format!("{h:.1}px"));
+        }
         let mut d = String::with_capacity(96);
         for link in &self.links {
             use std::fmt::Write;
@@ -1064,7 +1150,7 @@ impl Diagram {
                 .shape
                 .layers
                 .get(link.layer)
-                .map_or(1, |&(_, a, _)| a.pieces().max(1));
+                .map_or(1, |&(_, a, ..)| a.pieces().max(1));
             let (x0, y0) = g.centre(link.layer, link.column);
             let (x1, y1) = g.centre(link.layer + 1, link.row / pieces);
             let (s0, s1) = (g.node(link.layer), g.node(link.layer + 1));

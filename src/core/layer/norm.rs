@@ -40,7 +40,7 @@ impl Choice for NormKind {
 
     fn info(self) -> ChoiceInfo {
         let (name, en, zh, (tex, mathml, formula)) = match self {
-            NormKind::None => ("none", "None", "不使用", crate::tex!(r"u = z")),
+            NormKind::None => ("none", "No norm", "不归一化", crate::tex!(r"u = z")),
             NormKind::Batch => (
                 "batch",
                 "Batch norm",

@@ -44,7 +44,7 @@ const BODY: &str = "<canvas id=\"activation-chart\" data-text-label=\"activation
 pub struct ActivationPanel {
     /// Computed per run version, built per (hidden layers, language); the chart's data is
     /// the run version, its looks (layer, activation, language, width).
-    common: LayerPanel<u64, (usize, Activation, Lang, u32)>,
+    common: LayerPanel<u64, (usize, Activation, bool, Lang, u32)>,
     layer_select: HtmlSelectElement,
     rows: Element,
     /// The saturated and dead readouts of each hidden layer, as built.
@@ -109,16 +109,19 @@ impl ActivationPanel {
         Ok(())
     }
 
-    fn draw(&self, layer: usize, activation: Activation, lang: Lang, scale: f64) -> WebResult<()> {
+    /// The curve of f over its input, and the histogram of that input over the training
+    /// points: z, or u = γ·ẑ + β when the layer normalises (`normalised`).
+    fn draw(&self, layer: usize, activation: Activation, normalised: bool, lang: Lang, scale: f64) -> WebResult<()> {
         let Some(stats) = self.stats.get(layer) else {
             return Ok(());
         };
         let counts = histogram(&stats.pre_activation, -Z_RANGE, Z_RANGE, BINS);
         let curve = activation_curve(activation, -Z_RANGE, Z_RANGE, 241);
+        let x = if normalised { "u" } else { "z" };
         let labels = (
-            format!("f(z) = {}", activation.label(lang)),
-            "f′(z)".to_string(),
-            format!("z · {}", layer_name(lang, layer, false)),
+            format!("f({x}) = {}", activation.label(lang)),
+            format!("f′({x})"),
+            format!("{x} · {}", layer_name(lang, layer, false)),
         );
         draw_activation_chart(&self.common.canvas, &curve, &counts, activation, scale, &labels).map_err(WebError)
     }
@@ -157,9 +160,10 @@ impl Panel for ActivationPanel {
         }
         let layer = self.chosen_layer(hidden);
         let activation = network.layers[layer].activation;
-        let looks = (layer, activation, lang, self.common.canvas.width());
+        let normalised = network.layers[layer].norm.is_some();
+        let looks = (layer, activation, normalised, lang, self.common.canvas.width());
         if self.common.due(trainer.version(), looks) {
-            self.draw(layer, activation, lang, frame.scale)?;
+            self.draw(layer, activation, normalised, lang, frame.scale)?;
         }
         Ok(())
     }
