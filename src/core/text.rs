@@ -461,7 +461,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "`{cell}` is not a finite number (NaN and infinity are not allowed)",
         "`{cell}` 不是有限的数字（不允许 NaN 和无穷大）",
     ),
-    ("csv-bad-split", "`{cell}` is not a split; expected train or test", "`{cell}` 不是有效的划分，应为 train 或 test"),
+    (
+        "csv-bad-split",
+        "`{cell}` is not a split; expected train, val or test",
+        "`{cell}` 不是有效的划分，应为 train、val 或 test",
+    ),
     (
         "csv-bad-label",
         "class label {label} is not a whole number from 0 to {max}; this data set has {classes} classes",
