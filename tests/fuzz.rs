@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use nnlab::core::choice::Choice;
 use nnlab::core::config::{query_pairs, CompareKeys, Config, KEYS};
-use nnlab::core::data_csv::{parse_csv, CsvProblem, MAX_ROWS};
+use nnlab::core::data_csv::{parse_csv, CsvProblem, Split, MAX_ROWS};
 use nnlab::core::dataset::Dataset;
 use nnlab::core::model::{Model, ModelProblem};
 use nnlab::core::trainer::Trainer;
@@ -441,7 +441,8 @@ fn random_csv<R: Rng>(r: &mut R) -> String {
             .map(|&c| match c {
                 "label" if classes > 0 => r.random_range(0..classes).to_string(),
                 "label" => format!("{:.3}", r.random_range(-1.0..1.0)),
-                "split" => ["train", "test", "Train", "validation", ""][r.random_range(0..5)].to_string(),
+                "split" => ["train", "test", "Train", "validation", "", "val", "VAL", "valid"][r.random_range(0..8)]
+                    .to_string(),
                 _ => format!("{}", r.random_range(-7.0f32..7.0)),
             })
             .collect();
@@ -513,13 +514,25 @@ fn fuzz_csv() {
                 // Whatever parses imports into a trainer that then trains and evaluates.
                 if i % 5 == 0 {
                     let dataset = Dataset::ALL[i % Dataset::ALL.len()];
-                    let mut t =
-                        Trainer::new(Config::from_query(&format!("dataset={}&points=20", dataset.name())).0).unwrap();
+                    // Every other trainer holds points out for validation when the file has
+                    // no split column.
+                    let val = if i % 2 == 0 { 0 } else { 30 };
+                    let query = format!("dataset={}&points=20&val-ratio={val}", dataset.name());
+                    let mut t = Trainer::new(Config::from_query(&query).0).unwrap();
                     t.import_points(csv.clone());
                     assert_eq!(t.problem(), csv.problem);
                     assert!(t.config().loss.supports(csv.problem));
+                    let data = t.data();
+                    assert_eq!(data.train.len() + data.val.len() + data.test.len(), csv.samples.len());
+                    if let Some(splits) = &csv.splits {
+                        let vals = splits.iter().filter(|s| **s == Split::Val).count();
+                        assert_eq!(data.val.len(), vals);
+                    } else if val == 0 {
+                        assert!(data.val.is_empty());
+                    }
                     t.train_epochs(1);
                     t.evaluate();
+                    assert_eq!(t.validation().is_some(), !t.data().val.is_empty());
                 }
             }
         }

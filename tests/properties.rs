@@ -12,6 +12,7 @@ use nnlab::core::choice::Choice;
 use nnlab::core::config::{Config, KEYS};
 use nnlab::core::data_csv::{parse_csv, write_csv, Split};
 use nnlab::core::dataset::Dataset;
+use nnlab::core::early_stop::EarlyStopping;
 use nnlab::core::feature::{Feature, Normalize};
 use nnlab::core::init::Init;
 use nnlab::core::layer::norm::NormKind;
@@ -64,13 +65,14 @@ fn config_pairs() -> impl Strategy<Value = Vec<(&'static str, String)>> {
             proptest::collection::vec(choice::<NormKind>(), 0..=3),
             prop_oneof![Just(0.0f64), 0.0f64..=0.9],
             proptest::collection::vec(prop_oneof![Just(0.0f64), 0.0f64..=0.9], 0..=3),
+            prop_oneof![Just(0.0f64), 0.0f64..=40.0],
         ),
     )
         .prop_map(
             |(
                 (dataset, points, noise, ratio, seed, features, normalize, hidden_layers),
                 (act, loss_i, opt, lr, batch, reg, rate, init),
-                (clip, activations, norm, norms, dropout, dropouts),
+                (clip, activations, norm, norms, dropout, dropouts, val_ratio),
             )| {
                 let losses: Vec<Loss> = Loss::ALL
                     .iter()
@@ -85,6 +87,7 @@ fn config_pairs() -> impl Strategy<Value = Vec<(&'static str, String)>> {
                     ("points", points.to_string()),
                     ("noise", noise.to_string()),
                     ("train-ratio", ratio.to_string()),
+                    ("val-ratio", val_ratio.to_string()),
                     ("seed", seed.to_string()),
                     ("features", names.join(",")),
                     ("normalize", normalize.name().to_string()),
@@ -161,13 +164,16 @@ enum Edit {
     LayerActivation(usize, Activation),
     LayerNorm(usize, NormKind),
     Parameter(usize, usize, Option<usize>, f32),
-    AddPoint(f32, f32, f32, bool),
+    /// A point at (x, y) with a label drawn from the float, into split 0 train, 1 val, 2 test.
+    AddPoint(f32, f32, f32, u8),
     RemoveNear(f32, f32, f32),
     /// Samples with labels from a class count (0 = regression), with or without a split column.
     Import(Vec<(f32, f32, f32)>, usize, bool),
     LoadOwnModel,
     Reset,
     Train(u64),
+    /// Up to this many epochs under the patience rule (patience, restore the best weights).
+    Patience(u64, u64, bool),
 }
 
 fn set_edit() -> impl Strategy<Value = Edit> {
@@ -200,6 +206,7 @@ fn set_edit() -> impl Strategy<Value = Edit> {
         (10usize..=200).prop_map(|v| Edit::Set("points", v.to_string())),
         (0.0f64..=50.0).prop_map(|v| Edit::Set("noise", v.to_string())),
         (10.0f64..=90.0).prop_map(|v| Edit::Set("train-ratio", v.to_string())),
+        prop_oneof![Just(0.0f64), 0.0f64..=40.0].prop_map(|v| Edit::Set("val-ratio", v.to_string())),
         (0u64..1000).prop_map(|v| Edit::Set("seed", v.to_string())),
         // Refused values: nothing may change.
         (
@@ -227,8 +234,8 @@ fn edit() -> impl Strategy<Value = Edit> {
             prop_oneof![-5.0f32..5.0, -1e6f32..1e6, Just(f32::NAN), Just(f32::INFINITY)]
         )
             .prop_map(|(l, r, c, v)| Edit::Parameter(l, r, c, v)),
-        1 => (coord.clone(), coord.clone(), 0u8..3, any::<bool>())
-            .prop_map(|(x, y, l, t)| Edit::AddPoint(x, y, l as f32, t)),
+        1 => (coord.clone(), coord.clone(), 0u8..3, 0u8..3)
+            .prop_map(|(x, y, l, split)| Edit::AddPoint(x, y, l as f32, split)),
         1 => (coord.clone(), coord.clone(), 0.0f32..3.0).prop_map(|(x, y, r)| Edit::RemoveNear(x, y, r)),
         1 => (
             proptest::collection::vec((coord.clone(), coord, 0.0f32..1.0), 0..40),
@@ -239,6 +246,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => Just(Edit::LoadOwnModel),
         1 => Just(Edit::Reset),
         1 => (1u64..=3).prop_map(Edit::Train),
+        1 => (1u64..=6, 1u64..=3, any::<bool>()).prop_map(|(n, p, r)| Edit::Patience(n, p, r)),
     ]
 }
 
@@ -282,14 +290,14 @@ fn apply(trainer: &mut Trainer, edit: &Edit) {
             let ok = trainer.set_parameter(*l, *r, *c, *v);
             assert!(!ok || v.is_finite());
         }
-        Edit::AddPoint(x, y, label, test) => {
+        Edit::AddPoint(x, y, label, split) => {
             let classes = trainer.problem().classes();
             let label = if classes == 0 {
                 x / 8.0
             } else {
                 (*label as usize % classes) as f32
             };
-            let split = if *test { Split::Test } else { Split::Train };
+            let split = [Split::Train, Split::Val, Split::Test][usize::from(*split % 3)];
             assert!(trainer.add_point(Sample { x: *x, y: *y, label }, split));
         }
         Edit::RemoveNear(x, y, r) => {
@@ -309,7 +317,11 @@ fn apply(trainer: &mut Trainer, edit: &Edit) {
                 };
                 text.push_str(&format!("{x},{y},{label}"));
                 if *with_split {
-                    text.push_str(if i % 3 == 0 { ",test" } else { ",train" });
+                    text.push_str(match i % 5 {
+                        0 => ",test",
+                        3 => ",val",
+                        _ => ",train",
+                    });
                 }
                 text.push('\n');
             }
@@ -328,6 +340,20 @@ fn apply(trainer: &mut Trainer, edit: &Edit) {
         Edit::Reset => trainer.reset(),
         Edit::Train(n) => {
             trainer.train_epochs(*n);
+        }
+        Edit::Patience(n, patience, restore) => {
+            let mut stopping = EarlyStopping::new(Some(*patience), *restore);
+            let start = trainer.epoch();
+            let (done, stopped) = stopping.train(trainer, *n);
+            assert!(done <= *n);
+            if let Some(s) = stopped {
+                assert_eq!(s.epoch, start + done);
+                assert_eq!(s.epoch - s.best_epoch, *patience);
+                assert_eq!(s.restored, *restore);
+                if s.restored {
+                    assert_eq!(trainer.watched_loss().0, s.best_loss);
+                }
+            }
         }
     }
 }
@@ -372,13 +398,23 @@ fn check_invariants(trainer: &mut Trainer, context: &str) {
         config.loss
     );
     let (train, test) = trainer.evaluate();
+    let val = trainer.validation();
+    let data = trainer.data();
+    assert_eq!(val.is_some(), !data.val.is_empty(), "{context}");
     let ok = |loss: f32, n: usize| loss.is_finite() || n == 0;
+    let val_ok = val.is_none_or(|v| ok(v.loss, data.val.len()));
     assert!(
-        (ok(train.loss, trainer.data().train.len()) && ok(test.loss, trainer.data().test.len())) || diverged(trainer),
-        "{context}: losses {} / {}",
+        (ok(train.loss, data.train.len()) && ok(test.loss, data.test.len()) && val_ok) || diverged(trainer),
+        "{context}: losses {} / {} / {val:?}",
         train.loss,
         test.loss
     );
+    if !data.custom {
+        assert_eq!(data, &nnlab::core::trainer::generate_data(&config), "{context}");
+        if config.val_ratio == 0.0 {
+            assert!(data.val.is_empty(), "{context}");
+        }
+    }
     if config.check_loss().is_ok() {
         assert_query_round_trip(&config);
     } else {
@@ -486,9 +522,48 @@ fn own_data_round_trips_through_csv() {
     ]))
     .unwrap();
     let data = trainer.data();
-    let text = write_csv(&data.train, &data.test);
+    let text = write_csv(&data.train, &data.val, &data.test);
     let csv = parse_csv(&text, Some(trainer.problem())).unwrap();
     assert_eq!(csv.samples.len(), data.train.len() + data.test.len());
+    // With a validation split, the file keeps all three apart and imports them as they were.
+    let mut with_val = Trainer::new(build_config(&[
+        ("dataset", "spiral".to_string()),
+        ("points", "60".to_string()),
+        ("val-ratio", "25".to_string()),
+    ]))
+    .unwrap();
+    let data = with_val.data().clone();
+    assert_eq!((data.train.len(), data.val.len(), data.test.len()), (22, 15, 23));
+    let csv = parse_csv(&write_csv(&data.train, &data.val, &data.test), Some(with_val.problem())).unwrap();
+    with_val.import_points(csv);
+    assert_eq!((&with_val.data().train, &with_val.data().val), (&data.train, &data.val));
+    assert_eq!(with_val.data().test, data.test);
+}
+
+proptest! {
+    #![proptest_config(cases(1000))]
+
+    /// Validation takes its points from the training and test splits of the same config
+    /// without it: the three are disjoint, together they are every point, and val-ratio 0
+    /// is exactly the data of a config that does not name the key.
+    #[test]
+    fn the_validation_split_is_disjoint_and_zero_changes_nothing(pairs in config_pairs(), val in 0.0f64..=40.0) {
+        let mut config = build_config(&pairs);
+        config.val_ratio = 0.0;
+        let plain = nnlab::core::trainer::generate_data(&config);
+        let without: Vec<_> = pairs.iter().filter(|(k, _)| *k != "val-ratio").cloned().collect();
+        assert_eq!(nnlab::core::trainer::generate_data(&build_config(&without)), plain.clone());
+        config.val_ratio = val as f32;
+        let split = nnlab::core::trainer::generate_data(&config);
+        let key = |s: &Sample| (s.x.to_bits(), s.y.to_bits(), s.label.to_bits());
+        let mut all: Vec<_> = split.train.iter().chain(&split.val).chain(&split.test).map(key).collect();
+        let mut every: Vec<_> = plain.train.iter().chain(&plain.test).map(key).collect();
+        all.sort_unstable();
+        every.sort_unstable();
+        assert_eq!(all, every);
+        assert!(plain.train.starts_with(&split.train) && plain.test.starts_with(&split.test));
+        assert!(!split.train.is_empty() && !split.test.is_empty());
+    }
 }
 
 /// Regression (found by the edit property): an epoch whose last update left finite but huge

@@ -95,7 +95,7 @@ mod cli {
         /// problem is the config's `dataset` when the config names one (labels are checked
         /// against it), else the --init model's, else inferred from the labels (all 0/1:
         /// two classes; whole numbers 0..K-1 with 3 <= K <= 8: K classes; otherwise regression).
-        /// Without a `split` column the config's train-ratio splits the points.
+        /// Without a `split` column the config's train-ratio and val-ratio split the points.
         #[arg(long, value_name = "FILE")]
         data: Option<PathBuf>,
         /// Start from this saved model instead of fresh weights; its features, normalization,
@@ -335,18 +335,22 @@ mod cli {
     /// The final metrics on one line.
     fn summary(trainer: &mut Trainer) -> String {
         let (train, test) = trainer.evaluate();
+        let val = trainer.validation();
         let mut line = format!("epoch {}  train loss {}", trainer.epoch(), number(train.loss));
+        if let Some(val) = val {
+            let _ = write!(line, "  val loss {}", number(val.loss));
+        }
         let has_test = test.count > 0;
         if has_test {
             let _ = write!(line, "  test loss {}", number(test.loss));
         }
-        let splits: &[(&str, Metrics)] = if has_test {
-            &[("train", train), ("test", test)]
-        } else {
-            &[("train", train)]
-        };
+        let mut splits: Vec<(&str, Metrics)> = vec![("train", train)];
+        splits.extend(val.map(|v| ("val", v)));
+        if has_test {
+            splits.push(("test", test));
+        }
         if trainer.problem().is_classification() {
-            for (name, m) in splits {
+            for (name, m) in &splits {
                 if let Some(a) = m.accuracy {
                     let _ = write!(line, "  {name} accuracy {:.1}%", 100.0 * a);
                 }
@@ -394,7 +398,7 @@ mod cli {
             "\nFiles:\n\
              \x20 config JSON  an object of the keys above, e.g. {{\"dataset\":\"xor\",\"hidden\":\"4\",\"lr\":0.03}}; \
              `nnlab config` prints the defaults.\n\
-             \x20 data CSV     a header naming x, y and label (any order), an optional split column of train/test, \
+             \x20 data CSV     a header naming x, y and label (any order), an optional split column of train/val/test, \
              other columns ignored; x and y within [-{PLANE}, {PLANE}], class labels 0, 1, …, at most {MAX_ROWS} rows.\n\
              \x20 model JSON   {{\"format\":\"nnlab-model\",\"version\":2,\"features\":[…],\"normalize\":{{…}},\
              \"layers\":[{{\"activation\",\"weights\" (one row per neuron),\"biases\"}}, …]}}, the output layer last; \

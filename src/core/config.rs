@@ -38,6 +38,9 @@ pub struct Config {
     pub noise: Float,
     /// Percent of the points used for training.
     pub train_ratio: Float,
+    /// Percent of the points held out for validation (0: none), taken from the training
+    /// and test shares in proportion.
+    pub val_ratio: Float,
     pub seed: u64,
     pub features: Vec<Feature>,
     pub normalize: Normalize,
@@ -76,6 +79,7 @@ impl Default for Config {
             points: 0,
             noise: 0.0,
             train_ratio: 0.0,
+            val_ratio: 0.0,
             seed: 0,
             features: Vec::new(),
             normalize: Normalize::None,
@@ -1073,7 +1077,13 @@ mod tests {
         assert_eq!((e.key.as_str(), &e.kind), ("seed", &ErrorKind::SharedInCompare));
         assert!(e.message(Lang::En).contains("share the data"));
         assert!(e.message(Lang::Zh).contains("共用数据"));
-        for bad in ["dataset=spiral", "noise=5", "points=100", "train-ratio=60"] {
+        for bad in [
+            "dataset=spiral",
+            "noise=5",
+            "points=100",
+            "train-ratio=60",
+            "val-ratio=20",
+        ] {
             assert_eq!(CompareKeys::parse(bad).unwrap_err().kind, ErrorKind::SharedInCompare);
         }
         assert_eq!(

@@ -1,5 +1,6 @@
 //! Importing and exporting data sets as CSV: a header naming `x`, `y` and `label` (any
-//! order, any case), an optional `split` column of `train`/`test`, other columns ignored.
+//! order, any case), an optional `split` column of `train`/`val`/`test`, other columns
+//! ignored.
 //! Import is all or nothing: the first problem found is reported with its line and column.
 
 use std::fmt::{self, Display};
@@ -19,15 +20,18 @@ const MAX_INFERRED_CLASSES: usize = 8;
 pub enum Split {
     /// Used for training.
     Train,
+    /// Held out for validation (the patience stop watches it).
+    Val,
     /// Held out for testing.
     Test,
 }
 
 impl Split {
-    /// The CSV spelling: `train` or `test`.
+    /// The CSV spelling: `train`, `val` or `test`.
     pub fn name(self) -> &'static str {
         match self {
             Split::Train => "train",
+            Split::Val => "val",
             Split::Test => "test",
         }
     }
@@ -89,7 +93,7 @@ pub enum CsvProblem {
     NotANumber(String),
     /// NaN or infinity (shortened).
     NotFinite(String),
-    /// A `split` cell that is neither train nor test (shortened).
+    /// A `split` cell that is not train, val or test (shortened).
     BadSplit(String),
     /// A class label that is not a class of the data set's `classes`.
     BadLabel { label: Float, classes: usize },
@@ -362,6 +366,7 @@ fn read_row(record: &csv::StringRecord, columns: &Columns, line: usize) -> Resul
             let cell = record.get(index).unwrap_or("").trim();
             match cell.to_ascii_lowercase().as_str() {
                 "train" => Some(Split::Train),
+                "val" | "validation" => Some(Split::Val),
                 "test" => Some(Split::Test),
                 _ => return Err(CsvError::new(line, Some("split"), CsvProblem::BadSplit(shorten(cell)))),
             }
@@ -420,13 +425,14 @@ fn check_label(label: Float, problem: Problem, line: usize) -> Result<(), CsvErr
     }
 }
 
-/// Writes the training points then the test points with a `split` column, in the format
+/// Writes the training, validation and test points with a `split` column, in the format
 /// [`parse_csv`] reads back exactly (floats are printed in their shortest exact form).
-pub fn write_csv(train: &[Sample], test: &[Sample]) -> String {
+pub fn write_csv(train: &[Sample], val: &[Sample], test: &[Sample]) -> String {
     let mut out = String::from("x,y,label,split\n");
     let rows = train
         .iter()
         .map(|s| (s, Split::Train))
+        .chain(val.iter().map(|s| (s, Split::Val)))
         .chain(test.iter().map(|s| (s, Split::Test)));
     for (s, split) in rows {
         out.push_str(&format!("{},{},{},{}\n", s.x, s.y, s.label, split.name()));
@@ -467,13 +473,17 @@ mod tests {
     #[test]
     fn round_trip() {
         let train = vec![sample(0.1, -2.5, 1.0), sample(5.999, 6.0, 0.0)];
+        let val = vec![sample(2.0, 2.0, 0.0)];
         let test = vec![sample(-6.0, 1.0 / 3.0, 1.0)];
-        let data = parsed(&write_csv(&train, &test), None);
+        let data = parsed(&write_csv(&train, &val, &test), None);
         assert_eq!(data.problem, Problem::Binary);
-        assert_eq!(data.samples, vec![train[0], train[1], test[0]]);
-        assert_eq!(data.splits, Some(vec![Split::Train, Split::Train, Split::Test]));
+        assert_eq!(data.samples, vec![train[0], train[1], val[0], test[0]]);
+        assert_eq!(
+            data.splits,
+            Some(vec![Split::Train, Split::Train, Split::Val, Split::Test])
+        );
         let regression = vec![sample(1.0, 2.0, -0.123_456_79), sample(0.0, 0.0, 0.7)];
-        let data = parsed(&write_csv(&regression, &[]), Some(Problem::Regression));
+        let data = parsed(&write_csv(&regression, &[], &[]), Some(Problem::Regression));
         assert_eq!(data.samples, regression);
     }
 
@@ -521,11 +531,21 @@ mod tests {
 
     #[test]
     fn split_column() {
-        let data = parsed("x,y,label,split\n0,0,0, Train \n1,1,1,TEST\n", None);
-        assert_eq!(data.splits, Some(vec![Split::Train, Split::Test]));
+        let data = parsed(
+            "x,y,label,split\n0,0,0, Train \n1,1,1,TEST\n0,1,1,val\n1,0,0,Validation\n",
+            None,
+        );
+        assert_eq!(
+            data.splits,
+            Some(vec![Split::Train, Split::Test, Split::Val, Split::Val])
+        );
         let (line, column, message) = error_at("x,y,label,split\n0,0,0,train\n1,1,1,valid\n", None);
         assert_eq!((line, column.as_deref()), (3, Some("split")));
-        assert!(message.contains("valid"));
+        assert_eq!(message, "`valid` is not a split; expected train, val or test");
+        let zh = parse_csv("x,y,label,split\n0,0,0,dev\n", None)
+            .expect_err("dev")
+            .problem;
+        assert_eq!(zh.message(Lang::Zh), "`dev` 不是有效的划分，应为 train、val 或 test");
         let (_, column, message) = error_at("x,y,label,split\n0,0,0,test\n", None);
         assert_eq!(column.as_deref(), Some("split"));
         assert!(message.contains("train"));
@@ -621,6 +641,6 @@ mod tests {
             y: 4.987_654,
             label: 1.0,
         };
-        assert!(write_csv(&vec![sample; MAX_ROWS], &[]).len() < MAX_CSV_BYTES / 4);
+        assert!(write_csv(&vec![sample; MAX_ROWS], &[], &[]).len() < MAX_CSV_BYTES / 4);
     }
 }

@@ -141,6 +141,30 @@ pub fn split<R: Rng + ?Sized>(
     (samples, test)
 }
 
+/// Holds `val_percent` of all the points out for validation, taken from the ends of the
+/// (already shuffled) training and test splits in proportion to their sizes, so the two
+/// keep their ratio; each keeps at least one point. Returns the validation points, the
+/// training ones first. At 0 % (or nothing to take) it changes nothing, so a run without
+/// validation has exactly the points it always had.
+pub fn hold_out_validation(train: &mut Vec<Sample>, test: &mut Vec<Sample>, val_percent: Float) -> Vec<Sample> {
+    let count = train.len() + test.len();
+    let percent = if val_percent.is_finite() {
+        val_percent.clamp(0.0, 100.0)
+    } else {
+        0.0
+    };
+    let wanted = (count as f64 * f64::from(percent) / 100.0).round() as usize;
+    if wanted == 0 || count == 0 {
+        return Vec::new();
+    }
+    let from_train = ((wanted * train.len()) as f64 / count as f64).round() as usize;
+    let from_train = from_train.min(train.len().saturating_sub(1));
+    let from_test = (wanted - from_train.min(wanted)).min(test.len().saturating_sub(1));
+    let mut val = train.split_off(train.len() - from_train);
+    val.extend(test.split_off(test.len() - from_test));
+    val
+}
+
 /// The noise percent as a fraction in [0, 0.5]; anything unreadable counts as no noise.
 fn noise_level(noise: Float) -> Float {
     if noise.is_finite() {
@@ -475,6 +499,34 @@ mod tests {
         all.sort_by_key(key);
         original.sort_by_key(key);
         assert_eq!(all, original);
+    }
+
+    #[test]
+    fn validation_comes_from_both_splits_in_proportion_and_keeps_them_disjoint() {
+        let samples = draw(Dataset::Spiral, 500, 10.0, 1);
+        let (train0, test0) = split(samples.clone(), 70.0, &mut SeededRng::seed_from_u64(3));
+        let (mut train, mut test) = (train0.clone(), test0.clone());
+        let val = hold_out_validation(&mut train, &mut test, 20.0);
+        // 100 points: 70 from training, 30 from test; the rest keep their 70:30 ratio.
+        assert_eq!((train.len(), val.len(), test.len()), (280, 100, 120));
+        assert_eq!(&train0[..280], &train[..]);
+        assert_eq!(&test0[..120], &test[..]);
+        let key = |s: &Sample| (s.x.to_bits(), s.y.to_bits(), s.label.to_bits());
+        let mut all: Vec<_> = train.iter().chain(&val).chain(&test).map(key).collect();
+        let mut original: Vec<_> = samples.iter().map(key).collect();
+        all.sort_unstable();
+        original.sort_unstable();
+        assert_eq!(all, original, "every point in exactly one split");
+        // 0 % changes nothing; tiny sets keep a point in each split.
+        let (mut a, mut b) = (train0.clone(), test0.clone());
+        assert!(hold_out_validation(&mut a, &mut b, 0.0).is_empty());
+        assert_eq!((a, b), (train0, test0));
+        let (mut a, mut b) = split(draw(Dataset::Xor, 3, 0.0, 1), 50.0, &mut SeededRng::seed_from_u64(1));
+        let val = hold_out_validation(&mut a, &mut b, 40.0);
+        assert_eq!((a.len(), val.len(), b.len()), (1, 1, 1));
+        let (mut a, mut b) = (vec![samples[0]], Vec::new());
+        assert!(hold_out_validation(&mut a, &mut b, 40.0).is_empty());
+        assert_eq!(a.len(), 1);
     }
 
     #[test]

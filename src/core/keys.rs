@@ -308,6 +308,19 @@ pub static TABLE: &[Key] = &[
         access: number_key!(train_ratio, Float, false, 10.0, 90.0),
     },
     Key {
+        name: "val-ratio",
+        kind: Kind::Number { min: 0.0, max: 40.0 },
+        scope: Scope::Data,
+        control: Control::Slider { id: "val-ratio", step: 5.0 },
+        default: "0",
+        may_be_empty: false,
+        omitted_at: Some("0"),
+        help_en: "percent of the points held out for validation, {range}, taken from the training and test shares \
+                  in proportion (0: no validation split)",
+        help_zh: "留作验证集的数据点百分比，{range}，按比例从训练集和测试集中划出（0 表示不划分验证集）",
+        access: number_key!(val_ratio, Float, false, 0.0, 40.0),
+    },
+    Key {
         name: "seed",
         kind: Kind::Integer {
             min: 0.0,
@@ -788,6 +801,6 @@ mod tests {
             .filter(|k| k.scope == Scope::Data)
             .map(|k| k.name)
             .collect();
-        assert_eq!(data, ["dataset", "points", "noise", "train-ratio", "seed"]);
+        assert_eq!(data, ["dataset", "points", "noise", "train-ratio", "val-ratio", "seed"]);
     }
 }

@@ -432,6 +432,39 @@ pub const LESSONS: &[Lesson] = &[
         },
     },
     Lesson {
+        id: "early-stopping",
+        setup: "dataset=xor&points=200&noise=50&val-ratio=30&hidden=16,16&activation=tanh&optimizer=adam&lr=0.01&seed=1",
+        compare: None,
+        en: LessonText {
+            title: "Early stopping on a validation set",
+            watch: "30% of the points are held out as a validation set: the network never trains on them, \
+                    and the test set is kept for the final verdict. This big network over-fits the noisy \
+                    points: the training loss keeps falling, but the validation loss reaches a minimum \
+                    after a few dozen epochs and then rises. Early stopping watches the validation loss \
+                    and pauses training once it has not improved for a set number of epochs, the patience; \
+                    the weights of the best epoch can then be restored.",
+            try_this: "Open Stop condition, sharing and files under the chart, type 20 into the patience \
+                       field, tick Go back to the best epoch's weights, and press Play.",
+            expect: "The validation loss is lowest within the first 50 epochs; by epoch 200 it is at least \
+                     1.5 times that minimum, while the training loss is lower than at the minimum. With \
+                     patience 20 training pauses exactly 20 epochs after the minimum, which is also the \
+                     lowest validation loss of a 400-epoch run, and the weights go back to that epoch: the \
+                     boundary and the validation loss are those of the best epoch.",
+        },
+        zh: LessonText {
+            title: "早停：用验证集决定何时停止训练",
+            watch: "30% 的数据点被留作验证集：网络从不在这些点上训练，测试集则留到最后做评判。这个大网络会\
+                    过拟合带噪声的数据：训练损失一直下降，而验证损失在几十轮后到达最低点，然后回升。早停\
+                    监视验证损失，当它连续若干轮（耐心值）没有下降时暂停训练；之后还可以恢复到最佳轮次的\
+                    权重。",
+            try_this: "打开图表下方的“停止条件、分享与文件”，在耐心值一栏输入 20，勾选“回到最佳轮次的权重”，\
+                       然后按“播放”。",
+            expect: "验证损失在前 50 轮内达到最低；到第 200 轮时，它至少是最低值的 1.5 倍，而训练损失比最低点\
+                     时更低。耐心值为 20 时，训练恰好在最低点之后 20 轮暂停，这个最低点也是训练 400 轮中验证\
+                     损失的最低值；权重随后回到那一轮：决策边界和验证损失都是最佳轮次的。",
+        },
+    },
+    Lesson {
         id: "optimizers",
         setup: "dataset=circle&hidden=6&activation=tanh&optimizer=sgd&lr=0.01&seed=1",
         compare: Some("optimizer=adam"),
@@ -494,7 +527,7 @@ mod tests {
     use crate::core::trainer::Trainer;
     use crate::core::Float;
 
-    const IDS: [&str; 15] = [
+    const IDS: [&str; 16] = [
         "one-neuron",
         "two-neurons",
         "three-neurons",
@@ -508,6 +541,7 @@ mod tests {
         "overfitting",
         "regularization",
         "dropout",
+        "early-stopping",
         "optimizers",
         "softmax",
     ];
@@ -936,6 +970,59 @@ mod tests {
                 heavy > drop_train.loss,
                 "seed {seed}: dropout 0.7 training loss {heavy}"
             );
+        }
+    }
+
+    /// early-stopping: XOR, 200 points at noise 50, 30 % held out for validation, the 16-16
+    /// Adam net. Over 400 epochs the validation loss is lowest within 50 epochs (seen 16–20),
+    /// at epoch 200 it is ≥ 1.5× that minimum (seen 1.57–3.4×) and the training loss is below
+    /// its value at the minimum (the gap opens while it keeps falling). Patience 20 stops at
+    /// exactly the minimum + 20, that minimum being the lowest of all 400 epochs, and with
+    /// restore the weights and the validation loss are the best epoch's, bit for bit.
+    #[test]
+    fn lesson_early_stopping_stops_at_the_validation_minimum() {
+        use crate::core::early_stop::EarlyStopping;
+        use crate::core::trainer::Watched;
+        let setup = lesson("early-stopping").setup;
+        for seed in 1..=4 {
+            let extra = format!("seed={seed}");
+            let mut t = trainer(setup, &extra);
+            let val = |t: &mut Trainer| t.validation().expect("validation split").loss;
+            let (mut vals, mut trains) = (vec![val(&mut t)], vec![t.evaluate().0.loss]);
+            for _ in 0..400 {
+                assert!(t.train_epoch());
+                vals.push(val(&mut t));
+                trains.push(t.evaluate().0.loss);
+            }
+            let mut minimum = 0;
+            for (epoch, &v) in vals.iter().enumerate() {
+                if v < vals[minimum] {
+                    minimum = epoch;
+                }
+            }
+            assert!(minimum <= 50, "seed {seed}: validation lowest at epoch {minimum}");
+            assert!(
+                vals[200] >= 1.5 * vals[minimum],
+                "seed {seed}: {} at 200 vs {} at {minimum}",
+                vals[200],
+                vals[minimum]
+            );
+            assert!(trains[200] < trains[minimum], "seed {seed}: training loss rose");
+
+            let mut stopped_run = trainer(setup, &extra);
+            let mut stopping = EarlyStopping::new(Some(20), true);
+            let (done, stopped) = stopping.train(&mut stopped_run, 400);
+            let stopped = stopped.expect("the patience stop fires");
+            assert_eq!(stopped.watched, Watched::Validation);
+            assert_eq!(
+                (stopped.best_epoch, stopped.epoch, done),
+                (minimum as u64, minimum as u64 + 20, minimum as u64 + 20),
+                "seed {seed}"
+            );
+            assert!(trains[minimum + 20] < trains[minimum], "seed {seed}");
+            assert!(stopped.restored);
+            assert_eq!(val(&mut stopped_run), vals[minimum], "seed {seed}: restored loss");
+            assert_eq!(stopped.best_loss, vals[minimum]);
         }
     }
 

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod config;
 pub mod data_csv;
 pub mod dataset;
+pub mod early_stop;
 pub mod feature;
 pub mod init;
 pub mod introspect;

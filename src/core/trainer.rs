@@ -24,15 +24,26 @@ use nnlab_kernels::mlp::{EpochBuffers, Stop};
 /// How many points the loss history keeps at most; older stretches are thinned out.
 pub const HISTORY_CAPACITY: usize = 512;
 
-/// The points of a run, split into training and test sets.
+/// The points of a run, split into disjoint training, validation and test sets.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Data {
     pub problem: Problem,
     pub train: Vec<Sample>,
+    /// Held out for validation (`val-ratio`); empty when there is no validation split.
+    pub val: Vec<Sample>,
     pub test: Vec<Sample>,
     /// True once points were added, removed or imported by hand: the config's data
     /// settings no longer describe them.
     pub custom: bool,
+}
+
+/// Which split the patience stop watches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Watched {
+    /// The validation split, when the run has one.
+    Validation,
+    /// The test split otherwise (which lets the test set steer training).
+    Test,
 }
 
 /// What went non-finite when training diverged.
@@ -62,6 +73,8 @@ pub struct HistoryPoint {
     pub epoch: u64,
     pub train: Float,
     pub test: Float,
+    /// The validation loss, when the run has a validation split.
+    pub val: Option<Float>,
 }
 
 /// Train and test loss over epochs, bounded: when full, every other point is dropped and
@@ -113,11 +126,19 @@ impl LossHistory {
         self.stride = 1;
     }
 
-    /// The history as CSV: `epoch,train_loss,test_loss`.
+    /// The history as CSV: `epoch,train_loss,test_loss`, and `val_loss` after them when
+    /// the run has a validation split.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("epoch,train_loss,test_loss\n");
+        let with_val = self.points.iter().any(|p| p.val.is_some());
+        let mut out = String::from("epoch,train_loss,test_loss");
+        out.push_str(if with_val { ",val_loss\n" } else { "\n" });
         for p in &self.points {
-            out.push_str(&format!("{},{},{}\n", p.epoch, p.train, p.test));
+            out.push_str(&format!("{},{},{}", p.epoch, p.train, p.test));
+            match (with_val, p.val) {
+                (false, _) => out.push('\n'),
+                (true, Some(val)) => out.push_str(&format!(",{val}\n")),
+                (true, None) => out.push_str(",\n"),
+            }
         }
         out
     }
@@ -170,6 +191,8 @@ pub struct Trainer {
     test_inputs: DMatrix<Float>,
     train_labels: Vec<Float>,
     test_labels: Vec<Float>,
+    val_inputs: DMatrix<Float>,
+    val_labels: Vec<Float>,
     order: Vec<usize>,
     batch_labels: Vec<Float>,
     pass: Pass,
@@ -178,6 +201,8 @@ pub struct Trainer {
     eval_pass: Pass,
     snapshot: Snapshot,
     metrics: Option<(Metrics, Metrics)>,
+    /// The validation split's metrics, computed with `metrics` (None without validation).
+    val_metrics: Option<Metrics>,
     /// The test split's confusion matrix, computed with `metrics` in the same pass.
     test_confusion: Vec<Vec<u32>>,
     /// Counts every change of weights, data or shape, so views redraw only when it moved.
@@ -215,6 +240,8 @@ impl Trainer {
             test_inputs: DMatrix::zeros(0, 0),
             train_labels: Vec::new(),
             test_labels: Vec::new(),
+            val_inputs: DMatrix::zeros(0, 0),
+            val_labels: Vec::new(),
             order: Vec::new(),
             batch_labels: Vec::new(),
             pass: Pass::default(),
@@ -222,6 +249,7 @@ impl Trainer {
             eval_pass: Pass::default(),
             snapshot: Snapshot::default(),
             metrics: None,
+            val_metrics: None,
             test_confusion: Vec::new(),
             version: 0,
         };
@@ -282,13 +310,25 @@ impl Trainer {
         (&self.test_inputs, &self.test_labels)
     }
 
+    /// The validation split's normalized inputs and labels (empty without validation).
+    pub fn val_set(&self) -> (&DMatrix<Float>, &[Float]) {
+        (&self.val_inputs, &self.val_labels)
+    }
+
+    /// Whether the run holds points out for validation.
+    pub fn has_validation(&self) -> bool {
+        !self.data.val.is_empty()
+    }
+
     /// Rebuilds the cached input matrices and labels after data, features or normalization changed.
     fn prepare_inputs(&mut self) {
         let features = &self.config.features;
         fill_inputs_from_samples(features, &self.normalizer, &self.data.train, &mut self.train_inputs);
         fill_inputs_from_samples(features, &self.normalizer, &self.data.test, &mut self.test_inputs);
+        fill_inputs_from_samples(features, &self.normalizer, &self.data.val, &mut self.val_inputs);
         self.train_labels = self.data.train.iter().map(|s| s.label).collect();
         self.test_labels = self.data.test.iter().map(|s| s.label).collect();
+        self.val_labels = self.data.val.iter().map(|s| s.label).collect();
         self.order = (0..self.data.train.len()).collect();
         self.changed();
     }
@@ -446,10 +486,12 @@ impl Trainer {
 
     fn record_history(&mut self) {
         let (train, test) = self.evaluate();
+        let val = self.val_metrics.map(|m| m.loss);
         self.history.record(HistoryPoint {
             epoch: self.epoch,
             train: train.loss,
             test: test.loss,
+            val,
         });
     }
 
@@ -476,10 +518,21 @@ impl Trainer {
         );
         let metrics = (train.finish(problem), test.finish(problem));
         self.test_confusion = test.confusion(problem);
+        self.val_metrics = self.has_validation().then(|| {
+            evaluate_split(
+                &self.network,
+                self.config.loss,
+                &self.val_inputs,
+                &self.val_labels,
+                &mut self.eval_pass,
+            )
+            .finish(problem)
+        });
         // The last update of an epoch can leave finite weights whose outputs overflow (every
         // batch's loss was finite when it was computed): that run has diverged too.
-        let overflowed = [&metrics.0, &metrics.1]
-            .iter()
+        let overflowed = [Some(&metrics.0), Some(&metrics.1), self.val_metrics.as_ref()]
+            .into_iter()
+            .flatten()
             .any(|m| m.count > 0 && !m.loss.is_finite());
         if overflowed && self.health == Health::Ok {
             self.health = Health::Diverged {
@@ -490,6 +543,50 @@ impl Trainer {
         }
         self.metrics = Some(metrics);
         metrics
+    }
+
+    /// Loss and metrics of the validation split (None without one), from the same
+    /// evaluation as [`Trainer::evaluate`] and cached with it.
+    pub fn validation(&mut self) -> Option<Metrics> {
+        self.evaluate();
+        self.val_metrics
+    }
+
+    /// The loss the patience stop watches: the validation loss when the run has a
+    /// validation split, else the test loss. Taken from the cached evaluation when there
+    /// is one; otherwise only that split is run through the network.
+    pub fn watched_loss(&mut self) -> (Float, Watched) {
+        let watched = if self.has_validation() {
+            Watched::Validation
+        } else {
+            Watched::Test
+        };
+        if let Some((_, test)) = self.metrics {
+            let loss = match watched {
+                Watched::Validation => self.val_metrics.map_or(Float::NAN, |m| m.loss),
+                Watched::Test => test.loss,
+            };
+            return (loss, watched);
+        }
+        let (inputs, labels) = match watched {
+            Watched::Validation => (&self.val_inputs, &self.val_labels),
+            Watched::Test => (&self.test_inputs, &self.test_labels),
+        };
+        let acc = evaluate_split(&self.network, self.config.loss, inputs, labels, &mut self.eval_pass);
+        (acc.finish(self.network.problem).loss, watched)
+    }
+
+    /// Copies the weights (and every value a rollback restores) into `snapshot`.
+    pub fn save_weights(&self, snapshot: &mut Snapshot) {
+        snapshot.take(&self.network.layers);
+    }
+
+    /// Puts back weights saved by [`Trainer::save_weights`] from this network's shape; the
+    /// optimizer's memory is cleared (it was built on the steps being undone). The epoch
+    /// and the loss history stay.
+    pub fn restore_weights(&mut self, snapshot: &Snapshot) {
+        snapshot.restore(&mut self.network.layers);
+        self.changed();
     }
 
     /// The test split's confusion matrix, `matrix[true][predicted]` (empty for regression),
@@ -821,6 +918,7 @@ impl Trainer {
         }
         match split {
             Split::Train => self.data.train.push(sample),
+            Split::Val => self.data.val.push(sample),
             Split::Test => self.data.test.push(sample),
         }
         self.data.custom = true;
@@ -828,7 +926,8 @@ impl Trainer {
         true
     }
 
-    /// Removes the point nearest to (x, y) within `radius`, from either split.
+    /// Removes the point nearest to (x, y) within `radius`, from any split (the first
+    /// split's point, training before validation before test, when two are as near).
     pub fn remove_point_near(&mut self, x: Float, y: Float, radius: Float) -> Option<Sample> {
         let distance = |s: &Sample| super::math::hypot(s.x - x, s.y - y);
         let nearest = |points: &[Sample]| {
@@ -839,13 +938,20 @@ impl Trainer {
                 .filter(|&(_, d)| d <= radius)
                 .min_by(|a, b| a.1.total_cmp(&b.1))
         };
-        let in_train = nearest(&self.data.train);
-        let in_test = nearest(&self.data.test);
-        let removed = match (in_train, in_test) {
-            (Some((i, d)), Some((_, e))) if d <= e => self.data.train.remove(i),
-            (_, Some((j, _))) => self.data.test.remove(j),
-            (Some((i, _)), None) => self.data.train.remove(i),
-            (None, None) => return None,
+        let data = &mut self.data;
+        let candidates = [
+            nearest(&data.train).map(|(i, d)| (i, d, 0)),
+            nearest(&data.val).map(|(i, d)| (i, d, 1)),
+            nearest(&data.test).map(|(i, d)| (i, d, 2)),
+        ];
+        let (i, _, split) = candidates
+            .into_iter()
+            .flatten()
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.2.cmp(&b.2)))?;
+        let removed = match split {
+            0 => data.train.remove(i),
+            1 => data.val.remove(i),
+            _ => data.test.remove(i),
         };
         self.data.custom = true;
         self.prepare_inputs();
@@ -853,28 +959,32 @@ impl Trainer {
     }
 
     /// Replaces the points by imported ones. The file's split column decides the split if
-    /// present, else the config's train ratio. The network's output follows the problem.
+    /// present, else the config's train and validation ratios. The network's output follows
+    /// the problem.
     pub fn import_points(&mut self, csv: CsvData) {
-        let (train, test) = match &csv.splits {
+        let (train, val, test) = match &csv.splits {
             Some(splits) => {
-                let mut train = Vec::new();
-                let mut test = Vec::new();
+                let (mut train, mut val, mut test) = (Vec::new(), Vec::new(), Vec::new());
                 for (sample, split) in csv.samples.iter().zip(splits) {
                     match split {
                         Split::Train => train.push(*sample),
+                        Split::Val => val.push(*sample),
                         Split::Test => test.push(*sample),
                     }
                 }
-                (train, test)
+                (train, val, test)
             }
             None => {
                 let mut rng = SeededRng::seed_from_u64(stream_seed(self.config.seed, DATA_STREAM));
-                dataset::split(csv.samples, self.config.train_ratio, &mut rng)
+                let (mut train, mut test) = dataset::split(csv.samples, self.config.train_ratio, &mut rng);
+                let val = dataset::hold_out_validation(&mut train, &mut test, self.config.val_ratio);
+                (train, val, test)
             }
         };
         self.data = Data {
             problem: csv.problem,
             train,
+            val,
             test,
             custom: true,
         };
@@ -967,10 +1077,14 @@ impl Trainer {
 pub fn generate_data(config: &Config) -> Data {
     let mut rng = SeededRng::seed_from_u64(stream_seed(config.seed, DATA_STREAM));
     let samples = config.dataset.generate(config.points, config.noise, &mut rng);
-    let (train, test) = dataset::split(samples, config.train_ratio, &mut rng);
+    let (mut train, mut test) = dataset::split(samples, config.train_ratio, &mut rng);
+    // Taken after the split, with no draw of its own: at val-ratio 0 the points are exactly
+    // those of a run without the key.
+    let val = dataset::hold_out_validation(&mut train, &mut test, config.val_ratio);
     Data {
         problem: config.dataset.problem(),
         train,
+        val,
         test,
         custom: false,
     }
@@ -1472,6 +1586,7 @@ mod tests {
                     epoch,
                     train: 1.0,
                     test: 1.0,
+                    val: None,
                 });
             }
         }
@@ -1509,6 +1624,86 @@ mod tests {
         assert_eq!(t.train_set().0.ncols(), n + 1);
         assert_eq!(t.remove_point_near(1.0, 1.0, 0.01).map(|s| s.label), Some(1.0));
         assert!(t.data().custom);
+    }
+
+    #[test]
+    fn val_ratio_zero_is_the_data_of_old_and_validation_is_disjoint() {
+        let base = "dataset=spiral&points=300&noise=20&train-ratio=60&seed=7";
+        let plain = run(base, 0);
+        let zero = run(&format!("{base}&val-ratio=0"), 0);
+        assert_eq!(plain.data(), zero.data());
+        assert!(plain.data().val.is_empty() && !plain.has_validation());
+        // Bit for bit the points the split alone gives (the code before the key existed).
+        let config = plain.config();
+        let mut rng = SeededRng::seed_from_u64(stream_seed(config.seed, DATA_STREAM));
+        let samples = config.dataset.generate(config.points, config.noise, &mut rng);
+        let (train, test) = dataset::split(samples, config.train_ratio, &mut rng);
+        assert_eq!((&plain.data().train, &plain.data().test), (&train, &test));
+        assert!(!config.to_query().contains("val-ratio"), "omitted at 0");
+
+        let mut held = run(&format!("{base}&val-ratio=20"), 0);
+        let data = held.data();
+        // 60 of 300: 36 from training, 24 from test, so 144 / 60 / 96 keep the 60:40 ratio.
+        assert_eq!((data.train.len(), data.val.len(), data.test.len()), (144, 60, 96));
+        let bits = |s: &Sample| (s.x.to_bits(), s.y.to_bits(), s.label.to_bits());
+        let mut seen: Vec<_> = data.train.iter().chain(&data.val).chain(&data.test).map(bits).collect();
+        seen.sort_unstable();
+        let mut every: Vec<_> = train.iter().chain(&test).map(bits).collect();
+        every.sort_unstable();
+        assert_eq!(seen, every, "every point in exactly one split");
+        assert!(held.has_validation() && held.val_set().1.len() == 60);
+        // The validation split is evaluated like the others, cached with them, and its loss
+        // is in the history and its CSV.
+        held.train_epochs(5);
+        let val = held.validation().expect("validation metrics");
+        assert_eq!(val.count, 60);
+        assert!(val.loss.is_finite() && val.accuracy.is_some());
+        let acc = evaluate_split(
+            held.network(),
+            held.config().loss,
+            held.val_set().0,
+            held.val_set().1,
+            &mut Pass::default(),
+        );
+        assert_eq!(acc.finish(held.problem()), val);
+        assert_eq!(held.watched_loss(), (val.loss, Watched::Validation));
+        let last = *held.history().points().last().expect("history");
+        assert_eq!((last.epoch, last.val), (5, Some(val.loss)));
+        let csv = held.history().to_csv();
+        assert!(csv.starts_with("epoch,train_loss,test_loss,val_loss\n0,"), "{csv}");
+        assert!(csv.ends_with(&format!(",{}\n", val.loss)), "{csv}");
+        let mut plain = plain;
+        plain.train_epochs(2);
+        assert!(plain.validation().is_none());
+        assert_eq!(plain.watched_loss(), (plain.evaluate().1.loss, Watched::Test));
+        assert!(plain.history().points().iter().all(|p| p.val.is_none()));
+        assert!(plain.history().to_csv().starts_with("epoch,train_loss,test_loss\n"));
+        // Changing val-ratio is a data change: the points are drawn again from the seed.
+        let changes = held.set("val-ratio", "0").expect("val-ratio");
+        assert!(changes.data_regenerated);
+        assert_eq!(held.data(), plain.data());
+    }
+
+    #[test]
+    fn validation_points_can_be_added_imported_and_removed() {
+        let mut t = run("dataset=xor&seed=1&val-ratio=10", 0);
+        let n = t.data().val.len();
+        let point = Sample {
+            x: 5.9,
+            y: 5.9,
+            label: 1.0,
+        };
+        assert!(t.add_point(point, Split::Val));
+        assert_eq!(t.data().val.len(), n + 1);
+        assert_eq!(t.val_set().0.ncols(), n + 1);
+        assert_eq!(t.remove_point_near(5.9, 5.9, 0.01), Some(point));
+        assert_eq!(t.data().val.len(), n);
+        let csv = crate::core::data_csv::parse_csv("x,y,label,split\n0,0,0,train\n1,1,1,val\n2,2,0,test\n", None)
+            .expect("csv");
+        t.import_points(csv);
+        let d = t.data();
+        assert_eq!((d.train.len(), d.val.len(), d.test.len()), (1, 1, 1));
+        assert_eq!(d.val[0].x, 1.0);
     }
 
     #[test]

@@ -24,13 +24,14 @@ use crate::core::budget::{FrameBudget, FRAME_WORK_MS};
 use crate::core::choice::Choice;
 use crate::core::config::{shorten, Config};
 use crate::core::data_csv::{parse_csv, CsvError, Split};
+use crate::core::early_stop::{EarlyStopping, Stopped};
 use crate::core::feature::Feature;
 use crate::core::keys::PageQuery;
 use crate::core::layer::norm::NormKind;
 use crate::core::lesson::{self, Lesson};
 use crate::core::model::{Model, ModelError, ModelProblem};
 use crate::core::text::message;
-use crate::core::trainer::{Changes, Health, Quantity, Trainer};
+use crate::core::trainer::{Changes, Health, Quantity, Trainer, Watched};
 use crate::core::{Float, Lang, Problem, Sample};
 
 /// What `#status` says, as `data-state`.
@@ -84,8 +85,8 @@ pub struct App {
     state: Option<(State, String)>,
     /// Query keys that are not the config's (e.g. `lang`), kept in the URL as they were.
     extra_query: Vec<(String, String)>,
-    /// Best test loss seen and its epoch, for the patience stop condition.
-    best_test: Option<(Float, u64)>,
+    /// The patience stop (`#stop-patience`, `#stop-restore`): the rule is the core's.
+    early_stop: EarlyStopping,
     /// Messages shown next to fields: (field id, [English, Chinese]).
     field_errors: Vec<(String, [String; 2])>,
     /// At speed `max`: how many epochs the next frame trains.
@@ -127,7 +128,7 @@ impl App {
             drawn: None,
             state: None,
             extra_query,
-            best_test: None,
+            early_stop: EarlyStopping::default(),
             field_errors: Vec::new(),
             budget: FrameBudget::new(FRAME_WORK_MS),
         };
@@ -235,12 +236,15 @@ impl App {
         self.update_play_button();
     }
 
-    /// Trains exactly one epoch (the step button).
+    /// Trains exactly one epoch (the step button), under the patience stop like play.
     pub fn step(&mut self) {
         self.pause();
-        self.trainer.train_epoch();
+        let (_, stopped) = self.early_stop.train(&mut self.trainer, 1);
         self.compare.step();
         self.check_health();
+        if let Some(stopped) = stopped {
+            self.report_patience_stop(stopped);
+        }
     }
 
     /// Re-initialises the weights (same seed, same config) and clears a divergence.
@@ -248,7 +252,7 @@ impl App {
         self.trainer.reset();
         self.restart_panels();
         self.compare.reset();
-        self.best_test = None;
+        self.early_stop.forget();
         let (state, key) = if self.playing {
             (State::Running, "running")
         } else {
@@ -329,11 +333,12 @@ impl App {
             if let Some(stop) = self.view.stop_epoch {
                 epochs = epochs.min(stop.saturating_sub(self.trainer.epoch()));
             }
-            self.trainer.train_epochs(epochs);
-            self.compare.train(epochs);
+            let (done, stopped) = self.early_stop.train(&mut self.trainer, epochs);
+            // B keeps lock-step with A up to A's patience stop.
+            self.compare.train(if stopped.is_some() { done } else { epochs });
             trained = Some((epochs, super::bench::now_ms()));
             self.check_health();
-            self.check_stop_conditions();
+            self.check_stop_conditions(stopped);
         }
         self.render();
         if let (Speed::Max, Some((epochs, trained_at))) = (self.view.speed, trained) {
@@ -347,29 +352,54 @@ impl App {
         self.trainer.epoch()
     }
 
-    fn check_stop_conditions(&mut self) {
+    fn check_stop_conditions(&mut self, stopped: Option<Stopped>) {
         if !self.playing {
+            return;
+        }
+        if let Some(stopped) = stopped {
+            self.pause();
+            self.report_patience_stop(stopped);
             return;
         }
         let epoch = self.trainer.epoch();
         if self.view.stop_epoch.is_some_and(|stop| epoch >= stop) {
             self.pause();
             self.set_state(State::Idle, text(self.lang, "stopped-epoch"));
-            return;
         }
-        if let Some(patience) = self.view.stop_patience {
-            let test = self.trainer.evaluate().1.loss;
-            match self.best_test {
-                Some((best, _)) if test >= best => {}
-                _ => self.best_test = Some((test, epoch)),
-            }
-            if let Some((_, at)) = self.best_test {
-                if epoch.saturating_sub(at) >= patience {
-                    self.pause();
-                    self.set_state(State::Idle, text(self.lang, "stopped-patience"));
-                }
-            }
+    }
+
+    /// Says where the patience stop fired, which loss it watched, its best epoch and
+    /// whether the weights went back to that epoch's.
+    fn report_patience_stop(&mut self, stopped: Stopped) {
+        let key = match stopped.watched {
+            Watched::Validation => "stopped-patience",
+            Watched::Test => "stopped-patience-test",
+        };
+        let loss = format_number(f64::from(stopped.best_loss));
+        let mut words = message(
+            self.lang,
+            key,
+            &[
+                ("epoch", &stopped.epoch),
+                ("best", &stopped.best_epoch),
+                ("loss", &loss),
+            ],
+        );
+        if stopped.restored {
+            words.push(' ');
+            words.push_str(&message(
+                self.lang,
+                "stopped-restored",
+                &[("best", &stopped.best_epoch)],
+            ));
         }
+        self.set_state(State::Idle, words);
+    }
+
+    /// `#stop-restore`: whether the patience stop goes back to the best epoch's weights.
+    pub fn set_stop_restore(&mut self, on: bool) {
+        self.view.stop_restore = on;
+        self.early_stop.set_restore(on);
     }
 
     // ----- Rendering -------------------------------------------------------------------
@@ -753,7 +783,7 @@ impl App {
                 text(self.lang, key),
             );
         }
-        self.best_test = None;
+        self.early_stop.forget();
         self.follow_compare();
         self.sync_controls();
     }
@@ -974,7 +1004,7 @@ impl App {
                     self.view.stop_epoch = n;
                 } else {
                     self.view.stop_patience = n;
-                    self.best_test = None;
+                    self.early_stop.set_patience(n);
                 }
             }
             None => {
@@ -1162,7 +1192,7 @@ impl App {
         };
         match result {
             Ok(()) => {
-                self.best_test = None;
+                self.early_stop.forget();
                 self.changed(Changes::default());
                 self.show_notice(&format!("{} ({name})", text(self.lang, "model-loaded")));
             }

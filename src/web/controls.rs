@@ -85,6 +85,7 @@ pub struct Controls {
     show_test: HtmlInputElement,
     discretize: HtmlInputElement,
     log_scale: HtmlInputElement,
+    stop_restore: HtmlInputElement,
     point_class: Element,
     layer_count: Element,
     remove_layer: web_sys::HtmlButtonElement,
@@ -156,6 +157,7 @@ impl Controls {
             show_test: by_id("show-test")?,
             discretize: by_id("discretize")?,
             log_scale: by_id("log-scale")?,
+            stop_restore: by_id("stop-restore")?,
             point_class: by_id("point-class")?,
             layer_count: by_id("layer-count")?,
             remove_layer: by_id("remove-layer")?,
@@ -234,6 +236,7 @@ impl Controls {
         self.show_test.set_checked(view.show_test);
         self.discretize.set_checked(view.discretize);
         self.log_scale.set_checked(view.log_scale);
+        self.stop_restore.set_checked(view.stop_restore);
         let layers = config.hidden.len();
         self.layer_count.set_text_content(Some(&match (lang, layers) {
             (Lang::En, 1) => "1 hidden layer".to_string(),
@@ -355,8 +358,11 @@ pub struct ViewSettings {
     pub point_class: PointClass,
     /// Pause when the epoch reaches this.
     pub stop_epoch: Option<u64>,
-    /// Pause when the test loss has not improved for this many epochs.
+    /// Pause when the watched loss (validation, else test) has not improved for this many
+    /// epochs.
     pub stop_patience: Option<u64>,
+    /// When the patience stop fires, go back to the best epoch's weights.
+    pub stop_restore: bool,
     /// Projector mode: large type, thick lines, fewer panels.
     pub projector: bool,
 }
@@ -371,6 +377,7 @@ impl Default for ViewSettings {
             point_class: PointClass::Label(1.0),
             stop_epoch: None,
             stop_patience: None,
+            stop_restore: false,
             projector: false,
         }
     }

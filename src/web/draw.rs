@@ -365,7 +365,7 @@ pub fn draw_loss_chart(
     compare: Option<&[HistoryPoint]>,
     log_scale: bool,
     scale: f64,
-    labels: (&str, &str, &str),
+    labels: (&str, &str, &str, &str),
 ) -> Result<(), String> {
     let backend = MeasuredCanvas::new(canvas)?;
     let root = backend.into_drawing_area();
@@ -373,12 +373,15 @@ pub fn draw_loss_chart(
     let both = || history.iter().chain(compare.unwrap_or_default());
     let last_epoch = both().map(|p| p.epoch).max().unwrap_or(1).max(1) as f64;
     let finite = |v: Float| v.is_finite().then_some(f64::from(v));
-    let values = both().flat_map(|p| [finite(p.train), finite(p.test)]).flatten();
+    let val_of = |p: &HistoryPoint| p.val.unwrap_or(Float::NAN);
+    let values = both()
+        .flat_map(|p| [finite(p.train), finite(p.test), finite(val_of(p))])
+        .flatten();
     let (min, max) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let font = (12.0 * scale) as i32;
     let stroke = (2.0 * scale).round().max(1.0) as u32;
-    let (x_label, train_label, test_label) = labels;
-    let mut curves: Vec<Curve> = Vec::with_capacity(4);
+    let (x_label, train_label, test_label, val_label) = labels;
+    let mut curves: Vec<Curve> = Vec::with_capacity(5);
     let name = |side: &str, label: &str| {
         if compare.is_some() {
             format!("{side}: {label}")
@@ -388,6 +391,17 @@ pub fn draw_loss_chart(
     };
     curves.push((history, |p| p.train, [40, 40, 40], false, name("A", train_label)));
     curves.push((history, |p| p.test, BLUE, false, name("A", test_label)));
+    // The validation curve, when the run holds points out for validation (A's only: B
+    // shares the data, and its test curve is the one to compare).
+    if history.iter().any(|p| p.val.is_some()) {
+        curves.push((
+            history,
+            |p| p.val.unwrap_or(Float::NAN),
+            VAL,
+            false,
+            name("A", val_label),
+        ));
+    }
     if let Some(b) = compare {
         curves.push((b, |p| p.train, B_TRAIN, true, name("B", train_label)));
         curves.push((b, |p| p.test, B_TEST, true, name("B", test_label)));
@@ -460,6 +474,9 @@ pub fn draw_loss_chart(
 
 /// One curve of the loss chart: its history, which loss it shows, colour, dashed, legend.
 type Curve<'a> = (&'a [HistoryPoint], fn(&HistoryPoint) -> Float, [u8; 3], bool, String);
+
+/// The validation curve: Okabe–Ito's reddish purple, apart from every other curve.
+const VAL: [u8; 3] = [204, 121, 167];
 
 /// Compare mode's network B in the loss chart: vermillion training and green test curves.
 const B_TRAIN: [u8; 3] = [213, 94, 0];

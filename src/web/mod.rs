@@ -203,6 +203,7 @@ fn wire(app: &Shared) -> WebResult<()> {
         ("show-test", App::set_show_test as fn(&mut App, bool)),
         ("discretize", App::set_discretize),
         ("log-scale", App::set_log_scale),
+        ("stop-restore", App::set_stop_restore),
     ] {
         let input: HtmlInputElement = by_id(id)?;
         let source = input.clone();

@@ -388,7 +388,7 @@ for (const lang of ["en", "zh"]) {
       ["header.csv", "1,2,0\n3,4,1\n", at(1, "x", ["missing header: the first line must name the columns x, y and label", "缺少表头：第一行必须列出 x、y 和 label 列"])],
       ["width.csv", "x,y,label\n1,2\n", at(2, null, ["expected 3 fields as in the header, found 2", "应有 3 个字段（与表头一致），实际有 2 个"])],
       ["plane.csv", "x,y,label\n1,9,0\n", at(2, "y", ["9 lies outside the plane \\[−6, 6\\]", "9 超出平面范围 \\[−6, 6\\]"])],
-      ["split.csv", `x,y,label,split\n1,1,0,train\n1,1,1,${"<b>".repeat(30)}\n`, at(3, "split", [`\`${"<b>".repeat(13)}<…\` is not a split; expected train or test`, `\`${"<b>".repeat(13)}<…\` 不是有效的划分，应为 train 或 test`])],
+      ["split.csv", `x,y,label,split\n1,1,0,train\n1,1,1,${"<b>".repeat(30)}\n`, at(3, "split", [`\`${"<b>".repeat(13)}<…\` is not a split; expected train, val or test`, `\`${"<b>".repeat(13)}<…\` 不是有效的划分，应为 train、val 或 test`])],
     ];
     const intro = en ? "No points imported; the data is unchanged. " : "未导入数据点，数据保持不变。 ";
     for (const [name, text, reason] of cases) {

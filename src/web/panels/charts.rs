@@ -64,6 +64,7 @@ impl Charts {
             text(lang, "epoch-axis"),
             text(lang, "train-curve"),
             text(lang, "test-curve"),
+            text(lang, "val-curve"),
         );
         draw_loss_chart(&self.loss_chart, history, other, log_scale, ratio, labels)
     }

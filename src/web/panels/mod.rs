@@ -69,6 +69,8 @@ pub struct FrameSnapshot {
     pub serial: u64,
     pub train: Metrics,
     pub test: Metrics,
+    /// The validation split's metrics, when the run has one.
+    pub val: Option<Metrics>,
     /// The test split's confusion matrix (empty for regression).
     pub confusion: Vec<Vec<u32>>,
     /// Every neuron's output over the plane (the boundary and the diagram's thumbnails).
@@ -82,6 +84,7 @@ impl FrameSnapshot {
             serial: 0,
             train: Metrics::default(),
             test: Metrics::default(),
+            val: None,
             confusion: Vec::new(),
             grid: GridOutputs::new(GRID),
         }
@@ -92,6 +95,7 @@ impl FrameSnapshot {
         let (train, test) = trainer.evaluate();
         self.train = train;
         self.test = test;
+        self.val = trainer.validation();
         let confusion = trainer.test_confusion();
         if self.confusion.as_slice() != confusion {
             self.confusion = confusion.to_vec();
