@@ -181,6 +181,19 @@ impl Param {
         col_source: impl Fn(usize) -> Option<usize>,
         mut fresh: impl FnMut(usize, usize) -> Float,
     ) {
+        // One body behind `dyn` for every caller: live edits are rare, and each generic copy
+        // cost the page about 2 KB of code.
+        self.remap_dyn(rows, cols, &row_source, &col_source, &mut fresh);
+    }
+
+    fn remap_dyn(
+        &mut self,
+        rows: usize,
+        cols: usize,
+        row_source: &dyn Fn(usize) -> Option<usize>,
+        col_source: &dyn Fn(usize) -> Option<usize>,
+        fresh: &mut dyn FnMut(usize, usize) -> Float,
+    ) {
         let mut value = DMatrix::zeros(rows, cols);
         let mut first = DMatrix::zeros(rows, cols);
         let mut second = DMatrix::zeros(rows, cols);

@@ -289,14 +289,20 @@ impl Norm {
     /// new, with γ = 1, β = 0, running mean 0 and variance 1). Kept rows keep their values
     /// and optimizer state.
     pub fn remap(&mut self, rows: usize, source: impl Fn(usize) -> Option<usize> + Copy) {
+        self.remap_dyn(rows, &source);
+    }
+
+    fn remap_dyn(&mut self, rows: usize, source: &dyn Fn(usize) -> Option<usize>) {
         self.gamma.remap(rows, 1, source, Some, |_, _| 1.0);
         self.beta.remap(rows, 1, source, Some, |_, _| 0.0);
-        let old = (self.running_mean.clone(), self.running_var.clone());
-        let kept = |i: usize, from: &DMatrix<Float>, fresh: Float| {
-            source(i).and_then(|s| from.get((s, 0)).copied()).unwrap_or(fresh)
-        };
-        self.running_mean = DMatrix::from_fn(rows, 1, |i, _| kept(i, &old.0, 0.0));
-        self.running_var = DMatrix::from_fn(rows, 1, |i, _| kept(i, &old.1, 1.0));
+        for (running, fresh) in [(&mut self.running_mean, 0.0), (&mut self.running_var, 1.0)] {
+            let old = std::mem::replace(running, DMatrix::from_element(rows, 1, fresh));
+            for i in 0..rows {
+                if let Some(&v) = source(i).and_then(|s| old.get((s, 0))) {
+                    running[(i, 0)] = v;
+                }
+            }
+        }
     }
 
     /// The normalisation as the model file writes it.
