@@ -62,6 +62,10 @@ const CASES = [
   // Dropout, per layer: the masks come from the seeded stream in both.
   { dataset: "circle", hidden: "8,4", activation: "tanh", optimizer: "adam", lr: "0.01", dropout: "0.3",
     dropouts: "0.3,0.1", seed: "9" },
+  // Batch norm then layer norm, with dropout on top, over batches of 8 (running estimates,
+  // γ and β compared too).
+  { dataset: "spiral", hidden: "6,5", activation: "sigmoid", optimizer: "adam", lr: "0.03", norm: "batch",
+    norms: "batch,layer", dropout: "0.1", batch: "8", points: "251", seed: "3" },
 ];
 
 for (const settings of CASES) {
@@ -70,10 +74,13 @@ for (const settings of CASES) {
     const native = nativeModel(settings, epochs);
     const web = await pageModel(settings, epochs);
     assert.equal(web.layers.length, native.layers.length);
+    if (settings.norm) assert.equal(web.layers[0].norm?.kind, settings.norm, "the page's model carries its normalisation");
     for (const [l, layer] of native.layers.entries()) {
       // Exact equality: the same f32 values print the same shortest decimal.
       assert.deepEqual(web.layers[l].weights, layer.weights, `layer ${l} weights differ`);
       assert.deepEqual(web.layers[l].biases, layer.biases, `layer ${l} biases differ`);
+      // γ, β and the running estimates too.
+      assert.deepEqual(web.layers[l].norm, layer.norm, `layer ${l} normalisation differs`);
     }
   }, { timeout: 120000 });
 }
