@@ -57,13 +57,13 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("dead", "Dead neurons", "死亡神经元"),
     (
         "activation-chart",
-        "The activation f, its derivative f′ and a histogram of the chosen layer's pre-activations z",
-        "激活函数 f、导数 f′ 以及所选层净输入 z 的直方图",
+        "The activation f, its derivative f′ and a histogram of the chosen layer's inputs of f (z, or u after a normalisation)",
+        "激活函数 f、导数 f′ 以及所选层中 f 的输入（z，归一化后为 u）的直方图",
     ),
     (
         "activation-hint",
-        "Bars: where the chosen layer's pre-activations z fall for the training points. Red bands: f′ is below 10 % of its peak there, so almost no gradient passes.",
-        "柱形：训练样本在所选层的净输入 z 落在哪里。红色区域：那里 f′ 不到峰值的 10 %，几乎没有梯度能传过去（饱和）。",
+        "Bars: where the inputs of f fall for the training points in the chosen layer: its pre-activations z, or u = γ·ẑ + β when the layer normalises. Red bands: f′ is below 10 % of its peak there, so almost no gradient passes.",
+        "柱形：训练样本在所选层中 f 的输入落在哪里：净输入 z；该层做归一化时是 u = γ·ẑ + β。红色区域：那里 f′ 不到峰值的 10 %，几乎没有梯度能传过去（饱和）。",
     ),
     ("gradient-flow", "Gradient flow", "梯度流"),
     (

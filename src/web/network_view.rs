@@ -30,7 +30,7 @@ const MAX_PITCH_Y: f64 = 52.0;
 /// The diagram grows vertically up to this height (then its nodes shrink).
 const MAX_HEIGHT: f64 = 560.0;
 /// Height of the band of layer controls above the columns.
-const HEADER: f64 = 104.0;
+const HEADER: f64 = 108.0;
 /// Room left of the first column for the feature names.
 const LABEL_PAD: f64 = 42.0;
 const RIGHT_PAD: f64 = 6.0;
@@ -800,7 +800,9 @@ impl NetworkView {
                 select.append_child(&option)?;
             }
             head.append_child(&select)?;
-            // The layer's normalisation between z and f.
+            // One row under the activation: the normalisation between z and f, then the
+            // dropout rate after a.
+            let extras = self.element("div", "layer-extras")?;
             let select = self.element("select", "layer-norm")?;
             select.set_attribute("data-layer", &i.to_string())?;
             let label = labels.layer_norm(i + 1);
@@ -815,7 +817,7 @@ impl NetworkView {
                 option.set_text_content(Some(choice.label(labels.lang)));
                 select.append_child(&option)?;
             }
-            head.append_child(&select)?;
+            extras.append_child(&select)?;
             // The layer's dropout rate, typed (empty: none).
             let field = self.element("input", "layer-dropout")?;
             field.set_attribute("type", "text")?;
@@ -828,7 +830,8 @@ impl NetworkView {
             field.set_attribute("title", &label)?;
             field.set_attribute("placeholder", labels.dropout_off())?;
             field.set_attribute("value", &dropout_text(dropout))?;
-            head.append_child(&field)?;
+            extras.append_child(&field)?;
+            head.append_child(&extras)?;
             stage.append_child(&head)?;
             headers.push(Header {
                 element: head,
