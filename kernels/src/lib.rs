@@ -688,6 +688,109 @@ pub fn relu_delta(upstream: &[f32], z: &[f32], delta: &mut [f32]) {
     zip_lanes(z, upstream, delta, F4::where_positive);
 }
 
+/// Normalisation of one row of pre-activations with one μ and 1/√(σ² + ε) for the whole
+/// row (batch normalisation, a neuron over the points): ẑ = (z − μ)·s into `z_hat` and
+/// u = γ·ẑ + β into `u`, in that order of operations (no fused multiply-add), so the numbers
+/// are the same on every target.
+#[inline(never)]
+pub fn normalize_row(z: &[f32], mean: f32, inv_std: f32, gamma: f32, beta: f32, z_hat: &mut [f32], u: &mut [f32]) {
+    for ((&z, h), u) in z.iter().zip(z_hat.iter_mut()).zip(u.iter_mut()) {
+        let n = (z - mean) * inv_std;
+        *h = n;
+        *u = gamma * n + beta;
+    }
+}
+
+/// The same with one μ and 1/√(σ² + ε) per point (layer normalisation, a point over its
+/// neurons): ẑ[p] = (z[p] − μ[p])·s[p], u[p] = γ·ẑ[p] + β.
+#[inline(never)]
+pub fn normalize_columns(
+    z: &[f32],
+    mean: &[f32],
+    inv_std: &[f32],
+    gamma: f32,
+    beta: f32,
+    z_hat: &mut [f32],
+    u: &mut [f32],
+) {
+    for ((((&z, &m), &s), h), u) in z.iter().zip(mean).zip(inv_std).zip(z_hat.iter_mut()).zip(u.iter_mut()) {
+        let n = (z - m) * s;
+        *h = n;
+        *u = gamma * n + beta;
+    }
+}
+
+/// Backward through [`normalize_row`] for one row of `points` real values: from dL/du in
+/// `grad_u` and ẑ in `z_hat`, returns (dL/dγ, dL/dβ) = (Σ dL/du·ẑ, Σ dL/du) and writes dL/dz
+/// into `delta` (the padding past `points` set to 0). With `batch_statistics` μ and σ² came
+/// from these points, and dL/dz = (dẑ − mean(dẑ) − ẑ·mean(dẑ·ẑ))·s with dẑ = γ·dL/du;
+/// otherwise (running estimates) dL/dz = dẑ·s. Sums in f64, in point order.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+pub fn normalize_row_backward(
+    grad_u: &[f32],
+    z_hat: &[f32],
+    gamma: f32,
+    inv_std: f32,
+    points: usize,
+    batch_statistics: bool,
+    delta: &mut [f32],
+) -> (f32, f32) {
+    let points = points.min(grad_u.len()).min(z_hat.len()).min(delta.len());
+    let (grad_u, z_hat) = (&grad_u[..points], &z_hat[..points]);
+    let (mut dg, mut db) = (0.0f64, 0.0f64);
+    for (&du, &n) in grad_u.iter().zip(z_hat) {
+        dg += f64::from(du) * f64::from(n);
+        db += f64::from(du);
+    }
+    let (real, padding) = delta.split_at_mut(points);
+    padding.fill(0.0);
+    if batch_statistics {
+        let (mut sum, mut dot) = (0.0f64, 0.0f64);
+        for (&du, &n) in grad_u.iter().zip(z_hat) {
+            let d = f64::from(du * gamma);
+            sum += d;
+            dot += d * f64::from(n);
+        }
+        let m = points.max(1) as f64;
+        let (mean_d, mean_dot) = ((sum / m) as f32, (dot / m) as f32);
+        for ((out, &du), &n) in real.iter_mut().zip(grad_u).zip(z_hat) {
+            *out = (du * gamma - mean_d - n * mean_dot) * inv_std;
+        }
+    } else {
+        for (out, &du) in real.iter_mut().zip(grad_u) {
+            *out = du * gamma * inv_std;
+        }
+    }
+    (dg as f32, db as f32)
+}
+
+/// Mean and biased variance of every point (column) over the `rows` rows of a batch-major
+/// buffer `z` (`stride` apart), summed in f64 row by row, into `mean` and `variance`
+/// (one entry per column of `stride`).
+#[inline(never)]
+pub fn column_mean_variance(z: &[f32], rows: usize, stride: usize, mean: &mut [f32], variance: &mut [f32]) {
+    if rows == 0 {
+        mean.fill(0.0);
+        variance.fill(1.0);
+        return;
+    }
+    for p in 0..stride.min(mean.len()).min(variance.len()) {
+        let mut sum = 0.0f64;
+        for r in 0..rows {
+            sum += f64::from(z[r * stride + p]);
+        }
+        let mu = sum / rows as f64;
+        let mut squares = 0.0f64;
+        for r in 0..rows {
+            let d = f64::from(z[r * stride + p]) - mu;
+            squares += d * d;
+        }
+        mean[p] = mu as f32;
+        variance[p] = (squares / rows as f64) as f32;
+    }
+}
+
 /// Points are processed in groups of this many (one f32x4 SIMD register): every
 /// batch-major buffer pads its rows to a multiple of it with zeros.
 pub const LANES: usize = 4;

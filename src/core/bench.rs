@@ -9,6 +9,7 @@ use super::activation::Activation;
 use super::choice::Choice;
 use super::config::Config;
 use super::introspect::GridOutputs;
+use super::layer::norm::NormKind;
 use super::trainer::Trainer;
 
 /// One network shape of the comparison, named as the peer's figures name it.
@@ -22,8 +23,11 @@ pub struct Case {
     pub peer_train_samples_per_s: f64,
     /// The peer's grid inference, forward passes/s (same source).
     pub peer_grid_points_per_s: f64,
-    /// The peer's compute for one frame without drawing, ms (same source).
+    /// The peer's compute for one frame without drawing, ms (same source; NaN where the
+    /// peer has no such network).
     pub peer_frame_ms: f64,
+    /// Normalisation of the hidden layers (the peer has none).
+    pub norm: NormKind,
 }
 
 /// The peer's default network, XOR's and the largest it allows.
@@ -35,6 +39,7 @@ pub const CASES: [Case; 3] = [
         peer_train_samples_per_s: 1.69e6,
         peer_grid_points_per_s: 3.54e6,
         peer_frame_ms: 4.1,
+        norm: NormKind::None,
     },
     Case {
         name: "2-3-1",
@@ -43,6 +48,7 @@ pub const CASES: [Case; 3] = [
         peer_train_samples_per_s: 2.69e6,
         peer_grid_points_per_s: 6.05e6,
         peer_frame_ms: 2.4,
+        norm: NormKind::None,
     },
     Case {
         name: "2-8-8-8-8-8-8-1",
@@ -51,8 +57,35 @@ pub const CASES: [Case; 3] = [
         peer_train_samples_per_s: 135e3,
         peer_grid_points_per_s: 337e3,
         peer_frame_ms: 34.0,
+        norm: NormKind::None,
     },
 ];
+
+/// The largest network with batch normalisation before every hidden activation: what
+/// the normalisation costs (no peer figure: the peer has none).
+pub const BATCH_NORM_CASE: Case = Case {
+    name: "2-8x6-1 batch norm",
+    hidden: &[8, 8, 8, 8, 8, 8],
+    activation: Activation::Tanh,
+    peer_train_samples_per_s: f64::NAN,
+    peer_grid_points_per_s: f64::NAN,
+    peer_frame_ms: f64::NAN,
+    norm: NormKind::Batch,
+};
+
+/// The peer's three cases, then the batch-norm case.
+pub fn all_cases() -> impl Iterator<Item = &'static Case> {
+    CASES.iter().chain(std::iter::once(&BATCH_NORM_CASE))
+}
+
+impl Case {
+    /// The case's config at `points` points (see [`case_config`]).
+    pub fn config(&self, points: usize) -> Config {
+        let mut config = case_config(self.hidden, self.activation, points);
+        config.norm = self.norm;
+        config
+    }
+}
 
 /// The peer's setting for every case: 500 points, half for training, batch 10, SGD at
 /// learning rate 0.03, inputs x and y.
@@ -87,7 +120,7 @@ fn rate(now: &mut dyn FnMut() -> f64, min_ms: f64, mut work: impl FnMut() -> f64
 /// Training throughput in samples/s: whole epochs of shuffled batches of 10, each a forward
 /// pass, a backward pass and an SGD update (no loss evaluation).
 pub fn train_samples_per_s(case: &Case, now: &mut dyn FnMut() -> f64, min_ms: f64) -> f64 {
-    let Ok(mut trainer) = Trainer::new(case_config(case.hidden, case.activation, 500)) else {
+    let Ok(mut trainer) = Trainer::new(case.config(500)) else {
         return 0.0;
     };
     let samples = trainer.train_set().1.len() as f64;
@@ -102,7 +135,7 @@ pub fn train_samples_per_s(case: &Case, now: &mut dyn FnMut() -> f64, min_ms: f6
 /// Grid inference in points/s: the 100 × 100 boundary grid through a trained network in one
 /// batched pass, keeping every neuron's output (the thumbnails).
 pub fn grid_points_per_s(case: &Case, now: &mut dyn FnMut() -> f64, min_ms: f64) -> f64 {
-    let Ok(mut trainer) = Trainer::new(case_config(case.hidden, case.activation, 500)) else {
+    let Ok(mut trainer) = Trainer::new(case.config(500)) else {
         return 0.0;
     };
     trainer.train_epochs(20);
@@ -162,7 +195,7 @@ pub fn scaling(now: &mut dyn FnMut() -> f64, min_ms: f64) -> Value {
 pub fn run_engine(now: &mut dyn FnMut() -> f64, min_ms: f64) -> Value {
     let mut train = Map::new();
     let mut grid = Map::new();
-    for case in &CASES {
+    for case in all_cases() {
         train.insert(case.name.into(), json!(train_samples_per_s(case, now, min_ms)));
         grid.insert(case.name.into(), json!(grid_points_per_s(case, now, min_ms)));
     }
@@ -196,11 +229,14 @@ pub fn table(report: &Value) -> String {
         "{:<18} {:>14} {:>8} {:>14} {:>8}\n",
         "network", "train samp/s", "× peer", "grid pts/s", "× peer"
     ));
-    for case in &CASES {
+    for case in all_cases() {
         let train = figure("train_samples_per_s", case.name);
         let grid = figure("grid_points_per_s", case.name);
         let show = |v: Option<f64>| v.map_or("–".to_string(), human);
-        let ratio = |v: Option<f64>, peer: f64| v.map_or("–".to_string(), |v| format!("{:.1}", v / peer));
+        let ratio = |v: Option<f64>, peer: f64| match v {
+            Some(v) if peer.is_finite() => format!("{:.1}", v / peer),
+            _ => "–".to_string(),
+        };
         out.push_str(&format!(
             "{:<18} {:>14} {:>8} {:>14} {:>8}\n",
             case.name,
@@ -214,7 +250,11 @@ pub fn table(report: &Value) -> String {
         out.push_str("\nframe (train, evaluate, grid, thumbnails, draw), ms; the peer's compute alone\n");
         for (name, f) in frames {
             let p50 = f["p50"].as_f64().unwrap_or(f64::NAN);
-            let peer = CASES.iter().find(|c| c.name == name).map(|c| c.peer_frame_ms);
+            let peer = CASES
+                .iter()
+                .find(|c| c.name == name)
+                .map(|c| c.peer_frame_ms)
+                .filter(|ms| ms.is_finite());
             let versus = peer.map_or(String::new(), |peer| {
                 format!("   peer {peer:.1} ({:.1}× the p50)", peer / p50)
             });
@@ -319,7 +359,7 @@ mod tests {
     #[test]
     fn the_cases_build_the_peer_shapes() {
         for case in &CASES {
-            let trainer = Trainer::new(case_config(case.hidden, case.activation, 500)).expect("valid");
+            let trainer = Trainer::new(case.config(500)).expect("valid");
             let widths: Vec<usize> = trainer.network().layers.iter().map(|l| l.neurons()).collect();
             let name: Vec<String> = std::iter::once(2).chain(widths).map(|w| w.to_string()).collect();
             assert_eq!(name.join("-"), case.name);
@@ -361,7 +401,7 @@ mod tests {
     #[test]
     fn a_report_has_every_case_and_a_table_with_ratios() {
         let report = run_engine(&mut ticking(), 1.0);
-        for case in &CASES {
+        for case in all_cases() {
             assert!(report["train_samples_per_s"][case.name]
                 .as_f64()
                 .is_some_and(|v| v > 0.0));
@@ -380,6 +420,16 @@ mod tests {
         assert!(report["multiply_add_peak_per_s"].as_f64().is_some_and(|v| v > 0.0));
         let text = table(&report);
         assert!(text.contains("2-8-8-8-8-8-8-1") && text.contains("× peer"), "{text}");
+        // The batch-norm case has no peer: its ratios are dashes.
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("2-8x6-1 batch norm"))
+            .expect("batch-norm line");
+        assert_eq!(line.matches('–').count(), 2, "{line}");
+        let bn = Trainer::new(BATCH_NORM_CASE.config(500)).expect("valid");
+        assert!(bn.network().layers[..6]
+            .iter()
+            .all(|l| l.norm_kind() == NormKind::Batch));
         assert!(text.contains("peak multiply-adds/s"), "{text}");
         let mut with_frames = report.clone();
         with_frames["frame_ms"] = json!({ "2-4-2-1": { "p50": 2.05, "p95": 3.0 } });

@@ -10,7 +10,7 @@ use web_sys::Element;
 use super::app::App;
 use super::controls::Speed;
 use super::dom::{by_id, document, window, WebResult};
-use crate::core::bench::{self, Case, CASES};
+use crate::core::bench::{self, Case, BATCH_NORM_CASE, CASES};
 
 /// Milliseconds each throughput case is measured.
 const MEASURE_MS: f64 = 1000.0;
@@ -59,7 +59,7 @@ impl BenchRun {
         let panel: Element = by_id("bench-panel")?;
         panel.remove_attribute("hidden")?;
         let mut steps = VecDeque::new();
-        for case in &CASES {
+        for case in bench::all_cases() {
             steps.push_back(Step::Train(case));
             steps.push_back(Step::Grid(case));
         }
@@ -70,6 +70,11 @@ impl BenchRun {
                 steps.push_back(Step::Frames { case, speed });
             }
         }
+        // Batch normalisation on the largest network: does it hold 60 fps at speed 1?
+        steps.push_back(Step::Frames {
+            case: &BATCH_NORM_CASE,
+            speed: Speed::Epochs(1),
+        });
         steps.push_back(Step::Finish);
         let result: Element = by_id("bench-result")?;
         result.set_attribute("data-state", "running")?;
@@ -113,7 +118,7 @@ impl BenchRun {
             }
             Step::Frames { case, speed } => {
                 if self.samples.is_empty() {
-                    app.bench_setup(bench::case_config(case.hidden, case.activation, 500), speed);
+                    app.bench_setup(case.config(500), speed);
                 }
                 let start = now_ms();
                 self.starts.push((start, app.epoch()));

@@ -172,30 +172,30 @@ impl Norm {
                 out.mean.copy_from_slice(self.running_mean.as_slice());
                 out.variance.copy_from_slice(self.running_var.as_slice());
             }
-            _ => {
-                for p in 0..stride {
-                    let (mean, variance) = mean_and_variance((0..rows).map(|r| z[r * stride + p]));
-                    out.mean[p] = mean;
-                    out.variance[p] = variance;
-                }
-            }
+            _ => nnlab_kernels::column_mean_variance(z, rows, stride, &mut out.mean, &mut out.variance),
         }
         for (inv, &v) in out.inv_std.iter_mut().zip(&out.variance) {
             *inv = 1.0 / (v + EPSILON).sqrt();
         }
+        // Row by row in the kernels crate: the boundary grid of 10 000 points goes through
+        // here every frame.
         let (gamma, beta) = (self.gamma.value.as_slice(), self.beta.value.as_slice());
-        for r in 0..rows {
-            let at = r * stride;
-            for p in 0..stride {
-                let s = if out.per_point { p } else { r };
-                // The padding of a batch-statistics pass is set to 0 (its z is not in μ).
-                let n = if out.batch_statistics && p >= points {
-                    0.0
-                } else {
-                    (z[at + p] - out.mean[s]) * out.inv_std[s]
-                };
-                out.normalized[at + p] = n;
-                out.output[at + p] = gamma[r] * n + beta[r];
+        for (r, ((z, z_hat), u)) in z
+            .chunks_exact(stride)
+            .zip(out.normalized.chunks_exact_mut(stride))
+            .zip(out.output.chunks_exact_mut(stride))
+            .take(rows)
+            .enumerate()
+        {
+            if out.per_point {
+                nnlab_kernels::normalize_columns(z, &out.mean, &out.inv_std, gamma[r], beta[r], z_hat, u);
+            } else {
+                nnlab_kernels::normalize_row(z, out.mean[r], out.inv_std[r], gamma[r], beta[r], z_hat, u);
+            }
+            if out.batch_statistics {
+                // The padding is not in μ: its ẑ is 0 (and u = β).
+                z_hat[points..].fill(0.0);
+                u[points..].fill(beta[r]);
             }
         }
     }
@@ -210,6 +210,26 @@ impl Norm {
         let rows = self.rows();
         let stride = stride.max(1);
         let points = pass.points.min(stride);
+        if !pass.per_point {
+            // Batch normalisation: row by row in the kernels crate (the gradient flow panel
+            // runs this over the whole training split every frame).
+            for r in 0..rows {
+                let at = r * stride..(r + 1) * stride;
+                let (dg, db) = nnlab_kernels::normalize_row_backward(
+                    &pass.grad[at.clone()],
+                    &pass.normalized[at.clone()],
+                    self.gamma.value[(r, 0)],
+                    pass.inv_std[r],
+                    points,
+                    pass.batch_statistics,
+                    &mut delta[at],
+                );
+                self.gamma.grad[(r, 0)] = dg;
+                self.beta.grad[(r, 0)] = db;
+            }
+            return;
+        }
+        // Layer normalisation: μ and σ² of each point over the layer's rows.
         let gamma = self.gamma.value.as_slice();
         for r in 0..rows {
             let at = r * stride;
@@ -224,41 +244,17 @@ impl Norm {
         }
         delta[..rows * stride].fill(0.0);
         let d_hat = |r: usize, p: usize| pass.grad[r * stride + p] * gamma[r];
-        if pass.per_point {
-            for p in 0..points {
-                let (mut sum, mut dot) = (0.0f64, 0.0f64);
-                for r in 0..rows {
-                    let d = f64::from(d_hat(r, p));
-                    sum += d;
-                    dot += d * f64::from(pass.normalized[r * stride + p]);
-                }
-                let (mean_d, mean_dot) = ((sum / rows as f64) as Float, (dot / rows as f64) as Float);
-                for r in 0..rows {
-                    let n = pass.normalized[r * stride + p];
-                    delta[r * stride + p] = (d_hat(r, p) - mean_d - n * mean_dot) * pass.inv_std[p];
-                }
-            }
-        } else if pass.batch_statistics {
+        for p in 0..points {
+            let (mut sum, mut dot) = (0.0f64, 0.0f64);
             for r in 0..rows {
-                let (mut sum, mut dot) = (0.0f64, 0.0f64);
-                for p in 0..points {
-                    let d = f64::from(d_hat(r, p));
-                    sum += d;
-                    dot += d * f64::from(pass.normalized[r * stride + p]);
-                }
-                let m = points.max(1) as f64;
-                let (mean_d, mean_dot) = ((sum / m) as Float, (dot / m) as Float);
-                for p in 0..points {
-                    let n = pass.normalized[r * stride + p];
-                    delta[r * stride + p] = (d_hat(r, p) - mean_d - n * mean_dot) * pass.inv_std[r];
-                }
+                let d = f64::from(d_hat(r, p));
+                sum += d;
+                dot += d * f64::from(pass.normalized[r * stride + p]);
             }
-        } else {
-            // The running estimates are constants: a per-neuron affine map.
+            let (mean_d, mean_dot) = ((sum / rows as f64) as Float, (dot / rows as f64) as Float);
             for r in 0..rows {
-                for p in 0..points {
-                    delta[r * stride + p] = d_hat(r, p) * pass.inv_std[r];
-                }
+                let n = pass.normalized[r * stride + p];
+                delta[r * stride + p] = (d_hat(r, p) - mean_d - n * mean_dot) * pass.inv_std[p];
             }
         }
     }
@@ -330,7 +326,12 @@ fn mean_and_variance(values: impl Iterator<Item = Float> + Clone) -> (Float, Flo
         return (0.0, 1.0);
     }
     let mean = sum / n as f64;
-    let squares: f64 = values.map(|v| (f64::from(v) - mean).powi(2)).sum();
+    let squares: f64 = values
+        .map(|v| {
+            let d = f64::from(v) - mean;
+            d * d
+        })
+        .sum();
     (mean as Float, (squares / n as f64) as Float)
 }
 
