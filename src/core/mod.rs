@@ -11,6 +11,7 @@ pub mod data_csv;
 pub mod dataset;
 pub mod early_stop;
 pub mod feature;
+pub mod hidden_space;
 pub mod init;
 pub mod introspect;
 pub mod keys;
