@@ -155,9 +155,7 @@ impl Key {
         match self.kind {
             Kind::Integer { .. } => text.parse::<u64>().map(Value::from).unwrap_or(Value::String(text)),
             // The shortest decimal spelling of the f32 value (0.03, not 0.029999…).
-            Kind::Number { .. } => text
-                .parse::<f64>()
-                .ok()
+            Kind::Number { .. } => super::math::parse_decimal(&text)
                 .and_then(serde_json::Number::from_f64)
                 .map_or(Value::String(text), Value::Number),
             _ => Value::String(text),

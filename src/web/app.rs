@@ -1117,10 +1117,8 @@ impl App {
 
     /// Sets a weight or bias typed by the user; returns the error message for a bad value.
     pub fn set_parameter(&mut self, param: ParamRef, value: &str) -> Result<(), String> {
-        let parsed: Float = value
-            .trim()
-            .parse()
-            .ok()
+        let parsed: Float = crate::core::math::parse_decimal(value.trim())
+            .map(|v| v as Float)
             .filter(|v: &Float| v.is_finite() && v.abs() <= MAX_PARAMETER)
             .ok_or_else(|| text(self.lang, "weight-invalid").to_string())?;
         let ok = match param {
