@@ -45,18 +45,13 @@ pub static HIDEABLE: &[Hideable] = &[
     h("reset", 0, "reset", "#reset"),
     h("lang", 1, "language", "label.field:has(#lang)"),
     h("speed", 1, "speed", "label.field:has(#speed)"),
-    h("learning-rate", 1, "learning-rate", "label.field:has(#learning-rate)"),
+    h("lr", 1, "learning-rate", "label.field:has(#learning-rate)"),
     h("clip", 1, "clip", "label.field:has(#clip)"),
     h("activation", 1, "activation", "label.field:has(#activation)"),
     h("loss", 1, "loss", "label.field:has(#loss)"),
     h("optimizer", 1, "optimizer", "label.field:has(#optimizer)"),
-    h("batch-size", 1, "batch-size", "label.field:has(#batch-size)"),
-    h(
-        "regularization",
-        1,
-        "regularization",
-        "label.field:has(#regularization)",
-    ),
+    h("batch", 1, "batch-size", "label.field:has(#batch-size)"),
+    h("reg", 1, "regularization", "label.field:has(#regularization)"),
     h("reg-rate", 1, "reg-rate", "label.field:has(#reg-rate)"),
     h("init", 1, "init", "label.field:has(#init)"),
     h("norm", 1, "norm", "label.field:has(#norm)"),
@@ -382,6 +377,13 @@ mod tests {
                 assert_ne!(text(lang, h.label), "?", "{}: no {lang:?} label", h.name);
             }
         }
+        // The top bar's settings go by their keys.
+        for h in HIDEABLE
+            .iter()
+            .filter(|h| h.group == 1 && !matches!(h.name, "speed" | "record"))
+        {
+            assert!(super::super::keys::find(h.name).is_some(), "{} is no key", h.name);
+        }
         for g in HIDE_GROUPS {
             assert_ne!(text(Lang::Zh, g), text(Lang::En, g), "{g}");
         }
@@ -389,8 +391,8 @@ mod tests {
 
     #[test]
     fn a_hide_list_keeps_known_names_once_in_order_and_names_the_unknown() {
-        let (known, unknown) = parse_hide(" share,play,,nope,play,learning-rate ");
-        assert_eq!(known, ["play", "learning-rate", "share"]);
+        let (known, unknown) = parse_hide(" share,play,,nope,play,lr ");
+        assert_eq!(known, ["play", "lr", "share"]);
         assert_eq!(unknown, ["nope"]);
         assert_eq!(hide_rule(&[]), None);
         assert_eq!(
