@@ -390,6 +390,24 @@ mod tests {
     }
 
     #[test]
+    fn the_guides_and_the_key_table_doc_list_every_hide_name() {
+        for doc in [
+            include_str!("../../docs/guide.md"),
+            include_str!("../../docs/guide.zh.md"),
+        ] {
+            for h in HIDEABLE {
+                assert!(
+                    doc.contains(&format!("| `{}` | ", h.name)),
+                    "{} missing from a guide",
+                    h.name
+                );
+            }
+        }
+        let engine = include_str!("../../docs/engine.md");
+        assert!(engine.contains("| `hide` |") && engine.contains("| `points-data` |"));
+    }
+
+    #[test]
     fn a_hide_list_keeps_known_names_once_in_order_and_names_the_unknown() {
         let (known, unknown) = parse_hide(" share,play,,nope,play,lr ");
         assert_eq!(known, ["play", "lr", "share"]);
