@@ -644,6 +644,30 @@ pub static TABLE: &[Key] = &[
         access: None,
     },
     Key {
+        name: "hide",
+        kind: Kind::List,
+        scope: Scope::Page,
+        control: Control::Button("share"),
+        default: "",
+        may_be_empty: true,
+        omitted_at: None,
+        help_en: "controls students do not see, a comma list of the share dialog's names (docs/guide.md); their settings still apply",
+        help_zh: "学生看不到的控件，用逗号分隔的分享对话框名称（见 docs/guide.zh.md）；其设置仍然生效",
+        access: None,
+    },
+    Key {
+        name: "points-data",
+        kind: Kind::Text,
+        scope: Scope::Page,
+        control: Control::None,
+        default: "",
+        may_be_empty: true,
+        omitted_at: None,
+        help_en: "hand-made and imported points, to 0.01, packed in base64url (docs/engine.md); the page writes it",
+        help_zh: "手动添加和导入的点，精确到 0.01，以 base64url 打包（见 docs/engine.md）；由页面写入",
+        access: None,
+    },
+    Key {
         name: "bench",
         kind: Kind::Flag,
         scope: Scope::Page,
@@ -714,7 +738,11 @@ pub struct PageQuery {
     pub compare: Option<String>,
     pub bench: bool,
     pub panic_test: bool,
-    /// Every pair that is neither a config key nor `compare`, in order (the page keys and
+    /// `hide=`, as given (the share dialog's names).
+    pub hide: Option<String>,
+    /// `points-data=`, as given; not kept, the page writes it from its points.
+    pub points_data: Option<String>,
+    /// Every pair that is neither a config key nor `compare` nor `points-data`, in order (the page keys and
     /// unknown keys): the page writes them back into its URL unchanged.
     pub kept: Vec<(String, String)>,
 }
@@ -736,9 +764,11 @@ impl PageQuery {
             compare: last("compare"),
             bench: last("bench").is_some_and(|v| flag_is_on(&v)),
             panic_test: last("panic-test").is_some_and(|v| flag_is_on(&v)),
+            hide: last("hide"),
+            points_data: last("points-data"),
             kept: pairs
                 .iter()
-                .filter(|(k, _)| !is_config_key(k) && k != "compare")
+                .filter(|(k, _)| !is_config_key(k) && k != "compare" && k != "points-data")
                 .cloned()
                 .collect(),
         }

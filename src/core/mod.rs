@@ -23,6 +23,7 @@ pub mod model;
 pub mod network;
 pub mod optimizer;
 pub mod regularization;
+pub mod share;
 pub mod step;
 pub mod text;
 // Run by build.rs (which includes the file); compiled here only for its tests.
