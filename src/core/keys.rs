@@ -4,9 +4,9 @@
 //! how it reads and writes the [`Config`]. The URL and JSON parsers and printers, the CLI's
 //! help and the page's control ranges all come from here, so a new key is one row.
 //!
-//! Page-only keys (the language, projector mode, the lesson, compare mode, the benchmark and
-//! the panic test hook) sit in the same table with [`Scope::Page`]; they are not part of a
-//! run's config. [`PageQuery::parse`] reads a page URL once, at boot.
+//! Page-only keys (the language, projector mode, the embed for slides, the lesson, compare
+//! mode, the benchmark and the panic test hook) sit in the same table with [`Scope::Page`];
+//! they are not part of a run's config. [`PageQuery::parse`] reads a page URL once, at boot.
 
 use super::activation::Activation;
 use super::choice::Choice;
@@ -620,6 +620,19 @@ pub static TABLE: &[Key] = &[
         access: None,
     },
     Key {
+        name: "embed",
+        kind: Kind::Flag,
+        scope: Scope::Page,
+        control: Control::None,
+        default: "",
+        may_be_empty: true,
+        omitted_at: None,
+        help_en: "1 for embedding in slides (an iframe): only the network, the output and the training buttons, at the \
+                  frame's size",
+        help_zh: "为 1 时用于嵌入幻灯片（iframe）：只显示网络、输出和训练按钮，大小随框架而定",
+        access: None,
+    },
+    Key {
         name: "lesson",
         kind: Kind::Text,
         scope: Scope::Page,
@@ -733,6 +746,8 @@ pub struct PageQuery {
     /// `lang=`, as given.
     pub lang: Option<Lang>,
     pub projector: bool,
+    /// `embed=1`: only the board and the training buttons, for an iframe in slides.
+    pub embed: bool,
     pub lesson: Option<String>,
     /// The compare query (`compare=`, decoded), if compare mode is on.
     pub compare: Option<String>,
@@ -760,6 +775,7 @@ impl PageQuery {
             has_config: pairs.iter().any(|(k, _)| is_config_key(k)),
             lang: last("lang").and_then(|v| Lang::from_code(&v)),
             projector: last("projector").is_some_and(|v| flag_is_on(&v)),
+            embed: last("embed").is_some_and(|v| flag_is_on(&v)),
             lesson: last("lesson"),
             compare: last("compare"),
             bench: last("bench").is_some_and(|v| flag_is_on(&v)),
@@ -818,16 +834,17 @@ mod tests {
 
     #[test]
     fn a_page_query_is_read_once_into_config_and_view() {
-        let q = PageQuery::parse("?lang=zh&hidden=3&projector=1&lesson=xor&foo=bar&points=9999&points=20&bench=0");
+        let q =
+            PageQuery::parse("?lang=zh&hidden=3&projector=1&lesson=xor&foo=bar&points=9999&points=20&bench=0&embed=1");
         assert_eq!(q.config.hidden, vec![3]);
         assert_eq!(q.config.points, 20);
         assert!(q.rejected.is_empty(), "the last points wins: {:?}", q.rejected);
         assert_eq!(q.repeated.len(), 1);
         assert_eq!(q.lang, Some(Lang::Zh));
-        assert!(q.projector && !q.bench && !q.panic_test && q.has_config);
+        assert!(q.projector && q.embed && !q.bench && !q.panic_test && q.has_config);
         assert_eq!(q.lesson.as_deref(), Some("xor"));
         let kept: Vec<&str> = q.kept.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(kept, ["lang", "projector", "lesson", "foo", "bench"]);
+        assert_eq!(kept, ["lang", "projector", "lesson", "foo", "bench", "embed"]);
         let alone = PageQuery::parse("lesson=circle");
         assert!(!alone.has_config && alone.compare.is_none());
     }

@@ -42,6 +42,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("lesson-close", "Close the lessons", "关闭课程"),
     ("lesson-unknown", "There is no lesson", "没有这个课程："),
     ("present", "Presenting", "演示"),
+    ("settings", "Settings", "设置"),
     ("projector", "Projector", "投影模式"),
     ("projector-label", "Projector mode: large type, thick lines, fewer panels", "投影模式：大字、粗线、少面板"),
     ("record", "Record video", "录制视频"),

@@ -93,7 +93,30 @@ pub struct App {
     field_errors: Vec<(String, [String; 2])>,
     /// At speed `max`: how many epochs the next frame trains.
     budget: FrameBudget,
+    /// A touch held on the boundary: a long press removes the nearest point.
+    press: Option<Press>,
 }
+
+/// A touch on the boundary: where (CSS pixels) and when it started, and whether it has
+/// already removed a point (then the click that may follow it adds none).
+#[derive(Clone, Copy)]
+struct Press {
+    x: f64,
+    y: f64,
+    start: f64,
+    fired: bool,
+}
+
+impl Press {
+    /// Whether (x, y) is within `LONG_PRESS_SLOP` of where the touch started.
+    fn still(&self, x: f64, y: f64) -> bool {
+        (self.x - x).powi(2) + (self.y - y).powi(2) <= LONG_PRESS_SLOP.powi(2)
+    }
+}
+
+/// How long a touch is held still before it removes the nearest point, and how far it may move.
+const LONG_PRESS_MS: f64 = 500.0;
+const LONG_PRESS_SLOP: f64 = 10.0;
 
 /// Largest stop epoch or patience a field accepts.
 pub const MAX_STOP: u64 = 1_000_000_000;
@@ -135,9 +158,12 @@ impl App {
             early_stop: EarlyStopping::default(),
             field_errors: Vec::new(),
             budget: FrameBudget::new(FRAME_WORK_MS),
+            press: None,
         };
         super::text::apply(lang)?;
         app.controls.populate(lang)?;
+        // `?embed=1`: the stylesheet shows only the board and the training buttons.
+        set_root_class("embed", query.embed);
         app.fit_canvases();
         app.set_state(State::Idle, text(lang, "ready"));
         app.update_play_button();
@@ -333,6 +359,15 @@ impl App {
     /// checks the stop conditions, then renders.
     pub fn frame_work(&mut self) {
         let start = super::bench::now_ms();
+        if let Some(press) = self
+            .press
+            .as_mut()
+            .filter(|p| !p.fired && start - p.start >= LONG_PRESS_MS)
+        {
+            press.fired = true;
+            let (x, y) = (press.x, press.y);
+            self.boundary_click(x, y, false, true);
+        }
         let mut trained = None;
         if self.playing {
             let mut epochs = match self.view.speed {
@@ -599,11 +634,7 @@ impl App {
     /// Projector mode: large type, thick lines, high contrast and fewer panels; `?projector=1`.
     pub fn set_projector(&mut self, on: bool) {
         self.view.projector = on;
-        if let Ok(doc) = super::dom::document() {
-            if let Some(root) = doc.document_element() {
-                let _ = root.class_list().toggle_with_force("projector", on);
-            }
-        }
+        set_root_class("projector", on);
         if let Ok(button) = by_id::<Element>("projector") {
             let _ = button.set_attribute("aria-pressed", if on { "true" } else { "false" });
         }
@@ -1071,9 +1102,40 @@ impl App {
 
     /// A click on the boundary at CSS offset (x, y): adds a point of the chosen class (the
     /// other class with shift), or removes the nearest point (right click or remove mode).
+    #[inline(never)]
     pub fn boundary_click(&mut self, x: f64, y: f64, shift: bool, remove: bool) {
         let point = self.boundary.plane_point(x, y);
         self.plane_click(point, shift, remove);
+    }
+
+    /// A pointer event on the boundary (`kind`: `pointerdown`, `pointermove`, `pointerup`,
+    /// `pointercancel` or `click`): a touch held still for `LONG_PRESS_MS` removes the nearest
+    /// point (touch has no right click; `frame_work` watches the time), a touch that moves
+    /// is a scroll. Returns whether the touch has removed a point: its click then adds none.
+    pub fn boundary_pointer(&mut self, kind: &str, touch: bool, x: f64, y: f64) -> bool {
+        let fired = self.press.is_some_and(|p| p.fired);
+        match kind {
+            "pointerdown" => {
+                self.press = touch.then(|| Press {
+                    x,
+                    y,
+                    start: super::bench::now_ms(),
+                    fired: false,
+                });
+            }
+            "pointermove" if self.press.is_none_or(|p| p.still(x, y)) => {}
+            "click" => self.press = None,
+            // Moved, or lifted before the time (the click that follows is a tap).
+            _ if !fired => self.press = None,
+            _ => {}
+        }
+        fired
+    }
+
+    /// Whether a touch is held on the boundary (a touch browser's context menu then belongs
+    /// to the long press).
+    pub fn pressing(&self) -> bool {
+        self.press.is_some()
     }
 
     /// The same on B's boundary in compare mode (through B's own pixel-to-plane mapping).
@@ -1332,4 +1394,12 @@ fn diverged_message(lang: Lang, layer: usize, output: bool, quantity: Quantity, 
         "diverged",
         &[("epoch", &epoch), ("what", &what), ("which", &which)],
     )
+}
+
+/// Sets or clears a class of the page's root element (`projector`, `embed`): the stylesheet
+/// does the rest.
+fn set_root_class(name: &str, on: bool) {
+    if let Some(root) = super::dom::document().ok().and_then(|d| d.document_element()) {
+        let _ = root.class_list().toggle_with_force(name, on);
+    }
 }

@@ -29,6 +29,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
     Element, Event, EventTarget, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, MouseEvent,
+    PointerEvent,
 };
 
 use crate::core::keys::PageQuery;
@@ -244,12 +245,16 @@ fn wire(app: &Shared) -> WebResult<()> {
         let on = !a.view.projector;
         a.set_projector(on);
     });
-    // Every panel's snapshot button (one delegated listener).
+    // Every panel's snapshot button and the settings drawer's (one delegated listener). The
+    // drawer (projector mode, phones, tablets) shows while its button's aria-expanded is true.
     let doc: EventTarget = document()?.into();
     on::<Event>(app, &doc, "click", |a, e| {
-        let panel = event_element(&e)
-            .and_then(|t| t.closest("button.snapshot").ok().flatten())
-            .and_then(|b| b.closest(".panel").ok().flatten());
+        let target = event_element(&e);
+        let within = |selector: &str| target.as_ref().and_then(|t| t.closest(selector).ok().flatten());
+        if within("#settings-toggle").is_some() {
+            set_drawer(!drawer_open());
+        }
+        let panel = within("button.snapshot").and_then(|b| b.closest(".panel").ok().flatten());
         if let Some(panel) = panel {
             a.snapshot(&panel);
         }
@@ -275,14 +280,42 @@ fn wire(app: &Shared) -> WebResult<()> {
 
 fn wire_boundary(app: &Shared) -> WebResult<()> {
     let canvas = element("boundary")?;
-    on::<MouseEvent>(app, &canvas, "click", |a, e| {
-        a.boundary_click(f64::from(e.offset_x()), f64::from(e.offset_y()), e.shift_key(), false);
-    });
-    on::<MouseEvent>(app, &canvas, "contextmenu", |a, e| {
-        e.prevent_default();
-        a.boundary_click(f64::from(e.offset_x()), f64::from(e.offset_y()), false, true);
-    });
+    for event in [
+        "click",
+        "contextmenu",
+        "pointerdown",
+        "pointermove",
+        "pointerup",
+        "pointercancel",
+    ] {
+        on::<MouseEvent>(app, &canvas, event, boundary_event);
+    }
     Ok(())
+}
+
+/// A click adds a point (the other class with shift); a right click, or a touch held still
+/// (`App::boundary_pointer`), removes the nearest one.
+fn boundary_event(a: &mut App, e: MouseEvent) {
+    let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+    let kind = e.type_();
+    let touch = kind.starts_with('p') && e.unchecked_ref::<PointerEvent>().pointer_type() == "touch";
+    match kind.as_str() {
+        "contextmenu" => {
+            e.prevent_default();
+            // A touch browser's long-press menu: the long press itself removes the point.
+            if !a.pressing() {
+                a.boundary_click(x, y, false, true);
+            }
+        }
+        "click" => {
+            if !a.boundary_pointer("click", touch, x, y) {
+                a.boundary_click(x, y, e.shift_key(), false);
+            }
+        }
+        kind => {
+            a.boundary_pointer(kind, touch, x, y);
+        }
+    }
 }
 
 fn wire_inspector(app: &Shared) -> WebResult<()> {
@@ -495,6 +528,13 @@ fn wire_keyboard(app: &Shared) -> WebResult<()> {
         if e.ctrl_key() || e.meta_key() || e.alt_key() || a.share_key(&e) {
             return;
         }
+        if e.key() == "Escape" && drawer_open() {
+            set_drawer(false);
+            if let Ok(button) = by_id::<HtmlElement>("settings-toggle") {
+                let _ = button.focus();
+            }
+            return;
+        }
         let typing = event_element(&e).is_some_and(|t| {
             matches!(
                 t.tag_name().as_str(),
@@ -530,6 +570,18 @@ fn wire_keyboard(app: &Shared) -> WebResult<()> {
         }
     });
     Ok(())
+}
+
+/// Whether the settings drawer is shown (its button is hidden where the settings are not in a drawer).
+fn drawer_open() -> bool {
+    by_id::<HtmlElement>("settings-toggle")
+        .is_ok_and(|b| b.offset_width() > 0 && b.get_attribute("aria-expanded").as_deref() == Some("true"))
+}
+
+fn set_drawer(open: bool) {
+    if let Ok(button) = by_id::<Element>("settings-toggle") {
+        let _ = button.set_attribute("aria-expanded", if open { "true" } else { "false" });
+    }
 }
 
 /// Runs `App::frame` on every animation frame for the life of the page.

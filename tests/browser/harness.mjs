@@ -54,7 +54,9 @@
 //                                 permissions: testContext().grantPermissions([...], { origin }))
 //   await openFreshPage(path, opts)   like openPage, but in a brand-new browser context
 //                                 (nothing shared with the test's other pages); closed when
-//                                 the next test opens one, or by the runner at exit
+//                                 the next test opens one, or by the runner at exit.
+//                                 `opts.context` goes to browser.newContext(), e.g. a phone:
+//                                 { hasTouch: true, isMobile: true, deviceScaleFactor: 3 }
 //   await waitForApp(page)        waits until the wasm app has started (#status no longer says
 //                                 "Loading…"; #epoch already shows "0" in the static HTML)
 //   await downloadBytes(page, action)   runs `action()` (e.g. () => page.click("#save-model")),
@@ -406,7 +408,7 @@ const freshContexts = [];
 export async function openFreshPage(p = SUBPATH, opts = {}) {
   const cur = need();
   while (freshContexts.length) await freshContexts.pop().close().catch(() => {});
-  const context = await cur.context.browser().newContext();
+  const context = await cur.context.browser().newContext({ viewport: opts.viewport, ...opts.context });
   freshContexts.push(context);
   await context.route((u) => !isLoopback(u.href), (route) => route.abort("blockedbyclient"));
   const saved = cur.context;

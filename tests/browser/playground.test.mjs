@@ -42,7 +42,11 @@ async function expectTraining(page, by = 10, what = "training continues") {
 }
 
 async function play(page, speed = "20", { check = true } = {}) {
+  // On phones, tablets and in projector mode the speed sits in the settings drawer.
+  const folded = !(await page.isVisible("#speed"));
+  if (folded) await page.click("#settings-toggle");
   await page.selectOption("#speed", speed);
+  if (folded) await page.click("#settings-toggle");
   await page.click("#play");
   if (check) assert.equal(await state(page), "running");
 }
