@@ -23,6 +23,7 @@ pub mod model;
 pub mod network;
 pub mod optimizer;
 pub mod regularization;
+pub mod saved_run;
 pub mod share;
 pub mod step;
 pub mod text;

@@ -1061,6 +1061,34 @@ impl Trainer {
         self.record_history();
     }
 
+    /// Puts back what a saved run had trained after its model was loaded: the optimizer's
+    /// state of every parameter (in [`Layer::params`] order, first and second moments; a
+    /// shape that does not match is left at zero), the update count, the epoch and the loss
+    /// history (recorded at `stride`).
+    pub fn restore_progress(
+        &mut self,
+        optimizer: &[(Vec<Float>, Vec<Float>)],
+        step: u64,
+        epoch: u64,
+        history: &[HistoryPoint],
+        stride: u64,
+    ) {
+        let mut saved = optimizer.iter();
+        for param in super::layer::params_mut(&mut self.network.layers) {
+            let Some((first, second)) = saved.next() else { break };
+            if first.len() == param.first.len() && second.len() == param.second.len() {
+                param.first.as_mut_slice().copy_from_slice(first);
+                param.second.as_mut_slice().copy_from_slice(second);
+            }
+        }
+        self.network.step = step;
+        self.epoch = epoch;
+        self.history.clear();
+        self.history.stride = stride.max(1);
+        self.history.points.extend_from_slice(history);
+        self.changed();
+    }
+
     /// The network with its features and normalization, for saving.
     pub fn model(&self) -> Model {
         Model {
