@@ -203,78 +203,64 @@ impl Condition {
             .is_some_and(|value| self.op.holds(value, self.bound))
     }
 
-    fn parse(part: &str) -> Result<Condition, Why> {
-        let at = part.find(['<', '>']).ok_or(Why::NoComparison)?;
+    /// Reads one part; a refusal is the text key saying why and the value it names.
+    fn parse(part: &str) -> Result<Condition, (&'static str, String)> {
+        let no_op = || ("challenge-no-op", String::new());
+        let at = part.bytes().position(|b| b == b'<' || b == b'>').ok_or_else(no_op)?;
         let name = part[..at].trim();
         let metric = Metric::ALL
             .into_iter()
             .find(|m| m.name().eq_ignore_ascii_case(name))
-            .ok_or_else(|| Why::UnknownMetric(shorten(name)))?;
+            .ok_or_else(|| ("challenge-unknown-metric", shorten(name)))?;
         let rest = &part[at..];
         let op = Op::ALL
             .into_iter()
             .find(|op| rest.starts_with(op.symbol()))
-            .ok_or(Why::NoComparison)?;
+            .ok_or_else(no_op)?;
         let number = rest[op.symbol().len()..].trim();
         let bound = number
             .parse::<f64>()
             .ok()
             .filter(|b| b.is_finite())
-            .ok_or_else(|| Why::NotANumber(shorten(number)))?;
+            .ok_or_else(|| ("challenge-not-a-number", shorten(number)))?;
         if metric.is_count() && bound.fract() != 0.0 {
-            return Err(Why::NotWhole);
+            return Err(("challenge-not-whole", String::new()));
         }
         // No value of the metric could satisfy it (`test-accuracy>100`, `neurons<0`).
         let (low, high) = metric.range();
         if !(op.holds(low, bound) || op.holds(high, bound)) {
-            return Err(Why::Never);
+            return Err(("challenge-never", String::new()));
         }
         Ok(Condition { metric, op, bound })
     }
 }
 
-/// Why a part of a challenge was refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Why {
-    NoComparison,
-    UnknownMetric(String),
-    NotANumber(String),
-    NotWhole,
-    Never,
-    TooMany,
-}
+/// The metrics' names as the messages list them.
+const NAMES: &str = "train-loss, test-loss, train-accuracy, test-accuracy, neurons, layers, features, epochs, r2";
 
 /// A refused part of a challenge, with why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refused {
     /// The part as given (shortened).
     pub part: String,
-    why: Why,
+    /// The text key saying why, and the value it names (a metric's name, a number).
+    why: &'static str,
+    value: String,
 }
 
 impl Refused {
     /// What is wrong, in `lang` ("challenge: `foo<1`: `foo` is not one of …").
     pub fn message(&self, lang: Lang) -> String {
-        let part = &self.part;
-        let why = match &self.why {
-            Why::NoComparison => message(lang, "challenge-no-op", &[("part", part)]),
-            Why::UnknownMetric(name) => {
-                let names = Metric::ALL.map(Metric::name).join(", ");
-                message(
-                    lang,
-                    "challenge-unknown-metric",
-                    &[("part", part), ("name", name), ("names", &names)],
-                )
-            }
-            Why::NotANumber(value) => message(lang, "challenge-not-a-number", &[("part", part), ("value", value)]),
-            Why::NotWhole => message(lang, "challenge-not-whole", &[("part", part)]),
-            Why::Never => message(lang, "challenge-never", &[("part", part)]),
-            Why::TooMany => message(
-                lang,
-                "challenge-too-many",
-                &[("part", part), ("max", &Challenge::MAX_CONDITIONS)],
-            ),
-        };
+        let why = message(
+            lang,
+            self.why,
+            &[
+                ("part", &self.part),
+                ("value", &self.value),
+                ("names", &NAMES),
+                ("max", &Challenge::MAX_CONDITIONS),
+            ],
+        );
         message(lang, "at-path", &[("path", &"challenge"), ("reason", &why)])
     }
 }
@@ -297,23 +283,22 @@ impl Challenge {
         let mut refused = Vec::new();
         let parts = text.split(';').map(str::trim).filter(|p| !p.is_empty());
         for (i, part) in parts.enumerate() {
-            let result = if i < Challenge::MAX_CONDITIONS {
-                Condition::parse(part)
+            let too_many = i == Challenge::MAX_CONDITIONS;
+            let result = if too_many {
+                Err(("challenge-too-many", String::new()))
             } else {
-                Err(Why::TooMany)
+                Condition::parse(part)
             };
             match result {
                 Ok(condition) => challenge.conditions.push(condition),
-                Err(why) => {
-                    let too_many = why == Why::TooMany;
-                    refused.push(Refused {
-                        part: shorten(part),
-                        why,
-                    });
-                    if too_many {
-                        break;
-                    }
-                }
+                Err((why, value)) => refused.push(Refused {
+                    part: shorten(part),
+                    why,
+                    value,
+                }),
+            }
+            if too_many {
+                break;
             }
         }
         (challenge, refused)
@@ -535,6 +520,11 @@ mod tests {
         assert_eq!(refused.len(), 1);
         assert!(refused[0].message(Lang::En).contains("at most 8 conditions"));
         assert!(refused[0].message(Lang::Zh).contains("最多有 8 个条件"));
+    }
+
+    #[test]
+    fn the_messages_list_every_metric() {
+        assert_eq!(NAMES, Metric::ALL.map(Metric::name).join(", "));
     }
 
     #[test]

@@ -365,8 +365,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("challenge-holds", "holds", "已满足"),
     (
         "challenge-capped",
-        "Paused at epoch {epoch}: the challenge allows at most {epoch} epochs.",
-        "已在第 {epoch} 轮暂停：挑战最多允许训练 {epoch} 轮。",
+        "Paused at epoch {epoch}: the challenge allows at most {max} epochs.",
+        "已在第 {epoch} 轮暂停：挑战最多允许训练 {max} 轮。",
     ),
     ("challenge-condition", "{metric} {op} {value}", "{metric}{op} {value}"),
     ("challenge-lt", "below", "低于"),
@@ -385,8 +385,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "challenge-unknown-metric",
-        "`{part}`: `{name}` is not one of {names}",
-        "`{part}`：`{name}` 不是可选指标（{names}）之一",
+        "`{part}`: `{value}` is not one of {names}",
+        "`{part}`：`{value}` 不是可选指标（{names}）之一",
     ),
     ("challenge-not-a-number", "`{part}`: `{value}` is not a number", "`{part}`：`{value}` 不是数字"),
     ("challenge-not-whole", "`{part}`: a count is a whole number", "`{part}`：个数必须是整数"),
