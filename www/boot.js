@@ -36,6 +36,48 @@ if (document.readyState === "loading") addEventListener("DOMContentLoaded", wire
 else wirePanicOverlay();
 // panic-overlay:end
 
+// The share dialog's QR code (src/web/share.rs calls nnlabQr): npm's qrcode-generator,
+// copied into dist/ by Trunk and loaded when the dialog first opens, drawn as one SVG path
+// (level M, a 4-module quiet zone) so it is sharp at any size. A script that fails to load
+// sets data-state="failed" on the <svg>, which shows the page's message.
+let qrLoaded;
+window.nnlabQr = (link, target) => {
+  qrLoaded ||= new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = new URL("qrcode.js", document.baseURI).href;
+    script.onload = () => (window.qrcode ? resolve(window.qrcode) : reject(new Error("no qrcode")));
+    script.onerror = reject;
+    document.head.append(script);
+  });
+  target.dataset.link = link;
+  target.dataset.state = "loading";
+  qrLoaded.then((qrcode) => {
+    if (target.dataset.link !== link) return; // a newer link is on its way
+    const qr = qrcode(0, "M");
+    qr.addData(link, "Byte");
+    qr.make();
+    const n = qr.getModuleCount();
+    let d = "";
+    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (qr.isDark(r, c)) d += `M${c + 4} ${r + 4}h1v1h-1z`;
+    const svg = "http://www.w3.org/2000/svg";
+    const back = document.createElementNS(svg, "rect");
+    back.setAttribute("width", n + 8);
+    back.setAttribute("height", n + 8);
+    back.setAttribute("fill", "#fff");
+    const path = document.createElementNS(svg, "path");
+    path.setAttribute("d", d);
+    path.setAttribute("fill", "#000");
+    target.setAttribute("viewBox", `0 0 ${n + 8} ${n + 8}`);
+    target.replaceChildren(back, path);
+    target.dataset.state = "ok";
+  }).catch(() => {
+    qrLoaded = undefined;
+    if (target.dataset.link !== link) return;
+    target.replaceChildren();
+    target.dataset.state = "failed";
+  });
+};
+
 const tag = document.querySelector("script[data-nnlab-js]");
 const jsUrl = new URL(tag.dataset.nnlabJs, document.baseURI).href;
 const wasmUrl = new URL(tag.dataset.nnlabWasm, document.baseURI).href;

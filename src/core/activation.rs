@@ -159,7 +159,7 @@ impl Choice for Activation {
             name,
             en,
             zh,
-            tex,
+            tex: crate::core::choice::kept_tex(tex),
             mathml,
             formula,
         }

@@ -218,9 +218,7 @@ impl Condition {
             .find(|op| rest.starts_with(op.symbol()))
             .ok_or_else(no_op)?;
         let number = rest[op.symbol().len()..].trim();
-        let bound = number
-            .parse::<f64>()
-            .ok()
+        let bound = super::math::parse_decimal(number)
             .filter(|b| b.is_finite())
             .ok_or_else(|| ("challenge-not-a-number", shorten(number)))?;
         if metric.is_count() && bound.fract() != 0.0 {

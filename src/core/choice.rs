@@ -13,7 +13,8 @@ pub struct ChoiceInfo {
     pub en: &'static str,
     pub zh: &'static str,
     /// The defining formula in TeX, written once beside the variant's math through [`crate::tex!`];
-    /// empty where a choice is described in words rather than a formula (the datasets).
+    /// empty where a choice is described in words rather than a formula (the datasets), and
+    /// in the page's build (see [`kept_tex`]).
     pub tex: &'static str,
     /// The same formula as MathML Core markup, made from `tex` by build.rs: the inner content
     /// of a `<math display="block">` element, for the page's formula cards.
@@ -38,6 +39,17 @@ pub const fn formula(tex: &'static str) -> (&'static str, &'static str, &'static
         i += 1;
     }
     panic!("build.rs did not convert this formula: a tex! call in src/core takes a raw string literal");
+}
+
+/// A formula's TeX as [`ChoiceInfo::tex`] keeps it: natively (the tests check every
+/// conversion against it), but not in the page, which shows the MathML and plain text
+/// build.rs made from it and would only carry the TeX as dead bytes.
+pub const fn kept_tex(tex: &'static str) -> &'static str {
+    if cfg!(target_arch = "wasm32") {
+        ""
+    } else {
+        tex
+    }
 }
 
 /// Byte-wise equality, which `const fn` can call.

@@ -288,7 +288,7 @@ fn problem_name(problem: Problem) -> &'static str {
 /// can clamp it.
 pub(super) fn parse_number(key: &str, value: &str) -> Result<f64, ConfigError> {
     let trimmed = value.trim();
-    match trimmed.parse::<f64>() {
+    match super::math::parse_decimal(trimmed).ok_or(()) {
         // Too large for f64 (`1e400`, `inf`) is out of range, clamped like any other.
         Ok(v) if !v.is_nan() => Ok(v),
         _ => Err(ConfigError::new(key, value, ErrorKind::NotANumber)),
@@ -331,7 +331,7 @@ pub(super) fn parse_hidden(key: &str, value: &str) -> Result<Vec<usize>, (Config
         if part.is_empty() {
             continue;
         }
-        match part.parse::<f64>() {
+        match super::math::parse_decimal(part).ok_or(()) {
             Ok(n) if n.is_finite() && n.fract() == 0.0 && (1.0..=limits::MAX_NEURONS as f64).contains(&n) => {
                 layers.push(n as usize)
             }

@@ -323,7 +323,9 @@ fn read_header(record: &csv::StringRecord, line: usize) -> Result<Columns, CsvEr
         }
         *slot = Some(index);
     }
-    let looks_like_data = record.iter().any(|cell| cell.trim().parse::<f64>().is_ok());
+    let looks_like_data = record
+        .iter()
+        .any(|cell| crate::core::math::parse_decimal(cell.trim()).is_some());
     let missing = |name: &str| {
         let problem = if looks_like_data {
             CsvProblem::NoHeader
@@ -384,9 +386,9 @@ fn read_number(record: &csv::StringRecord, index: usize, name: &str, line: usize
     if cell.is_empty() {
         return Err(CsvError::new(line, Some(name), CsvProblem::EmptyCell));
     }
-    let value: Float = cell
-        .parse()
-        .map_err(|_| CsvError::new(line, Some(name), CsvProblem::NotANumber(shorten(cell))))?;
+    let value = crate::core::math::parse_decimal(cell)
+        .map(|v| v as Float)
+        .ok_or_else(|| CsvError::new(line, Some(name), CsvProblem::NotANumber(shorten(cell))))?;
     if !value.is_finite() {
         return Err(CsvError::new(line, Some(name), CsvProblem::NotFinite(shorten(cell))));
     }

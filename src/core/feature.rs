@@ -62,7 +62,7 @@ impl Choice for Feature {
             name,
             en,
             zh,
-            tex,
+            tex: crate::core::choice::kept_tex(tex),
             mathml,
             formula,
         }
@@ -178,7 +178,7 @@ impl Choice for Normalize {
             name,
             en,
             zh,
-            tex,
+            tex: crate::core::choice::kept_tex(tex),
             mathml,
             formula,
         }

@@ -46,7 +46,7 @@ impl Choice for Init {
             name,
             en,
             zh,
-            tex,
+            tex: crate::core::choice::kept_tex(tex),
             mathml,
             formula,
         }

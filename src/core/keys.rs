@@ -155,9 +155,7 @@ impl Key {
         match self.kind {
             Kind::Integer { .. } => text.parse::<u64>().map(Value::from).unwrap_or(Value::String(text)),
             // The shortest decimal spelling of the f32 value (0.03, not 0.029999…).
-            Kind::Number { .. } => text
-                .parse::<f64>()
-                .ok()
+            Kind::Number { .. } => super::math::parse_decimal(&text)
                 .and_then(serde_json::Number::from_f64)
                 .map_or(Value::String(text), Value::Number),
             _ => Value::String(text),
@@ -200,6 +198,16 @@ pub fn range(name: &str) -> (f64, f64) {
 
 fn format_float(v: Float) -> String {
     format!("{v}")
+}
+
+/// A key's help as the table keeps it: natively (the CLI's help and the tests read it),
+/// but not in the page, which never shows it and would only carry it as dead bytes.
+const fn cli_text(text: &'static str) -> &'static str {
+    if cfg!(target_arch = "wasm32") {
+        ""
+    } else {
+        text
+    }
 }
 
 // The rows. A numeric key's range is written once, in its row; `number` reads it back.
@@ -260,9 +268,9 @@ pub static TABLE: &[Key] = &[
         default: "xor",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "built-in point cloud, also deciding the problem (two classes, 3 classes for blobs3, regression for \
-                  plane and bumps): {choices}",
-        help_zh: "内置数据集，同时决定问题类型（二分类；blobs3 为三分类；plane 与 bumps 为回归）：{choices}",
+        help_en: cli_text("built-in point cloud, also deciding the problem (two classes, 3 classes for blobs3, regression for \
+                  plane and bumps): {choices}"),
+        help_zh: cli_text("内置数据集，同时决定问题类型（二分类；blobs3 为三分类；plane 与 bumps 为回归）：{choices}"),
         access: choice_key!(dataset, Dataset),
     },
     Key {
@@ -276,8 +284,8 @@ pub static TABLE: &[Key] = &[
         default: "500",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "number of generated points, {range}",
-        help_zh: "生成的数据点个数，{range}",
+        help_en: cli_text("number of generated points, {range}"),
+        help_zh: cli_text("生成的数据点个数，{range}"),
         access: number_key!(points, usize, true, 10.0, 2000.0),
     },
     Key {
@@ -288,8 +296,8 @@ pub static TABLE: &[Key] = &[
         default: "0",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "noise of the generated points in percent, {range}",
-        help_zh: "数据点的噪声（百分比），{range}",
+        help_en: cli_text("noise of the generated points in percent, {range}"),
+        help_zh: cli_text("数据点的噪声（百分比），{range}"),
         access: number_key!(noise, Float, false, 0.0, 50.0),
     },
     Key {
@@ -303,8 +311,8 @@ pub static TABLE: &[Key] = &[
         default: "50",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "percent of the points used for training, the rest for testing, {range}",
-        help_zh: "用于训练的数据点百分比，其余用于测试，{range}",
+        help_en: cli_text("percent of the points used for training, the rest for testing, {range}"),
+        help_zh: cli_text("用于训练的数据点百分比，其余用于测试，{range}"),
         access: number_key!(train_ratio, Float, false, 10.0, 90.0),
     },
     Key {
@@ -315,9 +323,9 @@ pub static TABLE: &[Key] = &[
         default: "0",
         may_be_empty: false,
         omitted_at: Some("0"),
-        help_en: "percent of the points held out for validation, {range}, taken from the training and test shares \
-                  in proportion (0: no validation split)",
-        help_zh: "留作验证集的数据点百分比，{range}，按比例从训练集和测试集中划出（0 表示不划分验证集）",
+        help_en: cli_text("percent of the points held out for validation, {range}, taken from the training and test shares \
+                  in proportion (0: no validation split)"),
+        help_zh: cli_text("留作验证集的数据点百分比，{range}，按比例从训练集和测试集中划出（0 表示不划分验证集）"),
         access: number_key!(val_ratio, Float, false, 0.0, 40.0),
     },
     Key {
@@ -331,8 +339,8 @@ pub static TABLE: &[Key] = &[
         default: "1",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "seed of the data, the initial weights and the shuffling, {range}",
-        help_zh: "数据、初始权重与打乱顺序的随机种子，{range}",
+        help_en: cli_text("seed of the data, the initial weights and the shuffling, {range}"),
+        help_zh: cli_text("数据、初始权重与打乱顺序的随机种子，{range}"),
         access: number_key!(seed, u64, true, 0.0, 4_294_967_295.0),
     },
     Key {
@@ -343,8 +351,8 @@ pub static TABLE: &[Key] = &[
         default: "x,y",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "comma-separated network inputs: x, y, x2, y2, xy, sinx, siny, cosx, cosy",
-        help_zh: "网络的输入特征，用逗号分隔：x, y, x2, y2, xy, sinx, siny, cosx, cosy",
+        help_en: cli_text("comma-separated network inputs: x, y, x2, y2, xy, sinx, siny, cosx, cosy"),
+        help_zh: cli_text("网络的输入特征，用逗号分隔：x, y, x2, y2, xy, sinx, siny, cosx, cosy"),
         access: Some((
             |c: &Config| feature_list_string(&c.features),
             |c: &mut Config, key: &str, value: &str| {
@@ -364,8 +372,8 @@ pub static TABLE: &[Key] = &[
         default: "standard",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "rescaling of the inputs: {choices}",
-        help_zh: "输入的缩放方式：{choices}",
+        help_en: cli_text("rescaling of the inputs: {choices}"),
+        help_zh: cli_text("输入的缩放方式：{choices}"),
         access: choice_key!(normalize, Normalize),
     },
     Key {
@@ -403,8 +411,8 @@ pub static TABLE: &[Key] = &[
         default: "tanh",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "activation of the hidden layers: {choices}",
-        help_zh: "隐藏层的激活函数：{choices}",
+        help_en: cli_text("activation of the hidden layers: {choices}"),
+        help_zh: cli_text("隐藏层的激活函数：{choices}"),
         access: choice_key!(activation, Activation),
     },
     Key {
@@ -415,8 +423,8 @@ pub static TABLE: &[Key] = &[
         default: "bce",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "loss: {choices}; when not given, bce for two classes, ce for several, mse for regression",
-        help_zh: "损失函数：{choices}；未指定时，二分类用 bce，多分类用 ce，回归用 mse",
+        help_en: cli_text("loss: {choices}; when not given, bce for two classes, ce for several, mse for regression"),
+        help_zh: cli_text("损失函数：{choices}；未指定时，二分类用 bce，多分类用 ce，回归用 mse"),
         access: choice_key!(loss, Loss),
     },
     Key {
@@ -427,8 +435,8 @@ pub static TABLE: &[Key] = &[
         default: "sgd",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "optimizer: {choices}",
-        help_zh: "优化器：{choices}",
+        help_en: cli_text("optimizer: {choices}"),
+        help_zh: cli_text("优化器：{choices}"),
         access: choice_key!(optimizer, Optimizer),
     },
     Key {
@@ -439,8 +447,8 @@ pub static TABLE: &[Key] = &[
         default: "0.03",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "learning rate, {range}",
-        help_zh: "学习率，{range}",
+        help_en: cli_text("learning rate, {range}"),
+        help_zh: cli_text("学习率，{range}"),
         access: number_key!(lr, Float, false, 1e-6, 10.0),
     },
     Key {
@@ -451,8 +459,8 @@ pub static TABLE: &[Key] = &[
         default: "10",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "points per batch, {range} (more than the training points: full batch)",
-        help_zh: "每批的数据点个数，{range}（大于训练点数时为全批量）",
+        help_en: cli_text("points per batch, {range} (more than the training points: full batch)"),
+        help_zh: cli_text("每批的数据点个数，{range}（大于训练点数时为全批量）"),
         access: number_key!(batch, usize, true, 1.0, 2000.0),
     },
     Key {
@@ -463,8 +471,8 @@ pub static TABLE: &[Key] = &[
         default: "none",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "weight penalty: {choices}",
-        help_zh: "权重正则化：{choices}",
+        help_en: cli_text("weight penalty: {choices}"),
+        help_zh: cli_text("权重正则化：{choices}"),
         access: choice_key!(reg, Regularization),
     },
     Key {
@@ -475,8 +483,8 @@ pub static TABLE: &[Key] = &[
         default: "0.001",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "penalty rate λ, {range}",
-        help_zh: "正则化惩罚项的系数 λ，{range}",
+        help_en: cli_text("penalty rate λ, {range}"),
+        help_zh: cli_text("正则化惩罚项的系数 λ，{range}"),
         access: number_key!(reg_rate, Float, false, 0.0, 1.0),
     },
     Key {
@@ -487,8 +495,8 @@ pub static TABLE: &[Key] = &[
         default: "xavier",
         may_be_empty: false,
         omitted_at: None,
-        help_en: "initialisation of the weights: {choices}",
-        help_zh: "权重初始化方式：{choices}",
+        help_en: cli_text("initialisation of the weights: {choices}"),
+        help_zh: cli_text("权重初始化方式：{choices}"),
         access: choice_key!(init, Init),
     },
     Key {
@@ -499,8 +507,8 @@ pub static TABLE: &[Key] = &[
         default: "",
         may_be_empty: true,
         omitted_at: Some(""),
-        help_en: "optional comma list, one activation per hidden layer, overriding activation (at most {max_layers})",
-        help_zh: "可选，逐层指定激活函数（用逗号分隔，最多 {max_layers} 项），覆盖 activation",
+        help_en: cli_text("optional comma list, one activation per hidden layer, overriding activation (at most {max_layers})"),
+        help_zh: cli_text("可选，逐层指定激活函数（用逗号分隔，最多 {max_layers} 项），覆盖 activation"),
         access: Some((
             |c: &Config| c.activations.iter().map(|a| a.name()).collect::<Vec<_>>().join(","),
             |c: &mut Config, key: &str, value: &str| {
@@ -517,8 +525,8 @@ pub static TABLE: &[Key] = &[
         default: "0",
         may_be_empty: true,
         omitted_at: Some("0"),
-        help_en: "largest global gradient norm before each step, {range} (0, empty or off: no clipping)",
-        help_zh: "每步更新前梯度整体范数的上限，{range}（0、留空或 off 表示不裁剪）",
+        help_en: cli_text("largest global gradient norm before each step, {range} (0, empty or off: no clipping)"),
+        help_zh: cli_text("每步更新前梯度整体范数的上限，{range}（0、留空或 off 表示不裁剪）"),
         access: off_at_zero_key!(clip, 0.0, 1000.0),
     },
     Key {
@@ -529,10 +537,10 @@ pub static TABLE: &[Key] = &[
         default: "none",
         may_be_empty: false,
         omitted_at: Some("none"),
-        help_en: "normalisation of every hidden layer's pre-activations before the activation: {choices} (batch: over \
-                  the batch's points, running estimates in evaluation; layer: over each point's neurons)",
-        help_zh: "每个隐藏层在激活函数之前对加权输入做的归一化：{choices}（batch 为批量归一化，在批次的数据点上统计，\
-                  评估时用滑动估计；layer 为层归一化，在每个数据点的神经元上统计）",
+        help_en: cli_text("normalisation of every hidden layer's pre-activations before the activation: {choices} (batch: over \
+                  the batch's points, running estimates in evaluation; layer: over each point's neurons)"),
+        help_zh: cli_text("每个隐藏层在激活函数之前对加权输入做的归一化：{choices}（batch 为批量归一化，在批次的数据点上统计，\
+                  评估时用滑动估计；layer 为层归一化，在每个数据点的神经元上统计）"),
         access: choice_key!(norm, NormKind),
     },
     Key {
@@ -543,9 +551,9 @@ pub static TABLE: &[Key] = &[
         default: "",
         may_be_empty: true,
         omitted_at: Some(""),
-        help_en: "optional comma list, one normalisation per hidden layer (none, batch or layer), overriding norm (at \
-                  most {max_layers})",
-        help_zh: "可选，逐层指定归一化方式（none、batch 或 layer，用逗号分隔，最多 {max_layers} 项），覆盖 norm",
+        help_en: cli_text("optional comma list, one normalisation per hidden layer (none, batch or layer), overriding norm (at \
+                  most {max_layers})"),
+        help_zh: cli_text("可选，逐层指定归一化方式（none、batch 或 layer，用逗号分隔，最多 {max_layers} 项），覆盖 norm"),
         access: Some((
             |c: &Config| c.norms.iter().map(|n| n.name()).collect::<Vec<_>>().join(","),
             |c: &mut Config, key: &str, value: &str| {
@@ -562,9 +570,9 @@ pub static TABLE: &[Key] = &[
         default: "0",
         may_be_empty: true,
         omitted_at: Some("0"),
-        help_en: "share of each hidden layer's outputs dropped at random in training (inverted dropout: the kept ones \
-                  are scaled by 1/(1−p)), {range}; 0, empty or off: no dropout",
-        help_zh: "训练时每个隐藏层的输出被随机丢弃（Dropout）的比例（反向缩放：保留的输出乘以 1/(1−p)），{range}；0、留空或 off 表示不使用 Dropout",
+        help_en: cli_text("share of each hidden layer's outputs dropped at random in training (inverted dropout: the kept ones \
+                  are scaled by 1/(1−p)), {range}; 0, empty or off: no dropout"),
+        help_zh: cli_text("训练时每个隐藏层的输出被随机丢弃（Dropout）的比例（反向缩放：保留的输出乘以 1/(1−p)），{range}；0、留空或 off 表示不使用 Dropout"),
         access: off_at_zero_key!(dropout, 0.0, 0.9),
     },
     Key {
@@ -575,9 +583,9 @@ pub static TABLE: &[Key] = &[
         default: "",
         may_be_empty: true,
         omitted_at: Some(""),
-        help_en: "optional comma list, one dropout rate per hidden layer (0–0.9 each), overriding dropout (at most \
-                  {max_layers})",
-        help_zh: "可选，逐层指定丢弃率（用逗号分隔，每项 0–0.9，最多 {max_layers} 项），覆盖 dropout",
+        help_en: cli_text("optional comma list, one dropout rate per hidden layer (0–0.9 each), overriding dropout (at most \
+                  {max_layers})"),
+        help_zh: cli_text("可选，逐层指定丢弃率（用逗号分隔，每项 0–0.9，最多 {max_layers} 项），覆盖 dropout"),
         access: Some((
             |c: &Config| c.dropouts.iter().map(|&d| format_float(d)).collect::<Vec<_>>().join(","),
             |c: &mut Config, key: &str, value: &str| {
@@ -595,8 +603,8 @@ pub static TABLE: &[Key] = &[
         default: "",
         may_be_empty: true,
         omitted_at: None,
-        help_en: "the page's language, en or zh; without it the page follows the browser's",
-        help_zh: "页面语言，en 或 zh；不指定时跟随浏览器的语言",
+        help_en: cli_text("the page's language, en or zh; without it the page follows the browser's"),
+        help_zh: cli_text("页面语言，en 或 zh；不指定时跟随浏览器的语言"),
         access: None,
     },
     Key {
@@ -607,8 +615,8 @@ pub static TABLE: &[Key] = &[
         default: "",
         may_be_empty: true,
         omitted_at: None,
-        help_en: "1 for projector mode: larger type and fewer panels",
-        help_zh: "为 1 时进入投影模式：更大的文字，更少的面板",
+        help_en: cli_text("1 for projector mode: larger type and fewer panels"),
+        help_zh: cli_text("为 1 时进入投影模式：更大的文字，更少的面板"),
         access: None,
     },
     Key {
@@ -619,8 +627,8 @@ pub static TABLE: &[Key] = &[
         default: "",
         may_be_empty: true,
         omitted_at: None,
-        help_en: "a guided lesson's id; alone it sets the lesson up, with config keys it restores that run",
-        help_zh: "引导式课程的 id；单独使用时设置该课，带配置键时恢复那次训练",
+        help_en: cli_text("a guided lesson's id; alone it sets the lesson up, with config keys it restores that run"),
+        help_zh: cli_text("引导式课程的 id；单独使用时设置该课，带配置键时恢复那次训练"),
         access: None,
     },
     Key {
@@ -647,8 +655,32 @@ pub static TABLE: &[Key] = &[
         default: "",
         may_be_empty: true,
         omitted_at: None,
-        help_en: "compare mode: network B's differing keys as a percent-encoded query (no data keys)",
-        help_zh: "对比模式：网络 B 不同的设置，写成百分号编码的查询串（不能含数据相关的键）",
+        help_en: cli_text("compare mode: network B's differing keys as a percent-encoded query (no data keys)"),
+        help_zh: cli_text("对比模式：网络 B 不同的设置，写成百分号编码的查询串（不能含数据相关的键）"),
+        access: None,
+    },
+    Key {
+        name: "hide",
+        kind: Kind::List,
+        scope: Scope::Page,
+        control: Control::Button("share"),
+        default: "",
+        may_be_empty: true,
+        omitted_at: None,
+        help_en: "controls students do not see, a comma list of the share dialog's names (docs/guide.md); their settings still apply",
+        help_zh: "学生看不到的控件，用逗号分隔的分享对话框名称（见 docs/guide.zh.md）；其设置仍然生效",
+        access: None,
+    },
+    Key {
+        name: "points-data",
+        kind: Kind::Text,
+        scope: Scope::Page,
+        control: Control::None,
+        default: "",
+        may_be_empty: true,
+        omitted_at: None,
+        help_en: "hand-made and imported points, to 0.01, packed in base64url (docs/engine.md); the page writes it",
+        help_zh: "手动添加和导入的点，精确到 0.01，以 base64url 打包（见 docs/engine.md）；由页面写入",
         access: None,
     },
     Key {
@@ -659,8 +691,8 @@ pub static TABLE: &[Key] = &[
         default: "",
         may_be_empty: true,
         omitted_at: None,
-        help_en: "1 runs the page's benchmark and shows its table",
-        help_zh: "为 1 时运行页面的性能测试并显示结果表",
+        help_en: cli_text("1 runs the page's benchmark and shows its table"),
+        help_zh: cli_text("为 1 时运行页面的性能测试并显示结果表"),
         access: None,
     },
     Key {
@@ -671,8 +703,8 @@ pub static TABLE: &[Key] = &[
         default: "",
         may_be_empty: true,
         omitted_at: None,
-        help_en: "test hook: 1 panics on the first animation frame, to show the panic overlay",
-        help_zh: "测试用：为 1 时在第一帧故意触发 panic，以显示出错提示层",
+        help_en: cli_text("test hook: 1 panics on the first animation frame, to show the panic overlay"),
+        help_zh: cli_text("测试用：为 1 时在第一帧故意触发 panic，以显示出错提示层"),
         access: None,
     },
 ];
@@ -724,7 +756,11 @@ pub struct PageQuery {
     pub compare: Option<String>,
     pub bench: bool,
     pub panic_test: bool,
-    /// Every pair that is neither a config key nor `compare`, in order (the page keys and
+    /// `hide=`, as given (the share dialog's names).
+    pub hide: Option<String>,
+    /// `points-data=`, as given; not kept, the page writes it from its points.
+    pub points_data: Option<String>,
+    /// Every pair that is neither a config key nor `compare` nor `points-data`, in order (the page keys and
     /// unknown keys): the page writes them back into its URL unchanged.
     pub kept: Vec<(String, String)>,
 }
@@ -747,9 +783,11 @@ impl PageQuery {
             compare: last("compare"),
             bench: last("bench").is_some_and(|v| flag_is_on(&v)),
             panic_test: last("panic-test").is_some_and(|v| flag_is_on(&v)),
+            hide: last("hide"),
+            points_data: last("points-data"),
             kept: pairs
                 .iter()
-                .filter(|(k, _)| !is_config_key(k) && k != "compare")
+                .filter(|(k, _)| !is_config_key(k) && k != "compare" && k != "points-data")
                 .cloned()
                 .collect(),
         }

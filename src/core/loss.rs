@@ -161,7 +161,7 @@ impl Choice for Loss {
             name,
             en,
             zh,
-            tex,
+            tex: crate::core::choice::kept_tex(tex),
             mathml,
             formula,
         }

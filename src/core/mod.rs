@@ -12,6 +12,7 @@ pub mod data_csv;
 pub mod dataset;
 pub mod early_stop;
 pub mod feature;
+pub mod hidden_space;
 pub mod init;
 pub mod introspect;
 pub mod keys;
@@ -23,6 +24,7 @@ pub mod model;
 pub mod network;
 pub mod optimizer;
 pub mod regularization;
+pub mod share;
 pub mod step;
 pub mod text;
 // Run by build.rs (which includes the file); compiled here only for its tests.

@@ -101,7 +101,7 @@ impl Choice for Optimizer {
             name,
             en,
             zh,
-            tex,
+            tex: crate::core::choice::kept_tex(tex),
             mathml,
             formula,
         }

@@ -51,7 +51,7 @@ impl Choice for Regularization {
             name,
             en,
             zh,
-            tex,
+            tex: crate::core::choice::kept_tex(tex),
             mathml,
             formula,
         }

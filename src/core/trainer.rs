@@ -17,6 +17,7 @@ use super::model::{Model, ModelError};
 use super::network::{Network, Pass};
 use super::optimizer::{Optimizer, OptimizerParams};
 use super::regularization::Regularization;
+use super::share::{PointsProblem, SharedPoints};
 use super::step::{non_finite_place, train_step, LossValue, StepRule};
 use super::{Float, Problem, Sample, SeededRng};
 use nnlab_kernels::mlp::{EpochBuffers, Stop};
@@ -1000,6 +1001,59 @@ impl Trainer {
         self.restart_history();
     }
 
+    /// The points a link must carry (`points-data=`): None while the data is the seed's
+    /// own; the points added on top of it when it still starts with the seed's points in
+    /// every split; all the points otherwise (imported, or generated ones removed).
+    pub fn shared_points(&self) -> Option<SharedPoints> {
+        if !self.data.custom {
+            return None;
+        }
+        let seed = generate_data(&self.config);
+        let data = &self.data;
+        let splits = [
+            (&data.train, &seed.train, Split::Train),
+            (&data.val, &seed.val, Split::Val),
+            (&data.test, &seed.test, Split::Test),
+        ];
+        let on_top = seed.problem == data.problem && splits.iter().all(|(now, was, _)| now.starts_with(was));
+        let points: Vec<(Sample, Split)> = splits
+            .iter()
+            .flat_map(|(now, was, split)| now[if on_top { was.len() } else { 0 }..].iter().map(|s| (*s, *split)))
+            .collect();
+        (!on_top || !points.is_empty()).then_some(SharedPoints {
+            replace: !on_top,
+            problem: data.problem,
+            points,
+        })
+    }
+
+    /// Puts a link's points in place (see [`Trainer::shared_points`]); points on top of the
+    /// seed's must be for the same kind of data set.
+    pub fn restore_points(&mut self, shared: SharedPoints) -> Result<(), PointsProblem> {
+        if shared.replace {
+            let (samples, splits) = shared.points.into_iter().unzip();
+            self.import_points(CsvData {
+                samples,
+                splits: Some(splits),
+                problem: shared.problem,
+            });
+            return Ok(());
+        }
+        if shared.problem != self.data.problem {
+            return Err(PointsProblem::OtherProblem);
+        }
+        for (sample, split) in shared.points {
+            match split {
+                Split::Train => self.data.train.push(sample),
+                Split::Val => self.data.val.push(sample),
+                Split::Test => self.data.test.push(sample),
+            }
+        }
+        self.data.custom = true;
+        self.prepare_inputs();
+        Ok(())
+    }
+
     /// Starts the loss curves afresh from the current epoch (after the data or the network
     /// were replaced, the old curve describes another run).
     fn restart_history(&mut self) {
@@ -1624,6 +1678,52 @@ mod tests {
         assert_eq!(t.train_set().0.ncols(), n + 1);
         assert_eq!(t.remove_point_near(1.0, 1.0, 0.01).map(|s| s.label), Some(1.0));
         assert!(t.data().custom);
+    }
+
+    #[test]
+    fn a_links_points_reproduce_the_data_on_top_of_the_seed_or_in_full() {
+        use crate::core::share::{decode_points, encode_points};
+        let query = "dataset=circle&seed=3&val-ratio=10";
+        let mut t = run(query, 0);
+        assert_eq!(t.shared_points(), None, "the seed's own data needs no points");
+        let dot = |x, y, label| Sample { x, y, label };
+        t.add_point(dot(1.25, -2.5, 1.0), Split::Train);
+        t.add_point(dot(-0.5, 0.75, 0.0), Split::Test);
+        t.add_point(dot(3.0, 3.0, 1.0), Split::Val);
+        let shared = t.shared_points().expect("points added");
+        assert!(!shared.replace && shared.points.len() == 3);
+        let restore = |shared: &SharedPoints| {
+            let mut fresh = run(query, 0);
+            let (back, refused) = decode_points(&encode_points(shared)).expect("decodes");
+            assert!(refused.is_empty());
+            fresh.restore_points(back).expect("same problem");
+            fresh
+        };
+        assert_eq!(restore(&shared).data(), t.data());
+        // A generated point removed: the link carries every point.
+        let first = t.data().train[0];
+        t.remove_point_near(first.x, first.y, 1e-6).expect("there");
+        let all = t.shared_points().expect("custom");
+        assert!(all.replace);
+        let back = restore(&all);
+        let grid = |d: &Data| {
+            let q = |v: &Vec<Sample>| {
+                v.iter()
+                    .map(|s| {
+                        (
+                            crate::core::share::quantise(s.x),
+                            crate::core::share::quantise(s.y),
+                            s.label,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            (q(&d.train), q(&d.val), q(&d.test))
+        };
+        assert_eq!(grid(back.data()), grid(t.data()));
+        // Points on top of another kind of data set are refused.
+        let mut regression = run("dataset=plane&seed=3", 0);
+        assert_eq!(regression.restore_points(shared), Err(PointsProblem::OtherProblem));
     }
 
     #[test]

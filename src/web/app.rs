@@ -87,6 +87,8 @@ pub struct App {
     play_button: Element,
     playing: bool,
     drawn: Option<(u64, ViewSettings)>,
+    /// The share dialog and what the link hides (`share.rs`).
+    pub(super) share: super::share::ShareView,
     state: Option<(State, String)>,
     /// Query keys that are not the config's (e.g. `lang`), kept in the URL as they were.
     extra_query: Vec<(String, String)>,
@@ -109,6 +111,7 @@ impl App {
         let trainer = Trainer::new(config).or_else(|_| Trainer::new(Config::default()));
         let trainer = trainer.map_err(|e| WebError(e.message(lang)))?;
         let extra_query = query.kept.clone();
+        let (hidden, unknown) = crate::core::share::parse_hide(query.hide.as_deref().unwrap_or(""));
         let mut app = App {
             lang,
             trainer,
@@ -133,6 +136,7 @@ impl App {
             play_button: by_id("play")?,
             playing: false,
             drawn: None,
+            share: super::share::ShareView::new(hidden)?,
             state: None,
             extra_query,
             early_stop: EarlyStopping::default(),
@@ -168,6 +172,7 @@ impl App {
             .challenge
             .as_deref()
             .map_or_else(Vec::new, |text| app.set_challenge(Some(text)));
+        let points_rejected = app.restore_points(query.points_data.as_deref());
         app.write_url();
         let compare_rejected = app.open_compare_from_query(query.compare.as_deref());
         // One line per rejected key: why, and the value used instead. A key given twice
@@ -188,6 +193,10 @@ impl App {
                 .iter()
                 .map(|r| ("challenge".to_string(), r.message(lang))),
         );
+        for name in unknown {
+            items.push(("hide".to_string(), message(lang, "hide-unknown", &[("name", &name)])));
+        }
+        items.extend(points_rejected.into_iter().map(|m| ("points-data".to_string(), m)));
         if !items.is_empty() {
             app.show_notice_items(text(lang, "url-rejected"), &items);
         }
@@ -829,24 +838,57 @@ impl App {
         }
     }
 
+    /// Puts a link's `points-data=` in place; what was refused, in the page's language.
+    fn restore_points(&mut self, points: Option<&str>) -> Vec<String> {
+        let Some(points) = points else { return Vec::new() };
+        let (shared, refused) = match crate::core::share::decode_points(points) {
+            Ok(found) => found,
+            Err(e) => return vec![e.message(self.lang)],
+        };
+        let mut messages: Vec<String> = refused.iter().map(|e| e.message(self.lang)).collect();
+        if let Err(e) = self.trainer.restore_points(shared) {
+            messages.push(e.message(self.lang));
+        }
+        messages
+    }
+
     /// The URL reproduces the run: the config's query plus the page's own keys.
     pub(super) fn write_url(&self) {
-        let mut query = self.trainer.config().to_query();
-        if let Some(pair) = self.compare.url_pair() {
-            query.push('&');
-            query.push_str(&pair);
-        }
-        for (k, v) in &self.extra_query {
-            query.push('&');
-            query.push_str(&crate::core::config::encode_query_value(k));
-            query.push('=');
-            query.push_str(&crate::core::config::encode_query_value(v));
-        }
+        let query = self.query(None);
         if let Ok(w) = window() {
             if let Ok(history) = w.history() {
                 let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("?{query}")));
             }
         }
+    }
+
+    /// The page's query: the config, compare mode, the page's own keys (`hide=` replaced
+    /// when `hide` is given; empty drops it) and the points a link must carry.
+    pub(super) fn query(&self, hide: Option<&str>) -> String {
+        use crate::core::config::encode_query_value;
+        let mut query = self.trainer.config().to_query();
+        if let Some(pair) = self.compare.url_pair() {
+            query.push('&');
+            query.push_str(&pair);
+        }
+        let hide = hide.map(|h| ("hide", h.to_string()));
+        let points = self
+            .trainer
+            .shared_points()
+            .map(|p| ("points-data", crate::core::share::encode_points(&p)));
+        let replace = hide.is_some();
+        let kept = self.extra_query.iter().filter(|(k, _)| !replace || k != "hide");
+        for (k, v) in kept
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .chain(hide.filter(|h| !h.1.is_empty()))
+            .chain(points)
+        {
+            query.push('&');
+            query.push_str(&encode_query_value(k));
+            query.push('=');
+            query.push_str(&encode_query_value(&v));
+        }
+        query
     }
 
     /// After any change of the run: say what reset, clear a divergence, update URL and controls.
@@ -1040,6 +1082,7 @@ impl App {
         let _ = self.lessons.show(self.lesson, lang, false);
         self.write_url();
         self.sync_controls();
+        self.refresh_share();
     }
 
     // ----- View settings ---------------------------------------------------------------
@@ -1146,11 +1189,18 @@ impl App {
             }
             return;
         }
+        // Students of a link that hides adding points cannot change them.
+        if self.share.hides("add-points") {
+            return;
+        }
         if remove || self.view.point_class == PointClass::Remove {
             self.trainer.remove_point_near(px, py, 0.4);
             self.compare.remove_point_near(px, py, 0.4);
+            self.write_url();
             return;
         }
+        // On the 0.01 grid a link keeps points on, so a shared link gives these exactly.
+        let (px, py) = (crate::core::share::quantise(px), crate::core::share::quantise(py));
         let PointClass::Label(mut label) = self.view.point_class else {
             return;
         };
@@ -1167,6 +1217,7 @@ impl App {
         let sample = Sample { x: px, y: py, label };
         self.trainer.add_point(sample, Split::Train);
         self.compare.add_point(sample, Split::Train);
+        self.write_url();
     }
 
     // ----- Network diagram -------------------------------------------------------------
@@ -1212,10 +1263,8 @@ impl App {
 
     /// Sets a weight or bias typed by the user; returns the error message for a bad value.
     pub fn set_parameter(&mut self, param: ParamRef, value: &str) -> Result<(), String> {
-        let parsed: Float = value
-            .trim()
-            .parse()
-            .ok()
+        let parsed: Float = crate::core::math::parse_decimal(value.trim())
+            .map(|v| v as Float)
             .filter(|v: &Float| v.is_finite() && v.abs() <= MAX_PARAMETER)
             .ok_or_else(|| text(self.lang, "weight-invalid").to_string())?;
         let ok = match param {

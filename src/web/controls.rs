@@ -341,8 +341,8 @@ impl PointClass {
         if text == "remove" {
             return Some(PointClass::Remove);
         }
-        text.parse::<f32>()
-            .ok()
+        crate::core::math::parse_decimal(text)
+            .map(|v| v as f32)
             .filter(|v| v.is_finite())
             .map(PointClass::Label)
     }

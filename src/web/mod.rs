@@ -20,6 +20,7 @@ mod lessons;
 mod media;
 mod network_view;
 mod panels;
+mod share;
 mod text;
 
 use std::cell::RefCell;
@@ -260,6 +261,7 @@ fn wire(app: &Shared) -> WebResult<()> {
     compare::wire(app)?;
     wire_network(app)?;
     wire_files(app)?;
+    share::wire(app)?;
     wire_keyboard(app)?;
 
     on::<Event>(app, &element("notice")?, "click", |a, e| {
@@ -491,7 +493,7 @@ fn wire_files(app: &Shared) -> WebResult<()> {
 fn wire_keyboard(app: &Shared) -> WebResult<()> {
     let doc: EventTarget = document()?.into();
     on::<KeyboardEvent>(app, &doc, "keydown", |a, e| {
-        if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        if e.ctrl_key() || e.meta_key() || e.alt_key() || a.share_key(&e) {
             return;
         }
         let typing = event_element(&e).is_some_and(|t| {

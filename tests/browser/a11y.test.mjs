@@ -22,6 +22,10 @@ const STATES = [
   ["projector mode", "projector=1&dataset=circle", null],
   ["regression", "dataset=bumps&hidden=6,4", null],
   ["three classes", "dataset=blobs3&hidden=4,3", null],
+  ["share dialog", "dataset=xor", async (page) => {
+    await page.click("#share");
+    await page.waitForSelector("#share-dialog[open]");
+  }],
 ];
 
 /** A page in a context that lets the audit's script in past the page's own CSP. */

@@ -80,3 +80,27 @@ test("each hidden layer's dropout field in the diagram sets that layer only", as
   await blurAll(page);
   page.assertClean();
 });
+
+test("while paused, the diagram greys the neurons the last step's dropout zeroed, and none while playing", async () => {
+  const page = await openPage(`${SUBPATH}?dataset=circle&hidden=8,8&dropout=0.5&seed=3`);
+  await waitForApp(page);
+  const dropped = () => page.locator("#network canvas.neuron.dropped").count();
+  assert.equal(await dropped(), 0, "nothing is greyed before the first step");
+  const seen = new Set();
+  for (let i = 1; i <= 4; i++) {
+    await page.click("#step");
+    await waitForValue(page, "#epoch", "==", i);
+    await page.waitForFunction(() => document.querySelectorAll("#network canvas.neuron.dropped").length > 0);
+    const greyed = await page.$$eval("#network canvas.neuron.dropped", (list) =>
+      list.map((c) => `${c.dataset.layer}:${c.dataset.index}`).join(","));
+    // Only hidden neurons: the output layer is never dropped.
+    assert.ok(greyed.split(",").every((id) => id.startsWith("0:") || id.startsWith("1:")), greyed);
+    seen.add(greyed);
+  }
+  assert.ok(seen.size > 1, "a different thinned network at each step");
+  await page.click("#play");
+  await page.waitForFunction(() => document.querySelectorAll("#network canvas.neuron.dropped").length === 0);
+  await page.click("#play");
+  await page.waitForFunction(() => document.querySelectorAll("#network canvas.neuron.dropped").length > 0);
+  page.assertClean();
+});

@@ -62,7 +62,7 @@ impl Choice for NormKind {
             name,
             en,
             zh,
-            tex,
+            tex: crate::core::choice::kept_tex(tex),
             mathml,
             formula,
         }
