@@ -4,9 +4,10 @@
 //! how it reads and writes the [`Config`]. The URL and JSON parsers and printers, the CLI's
 //! help and the page's control ranges all come from here, so a new key is one row.
 //!
-//! Page-only keys (the language, projector mode, the embed for slides, the lesson, compare
-//! mode, the benchmark and the panic test hook) sit in the same table with [`Scope::Page`];
-//! they are not part of a run's config. [`PageQuery::parse`] reads a page URL once, at boot.
+//! Page-only keys (the language, projector mode, the embed for slides, the lesson, a
+//! challenge, compare mode, the benchmark and the panic test hook) sit in the same table with
+//! [`Scope::Page`]; they are not part of a run's config. [`PageQuery::parse`] reads a page URL
+//! once, at boot.
 
 use super::activation::Activation;
 use super::choice::Choice;
@@ -645,6 +646,22 @@ pub static TABLE: &[Key] = &[
         access: None,
     },
     Key {
+        name: "challenge",
+        kind: Kind::Text,
+        scope: Scope::Page,
+        control: Control::None,
+        default: "",
+        may_be_empty: true,
+        omitted_at: None,
+        help_en: "a goal shown above the readouts: conditions joined by ;, each metric op number with op <, <=, > or \
+                  >=; metrics train-loss, test-loss, train-accuracy, test-accuracy (percent), neurons, layers, \
+                  features, epochs, r2; epochs<=N pauses training at N",
+        help_zh: "显示在输出数值上方的目标：用 ; 连接的条件，每个条件写成 指标 比较符 数字，比较符为 <、<=、> 或 >=；\
+                  指标有 train-loss、test-loss、train-accuracy、test-accuracy（百分比）、neurons、layers、features、\
+                  epochs、r2；epochs<=N 使训练在第 N 轮暂停",
+        access: None,
+    },
+    Key {
         name: "compare",
         kind: Kind::Text,
         scope: Scope::Page,
@@ -749,6 +766,8 @@ pub struct PageQuery {
     /// `embed=1`: only the board and the training buttons, for an iframe in slides.
     pub embed: bool,
     pub lesson: Option<String>,
+    /// `challenge=`, as given (read by `core::challenge::Challenge::parse`).
+    pub challenge: Option<String>,
     /// The compare query (`compare=`, decoded), if compare mode is on.
     pub compare: Option<String>,
     pub bench: bool,
@@ -777,6 +796,7 @@ impl PageQuery {
             projector: last("projector").is_some_and(|v| flag_is_on(&v)),
             embed: last("embed").is_some_and(|v| flag_is_on(&v)),
             lesson: last("lesson"),
+            challenge: last("challenge"),
             compare: last("compare"),
             bench: last("bench").is_some_and(|v| flag_is_on(&v)),
             panic_test: last("panic-test").is_some_and(|v| flag_is_on(&v)),

@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod bench;
 pub mod budget;
+pub mod challenge;
 pub mod choice;
 pub mod compare;
 pub mod config;

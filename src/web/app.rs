@@ -8,6 +8,7 @@ use web_sys::Element;
 
 use super::bench::BenchRun;
 use super::boundary::BoundaryView;
+use super::challenge::ChallengeView;
 use super::compare::Compare;
 use super::controls::{Controls, PointClass, Speed, ViewSettings};
 use super::dom::{by_id, format_number, window, WebError, WebResult};
@@ -21,6 +22,7 @@ use super::panels::{registry, Frame, FrameSnapshot, Panel};
 use super::text::text;
 use crate::core::activation::Activation;
 use crate::core::budget::{FrameBudget, FRAME_WORK_MS};
+use crate::core::challenge::{Challenge, Refused, Tracker};
 use crate::core::choice::Choice;
 use crate::core::config::{shorten, Config};
 use crate::core::data_csv::{parse_csv, CsvError, Split};
@@ -71,6 +73,9 @@ pub struct App {
     lessons: LessonsView,
     /// The lesson being followed, if any.
     lesson: Option<&'static Lesson>,
+    /// The goal of `challenge=` or of the lesson, followed over the run, and its banner.
+    challenge: Option<Tracker>,
+    challenge_view: ChallengeView,
     /// The running `?bench=1` benchmark, if any.
     bench: Option<BenchRun>,
     /// Milliseconds from navigation to the first drawn boundary.
@@ -144,6 +149,8 @@ impl App {
             recorder: None,
             lessons: LessonsView::new()?,
             lesson: None,
+            challenge: None,
+            challenge_view: ChallengeView::new()?,
             bench: None,
             first_boundary_ms: None,
             compare: Compare::new()?,
@@ -178,6 +185,7 @@ impl App {
             match lesson::find(id) {
                 Some(found) if query.has_config => {
                     app.lesson = Some(found);
+                    app.set_challenge(found.challenge);
                     let _ = app.lessons.show(Some(found), lang, true);
                     app.update_lessons_button();
                 }
@@ -185,6 +193,11 @@ impl App {
                 None => app.open_lesson(id),
             }
         }
+        // The link's own challenge wins over the lesson's; its bad parts are named below.
+        let challenge_refused = query
+            .challenge
+            .as_deref()
+            .map_or_else(Vec::new, |text| app.set_challenge(Some(text)));
         let points_rejected = app.restore_points(query.points_data.as_deref());
         app.write_url();
         let compare_rejected = app.open_compare_from_query(query.compare.as_deref());
@@ -201,6 +214,11 @@ impl App {
             }
         }
         items.extend(compare_rejected.into_iter().map(|m| ("compare".to_string(), m)));
+        items.extend(
+            challenge_refused
+                .iter()
+                .map(|r| ("challenge".to_string(), r.message(lang))),
+        );
         for name in unknown {
             items.push(("hide".to_string(), message(lang, "hide-unknown", &[("name", &name)])));
         }
@@ -274,7 +292,10 @@ impl App {
     /// Trains exactly one epoch (the step button), under the patience stop like play.
     pub fn step(&mut self) {
         self.pause();
-        let (_, stopped) = self.early_stop.train(&mut self.trainer, 1);
+        if self.capped() {
+            return;
+        }
+        let (_, stopped) = self.train(1);
         self.compare.step();
         self.check_health();
         if let Some(stopped) = stopped {
@@ -288,6 +309,9 @@ impl App {
         self.restart_panels();
         self.compare.reset();
         self.early_stop.forget();
+        if let Some(tracker) = &mut self.challenge {
+            tracker.forget();
+        }
         let (state, key) = if self.playing {
             (State::Running, "running")
         } else {
@@ -349,6 +373,7 @@ impl App {
             self.trainer = trainer;
         }
         self.view.speed = speed;
+        self.challenge = None;
         self.restart_panels();
         self.drawn = None;
         self.sync_controls();
@@ -374,15 +399,19 @@ impl App {
                 Speed::Epochs(n) => n,
                 Speed::Max => self.budget.epochs(),
             };
-            if let Some(stop) = self.view.stop_epoch {
+            let cap = self.challenge.as_ref().and_then(|t| t.challenge().epoch_cap());
+            if let Some(stop) = self.view.stop_epoch.into_iter().chain(cap).min() {
                 epochs = epochs.min(stop.saturating_sub(self.trainer.epoch()));
             }
-            let (done, stopped) = self.early_stop.train(&mut self.trainer, epochs);
+            let (done, stopped) = self.train(epochs);
             // B keeps lock-step with A up to A's patience stop.
             self.compare.train(if stopped.is_some() { done } else { epochs });
             trained = Some((epochs, super::bench::now_ms()));
             self.check_health();
             self.check_stop_conditions(stopped);
+        }
+        if let Some(tracker) = &mut self.challenge {
+            tracker.look(&mut self.trainer);
         }
         self.render();
         if let (Speed::Max, Some((epochs, trained_at))) = (self.view.speed, trained) {
@@ -406,10 +435,62 @@ impl App {
             return;
         }
         let epoch = self.trainer.epoch();
+        if self.capped() {
+            return;
+        }
         if self.view.stop_epoch.is_some_and(|stop| epoch >= stop) {
             self.pause();
             self.set_state(State::Idle, text(self.lang, "stopped-epoch"));
         }
+    }
+
+    /// Trains up to `epochs` epochs under the patience stop; while a challenge is not met,
+    /// epoch by epoch so that it sees each one (and never past its epoch cap).
+    fn train(&mut self, epochs: u64) -> (u64, Option<Stopped>) {
+        let App {
+            trainer,
+            early_stop,
+            challenge,
+            ..
+        } = self;
+        match challenge {
+            Some(tracker) if tracker.met_at().is_none() => {
+                let mut stopped = None;
+                let done = tracker.train(trainer, epochs, |t| {
+                    stopped = early_stop.train(t, 1).1;
+                    stopped.is_none()
+                });
+                (done, stopped)
+            }
+            _ => early_stop.train(trainer, epochs),
+        }
+    }
+
+    /// At the challenge's epoch cap (`epochs<=N`): pauses and says so.
+    fn capped(&mut self) -> bool {
+        let epoch = self.trainer.epoch();
+        let Some(max) = self.challenge.as_ref().and_then(|t| t.challenge().epoch_cap()) else {
+            return false;
+        };
+        if epoch < max {
+            return false;
+        }
+        self.pause();
+        let words = message(self.lang, "challenge-capped", &[("epoch", &epoch), ("max", &max)]);
+        self.set_state(State::Idle, words);
+        true
+    }
+
+    /// Follows `text` as the challenge (None or nothing usable: no challenge), written
+    /// back into the URL in its canonical form; returns the refused parts.
+    fn set_challenge(&mut self, text: Option<&str>) -> Vec<Refused> {
+        let (challenge, refused) = text.map(Challenge::parse).unwrap_or_default();
+        self.extra_query.retain(|(k, _)| k != "challenge");
+        self.challenge = (!challenge.is_empty()).then(|| {
+            self.extra_query.push(("challenge".to_string(), challenge.text()));
+            Tracker::new(challenge)
+        });
+        refused
     }
 
     /// Says where the patience stop fired, which loss it watched, its best epoch and
@@ -479,6 +560,8 @@ impl App {
             panels,
             recorder,
             playing,
+            challenge,
+            challenge_view,
             ..
         } = self;
         // Shared borrows only: nothing below can change the run.
@@ -499,7 +582,10 @@ impl App {
             scale,
             compare: compare.trainer(),
         };
-        let mut failure = None;
+        let mut failure = challenge_view
+            .update(challenge.as_ref(), lang)
+            .err()
+            .map(|e| e.to_string());
         for panel in panels.iter_mut() {
             if let Err(e) = panel.update(trainer, &frame) {
                 failure = Some(e.to_string());
@@ -585,6 +671,7 @@ impl App {
         }
         self.pause();
         self.lesson = Some(found);
+        self.set_challenge(found.challenge);
         self.restart_panels();
         self.drawn = None;
         self.extra_query.retain(|(k, _)| k != "lesson");
@@ -613,7 +700,12 @@ impl App {
 
     /// The top bar's lessons button: opens the first (or last followed) lesson, or closes.
     pub fn toggle_lessons(&mut self) {
-        if self.lesson.is_some() {
+        if let Some(open) = self.lesson {
+            // The lesson's own goal goes with it; a link's stays.
+            let current = self.challenge.as_ref().map(|t| t.challenge().text());
+            if open.challenge.is_some() && open.challenge == current.as_deref() {
+                self.set_challenge(None);
+            }
             self.lesson = None;
             let _ = self.lessons.show(None, self.lang, false);
             self.extra_query.retain(|(k, _)| k != "lesson");
@@ -857,6 +949,9 @@ impl App {
             );
         }
         self.early_stop.forget();
+        if let Some(tracker) = &mut self.challenge {
+            tracker.forget();
+        }
         self.follow_compare();
         self.sync_controls();
     }

@@ -151,6 +151,20 @@ pub fn show_metrics(loss: &mut Readout, accuracy: &mut Readout, metrics: &crate:
     }
 }
 
+/// `value` (finite, not 0) in scientific notation with `digits` decimals, as `{:.digits$e}`
+/// writes it (`1.23e-4`). Written out here so the page does not carry the standard
+/// library's exponent formatting for these three readouts.
+pub fn scientific(value: f64, digits: usize) -> String {
+    let mut exponent = value.abs().log10().floor() as i32;
+    let mut mantissa = format!("{:.digits$}", value / 10f64.powi(exponent));
+    // Rounding can carry into a new digit (9.996 at two decimals reads 10.00).
+    if mantissa.trim_start_matches('-').starts_with("10") {
+        exponent += 1;
+        mantissa = format!("{:.digits$}", value / 10f64.powi(exponent));
+    }
+    format!("{mantissa}e{exponent}")
+}
+
 /// Formats a loss-like number with four significant digits, readable at any magnitude.
 pub fn format_number(value: f64) -> String {
     if !value.is_finite() {
@@ -158,7 +172,7 @@ pub fn format_number(value: f64) -> String {
     }
     let magnitude = value.abs();
     if magnitude != 0.0 && !(1e-3..1e5).contains(&magnitude) {
-        format!("{value:.3e}")
+        scientific(value, 3)
     } else {
         let digits = if magnitude >= 1.0 {
             (3 - magnitude.log10().floor() as i32).max(0) as usize

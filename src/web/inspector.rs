@@ -79,7 +79,7 @@ fn show(value: Float) -> String {
     let text = if magnitude == 0.0 {
         "0".to_string()
     } else if !(1e-3..1e4).contains(&magnitude) {
-        format!("{v:.2e}")
+        super::dom::scientific(v, 2)
     } else {
         let digits = (3 - magnitude.log10().floor() as i32).clamp(0, 6) as usize;
         format!("{v:.digits$}")

@@ -8,6 +8,7 @@
 mod app;
 mod bench;
 mod boundary;
+mod challenge;
 mod compare;
 mod controls;
 mod dom;

@@ -6,7 +6,7 @@ const SUB = "/sub/nnlab/";
 const IDS = [
   "one-neuron", "two-neurons", "three-neurons", "xor", "circle", "sigmoid-saturation", "relu-vs-sigmoid",
   "init-symmetry", "normalization", "batch-norm", "overfitting", "regularization", "dropout", "early-stopping", "optimizers",
-  "softmax",
+  "softmax", "spiral",
 ];
 const params = (page) => new URL(page.url()).searchParams;
 
@@ -42,17 +42,17 @@ test("previous/next, the list, set-up-again and close", async () => {
   const page = await openPage(`${SUB}?lesson=one-neuron`);
   await waitForApp(page);
   assert.equal(await page.isDisabled("#lesson-prev"), true, "no lesson before the first");
-  assert.equal(await page.textContent("#lessons .lesson-position"), "Lesson 1 of 16");
+  assert.equal(await page.textContent("#lessons .lesson-position"), "Lesson 1 of 17");
   await page.click("#lesson-next");
   await page.waitForSelector('#lessons[data-lesson="two-neurons"]');
   assert.equal(params(page).get("lesson"), "two-neurons");
   assert.equal(params(page).get("hidden"), "2");
   await page.click("#lesson-prev");
   await page.waitForSelector('#lessons[data-lesson="one-neuron"]');
-  await page.selectOption("#lesson-select", "softmax");
-  await page.waitForSelector('#lessons[data-lesson="softmax"]');
+  await page.selectOption("#lesson-select", "spiral");
+  await page.waitForSelector('#lessons[data-lesson="spiral"]');
   assert.equal(await page.isDisabled("#lesson-next"), true, "no lesson after the last");
-  assert.equal(params(page).get("dataset"), "blobs3");
+  assert.equal(params(page).get("dataset"), "spiral");
   // The answer stays folded until the student opens it.
   assert.equal(await page.isVisible("#lessons .lesson-expect"), false);
   await page.click("#lessons .lesson-expect-box summary");

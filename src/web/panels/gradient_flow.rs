@@ -236,7 +236,13 @@ fn draw_gradient_chart(
         .y_labels(5)
         .max_light_lines(0)
         .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .y_label_formatter(&|v| {
+            if *v > 0.0 {
+                crate::web::dom::scientific(*v, 0)
+            } else {
+                "0".to_string()
+            }
+        })
         .label_style(style.clone())
         .x_desc(x_label)
         .axis_desc_style(style.clone())
