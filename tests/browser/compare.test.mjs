@@ -158,7 +158,11 @@ test("compare mode looks right at 1280 and 390 wide, in English and Chinese", as
     const page = await open(`dataset=spiral&activation=sigmoid&lang=${lang}&${RELU}`, {
       viewport: { width, height: width > 500 ? 900 : 844 },
     });
+    // At 390 wide the speed sits in the settings drawer.
+    const folded = !(await page.isVisible("#speed"));
+    if (folded) await page.click("#settings-toggle");
     await page.selectOption("#speed", "20");
+    if (folded) await page.click("#settings-toggle");
     await page.click("#play");
     await waitForValue(page, "#compare-epoch", ">=", 60);
     await pause(page);
