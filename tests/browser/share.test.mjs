@@ -76,6 +76,9 @@ test("hide= takes every named control out of reach, the rest stays, and the link
   const page = await openPage(`${SUBPATH}?dataset=circle&seed=2`);
   await waitForApp(page);
   await page.click("#share");
+  // Opening the dialog fetches the QR encoder: let it arrive before the next page load,
+  // which would otherwise abort the request.
+  await page.waitForFunction(() => !!window.qrcode);
   const all = await names(page);
   const shown = await reach(page);
   for (const name of all) assert.ok(shown[name] || ON_DEMAND.has(name), `${name} reachable by default`);
