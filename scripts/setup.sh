@@ -14,13 +14,17 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # 2. Debian packages: the three browser engines the tests run in (Chromium with its driver,
-#    Firefox ESR, WebKitGTK's WebDriver with its MiniBrowser) and the X server WebKit needs.
+#    Firefox ESR, WebKitGTK's WebDriver with its MiniBrowser), the X server WebKit needs, and
+#    Debian's Python with NumPy, which runs the exported NumPy scripts (tests/python_export.rs
+#    uses the first of python3 and /usr/bin/python3 that imports numpy).
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v firefox-esr >/dev/null 2>&1 || need_apt+=(firefox-esr)
 command -v WebKitWebDriver >/dev/null 2>&1 || need_apt+=(webkit2gtk-driver)
 command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb xauth)
+python3 -c 'import numpy' >/dev/null 2>&1 || /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 ||
+  need_apt+=(python3 python3-numpy)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

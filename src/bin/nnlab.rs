@@ -74,6 +74,28 @@ mod cli {
         /// networks (with the ratio to the peer's figures) and ms per epoch as points and
         /// depth grow. The page runs the same cases in wasm with ?bench=1.
         Bench(BenchArgs),
+        /// Write the run as one NumPy script (to stdout): its data and initial weights inlined,
+        /// then the training spelled out step by step; `python3 run.py` prints the loss per
+        /// epoch and the final accuracy.
+        #[command(name = "export-python")]
+        ExportPython(ExportArgs),
+    }
+
+    #[derive(clap::Args, Debug)]
+    struct ExportArgs {
+        /// The run's settings: a JSON object with any of the config keys (see `nnlab train --help`).
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// Start from this saved model's weights (and features, normalization, shape) instead of
+        /// the seed's.
+        #[arg(long, value_name = "FILE")]
+        init: Option<PathBuf>,
+        /// Number of epochs the script trains (a whole number, at least 1).
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        epochs: String,
+        /// The language of the script's comments: en or zh.
+        #[arg(long, value_name = "LANG", default_value = "en")]
+        lang: String,
     }
 
     #[derive(clap::Args, Debug)]
@@ -163,6 +185,7 @@ mod cli {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Bench(args) => bench(&args),
+            Command::ExportPython(args) => export_python(&args),
         };
         match result {
             Ok(code) => code,
@@ -209,6 +232,25 @@ mod cli {
                 format!("`{text}` is not a whole number of epochs of at least 1"),
             )),
         }
+    }
+
+    /// Prints the NumPy script of the config's run.
+    fn export_python(args: &ExportArgs) -> Result<ExitCode, Failure> {
+        let epochs = parse_epochs(&args.epochs)?;
+        let lang = Lang::from_code(&args.lang).ok_or_else(|| Failure::new("--lang", "must be en or zh"))?;
+        let config_text = read(&args.config)?;
+        let config = Config::from_json(&config_text).map_err(|e| Failure::file(&args.config, e))?;
+        let mut trainer = Trainer::new(config).map_err(|e| Failure::file(&args.config, e))?;
+        if let Some(path) = &args.init {
+            let model = Model::from_json(&read(path)?).map_err(|e| Failure::file(path, e))?;
+            trainer.load_model(model).map_err(|e| Failure::file(path, e))?;
+        }
+        let template = nnlab::core::export_python::TEMPLATE;
+        print!(
+            "{}",
+            nnlab::core::export_python::script(template, &trainer, Some(epochs), lang)
+        );
+        Ok(ExitCode::SUCCESS)
     }
 
     /// Sets up the run, trains it and writes the files.

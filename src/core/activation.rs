@@ -307,6 +307,25 @@ impl Activation {
         self.derivative(z, a).abs() < SATURATION_SHARE * self.max_derivative()
     }
 
+    /// f(z) and f′(z) from z and a = f(z) as NumPy expressions, for the exported script
+    /// ([`crate::core::export_python`]; `logistic` is its σ). Maxout's pieces are linear; the
+    /// script's layer takes their max.
+    pub fn numpy(self) -> (&'static str, &'static str) {
+        match self {
+            Activation::Sigmoid => ("logistic(z)", "a * (1 - a)"),
+            Activation::Tanh => ("np.tanh(z)", "1 - a ** 2"),
+            Activation::Relu => ("np.maximum(z, 0)", "(z > 0) * 1.0"),
+            Activation::LeakyRelu => ("np.where(z > 0, z, 0.01 * z)", "np.where(z > 0, 1, 0.01)"),
+            Activation::Elu => (
+                "np.where(z > 0, z, np.expm1(np.minimum(z, 0)))",
+                "np.where(z > 0, 1, a + 1)",
+            ),
+            Activation::Linear | Activation::Maxout => ("z", "np.ones_like(z)"),
+            Activation::Softplus => ("np.logaddexp(0, z)", "logistic(z)"),
+            Activation::Swish => ("z * logistic(z)", "logistic(z) * (1 + z * (1 - logistic(z)))"),
+        }
+    }
+
     /// Weight rows per neuron: maxout owns one per piece.
     pub fn pieces(self) -> usize {
         match self {

@@ -72,6 +72,22 @@ impl Choice for Feature {
 crate::choice_serde!(Feature);
 
 impl Feature {
+    /// The feature as a NumPy expression of the coordinate arrays x and y, for the
+    /// exported script ([`crate::core::export_python`]).
+    pub fn numpy(self) -> &'static str {
+        match self {
+            Feature::X => "x",
+            Feature::Y => "y",
+            Feature::X2 => "x ** 2",
+            Feature::Y2 => "y ** 2",
+            Feature::XY => "x * y",
+            Feature::SinX => "np.sin(x)",
+            Feature::SinY => "np.sin(y)",
+            Feature::CosX => "np.cos(x)",
+            Feature::CosY => "np.cos(y)",
+        }
+    }
+
     /// The feature's value at the point (x, y), before normalization.
     pub fn value(self, x: Float, y: Float) -> Float {
         match self {

@@ -11,6 +11,7 @@ pub mod config;
 pub mod data_csv;
 pub mod dataset;
 pub mod early_stop;
+pub mod export_python;
 pub mod feature;
 pub mod hidden_space;
 pub mod init;

@@ -218,6 +218,24 @@ impl Param {
 }
 
 impl Optimizer {
+    /// The update of one parameter w (in place) from its gradient g as NumPy statements, for
+    /// the exported script ([`crate::core::export_python`]): m and v are the state beside w
+    /// (first and second moments), t the step count, with the defaults above.
+    pub fn numpy(self) -> &'static str {
+        match self {
+            Optimizer::Sgd => "w -= lr * g",
+            Optimizer::Momentum => "m[:] = 0.9 * m + g\nw -= lr * m",
+            Optimizer::Nesterov => "m[:] = 0.9 * m + g\nw -= lr * (g + 0.9 * m)",
+            Optimizer::Adagrad => "v += g ** 2\nw -= lr * g / (np.sqrt(v) + 1e-10)",
+            Optimizer::Rmsprop => "v[:] = 0.99 * v + 0.01 * g ** 2\nw -= lr * g / (np.sqrt(v) + 1e-8)",
+            Optimizer::Adam => {
+                "m[:] = 0.9 * m + 0.1 * g\nv[:] = 0.999 * v + 0.001 * g ** 2\n\
+                 m_hat, v_hat = m / (1 - 0.9 ** t), v / (1 - 0.999 ** t)\n\
+                 w -= lr * m_hat / (np.sqrt(v_hat) + 1e-8)"
+            }
+        }
+    }
+
     /// One update of `param` from `param.grad`: changes `param.value` and the optimizer
     /// state beside it. `step` is the 1-based count of updates so far (Adam's t).
     pub fn update(self, hp: &OptimizerParams, lr: Float, param: &mut Param, step: u64) {

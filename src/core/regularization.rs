@@ -68,6 +68,16 @@ impl Regularization {
         }
     }
 
+    /// The penalty's gradient per unit rate as a NumPy expression of the weights W, for the
+    /// exported script ([`crate::core::export_python`]).
+    pub fn numpy(self) -> &'static str {
+        match self {
+            Regularization::None => "0",
+            Regularization::L1 => "np.sign(W)",
+            Regularization::L2 => "W",
+        }
+    }
+
     /// Adds the penalty's gradient to `grad` (same length as `weights`).
     pub fn add_gradient(self, rate: Float, weights: &[Float], grad: &mut [Float]) {
         match self {

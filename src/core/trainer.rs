@@ -179,6 +179,10 @@ pub struct Trainer {
     data: Data,
     normalizer: Normalizer,
     network: Network,
+    /// The weights the loss curve started from, at epoch `start_epoch` (a new run, a reset,
+    /// a loaded model or imported points), for the NumPy export.
+    start: Network,
+    start_epoch: u64,
     /// Hyper-parameters of the optimizers besides the learning rate (torch's defaults).
     pub optimizer_params: OptimizerParams,
     epoch: u64,
@@ -232,6 +236,8 @@ impl Trainer {
             config,
             data,
             normalizer,
+            start: network.clone(),
+            start_epoch: 0,
             network,
             optimizer_params: OptimizerParams::default(),
             epoch: 0,
@@ -1057,6 +1063,8 @@ impl Trainer {
     /// Starts the loss curves afresh from the current epoch (after the data or the network
     /// were replaced, the old curve describes another run).
     fn restart_history(&mut self) {
+        self.start = self.network.clone();
+        self.start_epoch = self.epoch;
         self.history.clear();
         self.record_history();
     }
@@ -1083,10 +1091,43 @@ impl Trainer {
         }
         self.network.step = step;
         self.epoch = epoch;
+        self.start_epoch = epoch;
         self.history.clear();
         self.history.stride = stride.max(1);
         self.history.points.extend_from_slice(history);
         self.changed();
+    }
+
+    /// The weights the current loss curve started from and the epochs trained since (see
+    /// [`crate::core::export_python`]), with the current dropout and normalisation. When the
+    /// network's shape or activations changed since, the weights a reset would draw.
+    pub fn initial_network(&self) -> (Network, u64) {
+        let same =
+            |a: &Layer, b: &Layer| a.activation == b.activation && a.weights.value.shape() == b.weights.value.shape();
+        let fits = self.start.layers.len() == self.network.layers.len()
+            && self
+                .start
+                .layers
+                .iter()
+                .zip(&self.network.layers)
+                .all(|(a, b)| same(a, b));
+        let mut start = if fits {
+            self.start.clone()
+        } else {
+            Network::with_activations(
+                self.config.features.len(),
+                &self.config.hidden,
+                &self.config.hidden_activations(),
+                self.data.problem,
+                self.config.init,
+                &mut SeededRng::seed_from_u64(stream_seed(self.config.seed, INIT_STREAM)),
+            )
+        };
+        for (layer, now) in start.layers.iter_mut().zip(&self.network.layers) {
+            layer.dropout = now.dropout;
+            layer.set_norm(now.norm_kind());
+        }
+        (start, self.epoch.saturating_sub(self.start_epoch))
     }
 
     /// The network with its features and normalization, for saving.
