@@ -379,3 +379,33 @@ fn batch_norm_runs_round_trip_through_a_model_file_and_a_batch_of_one_is_refused
     let out = nnlab(&["train", "--config", s(&bad), "--epochs", "1"]);
     assert_refused(&out, s(&bad), &["batch", "at least 2 points"]);
 }
+
+#[test]
+fn export_python_prints_a_script_and_refuses_bad_input() {
+    let dir = temp_dir("export-python");
+    let config = write(&dir, "c.json", XOR);
+    let out = nnlab(&["export-python", "--config", s(&config), "--epochs", "7", "--lang", "zh"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let script = text(&out.stdout);
+    assert!(script.starts_with("#!/usr/bin/env python3\n# nnlab-run.py"), "{script}");
+    assert!(
+        script.contains("EPOCHS = 7\n") && script.contains("# 设置：dataset=xor"),
+        "{script}"
+    );
+    assert!(script.contains("训练集 250 个数据点"), "{script}");
+    let bad = nnlab(&["export-python", "--config", s(&config), "--epochs", "0"]);
+    assert_refused(&bad, "--epochs", &["`0`"]);
+    let bad = nnlab(&["export-python", "--config", s(&config), "--epochs", "3", "--lang", "fr"]);
+    assert_refused(&bad, "--lang", &["en or zh"]);
+    let missing = dir.join("missing.json");
+    let bad = nnlab(&[
+        "export-python",
+        "--config",
+        s(&config),
+        "--init",
+        s(&missing),
+        "--epochs",
+        "3",
+    ]);
+    assert_refused(&bad, s(&missing), &["no such file"]);
+}
