@@ -28,7 +28,10 @@ if (!overlay) {
 
 // The glue is an ES module (its `export`s are harmless in an inline module). Instantiating
 // synchronously from bytes runs the app's start function, as the served page's loader does.
+// The NumPy export's template, which the served page fetches beside it (boot.js).
+const pythonTemplate = fs.readFileSync(path.join(dist, "export-python.txt"), "utf8");
 const script = `${overlay[0]}
+window.nnlabFetchText = (name) => name === "export-python.txt" ? Promise.resolve(${JSON.stringify(pythonTemplate).replace(/</g, "\\u003c")}) : Promise.reject(new Error(name));
 ${glue}
 const nnlabWasm = Uint8Array.from(atob("${wasm.toString("base64")}"), (c) => c.charCodeAt(0));
 window.nnlabWasmMemory = initSync({ module: nnlabWasm }).memory;

@@ -184,6 +184,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("load-model", "Load model", "加载模型"),
     ("export-png", "Boundary PNG", "导出决策边界 PNG"),
     ("export-loss", "Loss CSV", "导出损失 CSV"),
+    ("export-python", "NumPy script", "导出 NumPy 脚本"),
+    (
+        "export-python-failed",
+        "The NumPy script's template could not be loaded.",
+        "无法载入 NumPy 脚本的模板。",
+    ),
     ("remove", "Remove", "删除"),
     ("class", "Class", "类别"),
     ("value", "Value", "数值"),

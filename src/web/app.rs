@@ -1377,6 +1377,17 @@ impl App {
         }
     }
 
+    /// Downloads the run as a NumPy script, from the template fetched beside the page.
+    pub fn export_python(&self, template: Option<String>) {
+        let Some(template) = template else {
+            return self.show_notice(text(self.lang, "export-python-failed"));
+        };
+        let script = crate::core::export_python::script(&template, &self.trainer, None, self.lang);
+        if let Err(e) = super::files::download_text("nnlab-run.py", "text/x-python", &script) {
+            self.show_notice(&e.to_string());
+        }
+    }
+
     pub fn export_png(&self) {
         if let Err(e) = super::files::download_canvas_png(&self.boundary.canvas, "nnlab-boundary.png") {
             self.show_notice(&e.to_string());

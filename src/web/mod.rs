@@ -481,6 +481,12 @@ fn wire_files(app: &Shared) -> WebResult<()> {
     on::<Event>(app, &element("export-loss")?, "click", |a, _| a.export_loss());
     on::<Event>(app, &element("export-png")?, "click", |a, _| a.export_png());
     let shared = app.clone();
+    on::<Event>(app, &element("export-python")?, "click", move |_, _| {
+        let shared = shared.clone();
+        let file = crate::core::export_python::TEMPLATE_FILE;
+        files::fetch_text(file, move |template| with(&shared, |a| a.export_python(template)));
+    });
+    let shared = app.clone();
     on::<Event>(app, &element("copy-link")?, "click", move |a, _| {
         let link = a.link();
         let shared = shared.clone();
