@@ -31,7 +31,7 @@ if (!overlay) {
 // The NumPy export's template, which the served page fetches beside it (boot.js).
 const pythonTemplate = fs.readFileSync(path.join(dist, "export-python.txt"), "utf8");
 const script = `${overlay[0]}
-window.nnlabFetchText = (name) => name === "export-python.txt" ? Promise.resolve(${JSON.stringify(pythonTemplate).replace(/</g, "\\u003c")}) : Promise.reject(new Error(name));
+window.nnlabFetchText = (name, done) => setTimeout(() => done(name === "export-python.txt" ? ${JSON.stringify(pythonTemplate).replace(/</g, "\\u003c")} : undefined));
 ${glue}
 const nnlabWasm = Uint8Array.from(atob("${wasm.toString("base64")}"), (c) => c.charCodeAt(0));
 window.nnlabWasmMemory = initSync({ module: nnlabWasm }).memory;

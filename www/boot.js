@@ -79,9 +79,10 @@ window.nnlabQr = (link, target) => {
 };
 
 // The NumPy export's template (src/web/files.rs calls nnlabFetchText when #export-python is
-// pressed): a file beside the page, as text. The single-file page defines its own, inlined.
-window.nnlabFetchText = (name) =>
-  fetch(new URL(name, document.baseURI)).then((r) => (r.ok ? r.text() : Promise.reject(new Error(r.status))));
+// pressed): `done` gets a file beside the page as text, or undefined when it cannot be had.
+// The single-file page defines its own, with the text inlined.
+window.nnlabFetchText = (name, done) =>
+  fetch(new URL(name, document.baseURI)).then((r) => (r.ok ? r.text() : undefined)).then(done, () => done());
 
 const tag = document.querySelector("script[data-nnlab-js]");
 const jsUrl = new URL(tag.dataset.nnlabJs, document.baseURI).href;

@@ -26,6 +26,55 @@ pub const TEMPLATE_FILE: &str = "export-python.txt";
 #[cfg(not(target_arch = "wasm32"))]
 pub const TEMPLATE: &str = include_str!("../../www/export-python.txt");
 
+/// The template's block tags, in the order `script` computes them.
+const TAGS: [&str; 18] = [
+    "binary",
+    "multi",
+    "regression",
+    "classes",
+    "fullbatch",
+    "minibatch",
+    "dropout",
+    "random",
+    "penalty",
+    "clip",
+    "standard",
+    "minmax",
+    "scaled",
+    "fitted",
+    "given",
+    "maxout",
+    "norm",
+    "batchnorm",
+];
+
+/// The template's placeholders (`@NAME@`), in the order `value` writes them.
+const PLACEHOLDERS: [&str; 23] = [
+    "SETTINGS",
+    "N_TRAIN",
+    "N_TEST",
+    "EPOCHS",
+    "LR",
+    "BATCH",
+    "PENALTY_RATE",
+    "CLIP",
+    "SEED",
+    "CLASSES",
+    "TRAIN",
+    "TEST",
+    "FEATURES",
+    "SHIFT",
+    "SCALE",
+    "ACTIVATIONS",
+    "LAYERS",
+    "LOSS_NAME",
+    "LOSS",
+    "PENALTY_NAME",
+    "PENALTY",
+    "OPTIMIZER_NAME",
+    "UPDATE",
+];
+
 /// Epochs a script trains when the run has trained none yet.
 pub const DEFAULT_EPOCHS: u64 = 100;
 
@@ -36,186 +85,198 @@ pub fn script(template: &str, trainer: &Trainer, epochs: Option<u64>, lang: Lang
     let (network, trained) = trainer.initial_network();
     let epochs = epochs.unwrap_or(if trained > 0 { trained } else { DEFAULT_EPOCHS });
     let config = trainer.config();
-    let data = trainer.data();
+    let train = &trainer.data().train;
     let problem = trainer.problem();
     let hidden = &network.layers[..network.hidden_count()];
-    let full_batch = config.batch >= data.train.len();
+    let full_batch = config.batch >= train.len();
     let dropout = hidden.iter().any(|l| l.dropout.is_some());
     let normalizer = trainer.normalizer();
-    let fitted = *normalizer == Normalizer::fit(normalizer.method, &config.features, &data.train);
-    let mut tags = vec![
-        match problem {
-            Problem::Binary => "binary",
-            Problem::MultiClass(_) => "multi",
-            Problem::Regression => "regression",
-        },
-        if full_batch { "fullbatch" } else { "minibatch" },
-        normalizer.method.name(),
+    let method = normalizer.method;
+    let fitted = *normalizer == Normalizer::fit(method, &config.features, train);
+    let tags = [
+        problem == Problem::Binary,
+        matches!(problem, Problem::MultiClass(_)),
+        problem == Problem::Regression,
+        problem.is_classification(),
+        full_batch,
+        !full_batch,
+        dropout,
+        dropout || !full_batch,
+        config.reg != Regularization::None && config.reg_rate > 0.0,
+        config.clip > 0.0,
+        method == Normalize::Standard,
+        method == Normalize::MinMax,
+        !fitted || method != Normalize::None,
+        fitted && method != Normalize::None,
+        !fitted,
+        hidden.iter().any(|l| l.activation.pieces() > 1),
+        hidden.iter().any(|l| l.norm.is_some()),
+        hidden.iter().any(|l| l.norm_kind() == NormKind::Batch),
     ];
-    let mut tag = |on: bool, name: &'static str| {
-        if on {
-            tags.push(name);
-        }
-    };
-    tag(problem.is_classification(), "classes");
-    tag(dropout, "dropout");
-    tag(dropout || !full_batch, "random");
-    tag(config.reg != Regularization::None && config.reg_rate > 0.0, "penalty");
-    tag(config.clip > 0.0, "clip");
-    tag(!fitted || normalizer.method != Normalize::None, "scaled");
-    tag(fitted && normalizer.method != Normalize::None, "fitted");
-    tag(!fitted, "given");
-    tag(hidden.iter().any(|l| l.activation.pieces() > 1), "maxout");
-    tag(hidden.iter().any(|l| l.norm.is_some()), "norm");
-    tag(hidden.iter().any(|l| l.norm_kind() == NormKind::Batch), "batchnorm");
-
     let mut out = String::new();
     // Whether each open block is kept (a block inside a dropped one is dropped).
     let mut open: Vec<bool> = Vec::new();
-    let marks = [("#en:", Lang::En), ("#zh:", Lang::Zh)];
     for line in template.lines() {
-        let trimmed = line.trim_start();
-        if let Some(name) = trimmed.strip_prefix("#{") {
+        if let Some(name) = line.strip_prefix("#{") {
             let (name, wanted) = name.strip_prefix('!').map_or((name, true), |n| (n, false));
-            open.push(open.last() != Some(&false) && tags.contains(&name.trim()) == wanted);
+            let on = TAGS.iter().zip(tags).any(|(&tag, on)| on && tag == name);
+            open.push(open.last() != Some(&false) && on == wanted);
             continue;
         }
-        if trimmed == "#}" {
+        if line == "#}" {
             open.pop();
             continue;
+        }
+        let mut text = line;
+        // `#en:` or `#zh:`: a line of one language.
+        if line.len() > 3 && line.starts_with('#') && line.as_bytes()[3] == b':' {
+            if line.get(1..3) != Some(lang.code()) {
+                continue;
+            }
+            text = &line[4..];
         }
         if open.last() == Some(&false) {
             continue;
         }
-        let mut text = line;
-        for (mark, language) in marks {
-            if let Some(rest) = trimmed.strip_prefix(mark) {
-                text = if language == lang { rest } else { "" };
+        // Each `@NAME@`, filled in (an unknown name stays as it is).
+        let mut rest = text;
+        while let Some(at) = rest.find('@') {
+            put(&mut out, &[&rest[..at]]);
+            let after = &rest[at + 1..];
+            match after.find('@') {
+                Some(end) if value(&after[..end], &mut out, trainer, &network, epochs, lang) => {
+                    rest = &after[end + 1..];
+                }
+                _ => {
+                    put(&mut out, &["@"]);
+                    rest = after;
+                }
             }
         }
-        if text.is_empty() && !line.is_empty() {
-            continue;
-        }
-        // The indentation of a marked line comes before its mark.
-        if text.len() < line.len() && !text.is_empty() {
-            out.push_str(&line[..line.len() - trimmed.len()]);
-        }
-        fill(&mut out, text, |name, out| {
-            value(name, out, trainer, &network, epochs, lang)
-        });
-        out.push('\n');
+        put(&mut out, &[rest, "\n"]);
     }
     out
 }
 
-/// Appends `text` to `out` with each `@NAME@` replaced by what `value` writes for it (an
-/// unknown name is kept as it is).
-fn fill(out: &mut String, text: &str, mut value: impl FnMut(&str, &mut String) -> bool) {
-    let mut rest = text;
-    while let Some(at) = rest.find('@') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        match after.find('@') {
-            Some(end) if value(&after[..end], out) => rest = &after[end + 1..],
-            _ => {
-                out.push('@');
-                rest = after;
-            }
-        }
+/// Appends every piece to `out` (one call, not one inlined copy per piece: it keeps the
+/// page's .wasm small).
+#[inline(never)]
+fn put(out: &mut String, pieces: &[&str]) {
+    for piece in pieces {
+        out.push_str(piece);
     }
-    out.push_str(rest);
 }
 
 /// Writes the value of placeholder `name`; false for a name it does not know.
+#[inline(never)]
 fn value(name: &str, out: &mut String, trainer: &Trainer, network: &Network, epochs: u64, lang: Lang) -> bool {
     let config = trainer.config();
     let data = trainer.data();
     let problem = trainer.problem();
     let normalizer = trainer.normalizer();
-    let _ = match name {
-        "SETTINGS" => write!(out, "{}", config.to_query()),
-        "N_TRAIN" => write!(out, "{}", data.train.len()),
-        "N_TEST" => write!(out, "{}", data.test.len()),
-        "EPOCHS" => write!(out, "{epochs}"),
-        "LR" => write!(out, "{}", config.lr),
-        "BATCH" => write!(out, "{}", config.batch),
-        "PENALTY_RATE" => write!(out, "{}", config.reg_rate),
-        "CLIP" => write!(out, "{}", config.clip),
-        "SEED" => write!(out, "{}", config.seed),
-        "CLASSES" => write!(out, "{}", problem.classes()),
-        "TRAIN" => points(out, &data.train),
-        "TEST" => points(out, &data.test),
-        "FEATURES" => list(out, config.features.iter().map(|f| f.numpy())),
-        "SHIFT" => numbers(out, normalizer.shift.iter()),
-        "SCALE" => numbers(out, normalizer.scale.iter()),
-        "ACTIVATIONS" => activations(out, network),
-        "LAYERS" => layers(out, network),
-        "LOSS_NAME" => write!(out, "{}", config.loss.label(lang)),
-        "LOSS" => lines(out, config.loss.numpy(problem), "    "),
-        "PENALTY_NAME" => write!(out, "{}", config.reg.label(lang)),
-        "PENALTY" => write!(out, "{}", config.reg.numpy()),
-        "OPTIMIZER_NAME" => write!(out, "{}", config.optimizer.label(lang)),
-        "UPDATE" => lines(out, config.optimizer.numpy(), "            "),
-        _ => return false,
+    let Some(i) = PLACEHOLDERS.iter().position(|&p| p == name) else {
+        return false;
     };
+    match i {
+        // SETTINGS
+        0 => put(out, &[&config.to_query()]),
+        // N_TRAIN
+        1 => int(out, data.train.len()),
+        // N_TEST
+        2 => int(out, data.test.len()),
+        // EPOCHS
+        3 => int(out, epochs as usize),
+        // LR
+        4 => number(out, config.lr),
+        // BATCH
+        5 => int(out, config.batch),
+        // PENALTY_RATE
+        6 => number(out, config.reg_rate),
+        // CLIP
+        7 => number(out, config.clip),
+        // SEED
+        8 => int(out, config.seed as usize),
+        // CLASSES
+        9 => int(out, problem.classes()),
+        // TRAIN
+        10 => points(out, &data.train),
+        // TEST
+        11 => points(out, &data.test),
+        // FEATURES
+        12 => {
+            for (i, f) in config.features.iter().enumerate() {
+                put(out, &[if i > 0 { ", " } else { "" }, f.numpy()]);
+            }
+        }
+        // SHIFT
+        13 => numbers(out, &normalizer.shift),
+        // SCALE
+        14 => numbers(out, &normalizer.scale),
+        // ACTIVATIONS
+        15 => activations(out, network),
+        // LAYERS
+        16 => layers(out, network),
+        // LOSS_NAME
+        17 => put(out, &[config.loss.label(lang)]),
+        // LOSS
+        18 => put(out, &[config.loss.numpy(problem)]),
+        // PENALTY_NAME
+        19 => put(out, &[config.reg.label(lang)]),
+        // PENALTY
+        20 => put(out, &[config.reg.numpy()]),
+        // OPTIMIZER_NAME
+        21 => put(out, &[config.optimizer.label(lang)]),
+        // UPDATE
+        22 => put(out, &[config.optimizer.numpy()]),
+        _ => {}
+    }
     true
 }
 
-/// Each line of `code` indented by `indent`, without the last newline.
-fn lines(out: &mut String, code: &str, indent: &str) -> std::fmt::Result {
-    for (i, line) in code.lines().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        write!(out, "{indent}{}", line.trim_start())?;
-    }
-    Ok(())
+fn int(out: &mut String, n: usize) {
+    let _ = write!(out, "{n}");
 }
 
-/// `a, b, c`.
-fn list<T: std::fmt::Display>(out: &mut String, items: impl Iterator<Item = T>) -> std::fmt::Result {
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        write!(out, "{item}")?;
+/// One number with a decimal point (so NumPy makes a float of it), as short as reads back
+/// to the same f32.
+#[inline(never)]
+fn number(out: &mut String, v: Float) {
+    let start = out.len();
+    let _ = write!(out, "{v}");
+    if !out[start..].contains('.') {
+        put(out, &[".0"]);
     }
-    Ok(())
 }
 
-/// `a, b, c` of numbers, each with a decimal point or an exponent (so NumPy makes floats of
-/// them), as short as reads back to the same f32.
-fn numbers<'a>(out: &mut String, values: impl Iterator<Item = &'a Float>) -> std::fmt::Result {
-    for (i, v) in values.enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        write!(out, "{v:?}")?;
+/// `a, b, c` of numbers.
+#[inline(never)]
+fn numbers(out: &mut String, values: &[Float]) {
+    for (i, &v) in values.iter().enumerate() {
+        put(out, &[if i > 0 { ", " } else { "" }]);
+        number(out, v);
     }
-    Ok(())
 }
 
 /// One `[x, y, label],` line per point.
-fn points(out: &mut String, samples: &[Sample]) -> std::fmt::Result {
+fn points(out: &mut String, samples: &[Sample]) {
     for (i, s) in samples.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        write!(out, "    [{:?}, {:?}, {:?}],", s.x, s.y, s.label)?;
+        put(out, &[if i > 0 { "\n    [" } else { "    [" }]);
+        numbers(out, &[s.x, s.y, s.label]);
+        put(out, &["],"]);
     }
-    Ok(())
 }
 
-/// `np.array([a, b, c])` of a column of values.
-fn array(out: &mut String, values: &[Float]) -> std::fmt::Result {
-    out.push_str("np.array([");
-    numbers(out, values.iter())?;
-    out.push_str("])");
-    Ok(())
+/// `<before>np.array([a, b, c])` of a column of values.
+#[inline(never)]
+fn array(out: &mut String, before: &str, values: &[Float]) {
+    put(out, &[before, "np.array(["]);
+    numbers(out, values);
+    put(out, &["])"]);
 }
 
 /// f and f′ of every hidden activation the network uses, and the `ACTIVATIONS` table.
-fn activations(out: &mut String, network: &Network) -> std::fmt::Result {
+#[inline(never)]
+fn activations(out: &mut String, network: &Network) {
     let mut used = Vec::new();
     for layer in &network.layers[..network.hidden_count()] {
         if layer.activation.pieces() == 1 && !used.contains(&layer.activation) {
@@ -224,57 +285,63 @@ fn activations(out: &mut String, network: &Network) -> std::fmt::Result {
     }
     let mut table = String::new();
     for act in used {
-        let name = act.name().replace('-', "_");
+        let name = act.name();
         let (f, grad) = act.numpy();
-        writeln!(
-            out,
-            "def {name}(z):\n    return {f}\n\n\ndef {name}_grad(z, a):\n    return {grad}\n\n"
-        )?;
-        let _ = write!(
-            table,
-            "{}\"{}\": ({name}, {name}_grad)",
-            if table.is_empty() { "" } else { ", " },
-            act.name()
-        );
+        // A Python name: leaky-relu → leaky_relu.
+        let id: String = name.chars().map(|c| if c == '-' { '_' } else { c }).collect();
+        let id = id.as_str();
+        let def = [
+            "def ",
+            id,
+            "(z):\n    return ",
+            f,
+            "\n\n\ndef ",
+            id,
+            "_grad(z, a):\n    return ",
+            grad,
+            "\n\n\n",
+        ];
+        put(out, &def);
+        let comma = if table.is_empty() { "" } else { ", " };
+        put(&mut table, &[comma, "\"", name, "\": (", id, ", ", id, "_grad)"]);
     }
-    writeln!(out, "ACTIVATIONS = {{{table}}}\n")
+    put(out, &["ACTIVATIONS = {", &table, "}\n\n"]);
 }
 
 /// Every layer as a dict: W as inputs × neurons (the transpose of the engine's), b, and f,
 /// dropout and normalisation for the hidden layers.
-fn layers(out: &mut String, network: &Network) -> std::fmt::Result {
+#[inline(never)]
+fn layers(out: &mut String, network: &Network) {
     let hidden = network.hidden_count();
+    let mut column: Vec<Float> = Vec::new();
     for (l, layer) in network.layers.iter().enumerate() {
-        out.push_str("    {");
+        put(out, &[if l > 0 { "\n    {" } else { "    {" }]);
         if l < hidden {
-            write!(out, "\"f\": \"{}\", ", layer.activation.name())?;
+            put(out, &["\"f\": \"", layer.activation.name(), "\", "]);
             if let Some(d) = layer.dropout {
-                write!(out, "\"dropout\": {:?}, ", d.rate)?;
+                put(out, &["\"dropout\": "]);
+                number(out, d.rate);
+                put(out, &[", "]);
             }
         }
-        out.push_str("\"W\": np.array([");
+        put(out, &["\"W\": np.array(["]);
         let w = &layer.weights.value;
         for j in 0..w.ncols() {
-            out.push_str(if j > 0 { ",\n        [" } else { "\n        [" });
-            numbers(out, w.column(j).iter())?;
-            out.push(']');
+            put(out, &[if j > 0 { "],\n        [" } else { "\n        [" }]);
+            column.clear();
+            column.extend((0..w.nrows()).map(|i| w[(i, j)]));
+            numbers(out, &column);
         }
-        out.push_str("]),\n     \"b\": ");
-        array(out, layer.biases.value.as_slice())?;
+        array(out, "]]),\n     \"b\": ", layer.biases.value.as_slice());
         if let Some(norm) = &layer.norm {
-            write!(out, ",\n     \"norm\": \"{}\", \"gamma\": ", norm.kind.name())?;
-            array(out, norm.gamma.value.as_slice())?;
-            out.push_str(", \"beta\": ");
-            array(out, norm.beta.value.as_slice())?;
+            put(out, &[",\n     \"norm\": \"", norm.kind.name(), "\""]);
+            array(out, ", \"gamma\": ", norm.gamma.value.as_slice());
+            array(out, ", \"beta\": ", norm.beta.value.as_slice());
             if norm.kind == NormKind::Batch {
-                out.push_str(",\n     \"mean\": ");
-                array(out, norm.running_mean.as_slice())?;
-                out.push_str(", \"var\": ");
-                array(out, norm.running_var.as_slice())?;
+                array(out, ",\n     \"mean\": ", norm.running_mean.as_slice());
+                array(out, ", \"var\": ", norm.running_var.as_slice());
             }
         }
-        out.push_str("},\n");
+        put(out, &["},"]);
     }
-    out.pop();
-    Ok(())
 }

@@ -183,23 +183,23 @@ impl Loss {
     /// target Y (one column, or one-hot rows), with its `log_sum_exp` and `head_backward`.
     pub fn numpy(self, problem: Problem) -> &'static str {
         match self.for_problem(problem) {
-            Loss::Mse => "R = P - Y\nL = (R ** 2).sum(axis=1)\nG = head_backward(2 * R, P)",
-            Loss::Mae => "R = P - Y\nL = np.abs(R).sum(axis=1)\nG = head_backward(np.sign(R), P)",
+            Loss::Mse => "R = P - Y\n    L = (R ** 2).sum(axis=1)\n    G = head_backward(2 * R, P)",
+            Loss::Mae => "R = P - Y\n    L = np.abs(R).sum(axis=1)\n    G = head_backward(np.sign(R), P)",
             Loss::Huber => {
-                "R = P - Y\nL = np.where(np.abs(R) <= 1, R ** 2 / 2, np.abs(R) - 0.5).sum(axis=1)\n\
+                "R = P - Y\n    L = np.where(np.abs(R) <= 1, R ** 2 / 2, np.abs(R) - 0.5).sum(axis=1)\n    \
                  G = head_backward(np.clip(R, -1, 1), P)"
             }
-            Loss::Bce | Loss::Ce => "L = log_sum_exp(s) - (Y * s).sum(axis=1)\nG = P - Y",
+            Loss::Bce | Loss::Ce => "L = log_sum_exp(s) - (Y * s).sum(axis=1)\n    G = P - Y",
             Loss::Hinge if problem == Problem::Binary => {
-                "t = 2 * Y - 1\nL = np.maximum(0, 1 - t * s).sum(axis=1)\nG = -t * (t * s < 1)"
+                "t = 2 * Y - 1\n    L = np.maximum(0, 1 - t * s).sum(axis=1)\n    G = -t * (t * s < 1)"
             }
             Loss::Hinge => {
-                "M = np.maximum(0, 1 + s - (Y * s).sum(axis=1, keepdims=True)) * (1 - Y)\n\
-                 L = M.sum(axis=1)\nG = (M > 0) - Y * (M > 0).sum(axis=1, keepdims=True)"
+                "M = np.maximum(0, 1 + s - (Y * s).sum(axis=1, keepdims=True)) * (1 - Y)\n    \
+                 L = M.sum(axis=1)\n    G = (M > 0) - Y * (M > 0).sum(axis=1, keepdims=True)"
             }
             Loss::Focal => {
-                "log_q = (Y * s).sum(axis=1) - log_sum_exp(s)\nq = np.exp(log_q)\n\
-                 L = -(1 - q) ** 2 * log_q\nG = (2 * (1 - q) * q * log_q - (1 - q) ** 2)[:, None] * (Y - P)"
+                "log_q = (Y * s).sum(axis=1) - log_sum_exp(s)\n    q = np.exp(log_q)\n    \
+                 L = -(1 - q) ** 2 * log_q\n    G = (2 * (1 - q) * q * log_q - (1 - q) ** 2)[:, None] * (Y - P)"
             }
         }
     }

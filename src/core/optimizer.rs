@@ -224,13 +224,13 @@ impl Optimizer {
     pub fn numpy(self) -> &'static str {
         match self {
             Optimizer::Sgd => "w -= lr * g",
-            Optimizer::Momentum => "m[:] = 0.9 * m + g\nw -= lr * m",
-            Optimizer::Nesterov => "m[:] = 0.9 * m + g\nw -= lr * (g + 0.9 * m)",
-            Optimizer::Adagrad => "v += g ** 2\nw -= lr * g / (np.sqrt(v) + 1e-10)",
-            Optimizer::Rmsprop => "v[:] = 0.99 * v + 0.01 * g ** 2\nw -= lr * g / (np.sqrt(v) + 1e-8)",
+            Optimizer::Momentum => "m[:] = 0.9 * m + g\n    w -= lr * m",
+            Optimizer::Nesterov => "m[:] = 0.9 * m + g\n    w -= lr * (g + 0.9 * m)",
+            Optimizer::Adagrad => "v += g ** 2\n    w -= lr * g / (np.sqrt(v) + 1e-10)",
+            Optimizer::Rmsprop => "v[:] = 0.99 * v + 0.01 * g ** 2\n    w -= lr * g / (np.sqrt(v) + 1e-8)",
             Optimizer::Adam => {
-                "m[:] = 0.9 * m + 0.1 * g\nv[:] = 0.999 * v + 0.001 * g ** 2\n\
-                 m_hat, v_hat = m / (1 - 0.9 ** t), v / (1 - 0.999 ** t)\n\
+                "m[:] = 0.9 * m + 0.1 * g\n    v[:] = 0.999 * v + 0.001 * g ** 2\n    \
+                 m_hat, v_hat = m / (1 - 0.9 ** t), v / (1 - 0.999 ** t)\n    \
                  w -= lr * m_hat / (np.sqrt(v_hat) + 1e-8)"
             }
         }

@@ -9,33 +9,17 @@ use super::dom::{document, window, WebError, WebResult};
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    /// `www/boot.js` (the single-file page: its inlined copy): the page's own file `name`
-    /// as text, a promise.
+    /// `www/boot.js` (the single-file page: its inlined copy): calls `done` with the page's
+    /// own file `name` as text, or with nothing when it cannot be had.
     #[wasm_bindgen(catch, js_name = nnlabFetchText)]
-    fn fetch_text_js(name: &str) -> Result<JsValue, JsValue>;
+    fn fetch_text_js(name: &str, done: &js_sys::Function) -> Result<(), JsValue>;
 }
 
 /// Fetches the page's own file `name` (beside index.html) as text; `done(None)` when it
 /// cannot be had.
 pub fn fetch_text(name: &str, done: impl FnOnce(Option<String>) + 'static) {
-    let Ok(promise) = fetch_text_js(name) else {
-        return done(None);
-    };
-    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
-    let on_error = done.clone();
-    let ok: js_sys::Function = Closure::once_into_js(move |text: JsValue| {
-        if let Some(done) = done.borrow_mut().take() {
-            done(text.as_string());
-        }
-    })
-    .unchecked_into();
-    let failed: js_sys::Function = Closure::once_into_js(move |_: JsValue| {
-        if let Some(done) = on_error.borrow_mut().take() {
-            done(None);
-        }
-    })
-    .unchecked_into();
-    then(&promise, &ok, &failed);
+    let done = Closure::once_into_js(move |text: JsValue| done(text.as_string()));
+    let _ = fetch_text_js(name, done.unchecked_ref());
 }
 
 /// Offers `contents` as a download named `filename`.
