@@ -119,6 +119,33 @@ test("loss CSV and boundary PNG downloads", async () => {
   page.assertClean();
 });
 
+test("#export-python downloads nnlab-run.py: header, data sizes and the epochs trained; Chinese comments in Chinese", async () => {
+  // Full batch (250 training points): the header says there is no batch order.
+  const page = await open("dataset=circle&hidden=3&seed=2&batch=500");
+  await train(page, 30);
+  const epoch = await value(page, "#epoch");
+  const { name, bytes } = await downloadBytes(page, () => page.click("#export-python"));
+  assert.equal(name, "nnlab-run.py");
+  const script = bytes.toString("utf8");
+  assert.ok(script.startsWith("#!/usr/bin/env python3\n# nnlab-run.py: one nnlab run written out in NumPy"), script.slice(0, 200));
+  assert.ok(script.includes(`# Data: 250 training points and 250 test points; epochs: ${epoch}.`), script.slice(0, 600));
+  assert.ok(script.includes("# Settings: dataset=circle&") && script.includes("batch=500"), script.slice(0, 600));
+  assert.ok(script.includes(`\nEPOCHS = ${epoch}\n`) && script.includes("# Full batch"));
+  assert.equal(script.split("\n").filter((l) => /^    \[-?[0-9.]+, -?[0-9.]+, [01]\.0\],$/.test(l)).length, 500, "500 points inlined");
+  assert.ok(script.includes("def forward(") && script.includes("def backward(") && !script.includes("#en:"));
+  assert.ok(!/[\u4e00-\u9fff]/.test(script.replace("# nnlab-run.py", "")), "an English script has no Chinese");
+  page.assertClean();
+
+  const zh = await open("dataset=circle&hidden=3&seed=2&batch=10&lang=zh");
+  await train(zh, 5);
+  const chinese = (await downloadBytes(zh, () => zh.click("#export-python"))).bytes.toString("utf8");
+  assert.ok(chinese.startsWith("#!/usr/bin/env python3\n# nnlab-run.py：把一次 nnlab 训练用 NumPy 逐步写出来"), chinese.slice(0, 200));
+  assert.ok(chinese.includes("# 数据：训练集 250 个数据点，测试集 250 个数据点") && chinese.includes("前向传播"));
+  assert.ok(chinese.includes("# 小批量") && chinese.includes("BATCH_SIZE = 10\n"), "mini-batches: the header says so");
+  assert.ok(!chinese.includes("Forward pass") && !chinese.includes("#zh:"));
+  zh.assertClean();
+});
+
 test("importing points from CSV replaces the data; a bad CSV names line and column and changes nothing", async () => {
   const page = await open("dataset=xor&hidden=4&seed=1");
   await train(page, 40);

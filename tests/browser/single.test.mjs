@@ -2,7 +2,7 @@
 import path from "node:path";
 import fs from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { test, testContext, waitForApp, value, waitForValue, assert } from "./harness.mjs";
+import { test, testContext, waitForApp, value, waitForValue, assert, downloadBytes } from "./harness.mjs";
 
 const single = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "dist", "nnlab.html");
 
@@ -26,6 +26,11 @@ test("the single-file nnlab.html opens from file:// and trains, fetching nothing
   await waitForValue(page, "#epoch", ">=", 60, { timeout: 30000 });
   await page.click("#play");
   assert.ok((await value(page, "#train-loss")) < before, "the loss fell");
+  // The NumPy export's template is inlined too.
+  await page.click("details.more > summary");
+  const { name, bytes } = await downloadBytes(page, () => page.click("#export-python"));
+  assert.equal(name, "nnlab-run.py");
+  assert.match(bytes.toString("utf8"), /^#!\/usr\/bin\/env python3\n# nnlab-run\.py/);
   // Everything came from the one file: no request but the page itself.
   assert.deepEqual(requests.filter((r) => r !== url && !r.startsWith("data:") && !r.startsWith("blob:")), []);
   const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content);
