@@ -5,11 +5,11 @@ import { test, openPage, waitForApp, sleep, screenshot, assert } from "./harness
 const SUB = "/sub/nnlab/";
 
 // Words that stay as they are in Chinese texts: names of methods and people, abbreviations,
-// file formats, math symbols.
+// file formats and libraries (NumPy), math symbols.
 const ALLOWED = new Set(
   (
     "nnlab ReLU Leaky ELU Sigmoid Tanh Softplus Swish Maxout Dropout SGD Adam AdamW RMSprop AdaGrad Adagrad Nesterov " +
-    "Momentum Xavier Glorot He LeCun XOR MAE MSE RMSE MAPE PNG CSV JSON WebM Huber Hinge BCE MLP " +
+    "Momentum Xavier Glorot He LeCun XOR MAE MSE RMSE MAPE PNG CSV JSON WebM NumPy Huber Hinge BCE MLP " +
     "SiLU Focal Kaiming Shift English sin cos exp log max min tanh sign softmax sigmoid relu"
   ).split(" ").map((w) => w.toLowerCase()),
 );
