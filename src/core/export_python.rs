@@ -140,10 +140,10 @@ pub fn script(template: &str, trainer: &Trainer, epochs: Option<u64>, lang: Lang
         }
         // Each `@NAME@`, filled in (an unknown name stays as it is).
         let mut rest = text;
-        while let Some(at) = rest.find('@') {
+        while let Some(at) = rest.bytes().position(|b| b == b'@') {
             put(&mut out, &[&rest[..at]]);
             let after = &rest[at + 1..];
-            match after.find('@') {
+            match after.bytes().position(|b| b == b'@') {
                 Some(end) if value(&after[..end], &mut out, trainer, &network, epochs, lang) => {
                     rest = &after[end + 1..];
                 }
