@@ -28,10 +28,17 @@ if (!overlay) {
 
 // The glue is an ES module (its `export`s are harmless in an inline module). Instantiating
 // synchronously from bytes runs the app's start function, as the served page's loader does.
-// The NumPy export's template, which the served page fetches beside it (boot.js).
+// The NumPy export's click handler comes from boot.js too; its template, which the served
+// page fetches beside it, is inlined.
+const files = fs.readFileSync(path.join(dist, "boot.js"), "utf8").match(/\/\/ files:start[\s\S]*?\/\/ files:end/);
+if (!files) {
+  console.error("single: boot.js has no files:start/end part");
+  process.exit(1);
+}
 const pythonTemplate = fs.readFileSync(path.join(dist, "export-python.txt"), "utf8");
 const script = `${overlay[0]}
-window.nnlabFetchText = (name, done) => setTimeout(() => done(name === "export-python.txt" ? ${JSON.stringify(pythonTemplate).replace(/</g, "\\u003c")} : undefined));
+${files[0]}
+window.nnlabFetchText = async (name) => (name === "export-python.txt" ? ${JSON.stringify(pythonTemplate).replace(/</g, "\\u003c")} : "");
 ${glue}
 const nnlabWasm = Uint8Array.from(atob("${wasm.toString("base64")}"), (c) => c.charCodeAt(0));
 window.nnlabWasmMemory = initSync({ module: nnlabWasm }).memory;

@@ -78,11 +78,21 @@ window.nnlabQr = (link, target) => {
   });
 };
 
-// The NumPy export's template (src/web/files.rs calls nnlabFetchText when #export-python is
-// pressed): `done` gets a file beside the page as text, or undefined when it cannot be had.
-// The single-file page defines its own, with the text inlined.
-window.nnlabFetchText = (name, done) =>
-  fetch(new URL(name, document.baseURI)).then((r) => (r.ok ? r.text() : undefined)).then(done, () => done());
+// files:start (scripts/single.mjs copies this part into the single-file page, which defines
+// its own nnlabFetchText with the text inlined)
+// #export-python: the NumPy export's template (src/core/export_python.rs) is fetched only
+// when the button is pressed; the button then gets an "nnlab-template" event whose detail is
+// the text ("" when it could not be had), which src/web/mod.rs turns into the download.
+addEventListener("click", (event) => {
+  const button = event.target instanceof Element && event.target.closest("#export-python");
+  if (!button) return;
+  window.nnlabFetchText("export-python.txt")
+    .catch(() => "")
+    .then((text) => button.dispatchEvent(new CustomEvent("nnlab-template", { detail: text })));
+});
+// files:end
+window.nnlabFetchText = (name) =>
+  fetch(new URL(name, document.baseURI)).then((r) => (r.ok ? r.text() : ""));
 
 const tag = document.querySelector("script[data-nnlab-js]");
 const jsUrl = new URL(tag.dataset.nnlabJs, document.baseURI).href;

@@ -7,21 +7,6 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, HtmlI
 
 use super::dom::{document, window, WebError, WebResult};
 
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// `www/boot.js` (the single-file page: its inlined copy): calls `done` with the page's
-    /// own file `name` as text, or with nothing when it cannot be had.
-    #[wasm_bindgen(catch, js_name = nnlabFetchText)]
-    fn fetch_text_js(name: &str, done: &js_sys::Function) -> Result<(), JsValue>;
-}
-
-/// Fetches the page's own file `name` (beside index.html) as text; `done(None)` when it
-/// cannot be had.
-pub fn fetch_text(name: &str, done: impl FnOnce(Option<String>) + 'static) {
-    let done = Closure::once_into_js(move |text: JsValue| done(text.as_string()));
-    let _ = fetch_text_js(name, done.unchecked_ref());
-}
-
 /// Offers `contents` as a download named `filename`.
 pub fn download_text(filename: &str, mime: &str, contents: &str) -> WebResult<()> {
     let parts = js_sys::Array::of1(&JsValue::from_str(contents));

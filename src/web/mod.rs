@@ -480,11 +480,13 @@ fn wire_files(app: &Shared) -> WebResult<()> {
     on::<Event>(app, &element("save-model")?, "click", |a, _| a.save_model());
     on::<Event>(app, &element("export-loss")?, "click", |a, _| a.export_loss());
     on::<Event>(app, &element("export-png")?, "click", |a, _| a.export_png());
-    let shared = app.clone();
-    on::<Event>(app, &element("export-python")?, "click", move |_, _| {
-        let shared = shared.clone();
-        let file = crate::core::export_python::TEMPLATE_FILE;
-        files::fetch_text(file, move |template| with(&shared, |a| a.export_python(template)));
+    // www/boot.js fetches the template when #export-python is pressed and hands it over in
+    // this event's detail ("" when it could not be had).
+    on::<Event>(app, &element("export-python")?, "nnlab-template", |a, e| {
+        let detail = js_sys::Reflect::get(&e, &"detail".into())
+            .ok()
+            .and_then(|t| t.as_string());
+        a.export_python(detail.filter(|t| !t.is_empty()));
     });
     let shared = app.clone();
     on::<Event>(app, &element("copy-link")?, "click", move |a, _| {

@@ -134,7 +134,12 @@ test("#export-python downloads nnlab-run.py: header, data sizes and the epochs t
   assert.equal(script.split("\n").filter((l) => /^    \[-?[0-9.]+, -?[0-9.]+, [01]\.0\],$/.test(l)).length, 500, "500 points inlined");
   assert.ok(script.includes("def forward(") && script.includes("def backward(") && !script.includes("#en:"));
   assert.ok(!/[\u4e00-\u9fff]/.test(script.replace("# nnlab-run.py", "")), "an English script has no Chinese");
-  page.assertClean();
+  // The template is fetched when the button is pressed: when that fails, a notice says so.
+  await page.route("**/export-python.txt", (route) => route.abort());
+  const notice = await nextNotice(page, () => page.click("#export-python"));
+  assert.match(notice, /template could not be loaded/, notice);
+  await page.unroute("**/export-python.txt");
+  page.assertClean({ ignore: [/export-python\.txt/] });
 
   const zh = await open("dataset=circle&hidden=3&seed=2&batch=10&lang=zh");
   await train(zh, 5);
