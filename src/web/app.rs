@@ -22,7 +22,7 @@ use super::panels::{registry, Frame, FrameSnapshot, Panel};
 use super::text::text;
 use crate::core::activation::Activation;
 use crate::core::budget::{FrameBudget, FRAME_WORK_MS};
-use crate::core::challenge::{Challenge, Refused, Tracker};
+use crate::core::challenge::{Challenge, Condition, Refused, Tracker};
 use crate::core::choice::Choice;
 use crate::core::config::{shorten, Config};
 use crate::core::data_csv::{parse_csv, CsvError, Split};
@@ -106,6 +106,8 @@ pub struct App {
 /// already removed a point (then the click that may follow it adds none).
 #[derive(Clone, Copy)]
 struct Press {
+    /// On compare mode's B boundary (`#boundary-b`) rather than A's.
+    b: bool,
     x: f64,
     y: f64,
     start: f64,
@@ -250,6 +252,7 @@ impl App {
     /// Forces every view to rebuild and redraw on the next frame.
     fn invalidate_views(&mut self) {
         self.drawn = None;
+        self.network.remeasure();
         for panel in &mut self.panels {
             panel.invalidate();
         }
@@ -390,8 +393,8 @@ impl App {
             .filter(|p| !p.fired && start - p.start >= LONG_PRESS_MS)
         {
             press.fired = true;
-            let (x, y) = (press.x, press.y);
-            self.boundary_click(x, y, false, true);
+            let (b, x, y) = (press.b, press.x, press.y);
+            self.click_on(b, x, y, false, true);
         }
         let mut trained = None;
         if self.playing {
@@ -481,9 +484,14 @@ impl App {
         true
     }
 
+    /// The conditions of the challenge followed now (none without one).
+    pub(super) fn challenge_conditions(&self) -> &[Condition] {
+        self.challenge.as_ref().map_or(&[], |t| &t.challenge().conditions)
+    }
+
     /// Follows `text` as the challenge (None or nothing usable: no challenge), written
     /// back into the URL in its canonical form; returns the refused parts.
-    fn set_challenge(&mut self, text: Option<&str>) -> Vec<Refused> {
+    pub(super) fn set_challenge(&mut self, text: Option<&str>) -> Vec<Refused> {
         let (challenge, refused) = text.map(Challenge::parse).unwrap_or_default();
         self.extra_query.retain(|(k, _)| k != "challenge");
         self.challenge = (!challenge.is_empty()).then(|| {
@@ -979,7 +987,7 @@ impl App {
 
     /// Writes (or clears) the message next to `field`, kept in both languages so a language
     /// switch rewrites it.
-    fn show_field_error(&mut self, field: Option<&str>, message: Option<[String; 2]>) {
+    pub(super) fn show_field_error(&mut self, field: Option<&str>, message: Option<[String; 2]>) {
         let Some(field) = field else { return };
         self.field_errors.retain(|(f, _)| f != field);
         let shown = message.as_ref().map(|[en, zh]| self.lang.pick(en, zh));
@@ -1207,11 +1215,12 @@ impl App {
     /// `pointercancel` or `click`): a touch held still for `LONG_PRESS_MS` removes the nearest
     /// point (touch has no right click; `frame_work` watches the time), a touch that moves
     /// is a scroll. Returns whether the touch has removed a point: its click then adds none.
-    pub fn boundary_pointer(&mut self, kind: &str, touch: bool, x: f64, y: f64) -> bool {
+    pub fn boundary_pointer(&mut self, b: bool, kind: &str, touch: bool, x: f64, y: f64) -> bool {
         let fired = self.press.is_some_and(|p| p.fired);
         match kind {
             "pointerdown" => {
                 self.press = touch.then(|| Press {
+                    b,
                     x,
                     y,
                     start: super::bench::now_ms(),
@@ -1231,6 +1240,15 @@ impl App {
     /// to the long press).
     pub fn pressing(&self) -> bool {
         self.press.is_some()
+    }
+
+    /// A click at CSS pixel (x, y) of A's boundary, or of B's when `b`.
+    pub fn click_on(&mut self, b: bool, x: f64, y: f64, shift: bool, remove: bool) {
+        if b {
+            self.boundary_b_click(x, y, shift, remove);
+        } else {
+            self.boundary_click(x, y, shift, remove);
+        }
     }
 
     /// The same on B's boundary in compare mode (through B's own pixel-to-plane mapping).

@@ -280,7 +280,13 @@ fn wire(app: &Shared) -> WebResult<()> {
 }
 
 fn wire_boundary(app: &Shared) -> WebResult<()> {
-    let canvas = element("boundary")?;
+    wire_boundary_canvas(app, "boundary", false)
+}
+
+/// Connects a boundary canvas (A's, or compare mode's `#boundary-b` when `b`): both runs
+/// share their data, so a point added or removed on either goes into both.
+pub(super) fn wire_boundary_canvas(app: &Shared, id: &str, b: bool) -> WebResult<()> {
+    let canvas = element(id)?;
     for event in [
         "click",
         "contextmenu",
@@ -289,14 +295,14 @@ fn wire_boundary(app: &Shared) -> WebResult<()> {
         "pointerup",
         "pointercancel",
     ] {
-        on::<MouseEvent>(app, &canvas, event, boundary_event);
+        on::<MouseEvent>(app, &canvas, event, move |a, e| boundary_event(a, e, b));
     }
     Ok(())
 }
 
 /// A click adds a point (the other class with shift); a right click, or a touch held still
 /// (`App::boundary_pointer`), removes the nearest one.
-fn boundary_event(a: &mut App, e: MouseEvent) {
+fn boundary_event(a: &mut App, e: MouseEvent, b: bool) {
     let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
     let kind = e.type_();
     let touch = kind.starts_with('p') && e.unchecked_ref::<PointerEvent>().pointer_type() == "touch";
@@ -305,16 +311,16 @@ fn boundary_event(a: &mut App, e: MouseEvent) {
             e.prevent_default();
             // A touch browser's long-press menu: the long press itself removes the point.
             if !a.pressing() {
-                a.boundary_click(x, y, false, true);
+                a.click_on(b, x, y, false, true);
             }
         }
         "click" => {
-            if !a.boundary_pointer("click", touch, x, y) {
-                a.boundary_click(x, y, e.shift_key(), false);
+            if !a.boundary_pointer(b, "click", touch, x, y) {
+                a.click_on(b, x, y, e.shift_key(), false);
             }
         }
         kind => {
-            a.boundary_pointer(kind, touch, x, y);
+            a.boundary_pointer(b, kind, touch, x, y);
         }
     }
 }

@@ -4,8 +4,12 @@
 //! small mark. The DOM is built once per shape; each frame only repaints the thumbnails
 //! and rewrites the links and marks whose quantized look changed.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement};
+use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement, ResizeObserver};
 
 use super::dom::{context_2d, document, set_style, window, WebError, WebResult};
 use super::draw::{DivergingScale, Heatmap};
@@ -357,6 +361,12 @@ pub struct NetworkView {
     samples: Vec<Float>,
     /// The texts of the last render (the tooltip uses them).
     labels: NetworkLabels,
+    /// The container's width as last measured, 0 when it must be measured again. Reading
+    /// `client_width` every frame forced a layout of the whole page per frame (the readouts
+    /// had just changed); a ResizeObserver marks it stale instead.
+    width: Rc<Cell<f64>>,
+    /// Kept so the observer lives as long as the view; None where the engine lacks one.
+    observer: Option<ResizeObserver>,
 }
 
 fn rgb([r, g, b]: [u8; 3]) -> String {
@@ -445,6 +455,15 @@ impl NetworkView {
             .collect();
         let steps = 0..=LEVELS;
         let fraction = |s: i32| f64::from(s) / f64::from(LEVELS);
+        let width = Rc::new(Cell::new(0.0));
+        let stale = Rc::clone(&width);
+        let on_resize = Closure::<dyn FnMut()>::new(move || stale.set(0.0));
+        // Without ResizeObserver (very old engines) the width is measured on every frame.
+        let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+        if let Some(observer) = &observer {
+            observer.observe(&container);
+            on_resize.forget();
+        }
         Ok(NetworkView {
             container,
             tooltip,
@@ -461,7 +480,14 @@ impl NetworkView {
             link_opacities: steps.map(|s| format!("{:.2}", 0.25 + 0.75 * fraction(s))).collect(),
             samples: vec![0.0; THUMB * THUMB],
             labels: NetworkLabels::for_lang(Lang::En),
+            width,
+            observer,
         })
+    }
+
+    /// Measures the container again on the next render (resize, language, projector).
+    pub fn remeasure(&self) {
+        self.width.set(0.0);
     }
 
     /// Draws the diagram. Rebuilds its DOM only when the shape (features, hidden widths,
@@ -480,7 +506,11 @@ impl NetworkView {
                 return;
             }
         }
-        let available = f64::from(self.container.client_width());
+        let mut available = self.width.get();
+        if available <= 0.0 || self.observer.is_none() {
+            available = f64::from(self.container.client_width());
+            self.width.set(available);
+        }
         let ratio = window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
         let Some(diagram) = self.diagram.as_mut() else { return };
         if available > 0.0 && diagram.laid_out != Some((available, ratio)) {
