@@ -238,6 +238,13 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("share-formulas", "Formula cards", "公式卡片"),
     ("share-challenge", "The goal's banner", "目标提示栏"),
     ("share-files-row", "Files: link, model, PNG, CSV", "文件：链接、模型、PNG、CSV"),
+    ("restored-run", "Your last run of this link is back, at epoch {epoch}.", "已恢复此链接上次的训练，当前为第 {epoch} 轮。"),
+    ("start-fresh", "Start fresh from the link", "从链接重新开始"),
+    (
+        "storage-refused",
+        "The browser did not keep this run (its storage is full or turned off): a reload will start again from the link.",
+        "浏览器没有保存本次训练（存储已满或已被禁用）：重新加载页面将从链接重新开始。",
+    ),
     ("share-goal", "Goal for students (optional)", "给学生的目标（可选）"),
     ("share-goal-none", "No goal: students explore freely.", "没有目标：学生自由探索。"),
     ("share-goal-metric", "Measure", "指标"),

@@ -100,6 +100,8 @@ pub struct App {
     budget: FrameBudget,
     /// A touch held on the boundary: a long press removes the nearest point.
     press: Option<Press>,
+    /// Saving the run in the browser's storage (`storage.rs`).
+    pub(super) storage: super::storage::StorageState,
 }
 
 /// A touch on the boundary: where (CSS pixels) and when it started, and whether it has
@@ -168,6 +170,7 @@ impl App {
             field_errors: Vec::new(),
             budget: FrameBudget::new(FRAME_WORK_MS),
             press: None,
+            storage: Default::default(),
         };
         super::text::apply(lang)?;
         app.controls.populate(lang)?;
@@ -285,6 +288,9 @@ impl App {
     }
 
     pub fn pause(&mut self) {
+        if self.playing {
+            self.save_run();
+        }
         self.playing = false;
         if self.state.as_ref().map(|s| s.0) == Some(State::Running) {
             self.set_state(State::Idle, text(self.lang, "paused"));
@@ -309,6 +315,7 @@ impl App {
     /// Re-initialises the weights (same seed, same config) and clears a divergence.
     pub fn reset(&mut self) {
         self.trainer.reset();
+        self.save_run();
         self.restart_panels();
         self.compare.reset();
         self.early_stop.forget();
@@ -410,6 +417,7 @@ impl App {
             // B keeps lock-step with A up to A's patience stop.
             self.compare.train(if stopped.is_some() { done } else { epochs });
             trained = Some((epochs, super::bench::now_ms()));
+            self.save_run_now_and_then();
             self.check_health();
             self.check_stop_conditions(stopped);
         }

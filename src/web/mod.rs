@@ -21,6 +21,7 @@ mod media;
 mod network_view;
 mod panels;
 mod share;
+mod storage;
 mod text;
 
 use std::cell::RefCell;
@@ -108,6 +109,12 @@ fn boot() -> WebResult<()> {
     let lang = page_lang(&query);
     let app = Rc::new(RefCell::new(App::new(&query, lang)?));
     wire(&app)?;
+    if let Ok(mut app) = app.try_borrow_mut() {
+        app.storage.off = query.bench;
+        if !query.bench {
+            app.restore_saved_run();
+        }
+    }
     if let Ok(mut app) = app.try_borrow_mut() {
         app.render();
         app.first_boundary_ms = Some(bench::now_ms());
@@ -270,12 +277,27 @@ fn wire(app: &Shared) -> WebResult<()> {
     wire_keyboard(app)?;
 
     on::<Event>(app, &element("notice")?, "click", |a, e| {
-        if event_element(&e).is_some_and(|t| t.closest(".notice-close").ok().flatten().is_some()) {
+        let target = event_element(&e);
+        let within = |selector: &str| {
+            target
+                .as_ref()
+                .is_some_and(|t| t.closest(selector).ok().flatten().is_some())
+        };
+        if within(".notice-close") {
             a.dismiss_notice();
+        } else if within("[data-action=\"start-fresh\"]") {
+            a.start_fresh();
         }
     });
     let win: EventTarget = window()?.into();
     on::<Event>(app, &win, "resize", |a, _| a.fit_canvases());
+    // The run goes to storage when the tab is hidden or closed (a phone may never close it).
+    on::<Event>(app, &win, "pagehide", |a, _| a.save_run());
+    on::<Event>(app, &doc, "visibilitychange", |a, _| {
+        if document().is_ok_and(|d| d.hidden()) {
+            a.save_run();
+        }
+    });
     Ok(())
 }
 
