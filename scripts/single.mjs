@@ -28,7 +28,9 @@ if (!overlay) {
 
 // The glue is an ES module (its `export`s are harmless in an inline module). Instantiating
 // synchronously from bytes runs the app's start function, as the served page's loader does.
+const texts = fs.readFileSync(path.join(dist, "texts.tsv"), "utf8");
 const script = `${overlay[0]}
+window.nnlabTexts = ${JSON.stringify(texts)};
 ${glue}
 const nnlabWasm = Uint8Array.from(atob("${wasm.toString("base64")}"), (c) => c.charCodeAt(0));
 window.nnlabWasmMemory = initSync({ module: nnlabWasm }).memory;

@@ -45,6 +45,15 @@ type Shared = Rc<RefCell<App>>;
 #[wasm_bindgen(start)]
 pub fn start() {
     install_panic_hook();
+    // www/boot.js (or the single-file page) has put the texts here before starting us.
+    let texts = window()
+        .ok()
+        .and_then(|w| js_sys::Reflect::get(&w, &"nnlabTexts".into()).ok())
+        .and_then(|t| t.as_string());
+    if !texts.is_some_and(crate::core::text::load) {
+        show_fatal("nnlab: texts.tsv, beside the page, could not be read.");
+        return;
+    }
     if let Err(e) = boot() {
         show_fatal(&e.to_string());
     }

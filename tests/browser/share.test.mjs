@@ -21,6 +21,7 @@ const CONTROLS = {
   "edit-weights": "#editor",
   "activation-panel": "#activation-panel", "gradient-flow": "#gradient-flow", formulas: "#formulas",
   inspector: "#inspect", lessons: "#open-lessons", compare: "#compare", challenge: "#challenge",
+  "hidden-space": "#hidden-space-layer",
   files: "#copy-link", share: "#share",
 };
 // Shown only on demand: the value editor opens on a click on a weight.

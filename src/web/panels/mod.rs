@@ -6,6 +6,7 @@
 mod activation;
 mod charts;
 mod gradient_flow;
+mod hidden_space;
 mod readouts;
 
 use web_sys::{Element, HtmlCanvasElement};
@@ -26,6 +27,7 @@ pub fn registry() -> WebResult<Vec<Box<dyn Panel>>> {
         Box::new(charts::Charts::new()?),
         Box::new(activation::ActivationPanel::new()?),
         Box::new(gradient_flow::GradientFlow::new()?),
+        Box::new(hidden_space::HiddenSpace::new()?),
     ])
 }
 
