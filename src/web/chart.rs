@@ -160,7 +160,10 @@ impl Chart {
         c.set_text_baseline("top");
         let below = bottom + tick + 3.0 * self.scale;
         for (x, label) in x_ticks {
-            let _ = c.fill_text(label, self.to_px(*x, self.y.0).0, below);
+            // A label at the right end (epoch 100 at the last epoch) stays on the canvas.
+            let half = c.measure_text(label).map_or(0.0, |m| m.width() / 2.0);
+            let px = self.to_px(*x, self.y.0).0.min(self.width - half - 1.0);
+            let _ = c.fill_text(label, px, below);
         }
         if !x_name.is_empty() {
             let middle = (self.left + self.right) / 2.0;
