@@ -9,6 +9,7 @@ mod app;
 mod bench;
 mod boundary;
 mod challenge;
+mod chart;
 mod compare;
 mod controls;
 mod dom;

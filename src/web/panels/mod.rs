@@ -127,8 +127,8 @@ pub fn section(id: &str, class: &str, title: &str, head: &str, body: &str) -> We
     by_id(id)
 }
 
-/// Plotters charts measure text through the DOM, so while training they redraw at most this
-/// often; readouts still update every frame.
+/// While only training moves their data, the per-layer charts redraw at most this often;
+/// readouts still update every frame.
 const CHART_INTERVAL_MS: f64 = 150.0;
 
 fn now_ms() -> f64 {
