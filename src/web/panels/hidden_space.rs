@@ -8,7 +8,7 @@
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlSelectElement};
 
 use super::{layer_name, section, Frame, Panel};
-use crate::core::hidden_space::{hidden_view, Axis, HiddenView};
+use crate::core::hidden_space::{hidden_view, Axis, HiddenView, Line};
 use crate::core::text::message;
 use crate::core::trainer::Trainer;
 use crate::core::{Float, Lang, Problem};
@@ -138,15 +138,21 @@ impl HiddenSpace {
         context.rect(left, gap, plot_w, plot_h);
         context.clip();
         if let Some(line) = view.decision_line {
-            let tint = |[r, g, b]: [u8; 3]| format!("rgba({r},{g},{b},0.14)");
-            context.set_fill_style_str(&tint(CLASS_COLOURS[0]));
-            context.fill_rect(left, gap, plot_w, plot_h);
-            let side = line.positive_side(((x0, x1), (y0, y1)));
-            if !side.is_empty() {
-                context.set_fill_style_str(&tint(CLASS_COLOURS[1]));
-                polyline(&context, side.iter().map(|&p| to_px(p)));
-                context.close_path();
-                context.fill();
+            // Each side in the colour of the class the output gives it.
+            let negative = Line {
+                a: -line.a,
+                b: -line.b,
+                c: -line.c,
+            };
+            for (side, class) in [(negative, 0), (line, 1)] {
+                let polygon = side.positive_side(((x0, x1), (y0, y1)));
+                if !polygon.is_empty() {
+                    let [r, g, b] = CLASS_COLOURS[class];
+                    context.set_fill_style_str(&format!("rgba({r},{g},{b},0.14)"));
+                    polyline(&context, polygon.iter().map(|&p| to_px(p)));
+                    context.close_path();
+                    context.fill();
+                }
             }
         }
         context.set_line_width(scale);
@@ -247,20 +253,16 @@ impl Panel for HiddenSpace {
     fn update(&mut self, trainer: &Trainer, frame: &Frame<'_>) -> WebResult<()> {
         let lang = frame.lang;
         let widths = trainer.network().hidden_widths();
-        if self.layers_for.as_ref().is_none_or(|(w, l)| *w != widths || *l != lang) {
+        let rebuilt = self.layers_for.as_ref().is_none_or(|(w, l)| *w != widths || *l != lang);
+        if rebuilt {
             self.build_layers(&widths, lang)?;
             self.axes_for = None;
             self.drawn = None;
         }
         if widths.is_empty() {
-            if self.drawn.take().is_some() || self.note.text_content().unwrap_or_default().is_empty() {
+            if rebuilt {
                 let context = context_2d(&self.canvas)?;
-                context.clear_rect(
-                    0.0,
-                    0.0,
-                    f64::from(self.canvas.width()),
-                    f64::from(self.canvas.height()),
-                );
+                context.clear_rect(0.0, 0.0, f64::from(self.canvas.width()), f64::from(self.canvas.height()));
                 self.x.set_inner_html("");
                 self.y.set_inner_html("");
                 self.note.set_text_content(Some(text(lang, "hidden-space-none")));
