@@ -60,45 +60,47 @@ pub struct Line {
     pub c: Float,
 }
 
+/// A point of the view.
+type Point = (Float, Float);
+/// A rectangle of the view: its x range and its y range.
+type Rect = ((Float, Float), (Float, Float));
+
 impl Line {
-    /// The part of the rectangle `bounds` (x range, y range) where a·x + b·y + c ≥ 0, the
-    /// side the output scores as the second class, as a polygon (empty when none of it is).
-    /// The rectangle is clipped by the half-plane one edge at a time (Sutherland–Hodgman).
-    pub fn positive_side(&self, bounds: ((Float, Float), (Float, Float))) -> Vec<(Float, Float)> {
+    /// The rectangle `bounds`'s corners in order, each with whether it is on the side where
+    /// a·x + b·y + c ≥ 0, and where the edge from it to the next corner crosses the line.
+    fn walk(&self, bounds: Rect) -> [(Point, bool, Option<Point>); 4] {
         let ((x0, x1), (y0, y1)) = bounds;
         let score = |(x, y): (Float, Float)| self.a * x + self.b * y + self.c;
         let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)];
-        let mut out = Vec::with_capacity(5);
-        for (i, &p) in corners.iter().enumerate() {
-            let q = corners[(i + 1) % corners.len()];
+        std::array::from_fn(|i| {
+            let (p, q) = (corners[i], corners[(i + 1) % 4]);
             let (sp, sq) = (score(p), score(q));
-            if sp >= 0.0 {
-                out.push(p);
-            }
-            // The edge crosses the line: add where.
-            if (sp >= 0.0) != (sq >= 0.0) {
+            let crossing = ((sp >= 0.0) != (sq >= 0.0)).then(|| {
                 let t = sp / (sp - sq);
-                out.push((p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1)));
+                (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1))
+            });
+            (p, sp >= 0.0, crossing)
+        })
+    }
+
+    /// The part of the rectangle `bounds` (x range, y range) where a·x + b·y + c ≥ 0, the
+    /// side the output scores as the second class, as a polygon (empty when none of it is):
+    /// the rectangle clipped by the half-plane (Sutherland–Hodgman, one edge).
+    pub fn positive_side(&self, bounds: Rect) -> Vec<Point> {
+        let mut out = Vec::with_capacity(5);
+        for (corner, inside, crossing) in self.walk(bounds) {
+            if inside {
+                out.push(corner);
             }
+            out.extend(crossing);
         }
         out
     }
 
     /// Where the line crosses the rectangle `bounds`'s edges: the ends of the segment of it
     /// that is inside (None when it misses the rectangle).
-    pub fn segment(&self, bounds: ((Float, Float), (Float, Float))) -> Option<[(Float, Float); 2]> {
-        let ((x0, x1), (y0, y1)) = bounds;
-        let score = |(x, y): (Float, Float)| self.a * x + self.b * y + self.c;
-        let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)];
-        let mut ends = Vec::with_capacity(2);
-        for (i, &p) in corners.iter().enumerate() {
-            let q = corners[(i + 1) % corners.len()];
-            let (sp, sq) = (score(p), score(q));
-            if (sp >= 0.0) != (sq >= 0.0) {
-                let t = sp / (sp - sq);
-                ends.push((p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1)));
-            }
-        }
+    pub fn segment(&self, bounds: Rect) -> Option<[Point; 2]> {
+        let ends: Vec<_> = self.walk(bounds).into_iter().filter_map(|(_, _, c)| c).collect();
         match ends[..] {
             [a, b] => Some([a, b]),
             _ => None,

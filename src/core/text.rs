@@ -192,7 +192,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("remove", "Remove", "删除"),
     ("class", "Class", "类别"),
     ("value", "Value", "数值"),
-    ("layers", "hidden layers", "个隐藏层"),
+    ("layers", "{n} hidden layer{s}", "{n} 个隐藏层"),
     ("ready", "Ready: press play to train.", "就绪：按播放键开始训练。"),
     ("running", "Training…", "训练中…"),
     ("paused", "Paused.", "已暂停。"),

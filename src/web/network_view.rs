@@ -752,6 +752,31 @@ impl NetworkView {
         Ok(element)
     }
 
+    /// A layer's `select.{class}[data-layer]` of every `T` choice, `chosen` selected.
+    fn choice_select<T: Choice>(
+        &self,
+        class: &str,
+        layer: usize,
+        label: &str,
+        chosen: T,
+        lang: Lang,
+    ) -> WebResult<Element> {
+        let select = self.element("select", class)?;
+        select.set_attribute("data-layer", &layer.to_string())?;
+        select.set_attribute("aria-label", label)?;
+        select.set_attribute("title", label)?;
+        for &choice in T::ALL {
+            let option = self.element("option", "")?;
+            option.set_attribute("value", choice.name())?;
+            if choice == chosen {
+                option.set_attribute("selected", "")?;
+            }
+            option.set_text_content(Some(choice.label(lang)));
+            select.append_child(&option)?;
+        }
+        Ok(select)
+    }
+
     fn html(&self, tag: &str, class: &str) -> WebResult<HtmlElement> {
         self.element(tag, class)?
             .dyn_into()
@@ -815,38 +840,14 @@ impl NetworkView {
             let count = self.element("span", "layer-size")?;
             count.set_text_content(Some(&labels.neurons(neurons)));
             head.append_child(&count)?;
-            let select = self.element("select", "layer-activation")?;
-            select.set_attribute("data-layer", &i.to_string())?;
             let label = labels.layer_activation(i + 1);
-            select.set_attribute("aria-label", &label)?;
-            select.set_attribute("title", &label)?;
-            for &choice in Activation::ALL {
-                let option = self.element("option", "")?;
-                option.set_attribute("value", choice.name())?;
-                if choice == activation {
-                    option.set_attribute("selected", "")?;
-                }
-                option.set_text_content(Some(choice.label(labels.lang)));
-                select.append_child(&option)?;
-            }
+            let select = self.choice_select("layer-activation", i, &label, activation, labels.lang)?;
             head.append_child(&select)?;
             // One row under the activation: the normalisation between z and f, then the
             // dropout rate after a.
             let extras = self.element("div", "layer-extras")?;
-            let select = self.element("select", "layer-norm")?;
-            select.set_attribute("data-layer", &i.to_string())?;
             let label = labels.layer_norm(i + 1);
-            select.set_attribute("aria-label", &label)?;
-            select.set_attribute("title", &label)?;
-            for &choice in NormKind::ALL {
-                let option = self.element("option", "")?;
-                option.set_attribute("value", choice.name())?;
-                if choice == norm {
-                    option.set_attribute("selected", "")?;
-                }
-                option.set_text_content(Some(choice.label(labels.lang)));
-                select.append_child(&option)?;
-            }
+            let select = self.choice_select("layer-norm", i, &label, norm, labels.lang)?;
             extras.append_child(&select)?;
             // The layer's dropout rate, typed (empty: none).
             let field = self.element("input", "layer-dropout")?;

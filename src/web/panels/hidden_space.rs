@@ -262,7 +262,12 @@ impl Panel for HiddenSpace {
         if widths.is_empty() {
             if rebuilt {
                 let context = context_2d(&self.canvas)?;
-                context.clear_rect(0.0, 0.0, f64::from(self.canvas.width()), f64::from(self.canvas.height()));
+                context.clear_rect(
+                    0.0,
+                    0.0,
+                    f64::from(self.canvas.width()),
+                    f64::from(self.canvas.height()),
+                );
                 self.x.set_inner_html("");
                 self.y.set_inner_html("");
                 self.note.set_text_content(Some(text(lang, "hidden-space-none")));
