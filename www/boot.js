@@ -110,6 +110,8 @@ const compiled = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(async () => 
   return WebAssembly.compile(await response.arrayBuffer());
 });
 const bindingsLoaded = import(jsUrl);
+// The page's texts in both languages (src/core/text.rs), which the app reads as it starts.
+const textsLoaded = fetch(new URL("texts.tsv", document.baseURI)).then((r) => (r.ok ? r.text() : ""), () => "");
 if (document.readyState === "loading") {
   await new Promise((resolve) => addEventListener("DOMContentLoaded", resolve, { once: true }));
 }
@@ -122,6 +124,7 @@ for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
     });
   }
 }
+window.nnlabTexts = await textsLoaded;
 const bindings = await bindingsLoaded;
 const wasm = await bindings.default({ module_or_path: await compiled });
 window.wasmBindings = bindings;

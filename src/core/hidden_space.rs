@@ -60,6 +60,54 @@ pub struct Line {
     pub c: Float,
 }
 
+/// A point of the view.
+type Point = (Float, Float);
+/// A rectangle of the view: its x range and its y range.
+type Rect = ((Float, Float), (Float, Float));
+
+impl Line {
+    /// The rectangle `bounds`'s corners in order, each with whether it is on the side where
+    /// a·x + b·y + c ≥ 0, and where the edge from it to the next corner crosses the line.
+    fn walk(&self, bounds: Rect) -> [(Point, bool, Option<Point>); 4] {
+        let ((x0, x1), (y0, y1)) = bounds;
+        let score = |(x, y): (Float, Float)| self.a * x + self.b * y + self.c;
+        let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)];
+        std::array::from_fn(|i| {
+            let (p, q) = (corners[i], corners[(i + 1) % 4]);
+            let (sp, sq) = (score(p), score(q));
+            let crossing = ((sp >= 0.0) != (sq >= 0.0)).then(|| {
+                let t = sp / (sp - sq);
+                (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1))
+            });
+            (p, sp >= 0.0, crossing)
+        })
+    }
+
+    /// The part of the rectangle `bounds` (x range, y range) where a·x + b·y + c ≥ 0, the
+    /// side the output scores as the second class, as a polygon (empty when none of it is):
+    /// the rectangle clipped by the half-plane (Sutherland–Hodgman, one edge).
+    pub fn positive_side(&self, bounds: Rect) -> Vec<Point> {
+        let mut out = Vec::with_capacity(5);
+        for (corner, inside, crossing) in self.walk(bounds) {
+            if inside {
+                out.push(corner);
+            }
+            out.extend(crossing);
+        }
+        out
+    }
+
+    /// Where the line crosses the rectangle `bounds`'s edges: the ends of the segment of it
+    /// that is inside (None when it misses the rectangle).
+    pub fn segment(&self, bounds: Rect) -> Option<[Point; 2]> {
+        let ends: Vec<_> = self.walk(bounds).into_iter().filter_map(|(_, _, c)| c).collect();
+        match ends[..] {
+            [a, b] => Some([a, b]),
+            _ => None,
+        }
+    }
+}
+
 /// What the hidden-space panel draws.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HiddenView {
@@ -319,6 +367,62 @@ mod tests {
         let mut t = Trainer::new(config).expect("valid");
         t.train_epochs(epochs);
         t
+    }
+
+    #[test]
+    fn the_positive_side_is_the_rectangle_cut_by_the_line() {
+        let square = ((0.0, 2.0), (0.0, 2.0));
+        // x − 1 ≥ 0: the right half, corners in order with the two crossings.
+        let right = Line {
+            a: 1.0,
+            b: 0.0,
+            c: -1.0,
+        }
+        .positive_side(square);
+        assert_eq!(right, vec![(1.0, 0.0), (2.0, 0.0), (2.0, 2.0), (1.0, 2.0)]);
+        // x + y − 3 ≥ 0: the triangle at the top-right corner, area 1/2.
+        let corner = Line {
+            a: 1.0,
+            b: 1.0,
+            c: -3.0,
+        }
+        .positive_side(square);
+        assert_eq!(corner, vec![(2.0, 1.0), (2.0, 2.0), (1.0, 2.0)]);
+        // The segments inside.
+        let vertical = Line {
+            a: 1.0,
+            b: 0.0,
+            c: -1.0,
+        }
+        .segment(square);
+        assert_eq!(vertical, Some([(1.0, 0.0), (1.0, 2.0)]));
+        assert_eq!(
+            Line {
+                a: 1.0,
+                b: 1.0,
+                c: -3.0
+            }
+            .segment(square),
+            Some([(2.0, 1.0), (1.0, 2.0)])
+        );
+        assert_eq!(
+            Line {
+                a: 0.0,
+                b: 1.0,
+                c: -5.0
+            }
+            .segment(square),
+            None
+        );
+        // All of it, and none of it.
+        assert_eq!(Line { a: 0.0, b: 1.0, c: 5.0 }.positive_side(square).len(), 4);
+        assert!(Line {
+            a: 0.0,
+            b: 1.0,
+            c: -5.0
+        }
+        .positive_side(square)
+        .is_empty());
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub mod saved_run;
 pub mod share;
 pub mod step;
 pub mod text;
+pub mod ticks;
 // Run by build.rs (which includes the file); compiled here only for its tests.
 #[cfg(test)]
 mod tex_text;

@@ -6,19 +6,21 @@
 //! What is not kept: the streams that shuffle the batches and draw dropout's masks start
 //! afresh, so the epochs after a restore take other batches than the unbroken run would.
 
-use serde_json::{json, Value};
+use std::fmt::Write;
 
+use super::math::parse_decimal;
 use super::model::Model;
 use super::trainer::{HistoryPoint, Trainer};
 use super::Float;
 
 /// The browser storage key.
 pub const STORAGE_KEY: &str = "nnlab-last-run";
-/// The layout this build writes and reads.
-const VERSION: u32 = 1;
+/// The first line of the layout this build writes and reads.
+const HEADER: &str = "nnlab-run 1";
 
-/// A run as saved. Written and read through `serde_json::Value`, which the page already
-/// carries, rather than a derived (de)serializer of its own (about 7 KB of the .wasm).
+/// A run as saved. The text is plain lines of numbers (written with `{}`, the shortest form
+/// that reads back to the same float) followed by the model file: a serde (de)serializer of
+/// its own, or one through `serde_json::Value`, cost the .wasm several KB.
 pub struct SavedRun {
     /// The page's query when it was saved: only a page opened with the same query restores it.
     pub link: String,
@@ -28,16 +30,49 @@ pub struct SavedRun {
     optimizer: Vec<(Vec<Float>, Vec<Float>)>,
     step: u64,
     pub epoch: u64,
-    /// (epoch, train, test, validation) losses; a value that is not finite is null.
     history: Vec<SavedPoint>,
     stride: u64,
 }
 
-/// (epoch, train, test, validation) loss of one history point.
+/// Epoch, training, test and validation loss (None: not finite, or no validation split).
 type SavedPoint = (u64, Option<Float>, Option<Float>, Option<Float>);
 
 fn finite(v: Float) -> Option<Float> {
     v.is_finite().then_some(v)
+}
+
+/// Appends `values` as one line, space-separated.
+fn write_line(out: &mut String, values: &[Float]) {
+    for (i, v) in values.iter().enumerate() {
+        let _ = write!(out, "{}{v}", if i == 0 { "" } else { " " });
+    }
+    out.push('\n');
+}
+
+/// `-` for None.
+fn write_optional(out: &mut String, v: Option<Float>) {
+    match v {
+        Some(v) => {
+            let _ = write!(out, " {v}");
+        }
+        None => out.push_str(" -"),
+    }
+}
+
+fn read_float(word: &str) -> Option<Float> {
+    parse_decimal(word).map(|v| v as Float)
+}
+
+fn read_optional(word: &str) -> Option<Option<Float>> {
+    if word == "-" {
+        Some(None)
+    } else {
+        read_float(word).map(Some)
+    }
+}
+
+fn read_floats(line: &str) -> Option<Vec<Float>> {
+    line.split_ascii_whitespace().map(read_float).collect()
 }
 
 impl SavedRun {
@@ -65,61 +100,88 @@ impl SavedRun {
         }
     }
 
-    pub fn to_json(&self) -> String {
-        let optimizer: Vec<Value> = self.optimizer.iter().map(|(m, v)| json!([m, v])).collect();
-        let history: Vec<Value> = self.history.iter().map(|&(e, a, b, c)| json!([e, a, b, c])).collect();
-        json!({
-            "version": VERSION,
-            "link": self.link,
-            "model": self.model,
-            "optimizer": optimizer,
-            "step": self.step,
-            "epoch": self.epoch,
-            "history": history,
-            "stride": self.stride,
-        })
-        .to_string()
+    /// The text kept in storage: a header, one `name value` line per count, the history
+    /// and the moments line by line, then the model file.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{HEADER}");
+        let _ = writeln!(out, "link {}", self.link);
+        let _ = writeln!(out, "step {}", self.step);
+        let _ = writeln!(out, "epoch {}", self.epoch);
+        let _ = writeln!(out, "stride {}", self.stride);
+        let _ = writeln!(out, "history {}", self.history.len());
+        for &(epoch, train, test, val) in &self.history {
+            let _ = write!(out, "{epoch}");
+            write_optional(&mut out, train);
+            write_optional(&mut out, test);
+            write_optional(&mut out, val);
+            out.push('\n');
+        }
+        let _ = writeln!(out, "optimizer {}", self.optimizer.len());
+        for (first, second) in &self.optimizer {
+            write_line(&mut out, first);
+            write_line(&mut out, second);
+        }
+        out.push_str("model\n");
+        out.push_str(&self.model);
+        out
     }
 
-    /// A saved run from storage, or None for text this build does not read.
-    pub fn from_json(text: &str) -> Option<SavedRun> {
-        let v: Value = serde_json::from_str(text).ok()?;
-        if v["version"].as_u64()? != u64::from(VERSION) {
+    /// Reads [`SavedRun::to_text`]'s text back; None for anything else (another build's
+    /// layout, a cut-off write, text from elsewhere).
+    pub fn from_text(text: &str) -> Option<SavedRun> {
+        let mut lines = text.split('\n');
+        if lines.next()? != HEADER {
             return None;
         }
-        let floats = |v: &Value| -> Option<Vec<Float>> {
-            v.as_array()?.iter().map(|x| x.as_f64().map(|x| x as Float)).collect()
+        let mut field = |name: &str| -> Option<String> {
+            let line = lines.next()?;
+            let rest = line.strip_prefix(name)?.strip_prefix(' ')?;
+            Some(rest.to_string())
         };
-        let number = |v: &Value| v.as_f64().map(|x| x as Float);
-        let optimizer = v["optimizer"]
-            .as_array()?
-            .iter()
-            .map(|pair| Some((floats(&pair[0])?, floats(&pair[1])?)))
-            .collect::<Option<Vec<_>>>()?;
-        let history = v["history"]
-            .as_array()?
-            .iter()
-            .map(|p| Some((p[0].as_u64()?, number(&p[1]), number(&p[2]), number(&p[3]))))
-            .collect::<Option<Vec<_>>>()?;
+        let link = field("link")?;
+        let count = |v: String| v.parse::<u64>().ok();
+        let step = count(field("step")?)?;
+        let epoch = count(field("epoch")?)?;
+        let stride = count(field("stride")?)?;
+        let points = count(field("history")?)?;
+        let mut history = Vec::new();
+        for _ in 0..points {
+            let mut words = lines.next()?.split(' ');
+            let epoch = words.next()?.parse().ok()?;
+            let mut next = || read_optional(words.next()?);
+            history.push((epoch, next()?, next()?, next()?));
+        }
+        let mut field = |name: &str| -> Option<String> {
+            let line = lines.next()?;
+            Some(line.strip_prefix(name)?.trim_start().to_string())
+        };
+        let params = count(field("optimizer")?)?;
+        let mut optimizer = Vec::new();
+        for _ in 0..params {
+            optimizer.push((read_floats(lines.next()?)?, read_floats(lines.next()?)?));
+        }
+        if lines.next()? != "model" {
+            return None;
+        }
+        let model = lines.collect::<Vec<_>>().join("\n");
         Some(SavedRun {
-            link: v["link"].as_str()?.to_string(),
-            model: v["model"].as_str()?.to_string(),
+            link,
+            model,
             optimizer,
-            step: v["step"].as_u64()?,
-            epoch: v["epoch"].as_u64()?,
+            step,
+            epoch,
             history,
-            stride: v["stride"].as_u64()?,
+            stride,
         })
     }
 
-    /// Puts the saved run into `trainer`, which was opened from the same link: its model,
-    /// the optimizer's state, the epoch and the history. False, changing nothing, when the
-    /// model does not fit the trainer's data.
+    /// Puts the saved run into `trainer`, built from the same link. False (and `trainer`
+    /// unchanged) when the model does not fit it.
     pub fn restore(&self, trainer: &mut Trainer) -> bool {
         let Ok(model) = Model::from_json(&self.model) else {
             return false;
         };
-        // `load_model` refuses a model of another problem before it changes anything.
         if trainer.load_model(model).is_err() {
             return false;
         }
@@ -153,8 +215,8 @@ mod tests {
         let mut run = trainer(query);
         run.train_epochs(30);
         let saved = SavedRun::of(&run, query);
-        let text = saved.to_json();
-        let back = SavedRun::from_json(&text).expect("reads its own text");
+        let text = saved.to_text();
+        let back = SavedRun::from_text(&text).expect("reads its own text");
         let mut fresh = trainer(query);
         assert!(back.restore(&mut fresh));
         assert_eq!(fresh.epoch(), 30);
@@ -177,8 +239,13 @@ mod tests {
         assert_eq!(fresh.epoch(), 35);
         assert!(fresh.evaluate().0.loss.is_finite());
         // Text from another build or nothing usable is ignored.
-        assert!(SavedRun::from_json("{}").is_none());
-        assert!(SavedRun::from_json(&text.replace("\"version\":1", "\"version\":9")).is_none());
+        assert!(SavedRun::from_text("{}").is_none());
+        assert!(SavedRun::from_text(&text.replace("nnlab-run 1", "nnlab-run 9")).is_none());
+        // A write cut off anywhere before the model is refused.
+        let model_at = text.find("\nmodel\n").expect("model line");
+        for cut in (0..model_at).step_by(97) {
+            assert!(SavedRun::from_text(&text[..cut]).is_none(), "cut at {cut}");
+        }
         // A model that does not fit the data (three classes) is refused and changes nothing.
         let mut other = trainer("dataset=blobs3&hidden=2");
         let before = other.network().clone();

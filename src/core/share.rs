@@ -84,6 +84,8 @@ pub static HIDEABLE: &[Hideable] = &[
     h("inspector", 5, "inspector", "#inspect,#inspector"),
     h("lessons", 5, "lessons", "#open-lessons,#lessons"),
     h("compare", 5, "compare", ".compare-bar,.compare-settings"),
+    h("challenge", 5, "share-challenge", "#challenge"),
+    h("hidden-space", 5, "hidden-space", "#hidden-space"),
     h("files", 6, "share-files-row", ".more .file-row,button.snapshot"),
     h("share", 6, "share", "#share"),
 ];

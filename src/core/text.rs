@@ -4,12 +4,17 @@
 //! choices' own labels (an activation's name in both languages) stay with their variant,
 //! and each config key's help with its row of the key table, so that adding one is one
 //! place.
+//!
+//! The page does not carry the table in its .wasm (it was a tenth of it): `www/texts.tsv`,
+//! made from the table here and checked against it by a test, comes beside the .wasm, and
+//! the page hands it to [`load`] before it starts.
 
 use std::fmt::{Display, Write};
 
 use super::Lang;
 
 /// (key, English, Chinese)
+#[cfg(not(target_arch = "wasm32"))]
 const TEXTS: &[(&str, &str, &str)] = &[
     // ----- The page: labels, hints, notices.
     ("bench", "Benchmark", "性能测试"),
@@ -193,7 +198,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("remove", "Remove", "删除"),
     ("class", "Class", "类别"),
     ("value", "Value", "数值"),
-    ("layers", "hidden layers", "个隐藏层"),
+    ("layers", "{n} hidden layer{s}", "{n} 个隐藏层"),
     ("ready", "Ready: press play to train.", "就绪：按播放键开始训练。"),
     ("running", "Training…", "训练中…"),
     ("paused", "Paused.", "已暂停。"),
@@ -242,7 +247,36 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("share-layer-selects", "Per-layer activation, norm and dropout", "每层的激活函数、归一化与丢弃率"),
     ("share-edit-weights", "Editing weights by clicking", "点击编辑权重"),
     ("share-formulas", "Formula cards", "公式卡片"),
+    ("share-challenge", "The goal's banner", "目标提示栏"),
     ("share-files-row", "Files: link, model, PNG, CSV", "文件：链接、模型、PNG、CSV"),
+    ("restored-run", "Your last run of this link is back, at epoch {epoch}.", "已恢复此链接上次的训练，当前为第 {epoch} 轮。"),
+    ("start-fresh", "Start fresh from the link", "从链接重新开始"),
+    (
+        "storage-refused",
+        "The browser did not keep this run (its storage is full or turned off): a reload will start again from the link.",
+        "浏览器没有保存本次训练（存储已满或已被禁用）：重新加载页面将从链接重新开始。",
+    ),
+    ("hidden-space", "Hidden space", "隐藏层空间"),
+    ("hidden-space-layer", "Layer", "层"),
+    ("hidden-space-x", "Across", "横轴"),
+    ("hidden-space-y", "Up", "纵轴"),
+    ("hidden-space-neuron", "Neuron {n}", "神经元 {n}"),
+    ("hidden-space-pc", "Principal component {n}", "第 {n} 主成分"),
+    ("hidden-space-canvas", "The training points where the chosen hidden layer puts them", "训练点在所选隐藏层空间中的位置"),
+    ("hidden-space-none", "No hidden layer: add one to see the space it makes.", "没有隐藏层：添加一层，即可看到它形成的空间。"),
+    ("hidden-space-explained", "The two components show {share}% of the spread of this layer's activations.", "这两个主成分表示了该层激活值 {share}% 的方差。"),
+    (
+        "hidden-space-hint",
+        "Each training point sits at its activations in the layer, and the input plane's grid lines are carried through the same layers, so you see the plane bend and fold. In the last hidden layer the dashed line is the output's decision line: once the classes sit on its two sides, a straight line separates them.",
+        "每个训练点画在它在该层的激活值处，输入平面的网格线也经过同样的层变换，可以看到平面如何弯曲、折叠。最后一个隐藏层中的虚线是输出层的决策线：当两类点分别落在它的两侧时，一条直线就能把它们分开。",
+    ),
+    ("share-goal", "Goal for students (optional)", "给学生的目标（可选）"),
+    ("share-goal-none", "No goal: students explore freely.", "没有目标：学生自由探索。"),
+    ("share-goal-metric", "Measure", "指标"),
+    ("share-goal-op", "Comparison", "比较"),
+    ("share-goal-value", "Number", "数值"),
+    ("share-goal-add", "Add condition", "添加条件"),
+    ("share-goal-remove", "Remove condition", "删除条件"),
     ("share-link", "Link", "链接"),
     ("share-copy", "Copy", "复制"),
     ("share-copied", "Copied", "已复制"),
@@ -677,9 +711,49 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("diverged-weights", "the weights of", "权重"),
 ];
 
+/// The table: the one above, natively.
+#[cfg(not(target_arch = "wasm32"))]
+fn table() -> &'static [(&'static str, &'static str, &'static str)] {
+    TEXTS
+}
+
+/// The table: the one [`load`] read, in the page.
+#[cfg(target_arch = "wasm32")]
+fn table() -> &'static [(&'static str, &'static str, &'static str)] {
+    LOADED.get().map_or(&[], Vec::as_slice)
+}
+
+#[cfg(target_arch = "wasm32")]
+static LOADED: std::sync::OnceLock<Vec<(&'static str, &'static str, &'static str)>> = std::sync::OnceLock::new();
+
+/// Takes the page's table, `www/texts.tsv`'s text (see [`tsv`]), for the rest of the page's
+/// life (so every text is `'static`, as natively). False if it came already or has no rows.
+#[cfg(target_arch = "wasm32")]
+pub fn load(tsv: String) -> bool {
+    let tsv: &'static str = Box::leak(tsv.into_boxed_str());
+    let rows: Vec<_> = tsv
+        .lines()
+        .filter_map(|line| {
+            let mut cells = line.split('\t');
+            Some((cells.next()?, cells.next()?, cells.next()?))
+        })
+        .collect();
+    !rows.is_empty() && LOADED.set(rows).is_ok()
+}
+
+/// The table as the page loads it: one line per text, `key`, English and Chinese separated
+/// by tabs (no text holds a tab or a line break; a test checks).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn tsv() -> String {
+    TEXTS
+        .iter()
+        .map(|(key, en, zh)| format!("{key}\t{en}\t{zh}\n"))
+        .collect()
+}
+
 /// The text of `key` in `lang`; `?` if the key is unknown (visible, so a test finds it).
 pub fn text(lang: Lang, key: &str) -> &'static str {
-    TEXTS
+    table()
         .iter()
         .find(|(k, _, _)| *k == key)
         .map(|&(_, en, zh)| lang.pick(en, zh))
@@ -739,6 +813,26 @@ mod tests {
             assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{key}: empty");
             assert_eq!(parameters(en), parameters(zh), "{key}: parameters differ");
         }
+    }
+
+    /// The page's copy of the table is this one. After a change here, write it anew with
+    /// `NNLAB_WRITE_TEXTS=1 cargo test --release --lib texts_file`.
+    #[test]
+    fn the_pages_texts_file_is_this_table() {
+        for (key, en, zh) in TEXTS {
+            for part in [key, en, zh] {
+                assert!(!part.contains(['\t', '\n', '\r']), "{key}: a tab or line break");
+            }
+        }
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/www/texts.tsv");
+        if std::env::var_os("NNLAB_WRITE_TEXTS").is_some() {
+            std::fs::write(path, tsv()).expect("www/ is writable");
+        }
+        let file = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            file == tsv(),
+            "www/texts.tsv is not src/core/text.rs's table: run NNLAB_WRITE_TEXTS=1 cargo test --release --lib texts_file"
+        );
     }
 
     #[test]

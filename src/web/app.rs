@@ -22,7 +22,7 @@ use super::panels::{registry, Frame, FrameSnapshot, Panel};
 use super::text::text;
 use crate::core::activation::Activation;
 use crate::core::budget::{FrameBudget, FRAME_WORK_MS};
-use crate::core::challenge::{Challenge, Refused, Tracker};
+use crate::core::challenge::{Challenge, Condition, Refused, Tracker};
 use crate::core::choice::Choice;
 use crate::core::config::{shorten, Config};
 use crate::core::data_csv::{parse_csv, CsvError, Split};
@@ -100,12 +100,16 @@ pub struct App {
     budget: FrameBudget,
     /// A touch held on the boundary: a long press removes the nearest point.
     press: Option<Press>,
+    /// Saving the run in the browser's storage (`storage.rs`).
+    pub(super) storage: super::storage::StorageState,
 }
 
 /// A touch on the boundary: where (CSS pixels) and when it started, and whether it has
 /// already removed a point (then the click that may follow it adds none).
 #[derive(Clone, Copy)]
 struct Press {
+    /// On compare mode's B boundary (`#boundary-b`) rather than A's.
+    b: bool,
     x: f64,
     y: f64,
     start: f64,
@@ -166,6 +170,7 @@ impl App {
             field_errors: Vec::new(),
             budget: FrameBudget::new(FRAME_WORK_MS),
             press: None,
+            storage: Default::default(),
         };
         super::text::apply(lang)?;
         app.controls.populate(lang)?;
@@ -250,6 +255,7 @@ impl App {
     /// Forces every view to rebuild and redraw on the next frame.
     fn invalidate_views(&mut self) {
         self.drawn = None;
+        self.network.remeasure();
         for panel in &mut self.panels {
             panel.invalidate();
         }
@@ -282,6 +288,9 @@ impl App {
     }
 
     pub fn pause(&mut self) {
+        if self.playing {
+            self.save_run();
+        }
         self.playing = false;
         if self.state.as_ref().map(|s| s.0) == Some(State::Running) {
             self.set_state(State::Idle, text(self.lang, "paused"));
@@ -306,6 +315,7 @@ impl App {
     /// Re-initialises the weights (same seed, same config) and clears a divergence.
     pub fn reset(&mut self) {
         self.trainer.reset();
+        self.save_run();
         self.restart_panels();
         self.compare.reset();
         self.early_stop.forget();
@@ -390,8 +400,8 @@ impl App {
             .filter(|p| !p.fired && start - p.start >= LONG_PRESS_MS)
         {
             press.fired = true;
-            let (x, y) = (press.x, press.y);
-            self.boundary_click(x, y, false, true);
+            let (b, x, y) = (press.b, press.x, press.y);
+            self.click_on(b, x, y, false, true);
         }
         let mut trained = None;
         if self.playing {
@@ -407,6 +417,7 @@ impl App {
             // B keeps lock-step with A up to A's patience stop.
             self.compare.train(if stopped.is_some() { done } else { epochs });
             trained = Some((epochs, super::bench::now_ms()));
+            self.save_run_now_and_then();
             self.check_health();
             self.check_stop_conditions(stopped);
         }
@@ -481,9 +492,14 @@ impl App {
         true
     }
 
+    /// The conditions of the challenge followed now (none without one).
+    pub(super) fn challenge_conditions(&self) -> &[Condition] {
+        self.challenge.as_ref().map_or(&[], |t| &t.challenge().conditions)
+    }
+
     /// Follows `text` as the challenge (None or nothing usable: no challenge), written
     /// back into the URL in its canonical form; returns the refused parts.
-    fn set_challenge(&mut self, text: Option<&str>) -> Vec<Refused> {
+    pub(super) fn set_challenge(&mut self, text: Option<&str>) -> Vec<Refused> {
         let (challenge, refused) = text.map(Challenge::parse).unwrap_or_default();
         self.extra_query.retain(|(k, _)| k != "challenge");
         self.challenge = (!challenge.is_empty()).then(|| {
@@ -979,7 +995,7 @@ impl App {
 
     /// Writes (or clears) the message next to `field`, kept in both languages so a language
     /// switch rewrites it.
-    fn show_field_error(&mut self, field: Option<&str>, message: Option<[String; 2]>) {
+    pub(super) fn show_field_error(&mut self, field: Option<&str>, message: Option<[String; 2]>) {
         let Some(field) = field else { return };
         self.field_errors.retain(|(f, _)| f != field);
         let shown = message.as_ref().map(|[en, zh]| self.lang.pick(en, zh));
@@ -1207,11 +1223,12 @@ impl App {
     /// `pointercancel` or `click`): a touch held still for `LONG_PRESS_MS` removes the nearest
     /// point (touch has no right click; `frame_work` watches the time), a touch that moves
     /// is a scroll. Returns whether the touch has removed a point: its click then adds none.
-    pub fn boundary_pointer(&mut self, kind: &str, touch: bool, x: f64, y: f64) -> bool {
+    pub fn boundary_pointer(&mut self, b: bool, kind: &str, touch: bool, x: f64, y: f64) -> bool {
         let fired = self.press.is_some_and(|p| p.fired);
         match kind {
             "pointerdown" => {
                 self.press = touch.then(|| Press {
+                    b,
                     x,
                     y,
                     start: super::bench::now_ms(),
@@ -1231,6 +1248,15 @@ impl App {
     /// to the long press).
     pub fn pressing(&self) -> bool {
         self.press.is_some()
+    }
+
+    /// A click at CSS pixel (x, y) of A's boundary, or of B's when `b`.
+    pub fn click_on(&mut self, b: bool, x: f64, y: f64, shift: bool, remove: bool) {
+        if b {
+            self.boundary_b_click(x, y, shift, remove);
+        } else {
+            self.boundary_click(x, y, shift, remove);
+        }
     }
 
     /// The same on B's boundary in compare mode (through B's own pixel-to-plane mapping).

@@ -409,15 +409,8 @@ impl App {
 /// Connects the compare controls to the app.
 pub fn wire(app: &Shared) -> WebResult<()> {
     on::<web_sys::Event>(app, &by_id("compare")?, "click", |a, _| a.toggle_compare());
-    // B's boundary takes clicks like A's: the point goes into both runs' data.
-    let canvas: web_sys::EventTarget = by_id("boundary-b")?;
-    on::<web_sys::MouseEvent>(app, &canvas, "click", |a, e| {
-        a.boundary_b_click(f64::from(e.offset_x()), f64::from(e.offset_y()), e.shift_key(), false);
-    });
-    on::<web_sys::MouseEvent>(app, &canvas, "contextmenu", |a, e| {
-        e.prevent_default();
-        a.boundary_b_click(f64::from(e.offset_x()), f64::from(e.offset_y()), false, true);
-    });
+    // B's boundary takes clicks, right clicks and long presses like A's.
+    super::wire_boundary_canvas(app, "boundary-b", true)?;
     let preset: HtmlSelectElement = by_id("compare-preset")?;
     let source = preset.clone();
     on::<web_sys::Event>(app, &preset.into(), "change", move |a, _| {

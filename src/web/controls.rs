@@ -238,10 +238,9 @@ impl Controls {
         self.log_scale.set_checked(view.log_scale);
         self.stop_restore.set_checked(view.stop_restore);
         let layers = config.hidden.len();
-        self.layer_count.set_text_content(Some(&match (lang, layers) {
-            (Lang::En, 1) => "1 hidden layer".to_string(),
-            _ => format!("{layers} {}", text(lang, "layers")),
-        }));
+        let plural = if layers == 1 { "" } else { "s" };
+        let count = crate::core::text::message(lang, "layers", &[("n", &layers), ("s", &plural)]);
+        self.layer_count.set_text_content(Some(&count));
         self.remove_layer.set_disabled(layers == 0);
         self.add_layer
             .set_disabled(layers >= crate::core::config::limits::MAX_LAYERS);

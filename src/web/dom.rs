@@ -58,14 +58,13 @@ pub fn context_2d(canvas: &HtmlCanvasElement) -> WebResult<web_sys::CanvasRender
 pub struct Readout {
     element: Element,
     shown: String,
+    /// The raw number in `data-value` (its bits; NaN when none).
+    value: u64,
 }
 
 impl Readout {
     pub fn new(id: &str) -> WebResult<Readout> {
-        Ok(Readout {
-            element: by_id(id)?,
-            shown: String::new(),
-        })
+        Ok(Readout::of(by_id(id)?))
     }
 
     /// A readout on an element the caller already holds (e.g. one it built).
@@ -73,15 +72,20 @@ impl Readout {
         Readout {
             element,
             shown: String::new(),
+            value: f64::NAN.to_bits(),
         }
     }
 
-    /// Shows `text`, with `value` as the raw number.
+    /// Shows `text`, with `value` as the raw number (kept exact even while the rounded
+    /// text stays the same: tests and scripts read it).
     pub fn set(&mut self, text: &str, value: f64) {
         if self.shown != text {
             self.element.set_text_content(Some(text));
-            let _ = self.element.set_attribute("data-value", &value.to_string());
             self.shown = text.to_string();
+        }
+        if self.value != value.to_bits() {
+            let _ = self.element.set_attribute("data-value", &value.to_string());
+            self.value = value.to_bits();
         }
     }
 
@@ -96,6 +100,7 @@ impl Readout {
             self.element.set_text_content(Some("–"));
             let _ = self.element.remove_attribute("data-value");
             self.shown = "–".to_string();
+            self.value = f64::NAN.to_bits();
         }
     }
 }

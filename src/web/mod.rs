@@ -9,6 +9,7 @@ mod app;
 mod bench;
 mod boundary;
 mod challenge;
+mod chart;
 mod compare;
 mod controls;
 mod dom;
@@ -21,6 +22,7 @@ mod media;
 mod network_view;
 mod panels;
 mod share;
+mod storage;
 mod text;
 
 use std::cell::RefCell;
@@ -44,6 +46,15 @@ type Shared = Rc<RefCell<App>>;
 #[wasm_bindgen(start)]
 pub fn start() {
     install_panic_hook();
+    // www/boot.js (or the single-file page) has put the texts here before starting us.
+    let texts = window()
+        .ok()
+        .and_then(|w| js_sys::Reflect::get(&w, &"nnlabTexts".into()).ok())
+        .and_then(|t| t.as_string());
+    if !texts.is_some_and(crate::core::text::load) {
+        show_fatal("nnlab: texts.tsv, beside the page, could not be read.");
+        return;
+    }
     if let Err(e) = boot() {
         show_fatal(&e.to_string());
     }
@@ -108,6 +119,12 @@ fn boot() -> WebResult<()> {
     let lang = page_lang(&query);
     let app = Rc::new(RefCell::new(App::new(&query, lang)?));
     wire(&app)?;
+    if let Ok(mut app) = app.try_borrow_mut() {
+        app.storage.off = query.bench;
+        if !query.bench {
+            app.restore_saved_run();
+        }
+    }
     if let Ok(mut app) = app.try_borrow_mut() {
         app.render();
         app.first_boundary_ms = Some(bench::now_ms());
@@ -270,17 +287,38 @@ fn wire(app: &Shared) -> WebResult<()> {
     wire_keyboard(app)?;
 
     on::<Event>(app, &element("notice")?, "click", |a, e| {
-        if event_element(&e).is_some_and(|t| t.closest(".notice-close").ok().flatten().is_some()) {
+        let target = event_element(&e);
+        let within = |selector: &str| {
+            target
+                .as_ref()
+                .is_some_and(|t| t.closest(selector).ok().flatten().is_some())
+        };
+        if within(".notice-close") {
             a.dismiss_notice();
+        } else if within("[data-action=\"start-fresh\"]") {
+            a.start_fresh();
         }
     });
     let win: EventTarget = window()?.into();
     on::<Event>(app, &win, "resize", |a, _| a.fit_canvases());
+    // The run goes to storage when the tab is hidden or closed (a phone may never close it).
+    on::<Event>(app, &win, "pagehide", |a, _| a.save_run());
+    on::<Event>(app, &doc, "visibilitychange", |a, _| {
+        if document().is_ok_and(|d| d.hidden()) {
+            a.save_run();
+        }
+    });
     Ok(())
 }
 
 fn wire_boundary(app: &Shared) -> WebResult<()> {
-    let canvas = element("boundary")?;
+    wire_boundary_canvas(app, "boundary", false)
+}
+
+/// Connects a boundary canvas (A's, or compare mode's `#boundary-b` when `b`): both runs
+/// share their data, so a point added or removed on either goes into both.
+pub(super) fn wire_boundary_canvas(app: &Shared, id: &str, b: bool) -> WebResult<()> {
+    let canvas = element(id)?;
     for event in [
         "click",
         "contextmenu",
@@ -289,14 +327,14 @@ fn wire_boundary(app: &Shared) -> WebResult<()> {
         "pointerup",
         "pointercancel",
     ] {
-        on::<MouseEvent>(app, &canvas, event, boundary_event);
+        on::<MouseEvent>(app, &canvas, event, move |a, e| boundary_event(a, e, b));
     }
     Ok(())
 }
 
 /// A click adds a point (the other class with shift); a right click, or a touch held still
 /// (`App::boundary_pointer`), removes the nearest one.
-fn boundary_event(a: &mut App, e: MouseEvent) {
+fn boundary_event(a: &mut App, e: MouseEvent, b: bool) {
     let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
     let kind = e.type_();
     let touch = kind.starts_with('p') && e.unchecked_ref::<PointerEvent>().pointer_type() == "touch";
@@ -305,16 +343,16 @@ fn boundary_event(a: &mut App, e: MouseEvent) {
             e.prevent_default();
             // A touch browser's long-press menu: the long press itself removes the point.
             if !a.pressing() {
-                a.boundary_click(x, y, false, true);
+                a.click_on(b, x, y, false, true);
             }
         }
         "click" => {
-            if !a.boundary_pointer("click", touch, x, y) {
-                a.boundary_click(x, y, e.shift_key(), false);
+            if !a.boundary_pointer(b, "click", touch, x, y) {
+                a.click_on(b, x, y, e.shift_key(), false);
             }
         }
         kind => {
-            a.boundary_pointer(kind, touch, x, y);
+            a.boundary_pointer(b, kind, touch, x, y);
         }
     }
 }

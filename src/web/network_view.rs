@@ -4,8 +4,12 @@
 //! small mark. The DOM is built once per shape; each frame only repaints the thumbnails
 //! and rewrites the links and marks whose quantized look changed.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement};
+use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement, ResizeObserver};
 
 use super::dom::{context_2d, document, set_style, window, WebError, WebResult};
 use super::draw::{DivergingScale, Heatmap};
@@ -357,6 +361,12 @@ pub struct NetworkView {
     samples: Vec<Float>,
     /// The texts of the last render (the tooltip uses them).
     labels: NetworkLabels,
+    /// The container's width as last measured, 0 when it must be measured again. Reading
+    /// `client_width` every frame forced a layout of the whole page per frame (the readouts
+    /// had just changed); a ResizeObserver marks it stale instead.
+    width: Rc<Cell<f64>>,
+    /// Kept so the observer lives as long as the view; None where the engine lacks one.
+    observer: Option<ResizeObserver>,
 }
 
 fn rgb([r, g, b]: [u8; 3]) -> String {
@@ -445,6 +455,15 @@ impl NetworkView {
             .collect();
         let steps = 0..=LEVELS;
         let fraction = |s: i32| f64::from(s) / f64::from(LEVELS);
+        let width = Rc::new(Cell::new(0.0));
+        let stale = Rc::clone(&width);
+        let on_resize = Closure::<dyn FnMut()>::new(move || stale.set(0.0));
+        // Without ResizeObserver (very old engines) the width is measured on every frame.
+        let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+        if let Some(observer) = &observer {
+            observer.observe(&container);
+            on_resize.forget();
+        }
         Ok(NetworkView {
             container,
             tooltip,
@@ -461,7 +480,14 @@ impl NetworkView {
             link_opacities: steps.map(|s| format!("{:.2}", 0.25 + 0.75 * fraction(s))).collect(),
             samples: vec![0.0; THUMB * THUMB],
             labels: NetworkLabels::for_lang(Lang::En),
+            width,
+            observer,
         })
+    }
+
+    /// Measures the container again on the next render (resize, language, projector).
+    pub fn remeasure(&self) {
+        self.width.set(0.0);
     }
 
     /// Draws the diagram. Rebuilds its DOM only when the shape (features, hidden widths,
@@ -480,7 +506,11 @@ impl NetworkView {
                 return;
             }
         }
-        let available = f64::from(self.container.client_width());
+        let mut available = self.width.get();
+        if available <= 0.0 || self.observer.is_none() {
+            available = f64::from(self.container.client_width());
+            self.width.set(available);
+        }
         let ratio = window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
         let Some(diagram) = self.diagram.as_mut() else { return };
         if available > 0.0 && diagram.laid_out != Some((available, ratio)) {
@@ -722,6 +752,31 @@ impl NetworkView {
         Ok(element)
     }
 
+    /// A layer's `select.{class}[data-layer]` of every `T` choice, `chosen` selected.
+    fn choice_select<T: Choice>(
+        &self,
+        class: &str,
+        layer: usize,
+        label: &str,
+        chosen: T,
+        lang: Lang,
+    ) -> WebResult<Element> {
+        let select = self.element("select", class)?;
+        select.set_attribute("data-layer", &layer.to_string())?;
+        select.set_attribute("aria-label", label)?;
+        select.set_attribute("title", label)?;
+        for &choice in T::ALL {
+            let option = self.element("option", "")?;
+            option.set_attribute("value", choice.name())?;
+            if choice == chosen {
+                option.set_attribute("selected", "")?;
+            }
+            option.set_text_content(Some(choice.label(lang)));
+            select.append_child(&option)?;
+        }
+        Ok(select)
+    }
+
     fn html(&self, tag: &str, class: &str) -> WebResult<HtmlElement> {
         self.element(tag, class)?
             .dyn_into()
@@ -785,38 +840,14 @@ impl NetworkView {
             let count = self.element("span", "layer-size")?;
             count.set_text_content(Some(&labels.neurons(neurons)));
             head.append_child(&count)?;
-            let select = self.element("select", "layer-activation")?;
-            select.set_attribute("data-layer", &i.to_string())?;
             let label = labels.layer_activation(i + 1);
-            select.set_attribute("aria-label", &label)?;
-            select.set_attribute("title", &label)?;
-            for &choice in Activation::ALL {
-                let option = self.element("option", "")?;
-                option.set_attribute("value", choice.name())?;
-                if choice == activation {
-                    option.set_attribute("selected", "")?;
-                }
-                option.set_text_content(Some(choice.label(labels.lang)));
-                select.append_child(&option)?;
-            }
+            let select = self.choice_select("layer-activation", i, &label, activation, labels.lang)?;
             head.append_child(&select)?;
             // One row under the activation: the normalisation between z and f, then the
             // dropout rate after a.
             let extras = self.element("div", "layer-extras")?;
-            let select = self.element("select", "layer-norm")?;
-            select.set_attribute("data-layer", &i.to_string())?;
             let label = labels.layer_norm(i + 1);
-            select.set_attribute("aria-label", &label)?;
-            select.set_attribute("title", &label)?;
-            for &choice in NormKind::ALL {
-                let option = self.element("option", "")?;
-                option.set_attribute("value", choice.name())?;
-                if choice == norm {
-                    option.set_attribute("selected", "")?;
-                }
-                option.set_text_content(Some(choice.label(labels.lang)));
-                select.append_child(&option)?;
-            }
+            let select = self.choice_select("layer-norm", i, &label, norm, labels.lang)?;
             extras.append_child(&select)?;
             // The layer's dropout rate, typed (empty: none).
             let field = self.element("input", "layer-dropout")?;

@@ -5,11 +5,13 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, Element, Event, HtmlDialogElement, HtmlInputElement, KeyboardEvent};
+use web_sys::{CssStyleSheet, Element, Event, HtmlDialogElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 
 use super::app::App;
+use super::controls::option;
 use super::dom::{by_id, document, window, WebError, WebResult};
 use super::{element, event_element, files, on, with, Shared};
+use crate::core::challenge::{Challenge, Metric, Op};
 use crate::core::share::{hide_rule, HIDEABLE, HIDE_GROUPS};
 use crate::core::text::{message, text};
 
@@ -148,8 +150,104 @@ impl App {
 
     pub fn open_share(&mut self) {
         if !self.share.dialog.open() && self.share.dialog.show_modal().is_ok() {
+            if let Err(e) = self.refresh_goal() {
+                self.show_notice(&e.to_string());
+            }
             self.refresh_share();
         }
+    }
+
+    /// The goal form: the challenge followed now as a list with a remove button per
+    /// condition, and the new condition's metric and comparison in the page's language.
+    fn refresh_goal(&self) -> WebResult<()> {
+        let doc = document()?;
+        let lang = self.lang;
+        let list: Element = by_id("share-goal-list")?;
+        list.set_inner_html("");
+        let conditions = self.challenge_conditions();
+        for (i, condition) in conditions.iter().enumerate() {
+            let item = doc.create_element("li")?;
+            item.set_attribute("data-condition", &condition.text())?;
+            let words = condition.describe(lang);
+            let said = doc.create_element("span")?;
+            said.set_text_content(Some(&words));
+            let remove = doc.create_element("button")?;
+            remove.set_attribute("type", "button")?;
+            remove.set_attribute("class", "goal-remove")?;
+            remove.set_attribute("data-index", &i.to_string())?;
+            let label = format!("{}: {words}", text(lang, "share-goal-remove"));
+            remove.set_attribute("aria-label", &label)?;
+            remove.set_text_content(Some("×"));
+            item.append_child(&said)?;
+            item.append_child(&remove)?;
+            list.append_child(&item)?;
+        }
+        by_id::<Element>("share-goal-none")?.toggle_attribute_with_force("hidden", !conditions.is_empty())?;
+        let full = conditions.len() >= Challenge::MAX_CONDITIONS;
+        by_id::<Element>("share-goal-add")?.toggle_attribute_with_force("disabled", full)?;
+        // Rebuilt each time (the language may have changed), keeping the choice.
+        let metric: HtmlSelectElement = by_id("share-goal-metric")?;
+        let op: HtmlSelectElement = by_id("share-goal-op")?;
+        let (kept_metric, kept_op) = (metric.value(), op.value());
+        metric.set_inner_html("");
+        for m in Metric::ALL {
+            let choice = option(m.name(), m.label(lang))?;
+            metric.append_child(&choice)?;
+        }
+        op.set_inner_html("");
+        for o in Op::ALL {
+            let choice = option(o.symbol(), &format!("{} ({})", o.words(lang), o.symbol()))?;
+            op.append_child(&choice)?;
+        }
+        if !kept_metric.is_empty() {
+            metric.set_value(&kept_metric);
+            op.set_value(&kept_op);
+        }
+        Ok(())
+    }
+
+    /// Adds the form's condition to the challenge, or says why it cannot be one.
+    fn add_goal(&mut self) -> WebResult<()> {
+        let metric: HtmlSelectElement = by_id("share-goal-metric")?;
+        let op: HtmlSelectElement = by_id("share-goal-op")?;
+        let value: HtmlInputElement = by_id("share-goal-value")?;
+        let part = format!("{}{}{}", metric.value(), op.value(), value.value().trim());
+        let (_, refused) = Challenge::parse(&part);
+        let field = Some("share-goal-value");
+        if let Some(why) = refused.first() {
+            self.show_field_error(
+                field,
+                Some([why.message(crate::core::Lang::En), why.message(crate::core::Lang::Zh)]),
+            );
+            return Ok(());
+        }
+        self.show_field_error(field, None);
+        let mut parts: Vec<String> = self.challenge_conditions().iter().map(|c| c.text()).collect();
+        parts.push(part);
+        self.set_challenge(Some(&parts.join(";")));
+        value.set_value("");
+        self.goal_changed()
+    }
+
+    /// Drops the challenge's condition `index`.
+    fn remove_goal(&mut self, index: usize) -> WebResult<()> {
+        let parts: Vec<String> = self
+            .challenge_conditions()
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != index)
+            .map(|(_, c)| c.text())
+            .collect();
+        self.set_challenge((!parts.is_empty()).then(|| parts.join(";")).as_deref());
+        self.goal_changed()
+    }
+
+    /// After the form changed the goal: the list, the link, the page's URL and banner.
+    fn goal_changed(&mut self) -> WebResult<()> {
+        self.refresh_goal()?;
+        self.refresh_share();
+        self.write_url();
+        Ok(())
     }
 
     /// `#share-preview`: the page as students get it, or back to the dialog.
@@ -236,7 +334,19 @@ pub fn wire(app: &Shared) -> WebResult<()> {
                 let _ = button.set_attribute("aria-pressed", if large { "true" } else { "false" });
             }
             "share-copy" => copy(&shared, &a.share_link()),
-            _ => {}
+            "share-goal-add" => {
+                if let Err(e) = a.add_goal() {
+                    a.show_notice(&e.to_string());
+                }
+            }
+            _ => {
+                let index = button.get_attribute("data-index").and_then(|i| i.parse().ok());
+                if let Some(index) = index.filter(|_| button.class_list().contains("goal-remove")) {
+                    if let Err(e) = a.remove_goal(index) {
+                        a.show_notice(&e.to_string());
+                    }
+                }
+            }
         }
     });
     Ok(())

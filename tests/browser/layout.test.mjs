@@ -135,22 +135,25 @@ test("phones and tablets: the output and the training buttons come first, settin
   }
 }, { timeout: 120000 });
 
-test("touch: a tap adds a point, a long press removes the nearest one", async () => {
-  const page = await openTouch(`${SUB}?dataset=xor&seed=1&lang=en`, 390, 844);
-  await waitForApp(page);
+/**
+ * On the boundary canvas `selector`: a tap at an empty spot adds a point, a touch held still
+ * for 700 ms (the page removes at 500 ms, through the DevTools protocol's touch events)
+ * removes it and adds none, and a short touch is still a tap.
+ */
+async function tapThenLongPress(page, selector) {
+  await page.locator(selector).scrollIntoViewIfNeeded();
   await sleep(200);
-  const box = await page.locator("#boundary").boundingBox();
+  const box = await page.locator(selector).boundingBox();
   // XOR keeps its points 0.8 away from the axes: (0.35, 2.5) is empty.
   const at = { x: ((0.35 + 6) / 12) * box.width, y: ((6 - 2.5) / 12) * box.height };
-  const before = await pixelAt(page, "#boundary", at.x, at.y);
+  const before = await pixelAt(page, selector, at.x, at.y);
   const loss = await value(page, "#train-loss");
 
   await page.touchscreen.tap(box.x + at.x, box.y + at.y);
   await waitForValue(page, "#train-loss", "!=", loss);
-  const added = await pixelAt(page, "#boundary", at.x, at.y);
-  assert.notDeepEqual(added.slice(0, 3), before.slice(0, 3), "the tap drew a point");
+  const added = await pixelAt(page, selector, at.x, at.y);
+  assert.notDeepEqual(added.slice(0, 3), before.slice(0, 3), `the tap drew a point on ${selector}`);
 
-  // Held still for 700 ms (the page removes at 500 ms), through the DevTools protocol's touch events.
   const cdp = await page.context().newCDPSession(page);
   const point = { x: box.x + at.x, y: box.y + at.y };
   await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
@@ -158,8 +161,8 @@ test("touch: a tap adds a point, a long press removes the nearest one", async ()
   await sleep(300);
   await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
   await sleep(300);
-  assert.equal(await value(page, "#train-loss"), loss, "the long press removed the point and added none");
-  const removed = await pixelAt(page, "#boundary", at.x, at.y);
+  assert.equal(await value(page, "#train-loss"), loss, `the long press on ${selector} removed the point and added none`);
+  const removed = await pixelAt(page, selector, at.x, at.y);
   assert.ok(removed.slice(0, 3).every((c, i) => Math.abs(c - before[i]) < 12), `after the long press ${removed}, before ${before}`);
 
   // A short touch is still a tap.
@@ -167,6 +170,20 @@ test("touch: a tap adds a point, a long press removes the nearest one", async ()
   await sleep(120);
   await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
   await waitForValue(page, "#train-loss", "!=", loss);
+}
+
+test("touch: a tap adds a point, a long press removes the nearest one", async () => {
+  const page = await openTouch(`${SUB}?dataset=xor&seed=1&lang=en`, 390, 844);
+  await waitForApp(page);
+  await tapThenLongPress(page, "#boundary");
+  page.assertClean();
+});
+
+test("touch in compare mode: a tap and a long press on B's boundary work as on A's", async () => {
+  const page = await openTouch(`${SUB}?dataset=xor&seed=1&lang=en&compare=activation%3Drelu`, 820, 1180);
+  await waitForApp(page);
+  await page.waitForSelector("#boundary-b", { state: "visible" });
+  await tapThenLongPress(page, "#boundary-b");
   page.assertClean();
 });
 

@@ -20,7 +20,8 @@ const CONTROLS = {
   layers: "#add-layer", neurons: ".add-neuron", "layer-selects": ".layer-activation",
   "edit-weights": "#editor",
   "activation-panel": "#activation-panel", "gradient-flow": "#gradient-flow", formulas: "#formulas",
-  inspector: "#inspect", lessons: "#open-lessons", compare: "#compare",
+  inspector: "#inspect", lessons: "#open-lessons", compare: "#compare", challenge: "#challenge",
+  "hidden-space": "#hidden-space-layer",
   files: "#copy-link", share: "#share",
 };
 // Shown only on demand: the value editor opens on a click on a weight.
@@ -73,7 +74,9 @@ test("#share opens #share-dialog by keyboard, Escape closes it and the focus ret
 });
 
 test("hide= takes every named control out of reach, the rest stays, and the link's settings apply", async () => {
-  const page = await openPage(`${SUBPATH}?dataset=circle&seed=2`);
+  // With a goal, so that its banner is there to hide.
+  const goal = "challenge=test-loss%3C0.01";
+  const page = await openPage(`${SUBPATH}?dataset=circle&seed=2&${goal}`);
   await waitForApp(page);
   await page.click("#share");
   // Opening the dialog fetches the QR encoder: let it arrive before the next page load,
@@ -84,7 +87,7 @@ test("hide= takes every named control out of reach, the rest stays, and the link
   for (const name of all) assert.ok(shown[name] || ON_DEMAND.has(name), `${name} reachable by default`);
   // One name at a time: only its control goes (and what lies inside it).
   for (const name of all) {
-    await page.goto(new URL(`${SUBPATH}?dataset=circle&seed=2&hide=${name}`, page.url()).href);
+    await page.goto(new URL(`${SUBPATH}?dataset=circle&seed=2&${goal}&hide=${name}`, page.url()).href);
     await waitForApp(page);
     const now = await reach(page);
     assert.equal(now[name], false, `hide=${name}: ${CONTROLS[name]} still reachable`);
@@ -108,7 +111,7 @@ test("hide= takes every named control out of reach, the rest stays, and the link
   }
   // Everything hidden at once: settings from the link still apply, training runs from the
   // keyboard, and clicks on the output add no points.
-  await page.goto(new URL(`${SUBPATH}?dataset=circle&seed=2&lr=0.3&activation=relu&hide=${all.join(",")},nope`, page.url()).href);
+  await page.goto(new URL(`${SUBPATH}?dataset=circle&seed=2&${goal}&lr=0.3&activation=relu&hide=${all.join(",")},nope`, page.url()).href);
   await waitForApp(page);
   const none = await reach(page);
   for (const name of all) assert.equal(none[name], false, `${name} reachable with everything hidden`);
@@ -132,6 +135,73 @@ test("hide= takes every named control out of reach, the rest stays, and the link
   assert.equal(await page.isVisible("#editor"), false, "no weight editor");
   page.assertClean();
 }, { timeout: 300000 });
+
+test("the goal form builds challenge=: add, refuse, remove, in both languages", async () => {
+  const page = await openPage(`${SUBPATH}?dataset=xor&seed=1`);
+  await waitForApp(page);
+  await page.click("#share");
+  await page.waitForFunction(() => !!window.qrcode);
+  assert.ok(await page.isVisible("#share-goal-none"), "no goal yet");
+  assert.equal(await page.isVisible("#challenge"), false);
+  const link = async () => new URL(await page.inputValue("#share-link")).searchParams.get("challenge");
+  // A word where the number goes: refused beside the field, nothing added.
+  await page.selectOption("#share-goal-metric", "test-loss");
+  await page.selectOption("#share-goal-op", "<");
+  await page.fill("#share-goal-value", "small");
+  await page.click("#share-goal-add");
+  assert.match(await page.textContent('.field-error[data-for="share-goal-value"]'), /small/);
+  assert.equal(await link(), null);
+  // A good one: listed in words, in the link, in the page's URL and its banner.
+  await page.fill("#share-goal-value", "0.1");
+  await page.click("#share-goal-add");
+  await page.waitForSelector('#share-goal-list li[data-condition="test-loss<0.1"]');
+  assert.equal(await page.textContent('.field-error[data-for="share-goal-value"]'), "");
+  assert.equal(await page.inputValue("#share-goal-value"), "", "the number field is emptied for the next one");
+  assert.match(await page.textContent("#share-goal-list"), /Test loss below 0\.1/);
+  assert.equal(await page.isVisible("#share-goal-none"), false);
+  assert.equal(await link(), "test-loss<0.1");
+  assert.equal(new URL(page.url()).searchParams.get("challenge"), "test-loss<0.1");
+  // A count that is not whole is refused; a whole one joins.
+  await page.selectOption("#share-goal-metric", "neurons");
+  await page.selectOption("#share-goal-op", "<=");
+  await page.fill("#share-goal-value", "4.5");
+  await page.click("#share-goal-add");
+  assert.match(await page.textContent('.field-error[data-for="share-goal-value"]'), /whole/);
+  await page.fill("#share-goal-value", "4");
+  await page.click("#share-goal-add");
+  await page.waitForFunction(() => document.querySelectorAll("#share-goal-list li").length === 2);
+  assert.equal(await link(), "test-loss<0.1;neurons<=4");
+  // The banner follows once the dialog closes.
+  await page.keyboard.press("Escape");
+  await page.waitForSelector('#challenge li[data-condition="neurons<=4"]');
+  // Removing the first leaves the second.
+  await page.click("#share");
+  await page.click('#share-goal-list li[data-condition="test-loss<0.1"] button.goal-remove');
+  await page.waitForFunction(() => document.querySelectorAll("#share-goal-list li").length === 1);
+  assert.equal(await link(), "neurons<=4");
+  assert.equal(await page.getAttribute("#share-goal-list button.goal-remove", "aria-label"), "Remove condition: Hidden neurons at most 4");
+  await page.click("#share-goal-list button.goal-remove");
+  await page.waitForSelector("#share-goal-none", { state: "visible" });
+  assert.equal(await link(), null);
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("#challenge", { state: "hidden" });
+  assert.equal(new URL(page.url()).searchParams.get("challenge"), null);
+
+  // In Chinese: the form's words and its refusal.
+  const zh = await openPage(`${SUBPATH}?dataset=xor&seed=1&lang=zh&challenge=test-accuracy%3E%3D90`);
+  await waitForApp(zh);
+  await zh.click("#share");
+  assert.equal(await zh.textContent("#share-goal legend"), "给学生的目标（可选）");
+  assert.match(await zh.textContent("#share-goal-list"), /测试准确率/);
+  await zh.selectOption("#share-goal-metric", "test-accuracy");
+  await zh.selectOption("#share-goal-op", ">");
+  await zh.fill("#share-goal-value", "101");
+  await zh.click("#share-goal-add");
+  assert.match(await zh.textContent('.field-error[data-for="share-goal-value"]'), /[\u4e00-\u9fff]/);
+  assert.equal(new URL(await zh.inputValue("#share-link")).searchParams.get("challenge"), "test-accuracy>=90");
+  page.assertClean();
+  zh.assertClean();
+});
 
 /** Reads the dialog's QR code back with jsQR from a screenshot, on a 16 px white border. */
 async function readQr(page) {

@@ -43,7 +43,7 @@ test("play trains XOR: the epoch rises, the loss falls, the boundary is drawn", 
   assert.ok(colours.orange > colours.total * 0.2, `orange share ${colours.orange / colours.total}`);
   assert.ok(colours.blue > colours.total * 0.2, `blue share ${colours.blue / colours.total}`);
 
-  // The loss chart was drawn (plotters on the canvas).
+  // The loss chart was drawn (src/web/chart.rs on the canvas).
   const chartInk = await page.evaluate(() => {
     const c = document.querySelector("canvas#loss-chart");
     const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;

@@ -2,7 +2,6 @@
 //! fall, with per-layer saturated and dead shares. The numbers come from `core::introspect`;
 //! this file only shows them.
 
-use plotters::prelude::*;
 use web_sys::{Element, HtmlCanvasElement, HtmlSelectElement};
 
 use super::{layer_name, section, Frame, LayerPanel, Panel};
@@ -10,20 +9,21 @@ use crate::core::activation::Activation;
 use crate::core::choice::Choice;
 use crate::core::introspect::{activation_curve, histogram, layer_stats, LayerStats};
 use crate::core::network::Pass;
+use crate::core::ticks::linear_ticks;
 use crate::core::trainer::Trainer;
 use crate::core::{Float, Lang};
-use crate::web::dom::{by_id, document, Readout, WebError, WebResult};
-use crate::web::draw::{draw_legend, LegendMark, MeasuredCanvas};
+use crate::web::chart::{labelled, Chart, LegendMark};
+use crate::web::dom::{by_id, document, Readout, WebResult};
 
 /// The z range the activation chart covers; values beyond it land in the end bins.
 const Z_RANGE: Float = 6.0;
 /// Histogram bins over the z range.
 const BINS: usize = 48;
 /// Colours of the curves: f dark, f′ blue, the histogram orange, saturated zones red.
-const F_COLOUR: RGBColor = RGBColor(30, 35, 42);
-const DF_COLOUR: RGBColor = RGBColor(0, 114, 178);
-const HIST_COLOUR: RGBColor = RGBColor(230, 159, 0);
-pub(super) const SATURATED_COLOUR: RGBColor = RGBColor(179, 38, 30);
+const F_COLOUR: [u8; 3] = [30, 35, 42];
+const DF_COLOUR: [u8; 3] = [0, 114, 178];
+const HIST_COLOUR: [u8; 3] = [230, 159, 0];
+pub(super) const SATURATED_COLOUR: [u8; 3] = [179, 38, 30];
 
 fn percent(share: Float) -> String {
     format!("{:.0}%", f64::from(share) * 100.0)
@@ -123,7 +123,7 @@ impl ActivationPanel {
             format!("f′({x})"),
             format!("{x} · {}", layer_name(lang, layer, false)),
         );
-        draw_activation_chart(&self.common.canvas, &curve, &counts, activation, scale, &labels).map_err(WebError)
+        draw_activation_chart(&self.common.canvas, &curve, &counts, activation, scale, &labels)
     }
 }
 
@@ -181,10 +181,7 @@ fn draw_activation_chart(
     activation: Activation,
     scale: f64,
     labels: &(String, String, String),
-) -> Result<(), String> {
-    let backend = MeasuredCanvas::new(canvas)?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+) -> WebResult<()> {
     let (lo, hi) = curve
         .iter()
         .flat_map(|&(_, a, d)| [a, d])
@@ -193,73 +190,46 @@ fn draw_activation_chart(
     let pad = 0.06 * (hi - lo);
     let (y0, y1) = (f64::from(lo - pad), f64::from(hi + pad));
     let z = f64::from(Z_RANGE);
-    let font = (12.0 * scale) as i32;
-    let stroke = (2.0 * scale).round().max(1.0) as u32;
-    let style = (FontFamily::SansSerif, font).into_font().color(&RGBColor(60, 60, 60));
-    let mut chart = ChartBuilder::on(&root)
-        .margin((8.0 * scale) as i32)
-        .x_label_area_size((26.0 * scale) as i32)
-        .y_label_area_size((34.0 * scale) as i32)
-        .build_cartesian_2d(-z..z, y0..y1)
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_labels(7)
-        .y_labels(5)
-        .max_light_lines(0)
-        .label_style(style.clone())
-        .bold_line_style(RGBColor(225, 225, 225))
-        .draw()
-        .map_err(|e| e.to_string())?;
-    // Saturated zones: runs of z where |f′| is below 10 % of its peak.
+    let chart = Chart::new(canvas, scale, (34.0, 26.0), (-z, z), (y0, y1), false)?;
+    let (x_ticks, y_ticks) = (linear_ticks(-z, z, 7, false), linear_ticks(y0, y1, 5, false));
+    chart.axes(&labelled(&x_ticks), &labelled(&y_ticks), "", [225, 225, 225]);
+    // Saturated zones: runs of z where |f′| is below 10 % of its peak, one rectangle each
+    // (adjacent translucent strips would show seams).
     let step = 2.0 * z / (curve.len().max(2) - 1) as f64;
-    let zones = curve
-        .iter()
-        .filter(|&&(zv, _, _)| activation.is_saturated(zv))
-        .map(|&(zv, _, _)| {
-            let x = f64::from(zv);
-            Rectangle::new(
-                [(x - step / 2.0, y0), (x + step / 2.0, y1)],
-                SATURATED_COLOUR.mix(0.09).filled(),
-            )
-        });
-    chart.draw_series(zones).map_err(|e| e.to_string())?;
+    let mut zones: Vec<[f64; 4]> = Vec::new();
+    for &(zv, _, _) in curve.iter().filter(|&&(zv, _, _)| activation.is_saturated(zv)) {
+        let (from, to) = (f64::from(zv) - step / 2.0, f64::from(zv) + step / 2.0);
+        match zones.last_mut() {
+            Some(zone) if (zone[2] - from).abs() < step * 0.01 => zone[2] = to,
+            _ => zones.push([from, y0, to, y1]),
+        }
+    }
+    chart.rects(&zones, SATURATED_COLOUR, 0.09);
     // The histogram, its tallest bar at 85 % of the height.
     let tallest = f64::from(counts.iter().copied().max().unwrap_or(0).max(1));
     let width = 2.0 * z / counts.len().max(1) as f64;
-    let bars = counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(i, &c)| {
-        let x = -z + i as f64 * width;
-        let top = y0 + (y1 - y0) * 0.85 * f64::from(c) / tallest;
-        Rectangle::new(
-            [(x + width * 0.08, y0), (x + width * 0.92, top)],
-            HIST_COLOUR.mix(0.45).filled(),
-        )
-    });
-    chart.draw_series(bars).map_err(|e| e.to_string())?;
-    let series = |pick: fn(&(Float, Float, Float)) -> Float| {
-        curve
-            .iter()
-            .filter(|p| pick(p).is_finite())
-            .map(move |p| (f64::from(p.0), f64::from(pick(p))))
-            .collect::<Vec<_>>()
-    };
-    chart
-        .draw_series(LineSeries::new(series(|p| p.1), F_COLOUR.stroke_width(stroke)))
-        .map_err(|e| e.to_string())?;
-    chart
-        .draw_series(LineSeries::new(series(|p| p.2), DF_COLOUR.stroke_width(stroke)))
-        .map_err(|e| e.to_string())?;
-    root.present().map_err(|e| e.to_string())?;
-    let rgb = |c: RGBColor| [c.0, c.1, c.2];
-    draw_legend(
-        canvas,
+    let bars: Vec<[f64; 4]> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, &c)| c > 0)
+        .map(|(i, &c)| {
+            let x = -z + i as f64 * width;
+            let top = y0 + (y1 - y0) * 0.85 * f64::from(c) / tallest;
+            [x + width * 0.08, y0, x + width * 0.92, top]
+        })
+        .collect();
+    chart.rects(&bars, HIST_COLOUR, 0.45);
+    let f: Vec<(f64, f64)> = curve.iter().map(|p| (f64::from(p.0), f64::from(p.1))).collect();
+    chart.line(&f, F_COLOUR, [0.0; 2]);
+    let df: Vec<(f64, f64)> = curve.iter().map(|p| (f64::from(p.0), f64::from(p.2))).collect();
+    chart.line(&df, DF_COLOUR, [0.0; 2]);
+    chart.legend(
         &[
-            (labels.2.as_str(), rgb(HIST_COLOUR), LegendMark::Box),
-            (labels.0.as_str(), rgb(F_COLOUR), LegendMark::Line),
-            (labels.1.as_str(), rgb(DF_COLOUR), LegendMark::Line),
+            (labels.2.as_str(), HIST_COLOUR, LegendMark::Box),
+            (labels.0.as_str(), F_COLOUR, LegendMark::Line),
+            (labels.1.as_str(), DF_COLOUR, LegendMark::Line),
         ],
         false,
-        scale,
     );
     Ok(())
 }

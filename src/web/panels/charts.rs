@@ -4,10 +4,12 @@ use web_sys::{Element, HtmlCanvasElement};
 
 use super::{Frame, Panel};
 use crate::core::loss::Metrics;
-use crate::core::trainer::Trainer;
-use crate::core::{Lang, Problem};
-use crate::web::dom::{by_id, document, format_number, WebError, WebResult};
-use crate::web::draw::draw_loss_chart;
+use crate::core::ticks::{linear_ticks, log_ticks};
+use crate::core::trainer::{HistoryPoint, Trainer};
+use crate::core::{Float, Lang, Problem};
+use crate::web::chart::{labelled, Chart, LegendMark};
+use crate::web::dom::{by_id, document, format_number, WebResult};
+use crate::web::draw::BLUE;
 use crate::web::text::text;
 
 /// What the loss chart shows: A's curve length and last epoch, log scale, language, width,
@@ -37,7 +39,7 @@ impl Charts {
     }
 
     /// Redraws the loss chart when a history changed; `compare` is network B's run in
-    /// compare mode, overlaid. Returns a drawing error, if any.
+    /// compare mode, overlaid.
     fn draw_loss(
         &mut self,
         trainer: &Trainer,
@@ -45,7 +47,7 @@ impl Charts {
         log_scale: bool,
         lang: Lang,
         ratio: f64,
-    ) -> Result<(), String> {
+    ) -> WebResult<()> {
         let history = trainer.history().points();
         let other = compare.map(|b| b.history().points());
         let key = (
@@ -212,7 +214,7 @@ impl Panel for Charts {
                 _ => self.confusion_table(&snapshot.confusion, lang),
             };
         }
-        loss.map_err(WebError)
+        loss
     }
 
     fn canvases(&self) -> Vec<&HtmlCanvasElement> {
@@ -223,3 +225,92 @@ impl Panel for Charts {
         Some(&self.loss_chart)
     }
 }
+
+/// Draws the train and test loss over epochs; in compare mode also network B's curves
+/// (`compare`), dashed in other colours, with the legend naming A and B. `scale` is the
+/// device pixel ratio, so text and lines keep their size on high-density screens.
+fn draw_loss_chart(
+    canvas: &HtmlCanvasElement,
+    history: &[HistoryPoint],
+    compare: Option<&[HistoryPoint]>,
+    log_scale: bool,
+    scale: f64,
+    labels: (&str, &str, &str, &str),
+) -> WebResult<()> {
+    let both = || history.iter().chain(compare.unwrap_or_default());
+    let last_epoch = both().map(|p| p.epoch).max().unwrap_or(1).max(1) as f64;
+    let values = both()
+        .flat_map(|p| [p.train, p.test, p.val.unwrap_or(Float::NAN)])
+        .filter(|v| v.is_finite())
+        .map(f64::from);
+    let (min, max) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let y = if log_scale {
+        let lo = if min.is_finite() && min > 0.0 { min } else { 1e-4 };
+        let hi = if max > lo { max } else { lo * 10.0 };
+        (lo * 0.8, hi * 1.25)
+    } else {
+        (0.0, if max > 0.0 { max * 1.05 } else { 1.0 })
+    };
+    let y_ticks = if log_scale {
+        log_ticks(y.0, y.1, 5)
+    } else {
+        linear_ticks(y.0, y.1, 5, false)
+    };
+    // Epochs are whole numbers: never a tick between two (at epoch 1, a second "0").
+    let x_ticks = linear_ticks(0.0, last_epoch, 5, true);
+    let chart = Chart::new(canvas, scale, (44.0, 36.0), (0.0, last_epoch), y, log_scale)?;
+    let (x_label, train_label, test_label, val_label) = labels;
+    chart.axes(&labelled(&x_ticks), &labelled(&y_ticks), x_label, [215, 215, 215]);
+    let name = |side: &str, label: &str| {
+        if compare.is_some() {
+            format!("{side}: {label}")
+        } else {
+            label.to_string()
+        }
+    };
+    let mut curves: Vec<Curve> = Vec::with_capacity(5);
+    curves.push((history, |p| p.train, [40, 40, 40], false, name("A", train_label)));
+    curves.push((history, |p| p.test, BLUE, false, name("A", test_label)));
+    // The validation curve, when the run holds points out for validation (A's only: B
+    // shares the data, and its test curve is the one to compare).
+    if history.iter().any(|p| p.val.is_some()) {
+        curves.push((
+            history,
+            |p| p.val.unwrap_or(Float::NAN),
+            VAL,
+            false,
+            name("A", val_label),
+        ));
+    }
+    if let Some(b) = compare {
+        curves.push((b, |p| p.train, B_TRAIN, true, name("B", train_label)));
+        curves.push((b, |p| p.test, B_TEST, true, name("B", test_label)));
+    }
+    // A log axis shows a loss of 0 (or below its range) at its bottom edge.
+    let floor = if log_scale { y.0 } else { f64::NEG_INFINITY };
+    let mut line = Vec::new();
+    for (points, pick, colour, dashed, _) in &curves {
+        line.clear();
+        line.extend(points.iter().map(|p| (p.epoch as f64, f64::from(pick(p)).max(floor))));
+        chart.line(&line, *colour, if *dashed { [5.0; 2] } else { [0.0; 2] });
+    }
+    let entries: Vec<(&str, [u8; 3], LegendMark)> = curves
+        .iter()
+        .map(|(_, _, colour, dashed, label)| {
+            let mark = if *dashed { LegendMark::Dashed } else { LegendMark::Line };
+            (label.as_str(), *colour, mark)
+        })
+        .collect();
+    chart.legend(&entries, true);
+    Ok(())
+}
+
+/// One curve of the loss chart: its history, which loss it shows, colour, dashed, legend.
+type Curve<'a> = (&'a [HistoryPoint], fn(&HistoryPoint) -> Float, [u8; 3], bool, String);
+
+/// The validation curve: Okabe–Ito's reddish purple, apart from every other curve.
+const VAL: [u8; 3] = [204, 121, 167];
+
+/// Compare mode's network B in the loss chart: vermillion training and green test curves.
+const B_TRAIN: [u8; 3] = [213, 94, 0];
+const B_TEST: [u8; 3] = [0, 158, 115];

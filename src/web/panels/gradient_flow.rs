@@ -1,17 +1,17 @@
 //! Gradient flow (`#gradient-flow`): per-layer weight-gradient norms now and over time.
 //! The numbers come from `core::introspect`; this file only shows them.
 
-use plotters::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlCanvasElement, HtmlElement};
 
 use super::activation::SATURATED_COLOUR;
 use super::{layer_name, section, Frame, LayerPanel, Panel};
 use crate::core::introspect::{gradient_health, gradient_norms, GradientHealth, GradientHistory, EXPLODING_NORM};
+use crate::core::ticks::{linear_ticks, log_ticks};
 use crate::core::trainer::Trainer;
 use crate::core::{Float, Lang};
-use crate::web::dom::{by_id, document, format_number, Readout, WebError, WebResult};
-use crate::web::draw::MeasuredCanvas;
+use crate::web::chart::{labelled, Chart};
+use crate::web::dom::{by_id, document, format_number, scientific, Readout, WebError, WebResult};
 use crate::web::text::text;
 
 /// The bars, the chart and its hint.
@@ -125,8 +125,7 @@ impl Panel for GradientFlow {
                 layers,
                 text(lang, "epoch-axis"),
                 frame.scale,
-            )
-            .map_err(WebError)?;
+            )?;
         }
         Ok(())
     }
@@ -206,10 +205,7 @@ fn draw_gradient_chart(
     layers: usize,
     x_label: &str,
     scale: f64,
-) -> Result<(), String> {
-    let backend = MeasuredCanvas::new(canvas)?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+) -> WebResult<()> {
     let first = points.first().map_or(0, |p| p.0) as f64;
     let last = points.last().map_or(1, |p| p.0) as f64;
     let last = if last > first { last } else { first + 1.0 };
@@ -220,58 +216,30 @@ fn draw_gradient_chart(
     let (lo, hi) = values.fold((Float::INFINITY, 0.0 as Float), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let lo = if lo.is_finite() { f64::from(lo).max(1e-9) } else { 1e-4 };
     let hi = f64::from(hi).max(lo * 10.0);
-    let font = (12.0 * scale) as i32;
-    let stroke = (2.0 * scale).round().max(1.0) as u32;
-    let style = (FontFamily::SansSerif, font).into_font().color(&RGBColor(60, 60, 60));
-    let mut chart = ChartBuilder::on(&root)
-        .margin((8.0 * scale) as i32)
-        .x_label_area_size((34.0 * scale) as i32)
-        .y_label_area_size((52.0 * scale) as i32)
-        .build_cartesian_2d(first..last, (lo * 0.7..hi * 1.4).log_scale())
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        // Whole epochs only (see the loss chart).
-        .x_labels(((last - first) as usize + 1).min(5))
-        .y_labels(5)
-        .max_light_lines(0)
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| {
-            if *v > 0.0 {
-                crate::web::dom::scientific(*v, 0)
-            } else {
-                "0".to_string()
-            }
-        })
-        .label_style(style.clone())
-        .x_desc(x_label)
-        .axis_desc_style(style.clone())
-        .bold_line_style(RGBColor(225, 225, 225))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    let y = (lo * 0.7, hi * 1.4);
+    let chart = Chart::new(canvas, scale, (52.0, 34.0), (first, last), y, true)?;
+    // Whole epochs only (see the loss chart); norms in powers of ten.
+    let x_ticks = labelled(&linear_ticks(first, last, 5, true));
+    let y_ticks: Vec<(f64, String)> = log_ticks(y.0, y.1, 5)
+        .iter()
+        .map(|t| (t.value, scientific(t.value, 0)))
+        .collect();
+    chart.axes(&x_ticks, &y_ticks, x_label, [225, 225, 225]);
     let exploding = f64::from(EXPLODING_NORM);
-    if exploding < hi * 1.4 {
-        let dashes = DashedLineSeries::new(
-            [(first, exploding), (last, exploding)],
-            (6.0 * scale) as u32,
-            (4.0 * scale) as u32,
-            SATURATED_COLOUR.stroke_width(stroke),
-        );
-        chart.draw_series(dashes).map_err(|e| e.to_string())?;
+    if exploding < y.1 {
+        chart.line(&[(first, exploding), (last, exploding)], SATURATED_COLOUR, [6.0, 4.0]);
     }
     // The bars above the chart, coloured alike, are its legend.
+    let mut line = Vec::with_capacity(points.len());
     for l in 0..layers {
-        let [r, g, b] = layer_colour(l, layers);
-        let colour = RGBColor(r, g, b);
-        let series = points.iter().filter_map(move |(epoch, norms)| {
+        line.clear();
+        line.extend(points.iter().filter_map(|(epoch, norms)| {
             norms
                 .get(l)
                 .filter(|v| v.is_finite() && **v > 0.0)
                 .map(|&v| (*epoch as f64, f64::from(v)))
-        });
-        chart
-            .draw_series(LineSeries::new(series, colour.stroke_width(stroke)))
-            .map_err(|e| e.to_string())?;
+        }));
+        chart.line(&line, layer_colour(l, layers), [0.0; 2]);
     }
-    root.present().map_err(|e| e.to_string())
+    Ok(())
 }

@@ -6,6 +6,7 @@
 mod activation;
 mod charts;
 mod gradient_flow;
+mod hidden_space;
 mod readouts;
 
 use web_sys::{Element, HtmlCanvasElement};
@@ -26,6 +27,7 @@ pub fn registry() -> WebResult<Vec<Box<dyn Panel>>> {
         Box::new(charts::Charts::new()?),
         Box::new(activation::ActivationPanel::new()?),
         Box::new(gradient_flow::GradientFlow::new()?),
+        Box::new(hidden_space::HiddenSpace::new()?),
     ])
 }
 
@@ -125,8 +127,8 @@ pub fn section(id: &str, class: &str, title: &str, head: &str, body: &str) -> We
     by_id(id)
 }
 
-/// Plotters charts measure text through the DOM, so while training they redraw at most this
-/// often; readouts still update every frame.
+/// While only training moves their data, the per-layer charts redraw at most this often;
+/// readouts still update every frame.
 const CHART_INTERVAL_MS: f64 = 150.0;
 
 fn now_ms() -> f64 {
