@@ -345,3 +345,53 @@ fn layers(out: &mut String, network: &Network) {
         put(out, &["},"]);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Config;
+
+    fn trainer(query: &str) -> Trainer {
+        let (config, errors) = Config::from_query(query);
+        assert!(errors.is_empty(), "{errors:?}");
+        Trainer::new(config).expect("a valid config")
+    }
+
+    #[test]
+    fn the_markup_keeps_the_runs_blocks_and_language_and_fills_the_placeholders() {
+        let t = trainer("dataset=xor&hidden=3&batch=500&seed=4");
+        let template = "a\n#{binary\nb @N_TRAIN@\n#{!clip\nc\n#}\n#{clip\nd\n#}\n#}\n#{multi\ne\n#{binary\nf\n#}\n#}\n\
+                        #en:    g @EPOCHS@\n#zh:    h\nuser@example @NOPE@ @\n";
+        assert_eq!(
+            script(template, &t, Some(7), Lang::En),
+            "a\nb 250\nc\n    g 7\nuser@example @NOPE@ @\n"
+        );
+        assert_eq!(
+            script(template, &t, Some(7), Lang::Zh),
+            "a\nb 250\nc\n    h\nuser@example @NOPE@ @\n"
+        );
+    }
+
+    #[test]
+    fn the_initial_weights_are_those_the_curve_started_from() {
+        let mut t = trainer("dataset=circle&hidden=4&seed=9");
+        let fresh = t.network().clone();
+        t.train_epochs(12);
+        assert_ne!(t.network().layers[0].weights.value, fresh.layers[0].weights.value);
+        let (start, trained) = t.initial_network();
+        assert_eq!(trained, 12);
+        assert_eq!(start.layers[0].weights.value, fresh.layers[0].weights.value);
+        // Dropout and normalisation follow the run as it is now.
+        t.set("norm", "layer").expect("norm");
+        assert_eq!(t.initial_network().0.layers[0].norm_kind(), NormKind::Layer);
+        // A new shape: the weights a reset would draw.
+        assert!(t.add_neuron(0));
+        let (start, trained) = t.initial_network();
+        assert_eq!(trained, 12);
+        t.reset();
+        assert_eq!(start.layers[0].weights.value, t.network().layers[0].weights.value);
+        assert_eq!(t.initial_network().1, 0);
+        // Untrained: a script trains the default number of epochs.
+        assert!(script(TEMPLATE, &t, None, Lang::En).contains("\nEPOCHS = 100\n"));
+    }
+}
