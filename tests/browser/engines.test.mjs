@@ -152,7 +152,7 @@ test("the language switch turns the page into Chinese and back", async ({ engine
   await page.assertClean();
 }, ALL);
 
-test("a CSV import replaces the data, and a saved model loads back to the same loss", async ({ engine, open }) => {
+test("a CSV import replaces the data, a saved model loads back to the same loss, and the NumPy script downloads", async ({ engine, open }) => {
   const page = await openApp(open, "dataset=xor&hidden=4&seed=3");
   const rows = ["x,y,label"];
   for (let i = 0; i < 60; i++) {
@@ -169,6 +169,11 @@ test("a CSV import replaces the data, and a saved model loads back to the same l
   assert.match(file.name, /\.json$/);
   const model = JSON.parse(file.text);
   assert.equal(model.format, "nnlab-model");
+  // The NumPy export fetches its template when pressed, then downloads the script.
+  const script = await page.download(() => page.click("#export-python"));
+  assert.equal(script.name, "nnlab-run.py");
+  assert.match(script.text, /^#!\/usr\/bin\/env python3\n# nnlab-run\.py/, `[${engine}] the NumPy script`);
+  assert.ok(script.text.includes("# Data: 30 training points and 30 test points; epochs: "), `[${engine}] ${script.text.slice(0, 400)}`);
   await page.click("#reset");
   await page.waitForValue("#epoch", "==", 0);
   assert.notEqual(await page.value("#train-loss"), trained);
