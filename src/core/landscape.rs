@@ -382,7 +382,12 @@ fn principal_directions(points: &[Vec<Float>], origin: &[Float]) -> Principal {
     let p = origin.len();
     let mut centred: Vec<Vec<f64>> = points
         .iter()
-        .map(|q| q.iter().zip(origin).map(|(&a, &o)| f64::from(a) - f64::from(o)).collect())
+        .map(|q| {
+            q.iter()
+                .zip(origin)
+                .map(|(&a, &o)| f64::from(a) - f64::from(o))
+                .collect()
+        })
         .collect();
     let mut mean = vec![0.0; p];
     for row in &centred {
@@ -580,7 +585,9 @@ fn axis(lo: f64, hi: f64, size: usize) -> (Vec<Float>, usize) {
     let step = (hi - lo) / steps as f64;
     // The index of 0: lo rounded up to the grid, so the grid stays within the margin.
     let zero = ((-lo / step).floor() as usize).min(steps);
-    let values = (0..=steps).map(|i| ((i as f64 - zero as f64) * step) as Float).collect();
+    let values = (0..=steps)
+        .map(|i| ((i as f64 - zero as f64) * step) as Float)
+        .collect();
     (values, zero)
 }
 
@@ -599,7 +606,10 @@ pub fn loss_map(trainer: &Trainer, kind: Directions, size: usize, other: Option<
         .map(|(a, b)| (a as Float, b as Float))
         .collect();
     let other = other.and_then(|o| plane.project_run(o));
-    let all = path.iter().chain(other.iter().flatten()).filter(|(a, b)| a.is_finite() && b.is_finite());
+    let all = path
+        .iter()
+        .chain(other.iter().flatten())
+        .filter(|(a, b)| a.is_finite() && b.is_finite());
     let (mut a0, mut a1, mut b0, mut b1) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
     for &(a, b) in all {
         a0 = a0.min(f64::from(a));
@@ -627,7 +637,9 @@ pub fn loss_map(trainer: &Trainer, kind: Directions, size: usize, other: Option<
         }
     }
     let finite = values.iter().copied().filter(|v| v.is_finite());
-    let range = finite.fold((Float::INFINITY, Float::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let range = finite.fold((Float::INFINITY, Float::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
     let mut map = LossMap {
         plane,
         size,
@@ -782,7 +794,11 @@ mod tests {
             assert!(share > 0.5 && share <= 1.0, "{query}: {share}");
             // The path starts on the negative side of both directions.
             let map = loss_map(&t, Directions::Path, 11, None);
-            assert!(map.path[0].0 < 0.0 && map.path[0].1 <= 0.0, "{query}: {:?}", map.path[0]);
+            assert!(
+                map.path[0].0 < 0.0 && map.path[0].1 <= 0.0,
+                "{query}: {:?}",
+                map.path[0]
+            );
         }
     }
 
@@ -801,7 +817,10 @@ mod tests {
             panic!("two directions");
         };
         assert!((d1[0] + 0.6).abs() < 1e-6 && (d1[1] + 0.8).abs() < 1e-6, "{d1:?}");
-        assert!((d2[0].abs() - 0.8).abs() < 1e-6 && (d2[1].abs() - 0.6).abs() < 1e-6, "{d2:?}");
+        assert!(
+            (d2[0].abs() - 0.8).abs() < 1e-6 && (d2[1].abs() - 0.6).abs() < 1e-6,
+            "{d2:?}"
+        );
         assert!((share - 1.0).abs() < 1e-12);
         // A straight path has one direction; a single point none.
         let line: Vec<Vec<Float>> = (0..5).map(|i| vec![i as Float, 2.0 * i as Float, 0.0]).collect();
@@ -841,7 +860,10 @@ mod tests {
         let plane = Plane::new(&t, Directions::Random);
         assert_eq!(plane.directions, Plane::new(&again, Directions::Random).directions);
         let other = trained(&query.replace("seed=2", "seed=3"), 10);
-        assert_ne!(plane.directions[0], Plane::new(&other, Directions::Random).directions[0]);
+        assert_ne!(
+            plane.directions[0],
+            Plane::new(&other, Directions::Random).directions[0]
+        );
         assert_ne!(plane.directions[0], plane.directions[1]);
         // Row by row the directions have the norm of the weights' rows; biases, γ, β zero.
         for d in &plane.directions {
