@@ -339,6 +339,36 @@ impl Plane {
             .collect()
     }
 
+    /// The training loss at θ + α·d₁ + β·d₂, as one grid point of the map computes it.
+    pub fn loss_at(&self, trainer: &Trainer, alpha: f64, beta: f64) -> Float {
+        let mut network = trainer.network().clone();
+        self.place(alpha, beta, &mut Vec::new(), &mut network);
+        let (inputs, labels) = trainer.train_set();
+        evaluate_split(&network, trainer.config().loss, inputs, labels, &mut Pass::default())
+            .finish(network.problem)
+            .loss
+    }
+
+    /// How much of the way from the current weights to `point` the plane holds: the length
+    /// of the point's shadow on the plane, α·d₁ + β·d₂, over its distance ‖point − θ‖ (1
+    /// for a point on the plane, near 0 for one almost square to it; 1 for θ itself).
+    pub fn captured(&self, point: &[Float]) -> f64 {
+        let Some((alpha, beta)) = self.project(point) else {
+            return 0.0;
+        };
+        let [d1, d2] = &self.directions;
+        let (mut shadow, mut distance) = (0.0, 0.0);
+        for ((&p, &o), (&u, &w)) in point.iter().zip(&self.origin).zip(d1.iter().zip(d2)) {
+            shadow += (alpha * u + beta * w).powi(2);
+            distance += (f64::from(p) - f64::from(o)).powi(2);
+        }
+        if distance > 0.0 {
+            (shadow / distance).sqrt()
+        } else {
+            1.0
+        }
+    }
+
     /// θ + α·d₁ + β·d₂, written into `network` (of the plane's layout).
     fn place(&self, alpha: f64, beta: f64, values: &mut Vec<Float>, network: &mut Network) {
         let [d1, d2] = &self.directions;

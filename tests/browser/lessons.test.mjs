@@ -42,7 +42,7 @@ test("previous/next, the list, set-up-again and close", async () => {
   const page = await openPage(`${SUB}?lesson=one-neuron`);
   await waitForApp(page);
   assert.equal(await page.isDisabled("#lesson-prev"), true, "no lesson before the first");
-  assert.equal(await page.textContent("#lessons .lesson-position"), "Lesson 1 of 17");
+  assert.equal(await page.textContent("#lessons .lesson-position"), "Lesson 1 of 19");
   await page.click("#lesson-next");
   await page.waitForSelector('#lessons[data-lesson="two-neurons"]');
   assert.equal(params(page).get("lesson"), "two-neurons");
