@@ -581,6 +581,7 @@ impl App {
             lang,
             scale,
             compare: compare.trainer(),
+            playing: *playing,
         };
         let mut failure = challenge_view
             .update(challenge.as_ref(), lang)

@@ -19,7 +19,8 @@ const CONTROLS = {
   features: "#feature-list input",
   layers: "#add-layer", neurons: ".add-neuron", "layer-selects": ".layer-activation",
   "edit-weights": "#editor",
-  "activation-panel": "#activation-panel", "gradient-flow": "#gradient-flow", formulas: "#formulas",
+  "activation-panel": "#activation-panel", "gradient-flow": "#gradient-flow", landscape: "#landscape-refresh",
+  formulas: "#formulas",
   inspector: "#inspect", lessons: "#open-lessons", compare: "#compare",
   files: "#copy-link", share: "#share",
 };
