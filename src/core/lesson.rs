@@ -525,8 +525,8 @@ pub const LESSONS: &[Lesson] = &[
             try_this: "Play both for 100 epochs, pause, and look at the loss landscape panel: the white path is \
                        SGD's, the dashed one momentum's.",
             expect: "After 100 epochs momentum's training loss is lower than SGD's and its weights have travelled \
-                     at least 3 times as far. On the map SGD's path runs straight to the centre without turning, \
-                     while momentum's path shoots past it along the first direction and curves back.",
+                     at least 3 times as far. On the map SGD's path runs straight to its dot without turning, while \
+                     momentum's path shoots past that dot along the first direction and curves back.",
         },
         zh: LessonText {
             title: "动量法像滚动的球",
@@ -536,7 +536,7 @@ pub const LESSONS: &[Lesson] = &[
                     才折回来。“损失曲面”面板把两条路径画在左边网络路径所在的平面上。",
             try_this: "同时训练两个网络 100 轮，暂停，然后看“损失曲面”面板：白色路径是 SGD 的，虚线是动量法的。",
             expect: "100 轮后，动量法的训练损失低于 SGD，权重走过的路程至少是 SGD 的 3 倍。在图上，SGD 的路径\
-                     笔直地走到中心，从不折返；动量法的路径则沿第一个方向冲过中心，再拐弯折回。",
+                     笔直地走到它的圆点，从不折返；动量法的路径则沿第一个方向冲过这个圆点，再拐弯折回。",
         },
     },
     Lesson {
@@ -548,13 +548,13 @@ pub const LESSONS: &[Lesson] = &[
             title: "A slice of the loss landscape",
             watch: "The training loss depends on every weight and bias of the network, 17 numbers here, so it \
                     is a surface over 17 dimensions, which no picture can show. The loss landscape panel cuts one \
-                    flat slice through it: the current weights at the centre, two directions across, the loss \
+                    flat slice through it: the current weights at the dot, two directions across, the loss \
                     as colour with contour lines. With the path directions the slice is the plane that holds most \
-                    of the way the weights came, and that way is drawn on it from its start to the centre.",
+                    of the way the weights came, and that way is drawn on it from its start to the dot.",
             try_this: "Train for 200 epochs, pause, then switch Directions to random and press Refresh.",
             expect: "On the path's plane the two directions hold at least 98% of the path's spread, and the path \
-                     runs from its start down into the low region at the centre. A random plane through the same \
-                     weights keeps at most 60% of the way from the start to the centre, so the path shrinks and \
+                     runs from its start down into the low region around the dot. A random plane through the same \
+                     weights keeps at most 60% of the way from the start to the current weights, so the path shrinks and \
                      the picture changes: it is another slice of the same surface. Even on the path's plane the \
                      start is a shadow: the loss the map shows there differs from the loss the run started with by \
                      at least 0.03, because the start lies a little off the plane.",
@@ -562,12 +562,12 @@ pub const LESSONS: &[Lesson] = &[
         zh: LessonText {
             title: "损失曲面的一个切片",
             watch: "训练损失取决于网络的每一个权重和偏置，这里共有 17 个数，所以损失是 17 维空间上的一个曲面，\
-                    任何图都画不出来。“损失曲面”面板从中切出一个平面切片：当前权重位于中心，两个方向张成\
+                    任何图都画不出来。“损失曲面”面板从中切出一个平面切片：当前权重位于圆点处，两个方向张成\
                     平面，损失用颜色和等高线表示。选择“路径方向”时，这个切片是最能容纳权重走过的路的平面，\
-                    路径从起点一直画到中心。",
+                    路径从起点一直画到圆点。",
             try_this: "训练 200 轮后暂停，然后把“方向”改为“随机”，再按“刷新”。",
-            expect: "在路径平面上，两个方向容纳了路径至少 98% 的方差，路径从起点一路下降到中心的低谷。经过同一\
-                     组权重的随机平面最多只保留从起点到中心这段距离的 60%，所以路径缩短，图也变了：它是同一个\
+            expect: "在路径平面上，两个方向容纳了路径至少 98% 的方差，路径从起点一路下降到圆点周围的低谷。经过同一\
+                     组权重的随机平面最多只保留从起点到当前权重这段距离的 60%，所以路径缩短，图也变了：它是同一个\
                      曲面的另一个切片。即使在路径平面上，起点也只是一个投影：图上起点处的损失与训练开始时的\
                      损失至少相差 0.03，因为起点稍稍偏离这个平面。",
         },

@@ -80,8 +80,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("vanishing", "vanishing", "梯度消失"),
     ("landscape", "Loss landscape", "损失曲面"),
     ("landscape-directions", "Directions", "方向"),
-    ("landscape-path", "Path's principal directions", "路径主方向"),
-    ("landscape-random", "Random, normalised per neuron", "随机（按神经元归一化）"),
+    ("landscape-path", "Path (PCA)", "路径（主成分）"),
+    ("landscape-random", "Random", "随机"),
     ("landscape-refresh", "Refresh", "刷新"),
     (
         "landscape-chart",
@@ -90,8 +90,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "landscape-hint",
-        "Colour: the training loss at the weights θ + α·d₁ + β·d₂ (log scale, dark is low), with contour lines; θ, the current weights, is the dot at the centre. The white path runs from its start (the ring) to the dot; in compare mode network B's is dashed. Computed when training pauses or on Refresh. It is one flat slice through as many dimensions as the network has weights and biases.",
-        "颜色：权重取 θ + α·d₁ + β·d₂ 时的训练损失（对数刻度，越暗越低），并画出等高线；θ 是当前权重，即中心的圆点。白色路径从起点（圆环）通向圆点；对比模式下网络 B 的路径为虚线。训练暂停时或按“刷新”时计算。它只是一个平面切片，而损失所在空间的维数等于网络权重和偏置的个数。",
+        "Colour: the training loss at the weights θ + α·d₁ + β·d₂ (log scale, dark is low), with contour lines; θ, the current weights, is the dot, at α = β = 0. The white path runs from its start (the ring) to the dot; in compare mode network B's is dashed. Random directions are scaled neuron by neuron to the weights' own size. Computed when training pauses or on Refresh. It is one flat slice through as many dimensions as the network has weights and biases.",
+        "颜色：权重取 θ + α·d₁ + β·d₂ 时的训练损失（对数刻度，越暗越低），并画出等高线；θ 是当前权重，即 α = β = 0 处的圆点。白色路径从起点（圆环）通向圆点；对比模式下网络 B 的路径为虚线。随机方向按神经元缩放到权重自身的大小。训练暂停时或按“刷新”时计算。它只是一个平面切片，而损失所在空间的维数等于网络权重和偏置的个数。",
     ),
     (
         "landscape-explained",

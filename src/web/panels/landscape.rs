@@ -93,6 +93,23 @@ impl LandscapePanel {
             (Some(p), Some(&(a, b))) => Some((p.train, map.plane.loss_at(trainer, f64::from(a), f64::from(b)))),
             _ => None,
         };
+        // What the map shows, for tests and scripts: the epoch it maps, its directions, the
+        // centre's loss, the points of each path and a fallback, if any.
+        let fallback = match map.plane.fallback {
+            Some(Fallback::NoSpread) => "one-point",
+            Some(Fallback::Straight) => "straight",
+            None => "none",
+        };
+        for (name, value) in [
+            ("data-epoch", trainer.epoch().to_string()),
+            ("data-directions", source.directions.name().to_string()),
+            ("data-centre", map.centre_value().to_string()),
+            ("data-path", map.path.len().to_string()),
+            ("data-other", map.other.as_ref().map_or(0, Vec::len).to_string()),
+            ("data-fallback", fallback.to_string()),
+        ] {
+            let _ = self.canvas.set_attribute(name, &value);
+        }
         self.map = Some(map);
         self.source = Some(source);
         self.computed_ms = js_sys::Date::now();
