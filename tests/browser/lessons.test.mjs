@@ -6,6 +6,7 @@ const SUB = "/sub/nnlab/";
 const IDS = [
   "one-neuron", "two-neurons", "three-neurons", "xor", "circle", "sigmoid-saturation", "relu-vs-sigmoid",
   "init-symmetry", "normalization", "batch-norm", "overfitting", "regularization", "dropout", "early-stopping", "optimizers",
+  "momentum", "landscape",
   "softmax", "spiral",
 ];
 const params = (page) => new URL(page.url()).searchParams;
