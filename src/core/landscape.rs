@@ -63,6 +63,18 @@ impl Layout {
         Layout { params }
     }
 
+    /// Whether `network`'s parameters have this layout (without building its layout).
+    pub fn matches(&self, network: &Network) -> bool {
+        let mut mine = self.params.iter();
+        let same = network.layers.iter().all(|layer| {
+            layer
+                .params()
+                .enumerate()
+                .all(|(k, p)| mine.next() == Some(&(p.value.nrows(), p.value.ncols(), k == 0)))
+        });
+        same && mine.next().is_none()
+    }
+
     /// Number of values in all the parameters.
     pub fn len(&self) -> usize {
         self.params.iter().map(|&(r, c, _)| r * c).sum()
@@ -148,7 +160,7 @@ impl Trajectory {
     /// Starts afresh when `network`'s layout is no longer the trajectory's (its snapshots
     /// could not be compared with the weights any more).
     pub fn follow(&mut self, network: &Network, epoch: u64) {
-        if self.snapshots.is_empty() || Layout::of(network) != self.layout {
+        if self.snapshots.is_empty() || !self.layout.matches(network) {
             self.restart(network, epoch);
         }
     }
@@ -188,7 +200,7 @@ impl Trajectory {
     /// differ from the last snapshot (so the path always ends at the current weights).
     /// Empty when `network`'s layout is not the trajectory's.
     pub fn path(&self, network: &Network, epoch: u64) -> (Vec<Vec<Float>>, Vec<u64>) {
-        if Layout::of(network) != self.layout {
+        if !self.layout.matches(network) {
             return (Vec::new(), Vec::new());
         }
         let current = flatten(network);
@@ -329,7 +341,7 @@ impl Plane {
     /// A run's whole path (its trajectory and current weights) on this plane; None when the
     /// run's parameters have another layout than the plane's (they cannot be compared).
     pub fn project_run(&self, trainer: &Trainer) -> Option<Vec<(Float, Float)>> {
-        if Layout::of(trainer.network()) != self.layout {
+        if !self.layout.matches(trainer.network()) {
             return None;
         }
         let (points, _) = trainer.trajectory().path(trainer.network(), trainer.epoch());
@@ -939,6 +951,7 @@ mod tests {
         assert!(traj.epochs().windows(2).all(|w| w[0] < w[1]));
         assert!(traj.epochs()[1..].iter().all(|e| e % 4 == 0));
         assert_eq!(traj.snapshots()[0].len(), t.network().parameter_count());
+        assert!(traj.layout().matches(t.network()));
         // A large network keeps fewer, bounded in values.
         assert_eq!(Trajectory::capacity(25), MAX_SNAPSHOTS);
         assert_eq!(Trajectory::capacity(5000), 100);
