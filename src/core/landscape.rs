@@ -711,16 +711,15 @@ pub fn levels(lo: Float, hi: Float) -> Vec<Float> {
     if !(lo.is_finite() && hi.is_finite() && hi > lo) {
         return Vec::new();
     }
-    let (lo, hi) = (f64::from(lo), f64::from(hi));
+    // libm's pow, as everywhere in the engine: the same levels natively and in the page.
     (1..=LEVELS)
         .map(|k| {
-            let t = k as f64 / (LEVELS + 1) as f64;
-            let level = if lo > 0.0 {
-                lo * (hi / lo).powf(t)
+            let t = k as Float / (LEVELS + 1) as Float;
+            if lo > 0.0 {
+                lo * super::math::powf(hi / lo, t)
             } else {
                 lo + (hi - lo) * t
-            };
-            level as Float
+            }
         })
         .collect()
 }

@@ -241,7 +241,7 @@ impl LandscapePanel {
 
 /// ln of a loss, with a floor so that 0 has a colour.
 fn log(value: Float) -> f64 {
-    f64::from(value).max(1e-12).ln()
+    f64::from(crate::core::math::ln(value.max(1e-12)))
 }
 
 fn rgb([r, g, b]: [u8; 3]) -> String {
