@@ -1106,6 +1106,8 @@ impl Trainer {
         self.history.clear();
         self.history.stride = stride.max(1);
         self.history.points.extend_from_slice(history);
+        // The weights' path was not saved: it starts again here.
+        self.trajectory.restart(&self.network, epoch);
         self.changed();
     }
 
