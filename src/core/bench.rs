@@ -9,6 +9,7 @@ use super::activation::Activation;
 use super::choice::Choice;
 use super::config::Config;
 use super::introspect::GridOutputs;
+use super::landscape::{self, Directions};
 use super::layer::norm::NormKind;
 use super::trainer::Trainer;
 
@@ -146,6 +147,21 @@ pub fn grid_points_per_s(case: &Case, now: &mut dyn FnMut() -> f64, min_ms: f64)
     })
 }
 
+/// Milliseconds one loss-landscape map takes ([`landscape::loss_map`]): the 41 × 41 grid
+/// on the path's plane, after 50 epochs, each point a batched pass of the 250 training
+/// points; the principal directions of the 51-point path included.
+pub fn landscape_map_ms(case: &Case, now: &mut dyn FnMut() -> f64, min_ms: f64) -> f64 {
+    let Ok(mut trainer) = Trainer::new(case.config(500)) else {
+        return 0.0;
+    };
+    trainer.train_epochs(50);
+    let maps_per_s = rate(now, min_ms, || {
+        std::hint::black_box(landscape::loss_map(&trainer, Directions::Path, landscape::GRID, None));
+        1.0
+    });
+    1000.0 / maps_per_s
+}
+
 /// Milliseconds per epoch of training (no evaluation) for a config.
 fn ms_per_epoch(config: Config, now: &mut dyn FnMut() -> f64, min_ms: f64) -> f64 {
     let Ok(mut trainer) = Trainer::new(config) else {
@@ -190,18 +206,21 @@ pub fn scaling(now: &mut dyn FnMut() -> f64, min_ms: f64) -> Value {
 }
 
 /// The engine's part of the report (the page adds frame times, startup and sizes):
-/// `train_samples_per_s`, `grid_points_per_s` (keyed by case), `scaling_ms_per_epoch` and
-/// `multiply_add_peak_per_s`.
+/// `train_samples_per_s`, `grid_points_per_s`, `landscape_map_ms` (keyed by case),
+/// `scaling_ms_per_epoch` and `multiply_add_peak_per_s`.
 pub fn run_engine(now: &mut dyn FnMut() -> f64, min_ms: f64) -> Value {
     let mut train = Map::new();
     let mut grid = Map::new();
+    let mut map = Map::new();
     for case in all_cases() {
         train.insert(case.name.into(), json!(train_samples_per_s(case, now, min_ms)));
         grid.insert(case.name.into(), json!(grid_points_per_s(case, now, min_ms)));
+        map.insert(case.name.into(), json!(landscape_map_ms(case, now, min_ms)));
     }
     json!({
         "train_samples_per_s": train,
         "grid_points_per_s": grid,
+        "landscape_map_ms": map,
         "scaling_ms_per_epoch": scaling(now, min_ms / 2.0),
         "multiply_add_peak_per_s": multiply_add_peak_per_s(now, min_ms),
     })
@@ -264,6 +283,14 @@ pub fn table(report: &Value) -> String {
                 p50,
                 f["p95"].as_f64().unwrap_or(f64::NAN)
             ));
+        }
+    }
+    if let Some(maps) = report["landscape_map_ms"].as_object() {
+        out.push_str("\nloss landscape, one 41×41 map on the path's plane, ms\n");
+        for case in all_cases() {
+            if let Some(ms) = maps.get(case.name).and_then(Value::as_f64) {
+                out.push_str(&format!("{:<18} {ms:>9.1}\n", case.name));
+            }
         }
     }
     out.push_str(&playing_table(report));
@@ -418,7 +445,11 @@ mod tests {
             Some(6)
         );
         assert!(report["multiply_add_peak_per_s"].as_f64().is_some_and(|v| v > 0.0));
+        for case in all_cases() {
+            assert!(report["landscape_map_ms"][case.name].as_f64().is_some_and(|v| v > 0.0));
+        }
         let text = table(&report);
+        assert!(text.contains("loss landscape, one 41×41 map"), "{text}");
         assert!(text.contains("2-8-8-8-8-8-8-1") && text.contains("× peer"), "{text}");
         // The batch-norm case has no peer: its ratios are dashes.
         let line = text

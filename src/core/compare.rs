@@ -195,4 +195,26 @@ mod tests {
             "A: lr 0.03 · B: lr 0.1"
         );
     }
+
+    #[test]
+    fn bs_path_lies_on_as_landscape_plane_unless_b_has_other_parameters() {
+        use crate::core::landscape::{loss_map, Directions};
+        use crate::core::trainer::Trainer;
+        for preset in PRESETS {
+            let (a, keys) = preset.apply(&Config::default()).unwrap();
+            let b = keys.apply(&a).unwrap();
+            let (mut ta, mut tb) = (Trainer::new(a).unwrap(), Trainer::new(b).unwrap());
+            ta.train_epochs(5);
+            tb.train_epochs(5);
+            let map = loss_map(&ta, Directions::Path, 5, Some(&tb));
+            // Batch normalisation gives B its γ and β: weights of another space.
+            let comparable = preset.name != "none-vs-batch-norm";
+            assert_eq!(map.other.is_some(), comparable, "{}", preset.name);
+            if let Some(other) = map.other {
+                assert_eq!(other.len(), 6, "{}", preset.name);
+                let same_start = ta.trajectory().snapshots()[0] == tb.trajectory().snapshots()[0];
+                assert_eq!(other[0] == map.path[0], same_start, "{}", preset.name);
+            }
+        }
+    }
 }

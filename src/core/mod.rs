@@ -17,6 +17,7 @@ pub mod hidden_space;
 pub mod init;
 pub mod introspect;
 pub mod keys;
+pub mod landscape;
 pub mod layer;
 pub mod lesson;
 pub mod loss;

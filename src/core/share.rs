@@ -80,6 +80,7 @@ pub static HIDEABLE: &[Hideable] = &[
     h("edit-weights", 4, "share-edit-weights", "#editor"),
     h("activation-panel", 5, "activation-panel", "#activation-panel"),
     h("gradient-flow", 5, "gradient-flow", "#gradient-flow"),
+    h("landscape", 5, "landscape", "#landscape"),
     h("formulas", 5, "share-formulas", "#formulas"),
     h("inspector", 5, "inspector", "#inspect,#inspector"),
     h("lessons", 5, "lessons", "#open-lessons,#lessons"),

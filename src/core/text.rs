@@ -83,6 +83,51 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "每层权重梯度的大小 ‖∂L/∂W‖（整个训练集，对数坐标）。远低于其他层的层（梯度消失）几乎学不动；超过虚线（梯度爆炸）时更新会冲过头。",
     ),
     ("vanishing", "vanishing", "梯度消失"),
+    ("landscape", "Loss landscape", "损失曲面"),
+    ("landscape-directions", "Directions", "方向"),
+    ("landscape-path", "Path (PCA)", "路径（主成分）"),
+    ("landscape-random", "Random", "随机"),
+    ("landscape-refresh", "Refresh", "刷新"),
+    (
+        "landscape-chart",
+        "The training loss over a plane of weight space through the current weights, with the path the weights took",
+        "训练损失在经过当前权重的权重空间平面上的分布，以及权重走过的路径",
+    ),
+    (
+        "landscape-hint",
+        "Colour: the training loss at the weights θ + α·d₁ + β·d₂ (log scale, dark is low), with contour lines; θ, the current weights, is the dot, at α = β = 0. The white path runs from its start (the ring) to the dot; in compare mode network B's is dashed. Random directions are scaled neuron by neuron to the weights' own size. Computed when training pauses or on Refresh. It is one flat slice through as many dimensions as the network has weights and biases.",
+        "颜色：权重取 θ + α·d₁ + β·d₂ 时的训练损失（对数刻度，越暗越低），并画出等高线；θ 是当前权重，即 α = β = 0 处的圆点。白色路径从起点（圆环）通向圆点；对比模式下网络 B 的路径为虚线。随机方向按神经元缩放到权重自身的大小。训练暂停时或按“刷新”时计算。它只是一个平面切片，而损失所在空间的维数等于网络权重和偏置的个数。",
+    ),
+    (
+        "landscape-explained",
+        "The plane holds {share} of the path's spread.",
+        "该平面容纳了路径 {share} 的方差。",
+    ),
+    (
+        "landscape-one-point",
+        "The path has one point so far: the directions are random.",
+        "路径目前只有一个点：使用随机方向。",
+    ),
+    (
+        "landscape-straight",
+        "The path is a straight line so far: the second direction is random.",
+        "路径目前是一条直线：第二个方向是随机的。",
+    ),
+    (
+        "landscape-start",
+        "Start: loss {loss}, at its point on the plane {plane}.",
+        "起点：损失 {loss}，在平面上的投影处为 {plane}。",
+    ),
+    (
+        "landscape-other-missing",
+        "B's path is not drawn: B has other parameters (normalisation's γ and β, or another shape).",
+        "未画出 B 的路径：B 的参数不同（归一化的 γ 和 β，或网络形状不同）。",
+    ),
+    (
+        "landscape-waiting",
+        "Pause training or press Refresh to map the loss.",
+        "暂停训练或按“刷新”来计算损失曲面。",
+    ),
     ("exploding", "exploding", "梯度爆炸"),
     (
         "tagline",

@@ -9,6 +9,7 @@ use super::config::{Config, ConfigError};
 use super::data_csv::{CsvData, Split};
 use super::dataset;
 use super::feature::{fill_inputs_from_samples, Feature, Normalizer};
+use super::landscape::Trajectory;
 use super::layer::dropout::Dropout;
 use super::layer::norm::NormKind;
 use super::layer::{Layer, Snapshot};
@@ -171,6 +172,7 @@ const DATA_STREAM: u64 = 1;
 const INIT_STREAM: u64 = 2;
 const SHUFFLE_STREAM: u64 = 3;
 const DROPOUT_STREAM: u64 = 4;
+const LANDSCAPE_STREAM: u64 = 5;
 
 /// A training run.
 #[derive(Clone, Debug)]
@@ -187,6 +189,8 @@ pub struct Trainer {
     pub optimizer_params: OptimizerParams,
     epoch: u64,
     history: LossHistory,
+    /// The weights once per epoch, for the loss landscape's path.
+    trajectory: Trajectory,
     health: Health,
     init_rng: SeededRng,
     shuffle_rng: SeededRng,
@@ -242,6 +246,7 @@ impl Trainer {
             optimizer_params: OptimizerParams::default(),
             epoch: 0,
             history: LossHistory::default(),
+            trajectory: Trajectory::default(),
             health: Health::Ok,
             train_inputs: DMatrix::zeros(0, 0),
             test_inputs: DMatrix::zeros(0, 0),
@@ -263,6 +268,7 @@ impl Trainer {
         trainer.sync_layers();
         trainer.prepare_inputs();
         trainer.record_history();
+        trainer.trajectory.restart(&trainer.network, 0);
         Ok(trainer)
     }
 
@@ -296,6 +302,16 @@ impl Trainer {
 
     pub fn health(&self) -> Health {
         self.health
+    }
+
+    /// The weights' trajectory since the last reset or change of the parameters' layout.
+    pub fn trajectory(&self) -> &Trajectory {
+        &self.trajectory
+    }
+
+    /// The seed of the loss landscape's random directions, derived from the run's seed.
+    pub fn landscape_seed(&self) -> u64 {
+        stream_seed(self.config.seed, LANDSCAPE_STREAM)
     }
 
     pub fn problem(&self) -> Problem {
@@ -357,6 +373,7 @@ impl Trainer {
         if self.history.wants(self.epoch) {
             self.record_history();
         }
+        self.trajectory.record(&self.network, self.epoch);
         true
     }
 
@@ -695,6 +712,8 @@ impl Trainer {
             self.prepare_inputs();
         }
         self.health = Health::Ok;
+        // A new layout of the parameters starts the trajectory afresh.
+        self.trajectory.follow(&self.network, self.epoch);
         self.changed();
         Ok(changes)
     }
@@ -1067,6 +1086,7 @@ impl Trainer {
         self.start_epoch = self.epoch;
         self.history.clear();
         self.record_history();
+        self.trajectory.restart(&self.network, self.epoch);
     }
 
     /// Puts back what a saved run had trained after its model was loaded: the optimizer's
@@ -1095,6 +1115,8 @@ impl Trainer {
         self.history.clear();
         self.history.stride = stride.max(1);
         self.history.points.extend_from_slice(history);
+        // The weights' path was not saved: it starts again here.
+        self.trajectory.restart(&self.network, epoch);
         self.changed();
     }
 

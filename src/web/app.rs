@@ -597,6 +597,7 @@ impl App {
             lang,
             scale,
             compare: compare.trainer(),
+            playing: *playing,
         };
         let mut failure = challenge_view
             .update(challenge.as_ref(), lang)

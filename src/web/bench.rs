@@ -32,6 +32,7 @@ pub fn now_ms() -> f64 {
 enum Step {
     Train(&'static Case),
     Grid(&'static Case),
+    Landscape(&'static Case),
     Scaling,
     /// The single-core peak of four-lane multiply-adds, the yardstick of the rates.
     Peak,
@@ -62,6 +63,7 @@ impl BenchRun {
         for case in bench::all_cases() {
             steps.push_back(Step::Train(case));
             steps.push_back(Step::Grid(case));
+            steps.push_back(Step::Landscape(case));
         }
         steps.push_back(Step::Scaling);
         steps.push_back(Step::Peak);
@@ -83,6 +85,7 @@ impl BenchRun {
             report: json!({
                 "train_samples_per_s": {},
                 "grid_points_per_s": {},
+                "landscape_map_ms": {},
                 "frame_ms": {},
                 "frame_ms_top_speed": {},
                 "frame_ms_max": {},
@@ -109,6 +112,10 @@ impl BenchRun {
             Step::Grid(case) => {
                 let rate = bench::grid_points_per_s(case, &mut clock, MEASURE_MS);
                 self.report["grid_points_per_s"][case.name] = json!(rate);
+            }
+            Step::Landscape(case) => {
+                let ms = bench::landscape_map_ms(case, &mut clock, MEASURE_MS);
+                self.report["landscape_map_ms"][case.name] = json!(ms);
             }
             Step::Scaling => {
                 self.report["scaling_ms_per_epoch"] = bench::scaling(&mut clock, MEASURE_MS / 2.0);

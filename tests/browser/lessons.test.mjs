@@ -6,6 +6,7 @@ const SUB = "/sub/nnlab/";
 const IDS = [
   "one-neuron", "two-neurons", "three-neurons", "xor", "circle", "sigmoid-saturation", "relu-vs-sigmoid",
   "init-symmetry", "normalization", "batch-norm", "overfitting", "regularization", "dropout", "early-stopping", "optimizers",
+  "momentum", "landscape",
   "softmax", "spiral",
 ];
 const params = (page) => new URL(page.url()).searchParams;
@@ -42,7 +43,7 @@ test("previous/next, the list, set-up-again and close", async () => {
   const page = await openPage(`${SUB}?lesson=one-neuron`);
   await waitForApp(page);
   assert.equal(await page.isDisabled("#lesson-prev"), true, "no lesson before the first");
-  assert.equal(await page.textContent("#lessons .lesson-position"), "Lesson 1 of 17");
+  assert.equal(await page.textContent("#lessons .lesson-position"), "Lesson 1 of 19");
   await page.click("#lesson-next");
   await page.waitForSelector('#lessons[data-lesson="two-neurons"]');
   assert.equal(params(page).get("lesson"), "two-neurons");

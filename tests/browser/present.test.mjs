@@ -41,6 +41,7 @@ test("every panel with pictures saves a PNG snapshot", async () => {
     [".network-panel", "nnlab-network.png"],
     ["#activation-panel", "nnlab-activation-panel.png"],
     ["#gradient-flow", "nnlab-gradient-flow.png"],
+    ["#landscape", "nnlab-landscape.png"],
   ]) {
     const file = await downloadBytes(page, () => page.click(`${panel} button.snapshot`));
     assert.equal(file.name, name);

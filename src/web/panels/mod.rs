@@ -7,6 +7,7 @@ mod activation;
 mod charts;
 mod gradient_flow;
 mod hidden_space;
+mod landscape;
 mod readouts;
 
 use web_sys::{Element, HtmlCanvasElement};
@@ -28,6 +29,7 @@ pub fn registry() -> WebResult<Vec<Box<dyn Panel>>> {
         Box::new(activation::ActivationPanel::new()?),
         Box::new(gradient_flow::GradientFlow::new()?),
         Box::new(hidden_space::HiddenSpace::new()?),
+        Box::new(landscape::LandscapePanel::new()?),
     ])
 }
 
@@ -61,6 +63,8 @@ pub struct Frame<'a> {
     pub scale: f64,
     /// Network B's run in compare mode.
     pub compare: Option<&'a Trainer>,
+    /// Whether training is playing (a panel with costly work waits for a pause).
+    pub playing: bool,
 }
 
 /// What evaluating the run gave, computed in the frame's mutation phase: evaluation caches
