@@ -1,7 +1,7 @@
 // The last run in the browser's storage: a reload of the same link goes on where it was
 // (epoch, losses, optimizer state), with a notice and a start-fresh button; another link
 // starts from its seed; storage that refuses is said once and the page trains on.
-import { test, openPage, SUBPATH, waitForApp, waitForValue, value, assert } from "./harness.mjs";
+import { test, openPage, testContext, SUBPATH, waitForApp, waitForValue, value, assert } from "./harness.mjs";
 
 const close = (a, b, what) =>
   assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(b), 1e-12), `${what}: ${a} after the reload, ${b} before`);
@@ -76,13 +76,13 @@ test("the restored notice in Chinese", async () => {
 });
 
 test("storage that refuses is said once, and the page trains on", async () => {
-  const page = await openPage(`${SUBPATH}?dataset=xor&seed=2`);
-  await page.addInitScript(() => {
+  // Before the page's first script: every write to storage is refused, as when it is full.
+  await testContext().addInitScript(() => {
     Storage.prototype.setItem = () => {
       throw new DOMException("full", "QuotaExceededError");
     };
   });
-  await page.reload();
+  const page = await openPage(`${SUBPATH}?dataset=xor&seed=2`);
   await waitForApp(page);
   await page.click("#play");
   await waitForValue(page, "#epoch", ">=", 5);
