@@ -173,6 +173,7 @@ impl App {
             storage: Default::default(),
         };
         super::text::apply(lang)?;
+        super::panels::watch_offscreen(&app.panels);
         app.controls.populate(lang)?;
         // `?embed=1`: the stylesheet shows only the board and the training buttons.
         set_root_class("embed", query.embed);

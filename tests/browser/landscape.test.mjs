@@ -1,4 +1,4 @@
-// The loss landscape panel (#landscape): computed at load and when training pauses, never
+// The loss landscape panel (#landscape): computed when it comes into view and when training pauses, never
 // while playing; #landscape-refresh computes on demand; #landscape-directions switches the
 // plane; the centre is the training loss the readouts show; B's path in compare mode; both
 // languages; wide and narrow layouts.
@@ -22,9 +22,13 @@ const painted = (page) =>
     return n / (c.width * c.height);
   }, chart);
 
-test("the landscape maps at load and on pause, not while playing; refresh and directions", async () => {
+test("the landscape maps when it comes into view and on pause, not while playing; refresh and directions", async () => {
   const page = await openPage(SETUP);
   await waitForApp(page);
+  // Below the fold as the page opens: no map yet (it would delay the first boundary).
+  await sleep(300);
+  assert.equal(await attr(page, "data-epoch"), null, "no map out of view");
+  await page.locator("#landscape").scrollIntoViewIfNeeded();
   await page.waitForSelector(`${chart}[data-epoch="0"]`);
   assert.equal(await attr(page, "data-fallback"), "one-point", "a fresh run's path is one point");
   assert.equal(await attr(page, "data-path"), "1");
@@ -68,6 +72,7 @@ test("the landscape maps at load and on pause, not while playing; refresh and di
 test("in compare mode B's path is drawn on A's plane; Chinese; narrow", async () => {
   const page = await openPage(`${SUB}?lesson=momentum&lang=zh`, { viewport: { width: 390, height: 844 } });
   await waitForApp(page);
+  await page.locator("#landscape").scrollIntoViewIfNeeded();
   assert.equal(await page.textContent("#landscape-title"), "损失曲面");
   assert.equal(await page.textContent("#landscape-refresh"), "刷新");
   assert.equal(await page.textContent('#landscape-directions option[value="random"]'), "随机");
@@ -78,6 +83,8 @@ test("in compare mode B's path is drawn on A's plane; Chinese; narrow", async ()
   await page.click("#play");
   await sleep(400);
   const epoch = await value(page, "#epoch");
+  // The play button sits at the top on a phone: the map follows once the panel is in view.
+  await page.locator("#landscape").scrollIntoViewIfNeeded();
   await page.waitForFunction(([s, e]) => Number(document.querySelector(s).getAttribute("data-epoch")) === e, [chart, epoch]);
   assert.equal(Number(await attr(page, "data-other")), epoch + 1, "B's whole path");
   assert.match(await page.textContent("#landscape-info"), /该平面容纳了路径/);

@@ -279,6 +279,11 @@ impl Panel for HiddenSpace {
         if self.axes_for != Some((layer, neurons, lang)) {
             self.build_axes(layer, neurons, lang)?;
         }
+        // Off screen the view waits (its selects above are kept current): computing and
+        // drawing it every 150 ms cost frames while playing.
+        if self.canvas.has_attribute("data-offscreen") {
+            return Ok(());
+        }
         let (dx, dy) = Axis::defaults(neurons);
         let x = Axis::parse(&self.x.value(), neurons).unwrap_or(dx);
         let y = Axis::parse(&self.y.value(), neurons).unwrap_or(dy);
@@ -311,5 +316,9 @@ impl Panel for HiddenSpace {
 
     fn canvases(&self) -> Vec<&HtmlCanvasElement> {
         vec![&self.canvas]
+    }
+
+    fn waits_offscreen(&self) -> bool {
+        true
     }
 }

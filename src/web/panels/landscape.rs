@@ -299,10 +299,14 @@ impl Panel for LandscapePanel {
         };
         let asked = self.asked.replace(false);
         let chosen = self.source.is_some_and(|s| s.directions != directions);
-        let paused_and_moved = !frame.playing
+        // Out of view (below the fold as the page opens) no map is made: one costs some 1700
+        // passes over the training split, which would delay the first boundary.
+        let onscreen = !self.canvas.has_attribute("data-offscreen");
+        let paused_and_moved = onscreen
+            && !frame.playing
             && self.source != Some(source)
             && js_sys::Date::now() - self.computed_ms >= PAUSED_INTERVAL_MS;
-        if asked || chosen || paused_and_moved || (self.map.is_none() && !frame.playing) {
+        if asked || chosen || paused_and_moved || (onscreen && self.map.is_none() && !frame.playing) {
             self.compute(trainer, frame.compare, source);
         }
         let looks = (self.canvas.width(), self.canvas.height(), frame.lang);
@@ -317,5 +321,9 @@ impl Panel for LandscapePanel {
 
     fn canvases(&self) -> Vec<&HtmlCanvasElement> {
         vec![&self.canvas]
+    }
+
+    fn waits_offscreen(&self) -> bool {
+        true
     }
 }

@@ -33,6 +33,36 @@ pub fn registry() -> WebResult<Vec<Box<dyn Panel>>> {
     ])
 }
 
+/// Marks the canvases of the panels that wait off screen with `data-offscreen` while none of
+/// them shows, through one IntersectionObserver that lives as long as the page. Without
+/// one (old engines) nothing is marked and every panel draws every frame.
+pub fn watch_offscreen(panels: &[Box<dyn Panel>]) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let mark = Closure::<dyn FnMut(js_sys::Array)>::new(|entries: js_sys::Array| {
+        for entry in entries.iter() {
+            let entry: web_sys::IntersectionObserverEntry = entry.unchecked_into();
+            let _ = entry
+                .target()
+                .toggle_attribute_with_force("data-offscreen", !entry.is_intersecting());
+        }
+    });
+    let Ok(observer) = web_sys::IntersectionObserver::new(mark.as_ref().unchecked_ref()) else {
+        return;
+    };
+    for panel in panels.iter().filter(|p| p.waits_offscreen()) {
+        for canvas in panel.canvases() {
+            // Off screen until the observer's first report (it comes after the first frame,
+            // which should not pay for what it cannot show).
+            let _ = canvas.set_attribute("data-offscreen", "");
+            observer.observe(canvas);
+        }
+    }
+    mark.forget();
+    // The observer must outlive this call: the page keeps it.
+    std::mem::forget(observer);
+}
+
 /// One view of the run that redraws itself each frame from read-only data.
 pub trait Panel {
     /// Forces a full rebuild and redraw on the next update (resize, language, projector).
@@ -47,6 +77,14 @@ pub trait Panel {
 
     /// The canvases whose backing store follows their CSS size (see `App::fit_canvases`).
     fn canvases(&self) -> Vec<&HtmlCanvasElement>;
+
+    /// Whether the panel's canvases should be marked `data-offscreen` while they are out of
+    /// view ([`watch_offscreen`]), so that it can leave their drawing until they show (a
+    /// canvas drawn off screen still costs the frame its time). A panel that uses this keeps
+    /// its texts current anyway (screen readers read them off screen).
+    fn waits_offscreen(&self) -> bool {
+        false
+    }
 
     /// The chart the video recording shows beside the boundary, if any.
     fn recorded(&self) -> Option<&HtmlCanvasElement> {
