@@ -46,8 +46,8 @@ impl App {
         }
     }
 
-    /// At start: the run saved under this same link, if any and past epoch 0, goes on; a
-    /// notice says so, with `button[data-action="start-fresh"]`.
+    /// At start: the run saved under this same link, if any and past epoch 0 and not in
+    /// compare mode, goes on; a notice says so, with `button[data-action="start-fresh"]`.
     pub(super) fn restore_saved_run(&mut self) {
         let Some(saved) = storage()
             .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
@@ -55,7 +55,10 @@ impl App {
         else {
             return;
         };
-        if saved.epoch == 0 || saved.link != self.query(None) || !saved.restore(&mut self.trainer) {
+        // In compare mode only A's run is kept: restoring it alone would break the lock step
+        // with B, so both start from the link.
+        let comparing = self.compare.trainer().is_some();
+        if comparing || saved.epoch == 0 || saved.link != self.query(None) || !saved.restore(&mut self.trainer) {
             return;
         }
         let says = message(self.lang, "restored-run", &[("epoch", &saved.epoch)]);

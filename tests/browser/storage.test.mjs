@@ -60,6 +60,20 @@ test("a reload restores the last run of the same link, and start fresh goes back
   page.assertClean();
 });
 
+test("compare mode starts both runs from the link (B's run is not kept)", async () => {
+  const link = `${SUBPATH}?dataset=xor&seed=2&compare=${encodeURIComponent("activation=relu")}`;
+  const page = await openPage(link);
+  await waitForApp(page);
+  await page.click("#play");
+  await waitForValue(page, "#epoch", ">=", 10);
+  await page.click("#play");
+  await page.reload();
+  await waitForApp(page);
+  assert.equal(await value(page, "#epoch"), 0);
+  assert.equal(await page.isVisible("#notice"), false);
+  page.assertClean();
+});
+
 test("the restored notice in Chinese", async () => {
   const page = await openPage(`${SUBPATH}?dataset=xor&seed=2&lang=zh`);
   await waitForApp(page);
