@@ -628,9 +628,11 @@ pub static TABLE: &[Key] = &[
         default: "",
         may_be_empty: true,
         omitted_at: None,
-        help_en: "1 for embedding in slides (an iframe): only the network, the output and the training buttons, at the \
-                  frame's size",
-        help_zh: "为 1 时用于嵌入幻灯片（iframe）：只显示网络、输出和训练按钮，大小随框架而定",
+        help_en: cli_text(
+            "1 for embedding in slides (an iframe): only the network, the output and the training buttons, at the \
+             frame's size",
+        ),
+        help_zh: cli_text("为 1 时用于嵌入幻灯片（iframe）：只显示网络、输出和训练按钮，大小随框架而定"),
         access: None,
     },
     Key {
