@@ -415,13 +415,8 @@ impl Tracker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::Config;
 
-    fn trainer(query: &str) -> Trainer {
-        let (config, errors) = Config::from_query(query);
-        assert!(errors.is_empty(), "{errors:?}");
-        Trainer::new(config).expect("valid config")
-    }
+    use crate::core::trainer::test_run as trainer;
 
     fn good(text: &str) -> Challenge {
         let (challenge, refused) = Challenge::parse(text);

@@ -148,13 +148,8 @@ impl EarlyStopping {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::Config;
 
-    fn trainer(query: &str) -> Trainer {
-        let (config, errors) = Config::from_query(query);
-        assert!(errors.is_empty(), "{errors:?}");
-        Trainer::new(config).expect("valid config")
-    }
+    use crate::core::trainer::test_run as trainer;
 
     /// An over-fitting run with a validation split (the early-stopping lesson's kind).
     const OVERFIT: &str = "dataset=xor&points=100&noise=50&val-ratio=30&hidden=16,16&activation=tanh\

@@ -349,13 +349,8 @@ fn layers(out: &mut String, network: &Network) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::Config;
 
-    fn trainer(query: &str) -> Trainer {
-        let (config, errors) = Config::from_query(query);
-        assert!(errors.is_empty(), "{errors:?}");
-        Trainer::new(config).expect("a valid config")
-    }
+    use crate::core::trainer::test_run as trainer;
 
     #[test]
     fn the_markup_keeps_the_runs_blocks_and_language_and_fills_the_placeholders() {

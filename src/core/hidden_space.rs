@@ -359,12 +359,9 @@ fn bounds(view: &HiddenView) -> ((Float, Float), (Float, Float)) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::Config;
 
     fn trained(query: &str, epochs: u64) -> Trainer {
-        let (config, errors) = Config::from_query(query);
-        assert!(errors.is_empty(), "{errors:?}");
-        let mut t = Trainer::new(config).expect("valid");
+        let mut t = crate::core::trainer::test_run(query);
         t.train_epochs(epochs);
         t
     }

@@ -536,14 +536,9 @@ pub fn trace(trainer: &Trainer, sample: Sample) -> Trace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::Config;
     use crate::core::optimizer::OptimizerParams;
 
-    fn trainer(query: &str) -> Trainer {
-        let (config, rejected) = Config::from_query(query);
-        assert!(rejected.is_empty(), "{query}: {rejected:?}");
-        Trainer::new(config).expect("valid")
-    }
+    use crate::core::trainer::test_run as trainer;
 
     #[test]
     fn grid_matches_single_point_passes() {

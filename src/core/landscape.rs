@@ -774,12 +774,9 @@ pub fn contour_segments(map: &LossMap, level: Float) -> Vec<[(Float, Float); 2]>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::Config;
 
     fn trained(query: &str, epochs: u64) -> Trainer {
-        let (config, errors) = Config::from_query(query);
-        assert!(errors.is_empty(), "{query}: {errors:?}");
-        let mut t = Trainer::new(config).expect("valid");
+        let mut t = crate::core::trainer::test_run(query);
         assert_eq!(t.train_epochs(epochs), epochs, "{query} diverged");
         t
     }

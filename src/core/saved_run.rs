@@ -203,11 +203,8 @@ impl SavedRun {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::Config;
 
-    fn trainer(query: &str) -> Trainer {
-        Trainer::new(Config::from_query(query).0).expect("valid")
-    }
+    use crate::core::trainer::test_run as trainer;
 
     #[test]
     fn a_saved_run_goes_on_where_it_was() {

@@ -1261,6 +1261,14 @@ pub fn evaluate_split(
     acc
 }
 
+/// For tests: the run of `query`, every key of which must be accepted.
+#[cfg(test)]
+pub(crate) fn test_run(query: &str) -> Trainer {
+    let (config, errors) = Config::from_query(query);
+    assert!(errors.is_empty(), "{query}: {errors:?}");
+    Trainer::new(config).expect("a valid config")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
