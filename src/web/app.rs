@@ -586,9 +586,12 @@ impl App {
             (trainer, snapshot, view, *lang);
         if fresh {
             boundary.paint(trainer, &snapshot.grid, view);
-            network.render(trainer, &snapshot.grid, &NetworkLabels::for_lang(lang));
+            network.render(trainer, &snapshot.grid, &NetworkLabels::for_lang(lang), *playing);
             // After the boundary: the inspector rings its point on the painted canvas.
             inspector.refresh(trainer, lang, boundary);
+        }
+        if !fresh {
+            network.catch_up_links(trainer);
         }
         network.show_dropped(trainer, !*playing);
         compare.render(trainer, view, lang);
@@ -599,6 +602,7 @@ impl App {
             scale,
             compare: compare.trainer(),
             playing: *playing,
+            recording: recorder.is_some(),
         };
         let mut failure = challenge_view
             .update(challenge.as_ref(), lang)

@@ -79,7 +79,12 @@ impl Chart {
         c.set_global_alpha(1.0);
         c.set_fill_style_str("#fff");
         c.fill_rect(0.0, 0.0, width, height);
-        c.set_font(&format!("{}px sans-serif", (12.0 * scale).round()));
+        // Setting a canvas's font makes Chromium bring the page's style up to date first
+        // (a forced style recalc after the frame's DOM writes); the font rarely changes.
+        let font = format!("{}px sans-serif", (12.0 * scale).round());
+        if c.font() != font {
+            c.set_font(&font);
+        }
         c.set_line_join("round");
         let margin = 8.0 * scale;
         let y = if log_y { (y.0.log10(), y.1.log10()) } else { y };

@@ -45,6 +45,7 @@ type Shared = Rc<RefCell<App>>;
 /// Entry point, run by the page's loader once the wasm is instantiated.
 #[wasm_bindgen(start)]
 pub fn start() {
+    mark("nnlab-start");
     install_panic_hook();
     // www/boot.js (or the single-file page) has put the texts here before starting us.
     let texts = window()
@@ -100,6 +101,13 @@ fn show_fatal(message: &str) {
     }
 }
 
+/// A User Timing mark (the start-up's steps, for scripts/bench.mjs and DevTools).
+fn mark(name: &str) {
+    if let Some(performance) = window().ok().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
 /// The page's language: `?lang=` if given, else the browser's.
 fn page_lang(query: &PageQuery) -> Lang {
     query
@@ -119,6 +127,7 @@ fn boot() -> WebResult<()> {
     let lang = page_lang(&query);
     let app = Rc::new(RefCell::new(App::new(&query, lang)?));
     wire(&app)?;
+    mark("nnlab-app-built");
     if let Ok(mut app) = app.try_borrow_mut() {
         app.storage.off = query.bench;
         if !query.bench {
@@ -129,9 +138,7 @@ fn boot() -> WebResult<()> {
         app.render();
         app.first_boundary_ms = Some(bench::now_ms());
         // The same moment as a User Timing mark, for scripts/bench.mjs's throttled load.
-        if let Some(performance) = window()?.performance() {
-            let _ = performance.mark("nnlab-first-boundary");
-        }
+        mark("nnlab-first-boundary");
         if query.bench {
             app.start_bench()?;
         }

@@ -50,6 +50,11 @@ const LEVELS: i32 = 16;
 /// Links of weights this small still show a faint colour instead of vanishing.
 const MIN_LINK_TINT: Float = 0.3;
 const UNDRAWN: u16 = u16::MAX;
+/// Links restyled per frame at most while playing. Every restyled path makes the engine
+/// repaint the SVG under it: with batch norm on the largest network about 80 links changed
+/// per frame, and repainting them cost more than the rest of the frame in Chromium without
+/// a GPU. The rest follow on the next frames, oldest first.
+const LINK_RESTYLES_PER_FRAME: usize = 8;
 
 /// A parameter the diagram shows: a weight (a link) or a bias (a mark).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -344,6 +349,14 @@ struct Diagram {
     headers: Vec<Header>,
     /// (container width, device pixel ratio) the geometry was laid out for.
     laid_out: Option<(f64, f64)>,
+    /// The weight shown at full link width: a power of √2 at or above the largest |w|,
+    /// kept while that stays above half of it, so that one growing weight does not
+    /// restyle every link each frame. 0 before the first update.
+    link_scale: Float,
+    /// Where the next capped link update starts (round robin, so none waits forever).
+    link_cursor: usize,
+    /// Some link is not drawn as its weight is now.
+    links_pending: bool,
 }
 
 pub struct NetworkView {
@@ -492,8 +505,9 @@ impl NetworkView {
 
     /// Draws the diagram. Rebuilds its DOM only when the shape (features, hidden widths,
     /// per-layer activations, outputs, language) changed; otherwise only updates the
-    /// links, bias marks and thumbnails. `grid` has been computed for the current weights.
-    pub fn render(&mut self, trainer: &Trainer, grid: &GridOutputs, labels: &NetworkLabels) {
+    /// links (while `playing`, a few per frame: see [`LINK_RESTYLES_PER_FRAME`]), bias
+    /// marks and thumbnails. `grid` has been computed for the current weights.
+    pub fn render(&mut self, trainer: &Trainer, grid: &GridOutputs, labels: &NetworkLabels, playing: bool) {
         self.labels = *labels;
         let stale = self
             .diagram
@@ -517,7 +531,7 @@ impl NetworkView {
             diagram.layout(available, ratio);
             paint_features(diagram, grid, &mut self.heatmap, &self.scale, &mut self.samples);
         }
-        self.update_links(trainer);
+        self.update_links(trainer, playing.then_some(LINK_RESTYLES_PER_FRAME));
         self.update_biases(trainer);
         self.paint_neurons(trainer, grid);
     }
@@ -969,17 +983,33 @@ impl NetworkView {
             shown_dropped: Vec::new(),
             headers,
             laid_out: None,
+            link_scale: 0.0,
+            link_cursor: 0,
+            links_pending: true,
         })
     }
 
-    fn update_links(&mut self, trainer: &Trainer) {
+    /// Restyles the links whose quantized colour or width changed, at most `cap` of them
+    /// (None: all), starting where the last capped update stopped.
+    fn update_links(&mut self, trainer: &Trainer, cap: Option<usize>) {
         let Some(diagram) = self.diagram.as_mut() else { return };
         let layers = &trainer.network().layers;
         let max_abs = layers
             .iter()
             .flat_map(|l| l.weights.value.iter())
             .fold(1.0 as Float, |m, &w| if w.is_finite() { m.max(w.abs()) } else { m });
-        for link in &mut diagram.links {
+        let scale = diagram.link_scale;
+        if !(max_abs <= scale && max_abs > scale / 2.0) {
+            let steps = (2.0 * max_abs.log2()).ceil();
+            diagram.link_scale = (steps / 2.0).exp2();
+        }
+        let scale = diagram.link_scale;
+        let count = diagram.links.len();
+        let start = diagram.link_cursor.min(count);
+        let mut restyled = 0;
+        diagram.links_pending = false;
+        for index in (start..count).chain(0..start) {
+            let link = &mut diagram.links[index];
             let w = layers
                 .get(link.layer)
                 .and_then(|l| l.weights.value.get((link.row, link.column)))
@@ -987,7 +1017,7 @@ impl NetworkView {
                 .unwrap_or(0.0);
             let colour = colour_index(w);
             let width = if w.is_finite() {
-                ((w.abs() / max_abs).min(1.0) * LEVELS as Float).round() as usize
+                ((w.abs() / scale).min(1.0) * LEVELS as Float).round() as usize
             } else {
                 0
             };
@@ -995,6 +1025,15 @@ impl NetworkView {
             if key == link.drawn {
                 continue;
             }
+            // A link never drawn (a new diagram) is always drawn.
+            if link.drawn != UNDRAWN && cap.is_some_and(|cap| restyled >= cap) {
+                if !diagram.links_pending {
+                    diagram.link_cursor = index;
+                    diagram.links_pending = true;
+                }
+                continue;
+            }
+            restyled += 1;
             if link.drawn == UNDRAWN || usize::from(link.drawn) / 64 != colour {
                 let _ = link.path.set_attribute("stroke", &self.link_colours[colour]);
             }
@@ -1003,6 +1042,13 @@ impl NetworkView {
                 let _ = link.path.set_attribute("stroke-opacity", &self.link_opacities[width]);
             }
             link.drawn = key;
+        }
+    }
+
+    /// Restyles links that a capped update left behind (a frame with nothing new to draw).
+    pub fn catch_up_links(&mut self, trainer: &Trainer) {
+        if self.diagram.as_ref().is_some_and(|d| d.links_pending) {
+            self.update_links(trainer, Some(LINK_RESTYLES_PER_FRAME));
         }
     }
 

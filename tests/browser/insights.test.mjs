@@ -2,6 +2,7 @@
 // shares per layer) and #gradient-flow (per-layer gradient norms, vanishing/exploding marks).
 import {
   test, openPage, waitForApp, value, waitForValue, snapCanvas, diffCanvas, screenshot, sleep, assert,
+  sampleWhile,
 } from "./harness.mjs";
 
 const SUB = "/sub/nnlab/";
@@ -49,6 +50,9 @@ test("gradient norms and saturation change as training runs, and the chart follo
   const satBefore = await values(page, ".saturation");
   assert.equal(satBefore.length, 2, "one saturation readout per hidden layer");
   assert.ok(satBefore.every((v) => v >= 0 && v <= 1));
+  // The charts draw while their panel shows (off screen they wait), as a student looks.
+  await page.$eval("#gradient-chart", (c) => c.scrollIntoView({ block: "center" }));
+  await sleep(200);
   await snapCanvas(page, "#gradient-chart", "grad0");
   await page.click("#play");
   await waitForValue(page, "#epoch", ">=", 200, { timeout: 30000 });
@@ -107,5 +111,35 @@ test("the insight panels speak Chinese", async () => {
   assert.equal(await page.textContent('.grad-row[data-layer="0"] .grad-state'), "梯度消失");
   assert.equal(await page.textContent('.grad-row[data-layer="0"] .grad-label'), "第 1 层");
   assert.equal(await page.textContent('#activation-layer option[value="0"]'), "第 1 层");
+  page.assertClean();
+});
+
+// Below the fold the panels spare the frame: their charts wait until they show, and their
+// readouts follow a playing run at most half a second behind (screen readers still read
+// them), at once when paused.
+test("off screen, the insight readouts keep up with a playing run and the charts draw when shown", async () => {
+  const page = await openPage(`${SUB}?dataset=circle&hidden=4,4&activation=tanh&lr=0.3&seed=2`);
+  await waitForApp(page);
+  await page.waitForSelector('.grad-norm[data-layer="0"][data-value]');
+  const below = await page.$eval("#gradient-chart", (c) => c.getBoundingClientRect().top > innerHeight);
+  assert.ok(below, "the gradient chart starts below the fold");
+  await snapCanvas(page, "#gradient-chart", "start");
+  await page.click("#play");
+  await waitForValue(page, "#epoch", ">=", 20, { timeout: 10000 });
+  const readings = await sampleWhile(page, '.grad-norm[data-layer="0"]', 2000);
+  assert.ok(new Set(readings).size >= 3, `off screen the norm read ${[...new Set(readings)]} over 2 s of play`);
+  await page.click("#play");
+  await sleep(100);
+  // Paused: a step shows in the readouts at once, off screen too.
+  const before = await value(page, '.saturation[data-layer="0"]');
+  const norm = await value(page, '.grad-norm[data-layer="0"]');
+  await page.click("#step");
+  await sleep(150);
+  const changed = (await value(page, '.grad-norm[data-layer="0"]')) !== norm
+    || (await value(page, '.saturation[data-layer="0"]')) !== before;
+  assert.ok(changed, "a step left the off-screen readouts as they were");
+  await page.$eval("#gradient-chart", (c) => c.scrollIntoView({ block: "center" }));
+  await sleep(300);
+  assert.ok((await diffCanvas(page, "#gradient-chart", "start")) > 200, "the chart did not draw when shown");
   page.assertClean();
 });

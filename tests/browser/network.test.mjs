@@ -2,7 +2,7 @@
 // activation selects, editable weights, and a layout that fits its panel at any size.
 import {
   test, openPage, waitForText, screenshot, sleep, assert, SUBPATH,
-  value, waitForValue, snapCanvas, diffCanvas, waitForApp,
+  value, waitForValue, snapCanvas, diffCanvas, waitForApp, downloadBytes,
 } from "./harness.mjs";
 
 async function open(query = "", opts) {
@@ -219,3 +219,47 @@ for (const [w, h] of [[1366, 768], [390, 844]]) {
     page.assertClean();
   });
 }
+
+// While playing, the diagram restyles only a few links per frame (restyling every changed
+// SVG path cost the frame more than the rest of it); once paused, every link must catch up
+// and show its weight: colour by sign, width growing with |w|.
+test("after playing, every link shows its weight once paused (sign by colour, |w| by width)", async () => {
+  const page = await open("dataset=xor&hidden=8,8,8,8,8,8&norm=batch&seed=2");
+  await page.click("#play");
+  await waitForValue(page, "#epoch", ">=", 60, { timeout: 20000 });
+  await page.click("#play");
+  const styles = () => page.evaluate(() => [...document.querySelectorAll("#network path.link")].map((p) => ({
+    key: [p.dataset.layer, p.dataset.row, p.dataset.column].join("/"),
+    width: Number(p.getAttribute("stroke-width")),
+    colour: (p.getAttribute("stroke") || "").match(/\d+/g)?.map(Number) ?? [],
+  })));
+  // The catching up takes a few frames; the styles then stay put.
+  let shown = await styles();
+  for (let i = 0; i < 40; i++) {
+    await sleep(100);
+    const now = await styles();
+    if (JSON.stringify(now) === JSON.stringify(shown)) break;
+    shown = now;
+  }
+  await page.click("details.more > summary");
+  const { bytes } = await downloadBytes(page, () => page.click("#save-model"));
+  const model = JSON.parse(bytes.toString("utf8"));
+  const links = shown.map((s) => {
+    const [l, r, c] = s.key.split("/").map(Number);
+    return { ...s, w: model.layers[l].weights[r][c] };
+  });
+  assert.equal(links.length, 2 * 8 + 5 * 8 * 8 + 8, "links drawn");
+  // Positive weights blue (more blue than red), negative ones orange (more red than blue).
+  for (const link of links.filter((k) => Math.abs(k.w) > 0.1)) {
+    const [r, , b] = link.colour;
+    assert.ok(link.w > 0 ? b > r : r > b, `link ${link.key} (w = ${link.w}) drawn in rgb(${link.colour})`);
+  }
+  // Widths never shrink as |w| grows, and the largest |w| has the widest link.
+  const sorted = [...links].sort((a, b) => Math.abs(a.w) - Math.abs(b.w));
+  for (let i = 1; i < sorted.length; i++) {
+    assert.ok(sorted[i].width >= sorted[i - 1].width,
+      `|w| ${Math.abs(sorted[i].w)} is drawn ${sorted[i].width} wide, |w| ${Math.abs(sorted[i - 1].w)} ${sorted[i - 1].width}`);
+  }
+  assert.ok(sorted.at(-1).width > sorted[0].width, "every link is drawn the same width");
+  page.assertClean();
+});

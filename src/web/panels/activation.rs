@@ -132,37 +132,38 @@ impl Panel for ActivationPanel {
         self.common.invalidate();
     }
 
-    /// Recomputes the statistics when the run changed, refreshes the readouts and, at most
-    /// every `CHART_INTERVAL_MS` while training, the chart.
+    /// Refreshes the readouts when the run changed (off screen while playing, now and then)
+    /// and, at most every `CHART_INTERVAL_MS` while training and only on screen, the chart;
+    /// recomputes the statistics when either needs them.
     fn update(&mut self, trainer: &Trainer, frame: &Frame<'_>) -> WebResult<()> {
         let (lang, network) = (frame.lang, trainer.network());
-        let hidden = network.hidden_count();
-        let mut fresh = false;
-        if self.common.stale(trainer.version()) {
+        let (hidden, version) = (network.hidden_count(), trainer.version());
+        let rebuilt = self.common.needs_build(hidden, lang);
+        if rebuilt {
+            self.build(hidden, lang)?;
+        }
+        let texts = self.common.texts_due(version, frame.playing) || rebuilt;
+        let layer = self.chosen_layer(hidden);
+        let chart = hidden > 0 && {
+            let activation = network.layers[layer].activation;
+            let normalised = network.layers[layer].norm.is_some();
+            let looks = (layer, activation, normalised, lang, self.common.canvas.width());
+            self.common.due(version, looks, false)
+        };
+        if (texts || chart) && self.common.stale(version) {
             let (inputs, _) = trainer.train_set();
             self.stats = layer_stats(network, inputs, &mut self.pass);
-            fresh = true;
         }
-        if self.common.needs_build(hidden, lang) {
-            self.build(hidden, lang)?;
-            fresh = true;
-        }
-        // Readouts change only with new statistics (not on every frame of a paused run).
-        if fresh {
+        if texts {
             for ((saturated, dead), stats) in self.cells.iter_mut().zip(&self.stats) {
                 let (s, d) = (stats.saturated_fraction, stats.dead_fraction);
                 saturated.set(&percent(s), f64::from(s));
                 dead.set(&percent(d), f64::from(d));
             }
         }
-        if hidden == 0 {
-            return Ok(());
-        }
-        let layer = self.chosen_layer(hidden);
-        let activation = network.layers[layer].activation;
-        let normalised = network.layers[layer].norm.is_some();
-        let looks = (layer, activation, normalised, lang, self.common.canvas.width());
-        if self.common.due(trainer.version(), looks) {
+        if chart {
+            let activation = network.layers[layer].activation;
+            let normalised = network.layers[layer].norm.is_some();
             self.draw(layer, activation, normalised, lang, frame.scale)?;
         }
         Ok(())
@@ -170,6 +171,10 @@ impl Panel for ActivationPanel {
 
     fn canvases(&self) -> Vec<&HtmlCanvasElement> {
         vec![&self.common.canvas]
+    }
+
+    fn waits_offscreen(&self) -> bool {
+        true
     }
 }
 

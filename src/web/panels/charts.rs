@@ -24,6 +24,9 @@ pub struct Charts {
     quality_for: Option<u64>,
     quality_key: String,
     shown_matrix: Option<(Lang, Vec<Vec<u32>>)>,
+    /// The shown table's count cells, row by row (updated in place while its size and
+    /// language stay: rebuilding the table every frame cost a layout of the panel).
+    cells: Vec<Element>,
 }
 
 impl Charts {
@@ -35,6 +38,7 @@ impl Charts {
             quality_for: None,
             quality_key: String::new(),
             shown_matrix: None,
+            cells: Vec::new(),
         })
     }
 
@@ -80,8 +84,31 @@ impl Charts {
         {
             return Ok(());
         }
+        let total: u32 = matrix.iter().flatten().sum::<u32>().max(1);
+        let share = |count: u32| format!("{:.3}", (f64::from(count) / f64::from(total)).min(1.0));
+        if let Some((shown_lang, shown)) = &self.shown_matrix {
+            let same_size = shown.len() == matrix.len()
+                && shown.iter().zip(matrix).all(|(a, b)| a.len() == b.len())
+                && self.cells.len() == matrix.iter().map(Vec::len).sum::<usize>();
+            if *shown_lang == lang && same_size {
+                let same_total = shown.iter().flatten().sum::<u32>().max(1) == total;
+                let counts = matrix.iter().flatten().zip(shown.iter().flatten());
+                for (cell, (&count, &was)) in self.cells.iter().zip(counts) {
+                    if count != was {
+                        cell.set_text_content(Some(&count.to_string()));
+                        cell.set_attribute("data-value", &count.to_string())?;
+                    }
+                    if count != was || !same_total {
+                        crate::web::dom::set_style(cell, &[("--share", &share(count))]);
+                    }
+                }
+                self.shown_matrix = Some((lang, matrix.to_vec()));
+                return Ok(());
+            }
+        }
         self.shown_matrix = Some((lang, matrix.to_vec()));
         self.quality_key.clear();
+        self.cells.clear();
         let doc = document()?;
         let table = doc.create_element("table")?;
         table.set_attribute("class", "confusion")?;
@@ -101,7 +128,6 @@ impl Charts {
             head.append_child(&th)?;
         }
         table.append_child(&head)?;
-        let total: u32 = matrix.iter().flatten().sum::<u32>().max(1);
         for (truth, row) in matrix.iter().enumerate() {
             let tr = doc.create_element("tr")?;
             let th = doc.create_element("th")?;
@@ -111,12 +137,12 @@ impl Charts {
             for (predicted, count) in row.iter().enumerate() {
                 let td = doc.create_element("td")?;
                 td.set_text_content(Some(&count.to_string()));
-                let share = f64::from(*count) / f64::from(total);
                 let class = if truth == predicted { "hit" } else { "miss" };
                 td.set_attribute("class", class)?;
                 td.set_attribute("data-value", &count.to_string())?;
-                crate::web::dom::set_style(&td, &[("--share", &format!("{:.3}", share.min(1.0)))]);
+                crate::web::dom::set_style(&td, &[("--share", &share(*count))]);
                 tr.append_child(&td)?;
+                self.cells.push(td);
             }
             table.append_child(&tr)?;
         }
@@ -194,6 +220,7 @@ impl Panel for Charts {
         self.quality_for = None;
         self.quality_key.clear();
         self.shown_matrix = None;
+        self.cells.clear();
     }
 
     fn restart(&mut self) {

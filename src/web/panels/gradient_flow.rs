@@ -98,26 +98,29 @@ impl Panel for GradientFlow {
 
     fn update(&mut self, trainer: &Trainer, frame: &Frame<'_>) -> WebResult<()> {
         let (lang, layers) = (frame.lang, trainer.network().layers.len());
-        let mut fresh = false;
+        // The norms are recorded every version (the chart's history); the rows are
+        // rewritten at once on screen, off screen while playing now and then.
         if self.common.stale(trainer.version()) {
             let norms = gradient_norms(trainer);
             self.history.record(trainer.epoch(), &norms);
-            fresh = true;
         }
-        if self.common.needs_build(layers, lang) {
+        let rebuilt = self.common.needs_build(layers, lang);
+        if rebuilt {
             self.build(layers, lang)?;
-            fresh = true;
         }
         let Some((last, norms)) = self.history.points().last() else {
             return Ok(());
         };
-        if fresh {
+        if self.common.texts_due(trainer.version(), frame.playing) || rebuilt {
             for ((row, &norm), state) in self.rows.iter_mut().zip(norms).zip(gradient_health(norms)) {
                 row.show(norm, state, lang)?;
             }
         }
         let data = (self.history.points().len(), *last);
-        if self.common.due(data, (lang, self.common.canvas.width())) {
+        if self
+            .common
+            .due(data, (lang, self.common.canvas.width()), frame.recording)
+        {
             let points = self.history.points();
             draw_gradient_chart(
                 &self.common.canvas,
@@ -132,6 +135,10 @@ impl Panel for GradientFlow {
 
     fn canvases(&self) -> Vec<&HtmlCanvasElement> {
         vec![&self.common.canvas]
+    }
+
+    fn waits_offscreen(&self) -> bool {
+        true
     }
 
     fn recorded(&self) -> Option<&HtmlCanvasElement> {

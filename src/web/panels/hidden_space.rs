@@ -281,7 +281,7 @@ impl Panel for HiddenSpace {
         }
         // Off screen the view waits (its selects above are kept current): computing and
         // drawing it every 150 ms cost frames while playing.
-        if self.canvas.has_attribute("data-offscreen") {
+        if super::offscreen(&self.canvas) {
             return Ok(());
         }
         let (dx, dy) = Axis::defaults(neurons);

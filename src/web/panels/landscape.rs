@@ -301,7 +301,7 @@ impl Panel for LandscapePanel {
         let chosen = self.source.is_some_and(|s| s.directions != directions);
         // Out of view (below the fold as the page opens) no map is made: one costs some 1700
         // passes over the training split, which would delay the first boundary.
-        let onscreen = !self.canvas.has_attribute("data-offscreen");
+        let onscreen = !super::offscreen(&self.canvas);
         let paused_and_moved = onscreen
             && !frame.playing
             && self.source != Some(source)

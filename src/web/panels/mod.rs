@@ -33,8 +33,8 @@ pub fn registry() -> WebResult<Vec<Box<dyn Panel>>> {
     ])
 }
 
-/// Marks the canvases of the panels that wait off screen with `data-offscreen` while none of
-/// them shows, through one IntersectionObserver that lives as long as the page. Without
+/// Marks the sections of the panels that wait off screen with `data-offscreen` while none
+/// of them shows, through one IntersectionObserver that lives as long as the page. Without
 /// one (old engines) nothing is marked and every panel draws every frame.
 pub fn watch_offscreen(panels: &[Box<dyn Panel>]) {
     use wasm_bindgen::closure::Closure;
@@ -52,15 +52,23 @@ pub fn watch_offscreen(panels: &[Box<dyn Panel>]) {
     };
     for panel in panels.iter().filter(|p| p.waits_offscreen()) {
         for canvas in panel.canvases() {
+            let Ok(Some(section)) = canvas.closest("section.panel") else {
+                continue;
+            };
             // Off screen until the observer's first report (it comes after the first frame,
             // which should not pay for what it cannot show).
-            let _ = canvas.set_attribute("data-offscreen", "");
-            observer.observe(canvas);
+            let _ = section.set_attribute("data-offscreen", "");
+            observer.observe(&section);
         }
     }
     mark.forget();
     // The observer must outlive this call: the page keeps it.
     std::mem::forget(observer);
+}
+
+/// Whether `canvas`'s panel is out of view (marked by [`watch_offscreen`]).
+pub fn offscreen(canvas: &HtmlCanvasElement) -> bool {
+    canvas.closest("[data-offscreen]").ok().flatten().is_some()
 }
 
 /// One view of the run that redraws itself each frame from read-only data.
@@ -78,10 +86,11 @@ pub trait Panel {
     /// The canvases whose backing store follows their CSS size (see `App::fit_canvases`).
     fn canvases(&self) -> Vec<&HtmlCanvasElement>;
 
-    /// Whether the panel's canvases should be marked `data-offscreen` while they are out of
-    /// view ([`watch_offscreen`]), so that it can leave their drawing until they show (a
-    /// canvas drawn off screen still costs the frame its time). A panel that uses this keeps
-    /// its texts current anyway (screen readers read them off screen).
+    /// Whether the panel's section should be marked `data-offscreen` while it is out of view
+    /// ([`watch_offscreen`]), so that it can leave its drawing until it shows (a canvas drawn
+    /// off screen still costs the frame its time). A panel that uses this keeps its texts
+    /// current, off screen while playing at most [`OFFSCREEN_TEXT_MS`] behind (screen
+    /// readers read them off screen; rewriting them every frame cost layout and paint).
     fn waits_offscreen(&self) -> bool {
         false
     }
@@ -103,6 +112,8 @@ pub struct Frame<'a> {
     pub compare: Option<&'a Trainer>,
     /// Whether training is playing (a panel with costly work waits for a pause).
     pub playing: bool,
+    /// Whether a video is being recorded (its charts draw even off screen).
+    pub recording: bool,
 }
 
 /// What evaluating the run gave, computed in the frame's mutation phase: evaluation caches
@@ -170,8 +181,11 @@ pub fn section(id: &str, class: &str, title: &str, head: &str, body: &str) -> We
 }
 
 /// While only training moves their data, the per-layer charts redraw at most this often;
-/// readouts still update every frame.
+/// readouts still update every frame while their panel shows.
 const CHART_INTERVAL_MS: f64 = 150.0;
+
+/// How far behind the run an off-screen panel's readouts may be while it plays.
+pub const OFFSCREEN_TEXT_MS: f64 = 500.0;
 
 fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -189,6 +203,9 @@ pub struct LayerPanel<Data, Looks> {
     /// What the chart shows: the data (moves with training) and its looks (anything else).
     drawn: Option<(Data, Looks)>,
     last_draw_ms: f64,
+    /// Trainer version the readouts show, and when they were written.
+    texts_for: Option<u64>,
+    last_texts_ms: f64,
 }
 
 impl<Data: PartialEq + Copy, Looks: PartialEq + Copy> LayerPanel<Data, Looks> {
@@ -199,18 +216,22 @@ impl<Data: PartialEq + Copy, Looks: PartialEq + Copy> LayerPanel<Data, Looks> {
             built: None,
             drawn: None,
             last_draw_ms: f64::NEG_INFINITY,
+            texts_for: None,
+            last_texts_ms: f64::NEG_INFINITY,
         }
     }
 
     pub fn invalidate(&mut self) {
         self.drawn = None;
         self.built = None;
+        self.texts_for = None;
     }
 
     /// Forgets the statistics and the chart (a new run).
     pub fn restart(&mut self) {
         self.computed = None;
         self.drawn = None;
+        self.texts_for = None;
     }
 
     /// True (once) when the statistics must be recomputed for this version of the run.
@@ -231,8 +252,32 @@ impl<Data: PartialEq + Copy, Looks: PartialEq + Copy> LayerPanel<Data, Looks> {
         self.drawn = None;
     }
 
-    /// True when the chart should be drawn now (and records it as drawn).
-    pub fn due(&mut self, data: Data, looks: Looks) -> bool {
+    /// True when the readouts should be rewritten for run version `version` now (and
+    /// records them as written): at once while the panel shows or the run is paused, off
+    /// screen while playing at most every [`OFFSCREEN_TEXT_MS`].
+    pub fn texts_due(&mut self, version: u64, playing: bool) -> bool {
+        if self.texts_for == Some(version) {
+            return false;
+        }
+        let now = now_ms();
+        let waiting = self.texts_for.is_some()
+            && playing
+            && offscreen(&self.canvas)
+            && now - self.last_texts_ms < OFFSCREEN_TEXT_MS;
+        if waiting {
+            return false;
+        }
+        self.texts_for = Some(version);
+        self.last_texts_ms = now;
+        true
+    }
+
+    /// True when the chart should be drawn now (and records it as drawn); off screen only
+    /// when `recorded` (a video shows it), else it draws when it shows again.
+    pub fn due(&mut self, data: Data, looks: Looks, recorded: bool) -> bool {
+        if !recorded && offscreen(&self.canvas) {
+            return false;
+        }
         let due = match self.drawn {
             None => true,
             Some((_, shown)) if shown != looks => true,

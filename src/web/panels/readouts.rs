@@ -23,6 +23,9 @@ pub struct Readouts {
     patience_hint: Element,
     /// The snapshot (serial) shown.
     shown: Option<u64>,
+    /// `data-problem` and `data-validation` as last written: the page's style depends on
+    /// them, so writing them again every frame restyled the whole board.
+    board_state: Option<(&'static str, bool)>,
 }
 
 impl Readouts {
@@ -41,6 +44,7 @@ impl Readouts {
                 .query_selector("main.board")?
                 .ok_or_else(|| WebError("the page has no main.board".into()))?,
             shown: None,
+            board_state: None,
         })
     }
 }
@@ -48,6 +52,7 @@ impl Readouts {
 impl Panel for Readouts {
     fn invalidate(&mut self) {
         self.shown = None;
+        self.board_state = None;
     }
 
     fn update(&mut self, trainer: &Trainer, frame: &Frame<'_>) -> WebResult<()> {
@@ -63,7 +68,6 @@ impl Panel for Readouts {
         } else {
             "regression"
         };
-        let _ = self.board.set_attribute("data-problem", problem);
         show_metrics(&mut self.train_loss, &mut self.train_accuracy, &snapshot.train);
         show_metrics(&mut self.test_loss, &mut self.test_accuracy, &snapshot.test);
         let validation = snapshot.val.is_some();
@@ -74,9 +78,13 @@ impl Panel for Readouts {
                 self.val_accuracy.clear();
             }
         }
-        let _ = self
-            .board
-            .set_attribute("data-validation", if validation { "yes" } else { "no" });
+        if self.board_state != Some((problem, validation)) {
+            self.board_state = Some((problem, validation));
+            let _ = self.board.set_attribute("data-problem", problem);
+            let _ = self
+                .board
+                .set_attribute("data-validation", if validation { "yes" } else { "no" });
+        }
         let hint = text(
             frame.lang,
             if validation {
