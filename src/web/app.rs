@@ -243,14 +243,16 @@ impl App {
     /// text are sharp on any screen, and forces a redraw.
     pub fn fit_canvases(&mut self) {
         let ratio = self.ratio();
-        self.compare.fit(ratio);
-        super::dom::fit_canvas(&self.boundary.canvas, ratio);
-        for panel in &self.panels {
-            for canvas in panel.canvases() {
-                super::dom::fit_canvas(canvas, ratio);
-            }
-        }
         self.invalidate_views();
+        // Every layout read before any write: the page is laid out once.
+        self.network.measure();
+        let mut canvases = vec![&self.boundary.canvas];
+        canvases.extend(self.compare.canvas());
+        for panel in &self.panels {
+            canvases.extend(panel.canvases());
+        }
+        super::dom::fit_canvases(&canvases, ratio);
+        self.compare.redraw();
     }
 
     /// Forces every view to rebuild and redraw on the next frame.

