@@ -51,6 +51,9 @@ html = html
   .replace(cssLink[0], () => `<style>${css}</style>`)
   .replace(boot[0], () => `<script type="module">${script}</script>`)
   .replace(/<link rel="modulepreload"[^>]*>/g, "")
+  // The served page's early .wasm request: the single file carries its .wasm inline.
+  .replace(/<script id="nnlab-wasm-start">[^<]*<\/script>/, "")
+  .replace(/ 'sha256-[^']+'(?= 'wasm-unsafe-eval')/, "")
   .replace(/<link rel="preload"[^>]*>/g, "")
   .replace(/script-src 'self'/, () => `script-src ${hash(script)}`)
   .replace(/style-src 'self'/, () => `style-src ${hash(css)}`);

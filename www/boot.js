@@ -98,13 +98,13 @@ const tag = document.querySelector("script[data-nnlab-js]");
 const jsUrl = new URL(tag.dataset.nnlabJs, document.baseURI).href;
 const wasmUrl = new URL(tag.dataset.nnlabWasm, document.baseURI).href;
 // This script is async, so it runs as soon as it has arrived, without waiting for the
-// stylesheet or the rest of the page. It requests the .wasm at once and compiles it as its
-// bytes arrive (compileStreaming), while the bindings' module loads and the page is parsed;
-// the app starts (instantiation runs its start function) once the DOM is complete and the
-// stylesheet applies. A
-// <link rel="preload" as="fetch"> is not used: WebKit warns that it was "not used" even
-// when fetch() takes it.
-const compiled = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(async () => {
+// stylesheet or the rest of the page. It compiles the .wasm as its bytes arrive
+// (compileStreaming), while the bindings' module loads and the page is parsed; the app starts
+// (instantiation runs its start function) once the DOM is complete and the stylesheet
+// applies. index.html's inline starter has usually requested the .wasm already (nnlabWasm:
+// its pending Response, or null when that request failed); else it is requested here.
+const wasmResponse = (window.nnlabWasm || Promise.resolve(null)).then((r) => r || fetch(wasmUrl));
+const compiled = WebAssembly.compileStreaming(wasmResponse).catch(async () => {
   // A host that serves the .wasm without its MIME type: compile from the bytes instead.
   const response = await fetch(wasmUrl);
   return WebAssembly.compile(await response.arrayBuffer());

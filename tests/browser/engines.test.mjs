@@ -51,6 +51,8 @@ test("the page loads under a sub-path, the wasm starts and draws the boundary", 
     .map((r) => r.name).filter((n) => n.endsWith(".wasm")));
   assert.equal(wasm.length, 1, `[${engine}] wasm requests: ${wasm}`);
   assert.ok(new URL(wasm[0]).pathname.startsWith(SUBPATH), `[${engine}] wasm not under ${SUBPATH}: ${wasm[0]}`);
+  // index.html's inline starter (allowed by its hash) requested it while the page was parsed.
+  assert.ok(await page.evaluate(() => window.nnlabWasm instanceof Promise), `[${engine}] the inline starter did not run`);
   const { orange, blue } = await boundaryColours(page);
   assert.ok(orange + blue > 1000, `[${engine}] the boundary is blank`);
   await page.screenshot(`engine-${engine}-loaded`);
@@ -224,6 +226,8 @@ test("WebKit logs no console message while the page boots", async () => {
   const text = log.join("");
   assert.deepEqual(text.split("\n").filter((l) => /CONSOLE/.test(l)), [], `MiniBrowser's console:\n${text}`);
   assert.deepEqual(served.filter((l) => !l.startsWith("200 ")), [], "every request was served");
+  // Requested once: by index.html's inline starter, whose response boot.js compiles.
+  assert.equal(served.filter((l) => /GET .*\.wasm$/.test(l)).length, 1, `the .wasm was fetched more than once: ${served.join(", ")}`);
 }, { engines: ["webkit"], timeout: 40000 });
 
 test("speed max trains as many epochs as fit each frame, and the fixed speeds keep theirs", async ({ engine, open }) => {
