@@ -63,7 +63,9 @@ test("deeper networks: the layer select, its axes, Chinese, no hidden layer, nar
   // Five neurons: the principal components by default.
   assert.equal(await page.inputValue("#hidden-space-x"), "pc1");
   assert.equal(await page.inputValue("#hidden-space-y"), "pc2");
-  assert.match(await page.textContent("#hidden-space-note"), /主成分表示了该层激活值 \d+% 的方差/);
+  // The view draws once the panel shows (the observer reports it, then the next frame draws).
+  await page.waitForFunction(() => /主成分表示了该层激活值 \d+% 的方差/.test(document.querySelector("#hidden-space-note").textContent),
+    null, { timeout: 5000 });
   // A layer of one neuron: no components, the neuron on both axes.
   await page.selectOption("#hidden-space-layer", "2");
   await page.waitForFunction(() => document.querySelectorAll("#hidden-space-x option").length === 1);
