@@ -16,6 +16,7 @@ pub mod feature;
 pub mod hidden_space;
 pub mod init;
 pub mod introspect;
+pub(crate) mod json_read;
 pub mod keys;
 pub mod landscape;
 pub mod layer;

@@ -12,12 +12,14 @@
 
 use std::fmt::{self, Display};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::activation::MAXOUT_PIECES;
 use super::choice::Choice;
 use super::config::{limits, shorten};
 use super::feature::{Feature, Normalize, Normalizer};
+use super::json_read::{path_at, Object, ReadJson};
 use super::layer::{Layer, LayerFile};
 use super::loss::MAX_CLASSES;
 use super::network::Network;
@@ -75,8 +77,6 @@ pub enum ModelProblem {
     WrongType(Expected),
     /// NaN, ±Infinity or a number too large for the engine's floats.
     NotFinite,
-    /// Any other reading error, in serde's (English) words.
-    Unreadable(String),
     /// `format` is not [`FORMAT`].
     Format { found: String },
     /// `version` is not one this build reads.
@@ -141,18 +141,6 @@ impl Expected {
             },
         )
     }
-
-    /// The kind serde's `expected …` names, for the types of the model file.
-    fn from_serde(what: &str) -> Option<Expected> {
-        Some(match what {
-            "f32" | "f64" => Expected::Number,
-            "u32" | "usize" | "u64" => Expected::WholeNumber,
-            "a sequence" => Expected::List,
-            "a string" => Expected::Text,
-            w if w.starts_with("struct ") => Expected::Object,
-            _ => return None,
-        })
-    }
 }
 
 /// "two classes", "3 classes" or "a number (regression)", in `lang`.
@@ -189,7 +177,6 @@ impl ModelProblem {
             P::Missing => m("model-missing", &[]),
             P::WrongType(e) => m("model-wrong-type", &[("expected", &e.name(lang))]),
             P::NotFinite => m("model-not-finite", &[]),
-            P::Unreadable(why) => m("model-unreadable", &[("why", why)]),
             P::Format { found } => m("model-format", &[("format", &FORMAT), ("found", found)]),
             P::Version { found } => m(
                 "model-version",
@@ -283,46 +270,21 @@ pub(crate) fn error(path: impl Into<String>, problem: ModelProblem) -> ModelErro
     }
 }
 
-/// A serde error of reading the file, at `path` (serde_path_to_error's spelling).
-fn read_error(path: String, e: &serde_json::Error, text: &str) -> ModelError {
+/// A parse error of the file's JSON, at the path the parser had reached (a cut-off file
+/// is a problem of the whole file).
+fn read_error(e: &serde_json::Error, text: &str) -> ModelError {
     use serde_json::error::Category;
-    let path = if path.is_empty() || path == "." || path == "?" {
-        "$".to_string()
-    } else {
-        path
-    };
-    let shown = e.to_string();
-    // serde_json appends " at line L column C"; the path says where.
-    let why = shown.rsplit_once(" at line ").map_or(shown.as_str(), |(w, _)| w);
+    if e.classify() == Category::Eof {
+        return error("$", ModelProblem::Truncated { line: e.line() });
+    }
+    let path = path_at(text, e.line(), e.column());
     let problem = match e.classify() {
-        Category::Eof => ModelProblem::Truncated { line: e.line() },
-        Category::Syntax if why.starts_with("number out of range") => ModelProblem::NotFinite,
-        Category::Syntax if non_finite_at(text, e.line(), e.column()) => ModelProblem::NotFinite,
-        Category::Syntax | Category::Io => ModelProblem::NotJson {
+        _ if e.to_string().starts_with("number out of range") => ModelProblem::NotFinite,
+        _ if non_finite_at(text, e.line(), e.column()) => ModelProblem::NotFinite,
+        _ => ModelProblem::NotJson {
             line: e.line(),
             column: e.column(),
         },
-        Category::Data => {
-            if let Some(field) = why.strip_prefix("missing field `").and_then(|f| f.strip_suffix('`')) {
-                let path = if path == "$" {
-                    field.to_string()
-                } else {
-                    format!("{path}.{field}")
-                };
-                return error(path, ModelProblem::Missing);
-            }
-            // Serde reads a struct from a list too, and then counts its elements.
-            let expected = why
-                .strip_prefix("invalid type: ")
-                .or_else(|| why.strip_prefix("invalid value: "))
-                .or_else(|| why.strip_prefix("invalid length "))
-                .and_then(|rest| rest.rsplit_once(", expected "))
-                .and_then(|(_, what)| Expected::from_serde(what));
-            match expected {
-                Some(expected) => ModelProblem::WrongType(expected),
-                None => ModelProblem::Unreadable(why.to_string()),
-            }
-        }
     };
     error(path, problem)
 }
@@ -342,7 +304,7 @@ fn non_finite_at(text: &str, line: usize, column: usize) -> bool {
     })
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct ModelFile {
     format: String,
     version: u32,
@@ -351,11 +313,22 @@ struct ModelFile {
     layers: Vec<LayerFile>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct NormalizeFile {
     method: String,
     shift: Vec<Float>,
     scale: Vec<Float>,
+}
+
+impl ReadJson for NormalizeFile {
+    fn read(value: &Value, path: &str) -> Result<Self, ModelError> {
+        let section = Object::new(value, path)?;
+        Ok(NormalizeFile {
+            method: section.field("method")?,
+            shift: section.field("shift")?,
+            scale: section.field("scale")?,
+        })
+    }
 }
 
 /// The name the file gives the output layer's head.
@@ -397,22 +370,28 @@ impl Model {
         if text.len() > MAX_MODEL_BYTES {
             return Err(error("$", ModelProblem::TooLarge { bytes: text.len() }));
         }
-        let deserializer = &mut serde_json::Deserializer::from_str(text);
-        let file: ModelFile = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            read_error(path, e.inner(), text)
-        })?;
-        if file.format != FORMAT {
+        let value: Value = serde_json::from_str(text).map_err(|e| read_error(&e, text))?;
+        let file = Object::new(&value, "$")?;
+        let format: String = file.field("format")?;
+        if format != FORMAT {
             return Err(error(
                 "format",
                 ModelProblem::Format {
-                    found: shorten(&file.format),
+                    found: shorten(&format),
                 },
             ));
         }
-        if !(OLDEST_VERSION..=VERSION).contains(&file.version) {
-            return Err(error("version", ModelProblem::Version { found: file.version }));
+        let version: u32 = file.field("version")?;
+        if !(OLDEST_VERSION..=VERSION).contains(&version) {
+            return Err(error("version", ModelProblem::Version { found: version }));
         }
+        let file = ModelFile {
+            format,
+            version,
+            features: file.field("features")?,
+            normalize: file.field("normalize")?,
+            layers: file.field("layers")?,
+        };
         let features = read_features(&file.features)?;
         let normalizer = read_normalizer(&file.normalize, features.len())?;
         let network = read_layers(&file.layers, features.len())?;

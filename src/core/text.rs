@@ -599,7 +599,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "is not a finite number (NaN and Infinity are not allowed)",
         "不是有限的数字（不允许 NaN 和 Infinity）",
     ),
-    ("model-unreadable", "{why}", "无法读取（{why}）"),
     ("model-format", "expected \"{format}\", found \"{found}\"", "应为 \"{format}\"，实际为 \"{found}\""),
     (
         "model-version",

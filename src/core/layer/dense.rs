@@ -4,7 +4,8 @@
 
 use nalgebra::DMatrix;
 use rand::Rng;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::dropout::Dropout;
 use super::norm::{Norm, NormFile, NormKind};
@@ -13,6 +14,7 @@ use crate::core::activation::Activation;
 use crate::core::choice::Choice;
 use crate::core::config::limits;
 use crate::core::init::Init;
+use crate::core::json_read::{Object, ReadJson};
 use crate::core::loss::MAX_CLASSES;
 use crate::core::model::{choice, error, ModelError, ModelProblem};
 use crate::core::optimizer::Param;
@@ -551,15 +553,29 @@ fn activate_rows(activation: Activation, source: &[Float], stride: usize, a: &mu
 /// A dense layer in the model file: `weights` has one row per pre-activation and one
 /// column per input; a maxout layer adds `"pieces"`, a hidden layer with dropout
 /// `"dropout": p` and one with normalisation its `"norm"` section (version 2).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct LayerFile {
     activation: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pieces: Option<usize>,
     weights: Vec<Vec<Float>>,
     biases: Vec<Float>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     dropout: Option<Float>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     norm: Option<NormFile>,
+}
+
+impl ReadJson for LayerFile {
+    fn read(value: &Value, path: &str) -> Result<Self, ModelError> {
+        let layer = Object::new(value, path)?;
+        Ok(LayerFile {
+            activation: layer.field("activation")?,
+            pieces: layer.optional("pieces")?,
+            weights: layer.field("weights")?,
+            biases: layer.field("biases")?,
+            dropout: layer.optional("dropout")?,
+            norm: layer.optional("norm")?,
+        })
+    }
 }

@@ -7,11 +7,14 @@
 //! them, and never penalised.
 
 use nalgebra::DMatrix;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::{ensure_len, Mode};
 use crate::core::choice::{Choice, ChoiceInfo};
 
+use crate::core::json_read::{Object, ReadJson};
+use crate::core::model::ModelError;
 use crate::core::optimizer::Param;
 use crate::core::Float;
 
@@ -336,16 +339,29 @@ fn mean_and_variance(values: impl Iterator<Item = Float> + Clone) -> (Float, Flo
 }
 
 /// A hidden layer's `"norm"` section of the model file (version 2).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct NormFile {
     /// `batch` or `layer` (`none` reads as no normalisation).
     pub kind: String,
     pub gamma: Vec<Float>,
     pub beta: Vec<Float>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub running_mean: Option<Vec<Float>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub running_var: Option<Vec<Float>>,
+}
+
+impl ReadJson for NormFile {
+    fn read(value: &Value, path: &str) -> Result<Self, ModelError> {
+        let section = Object::new(value, path)?;
+        Ok(NormFile {
+            kind: section.field("kind")?,
+            gamma: section.field("gamma")?,
+            beta: section.field("beta")?,
+            running_mean: section.optional("running_mean")?,
+            running_var: section.optional("running_var")?,
+        })
+    }
 }
 
 #[cfg(test)]
