@@ -9,10 +9,13 @@ cd "$(dirname "$0")/.."
 wasm-opt --version | grep -q 'version_132' ||
   { echo "build: wasm-opt on PATH is not binaryen 132 ($(command -v wasm-opt)); run scripts/setup.sh" >&2; exit 1; }
 trunk build --release --offline --locked "$@"
+# The same app as one self-contained file for file:// use (USB sticks, no server), made from
+# the readable files; then the served files are minified (short import names, terser,
+# clean-css).
+node scripts/single.mjs
+node scripts/minify.mjs
 wasm=$(ls dist/*.wasm)
 raw=$(wc -c <"$wasm"); gz=$(gzip -9c "$wasm" | wc -c)
 # The page's benchmark (?bench=1) reports these sizes; the page cannot measure its own .wasm.
 sed -i "s|</head>|<meta name=\"nnlab-wasm-bytes\" content=\"$raw $gz\"></head>|" dist/index.html
 printf 'build: %s is %s bytes (%s bytes gzipped)\n' "$wasm" "$raw" "$gz"
-# The same app as one self-contained file for file:// use (USB sticks, no server).
-node scripts/single.mjs
