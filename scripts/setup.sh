@@ -59,10 +59,12 @@ fi
 # 5. Node packages: binaryen (wasm-opt 132 as a JS/wasm build; Debian's 108 breaks current
 #    wasm-bindgen output), the drivers of the system browsers (playwright-core for Chromium,
 #    puppeteer-core for Firefox over WebDriver BiDi, selenium-webdriver for WebKit; none
-#    downloads a browser) and axe-core for the accessibility audit.
+#    downloads a browser), axe-core for the accessibility audit, and terser and clean-css,
+#    which minify the served files (scripts/minify.mjs).
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] ||
    [ ! -d node_modules/puppeteer-core ] || [ ! -d node_modules/selenium-webdriver ] ||
-   [ ! -d node_modules/axe-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+   [ ! -d node_modules/axe-core ] || [ ! -d node_modules/terser ] || [ ! -d node_modules/clean-css ] ||
+   [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing node packages from package-lock.json"
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -35,7 +35,7 @@ if (!files) {
   console.error("single: boot.js has no files:start/end part");
   process.exit(1);
 }
-const texts = fs.readFileSync(path.join(dist, "texts.tsv"), "utf8");
+const texts = fs.readFileSync(path.join(dist, "texts.txt"), "utf8");
 const pythonTemplate = fs.readFileSync(path.join(dist, "export-python.txt"), "utf8");
 const script = `${overlay[0]}
 window.nnlabTexts = ${JSON.stringify(texts)};

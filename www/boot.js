@@ -111,7 +111,7 @@ const compiled = WebAssembly.compileStreaming(wasmResponse).catch(async () => {
 });
 const bindingsLoaded = import(jsUrl);
 // The page's texts in both languages (src/core/text.rs), which the app reads as it starts.
-const textsLoaded = fetch(new URL("texts.tsv", document.baseURI)).then((r) => (r.ok ? r.text() : ""), () => "");
+const textsLoaded = fetch(new URL("texts.txt", document.baseURI)).then((r) => (r.ok ? r.text() : ""), () => "");
 if (document.readyState === "loading") {
   await new Promise((resolve) => addEventListener("DOMContentLoaded", resolve, { once: true }));
 }

@@ -5,7 +5,7 @@
 //! and each config key's help with its row of the key table, so that adding one is one
 //! place.
 //!
-//! The page does not carry the table in its .wasm (it was a tenth of it): `www/texts.tsv`,
+//! The page does not carry the table in its .wasm (it was a tenth of it): `www/texts.txt`,
 //! made from the table here and checked against it by a test, comes beside the .wasm, and
 //! the page hands it to [`load`] before it starts.
 
@@ -770,7 +770,7 @@ fn table() -> &'static [(&'static str, &'static str, &'static str)] {
 #[cfg(target_arch = "wasm32")]
 static LOADED: std::sync::OnceLock<Vec<(&'static str, &'static str, &'static str)>> = std::sync::OnceLock::new();
 
-/// Takes the page's table, `www/texts.tsv`'s text (see [`tsv`]), for the rest of the page's
+/// Takes the page's table, `www/texts.txt`'s text (see [`tsv`]), for the rest of the page's
 /// life (so every text is `'static`, as natively). False if it came already or has no rows.
 #[cfg(target_arch = "wasm32")]
 pub fn load(tsv: String) -> bool {
@@ -868,14 +868,14 @@ mod tests {
                 assert!(!part.contains(['\t', '\n', '\r']), "{key}: a tab or line break");
             }
         }
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/www/texts.tsv");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/www/texts.txt");
         if std::env::var_os("NNLAB_WRITE_TEXTS").is_some() {
             std::fs::write(path, tsv()).expect("www/ is writable");
         }
         let file = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
             file == tsv(),
-            "www/texts.tsv is not src/core/text.rs's table: run NNLAB_WRITE_TEXTS=1 cargo test --release --lib texts_file"
+            "www/texts.txt is not src/core/text.rs's table: run NNLAB_WRITE_TEXTS=1 cargo test --release --lib texts_file"
         );
     }
 

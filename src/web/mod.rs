@@ -53,7 +53,7 @@ pub fn start() {
         .and_then(|w| js_sys::Reflect::get(&w, &"nnlabTexts".into()).ok())
         .and_then(|t| t.as_string());
     if !texts.is_some_and(crate::core::text::load) {
-        show_fatal("nnlab: texts.tsv, beside the page, could not be read.");
+        show_fatal("nnlab: texts.txt, beside the page, could not be read.");
         return;
     }
     if let Err(e) = boot() {

@@ -33,3 +33,23 @@ test("page loads under a sub-path and the wasm app starts", async () => {
   await screenshot(page, "smoke");
   page.assertClean();
 });
+
+// The budget (README): everything the page downloads on a first visit is at most 400 KB
+// gzipped, of which the .wasm at most 330 KB. Read from the browser's own resource timing
+// (encodedBodySize: the bytes on the wire, gzipped by the test server as static hosts do).
+test("a first visit downloads at most 400 KB gzipped, the .wasm at most 330 KB", async () => {
+  const page = await openPage(SUBPATH);
+  await page.waitForFunction(() => performance.getEntriesByName("nnlab-first-boundary").length > 0);
+  const sizes = await page.evaluate(() =>
+    [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+      .map((e) => [new URL(e.name).pathname.split("/").pop() || "index.html", e.encodedBodySize]));
+  const total = sizes.reduce((sum, [, bytes]) => sum + bytes, 0);
+  const wasm = sizes.filter(([file]) => file.endsWith(".wasm"));
+  const shown = sizes.map(([file, bytes]) => `${file} ${(bytes / 1024).toFixed(1)} KB`).join(", ");
+  assert.equal(wasm.length, 1, shown);
+  // Gzipped, not raw: the .wasm is about 780 KB raw.
+  assert.ok(wasm[0][1] > 100 * 1024 && wasm[0][1] <= 330 * 1024, `.wasm: ${shown}`);
+  assert.ok(total <= 400 * 1024, `${(total / 1024).toFixed(1)} KB in all: ${shown}`);
+  // The first visit needs no QR encoder (it loads when the share dialog opens).
+  assert.ok(!sizes.some(([file]) => file === "qrcode.js"), shown);
+});
