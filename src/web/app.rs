@@ -67,6 +67,8 @@ pub struct App {
     inspector: Inspector,
     /// The per-frame panels (loss chart, activation, gradient flow, …): see `panels/`.
     panels: Vec<Box<dyn Panel>>,
+    /// Marks the panels below the fold while out of view (None without an observer).
+    offscreen: Option<super::panels::OffscreenWatch>,
     /// What this frame's evaluation gave; the render phase reads only this and the run.
     snapshot: FrameSnapshot,
     recorder: Option<Recorder>,
@@ -149,6 +151,7 @@ impl App {
             network: NetworkView::new(by_id("network")?, by_id("tooltip")?)?,
             inspector: Inspector::new()?,
             panels: registry()?,
+            offscreen: None,
             snapshot: FrameSnapshot::new(),
             recorder: None,
             lessons: LessonsView::new()?,
@@ -173,7 +176,7 @@ impl App {
             storage: Default::default(),
         };
         super::text::apply(lang)?;
-        super::panels::watch_offscreen(&app.panels);
+        app.offscreen = super::panels::OffscreenWatch::new(&app.panels);
         app.controls.populate(lang)?;
         // `?embed=1`: the stylesheet shows only the board and the training buttons.
         set_root_class("embed", query.embed);
@@ -261,6 +264,22 @@ impl App {
         self.network.remeasure();
         for panel in &mut self.panels {
             panel.invalidate();
+        }
+    }
+
+    /// Before printing: every panel draws now, those never scrolled to included.
+    pub fn before_print(&mut self) {
+        if let Some(watch) = &self.offscreen {
+            watch.show_all();
+        }
+        self.invalidate_views();
+        self.render();
+    }
+
+    /// After printing: the panels out of view stop drawing again.
+    pub fn after_print(&self) {
+        if let Some(watch) = &self.offscreen {
+            watch.observe_again();
         }
     }
 

@@ -124,8 +124,8 @@ pub fn set_style(element: &Element, properties: &[(&str, &str)]) {
 /// Sizes each canvas's backing store to its CSS box × device pixel ratio, so lines and text
 /// are sharp on any screen. Every size is read before any is written, so the page is laid
 /// out once (a write between two reads made the engine lay the whole page out again for the
-/// second read, some 35 ms at start-up). True if any backing store changed (and was cleared).
-pub fn fit_canvases(canvases: &[&HtmlCanvasElement], ratio: f64) -> bool {
+/// second read, some 35 ms at start-up).
+pub fn fit_canvases(canvases: &[&HtmlCanvasElement], ratio: f64) {
     let sizes: Vec<(u32, u32)> = canvases
         .iter()
         .map(|canvas| {
@@ -136,15 +136,12 @@ pub fn fit_canvases(canvases: &[&HtmlCanvasElement], ratio: f64) -> bool {
             )
         })
         .collect();
-    let mut changed = false;
     for (canvas, &(w, h)) in canvases.iter().zip(&sizes) {
         if w > 0 && h > 0 && (canvas.width() != w || canvas.height() != h) {
             canvas.set_width(w);
             canvas.set_height(h);
-            changed = true;
         }
     }
-    changed
 }
 
 /// Shows a split's loss and accuracy (percent) in two readouts, or dashes when the split is

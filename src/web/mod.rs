@@ -308,6 +308,9 @@ fn wire(app: &Shared) -> WebResult<()> {
     });
     let win: EventTarget = window()?.into();
     on::<Event>(app, &win, "resize", |a, _| a.fit_canvases());
+    // A printout shows the panels below the fold too.
+    on::<Event>(app, &win, "beforeprint", |a, _| a.before_print());
+    on::<Event>(app, &win, "afterprint", |a, _| a.after_print());
     // The run goes to storage when the tab is hidden or closed (a phone may never close it).
     on::<Event>(app, &win, "pagehide", |a, _| a.save_run());
     on::<Event>(app, &doc, "visibilitychange", |a, _| {

@@ -143,3 +143,23 @@ test("off screen, the insight readouts keep up with a playing run and the charts
   assert.ok((await diffCanvas(page, "#gradient-chart", "start")) > 200, "the chart did not draw when shown");
   page.assertClean();
 });
+
+// A printout has no scrolling: before printing, every panel below the fold draws; after it
+// they are marked off screen again and stop drawing.
+test("printing draws the panels below the fold; afterwards they wait off screen again", async () => {
+  const page = await openPage(`${SUB}?dataset=circle&hidden=4,4&activation=tanh&lr=0.3&seed=2`);
+  await waitForApp(page);
+  const charts = ["#activation-chart", "#gradient-chart", "#hidden-space-canvas"];
+  const offscreen = () => page.$$eval(charts.join(","), (cs) => cs.map((c) => !!c.closest("[data-offscreen]")));
+  await page.waitForFunction((s) => s.every((c) => document.querySelector(c).closest("[data-offscreen]")), charts);
+  for (const chart of charts) await snapCanvas(page, chart, "unprinted");
+  await page.evaluate(() => dispatchEvent(new Event("beforeprint")));
+  // Drawn by the time the handler returns: the browser lays the printout out right after it.
+  const drawn = [];
+  for (const chart of charts) drawn.push(await diffCanvas(page, chart, "unprinted"));
+  assert.ok(drawn.every((d) => d > 200), `changed pixels before printing: ${charts.map((c, i) => `${c} ${drawn[i]}`)}`);
+  assert.deepEqual(await offscreen(), charts.map(() => false));
+  await page.evaluate(() => dispatchEvent(new Event("afterprint")));
+  await page.waitForFunction((s) => s.every((c) => document.querySelector(c).closest("[data-offscreen]")), charts);
+  page.assertClean();
+});

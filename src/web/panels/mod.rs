@@ -33,37 +33,61 @@ pub fn registry() -> WebResult<Vec<Box<dyn Panel>>> {
     ])
 }
 
-/// Marks the sections of the panels that wait off screen with `data-offscreen` while none
-/// of them shows, through one IntersectionObserver that lives as long as the page. Without
-/// one (old engines) nothing is marked and every panel draws every frame.
-pub fn watch_offscreen(panels: &[Box<dyn Panel>]) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-    let mark = Closure::<dyn FnMut(js_sys::Array)>::new(|entries: js_sys::Array| {
-        for entry in entries.iter() {
-            let entry: web_sys::IntersectionObserverEntry = entry.unchecked_into();
-            let _ = entry
-                .target()
-                .toggle_attribute_with_force("data-offscreen", !entry.is_intersecting());
-        }
-    });
-    let Ok(observer) = web_sys::IntersectionObserver::new(mark.as_ref().unchecked_ref()) else {
-        return;
-    };
-    for panel in panels.iter().filter(|p| p.waits_offscreen()) {
-        for canvas in panel.canvases() {
-            let Ok(Some(section)) = canvas.closest("section.panel") else {
-                continue;
-            };
+/// The sections of the panels that wait off screen, marked `data-offscreen` while out of
+/// view by one IntersectionObserver (see [`OffscreenWatch::new`]).
+pub struct OffscreenWatch {
+    observer: web_sys::IntersectionObserver,
+    sections: Vec<Element>,
+}
+
+impl OffscreenWatch {
+    /// Starts watching the sections of `panels` that wait off screen. Without an
+    /// IntersectionObserver (old engines) nothing is marked and every panel draws every frame.
+    pub fn new(panels: &[Box<dyn Panel>]) -> Option<OffscreenWatch> {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        let mark = Closure::<dyn FnMut(js_sys::Array)>::new(|entries: js_sys::Array| {
+            for entry in entries.iter() {
+                let entry: web_sys::IntersectionObserverEntry = entry.unchecked_into();
+                let _ = entry
+                    .target()
+                    .toggle_attribute_with_force("data-offscreen", !entry.is_intersecting());
+            }
+        });
+        let observer = web_sys::IntersectionObserver::new(mark.as_ref().unchecked_ref()).ok()?;
+        // The page keeps the callback as long as it keeps the observer.
+        mark.forget();
+        let sections: Vec<Element> = panels
+            .iter()
+            .filter(|p| p.waits_offscreen())
+            .flat_map(|p| p.canvases())
+            .filter_map(|canvas| canvas.closest("section.panel").ok().flatten())
+            .collect();
+        for section in &sections {
             // Off screen until the observer's first report (it comes after the first frame,
             // which should not pay for what it cannot show).
             let _ = section.set_attribute("data-offscreen", "");
-            observer.observe(&section);
+            observer.observe(section);
+        }
+        Some(OffscreenWatch { observer, sections })
+    }
+
+    /// Before printing: every section counts as shown, so that the next render draws the
+    /// panels the reader never scrolled to (a printout has no scrolling).
+    pub fn show_all(&self) {
+        for section in &self.sections {
+            let _ = section.remove_attribute("data-offscreen");
         }
     }
-    mark.forget();
-    // The observer must outlive this call: the page keeps it.
-    std::mem::forget(observer);
+
+    /// After printing: observed afresh, each section is marked again by the observer's
+    /// first report.
+    pub fn observe_again(&self) {
+        for section in &self.sections {
+            self.observer.unobserve(section);
+            self.observer.observe(section);
+        }
+    }
 }
 
 /// Whether `canvas`'s panel is out of view (marked by [`watch_offscreen`]).
