@@ -97,21 +97,19 @@ window.nnlabFetchText = (name) =>
 const tag = document.querySelector("script[data-nnlab-js]");
 const jsUrl = new URL(tag.dataset.nnlabJs, document.baseURI).href;
 const wasmUrl = new URL(tag.dataset.nnlabWasm, document.baseURI).href;
-// This script is async, so it runs as soon as it has arrived, without waiting for the
-// stylesheet or the rest of the page. It compiles the .wasm as its bytes arrive
-// (compileStreaming), while the bindings' module loads and the page is parsed; the app starts
-// (instantiation runs its start function) once the DOM is complete and the stylesheet
-// applies. index.html's inline starter has usually requested the .wasm already (nnlabWasm:
-// its pending Response, or null when that request failed); else it is requested here.
-const wasmResponse = (window.nnlabWasm || Promise.resolve(null)).then((r) => r || fetch(wasmUrl));
-const compiled = WebAssembly.compileStreaming(wasmResponse).catch(async () => {
-  // A host that serves the .wasm without its MIME type: compile from the bytes instead.
-  const response = await fetch(wasmUrl);
-  return WebAssembly.compile(await response.arrayBuffer());
-});
+// This script is async, so it runs as soon as it can, without waiting for the stylesheet or
+// the rest of the page; the app starts (instantiation runs its start function) once the DOM
+// is complete and the stylesheet applies. index.html's inline starter has usually begun
+// compiling the .wasm as its bytes arrive already (nnlabWasm: the pending module, or null
+// when that failed); else, or on a host that serves the .wasm without its MIME type (which
+// compileStreaming refuses), it is compiled here from the bytes.
+const compileBytes = async () => WebAssembly.compile(await (await fetch(wasmUrl)).arrayBuffer());
+const compiled = (window.nnlabWasm || Promise.resolve(null)).then((module) => module || compileBytes());
 const bindingsLoaded = import(jsUrl);
-// The page's texts in both languages (src/core/text.rs), which the app reads as it starts.
-const textsLoaded = fetch(new URL("texts.txt", document.baseURI)).then((r) => (r.ok ? r.text() : ""), () => "");
+// The page's texts in both languages (src/core/text.rs), which the app reads as it starts:
+// requested by index.html's inline starter (nnlabTextsLoading), else here.
+const textsLoaded = window.nnlabTextsLoading ||
+  fetch(new URL("texts.txt", document.baseURI)).then((r) => (r.ok ? r.text() : ""), () => "");
 if (document.readyState === "loading") {
   await new Promise((resolve) => addEventListener("DOMContentLoaded", resolve, { once: true }));
 }

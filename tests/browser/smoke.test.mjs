@@ -1,7 +1,7 @@
 // Smoke test: the built page loads under a sub-path, the wasm start function runs, and
 // nothing goes wrong on the way (no console error/warning, no CSP violation, no 404,
 // no request leaving the machine).
-import { test, openPage, waitForText, screenshot, sleep, assert, SUBPATH } from "./harness.mjs";
+import { test, openPage, waitForText, waitForApp, screenshot, sleep, assert, SUBPATH, testContext } from "./harness.mjs";
 
 const CONTRACT = ["button#play", "#epoch", "#train-loss", "#test-loss", "canvas#boundary", "canvas#loss-chart", "#status"];
 
@@ -52,4 +52,21 @@ test("a first visit downloads at most 400 KB gzipped, the .wasm at most 330 KB",
   assert.ok(total <= 400 * 1024, `${(total / 1024).toFixed(1)} KB in all: ${shown}`);
   // The first visit needs no QR encoder (it loads when the share dialog opens).
   assert.ok(!sizes.some(([file]) => file === "qrcode.js"), shown);
+});
+
+// A host that sends the .wasm without its MIME type: streaming compilation refuses it, and
+// boot.js compiles it from its bytes instead, quietly.
+test("a .wasm served as application/octet-stream still starts the app", async () => {
+  let served = 0;
+  await testContext().route(/\.wasm$/, async (route) => {
+    const response = await route.fetch();
+    served++;
+    await route.fulfill({ response, headers: { ...response.headers(), "content-type": "application/octet-stream" } });
+  });
+  const page = await openPage(SUBPATH);
+  await waitForApp(page);
+  await page.click("#step");
+  await page.waitForFunction(() => document.querySelector("#epoch").textContent === "1");
+  assert.equal(served, 2, "the inline starter's streaming compile, then boot.js's from the bytes");
+  page.assertClean();
 });
