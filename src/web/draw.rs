@@ -120,15 +120,21 @@ pub struct Heatmap {
     image: ImageData,
 }
 
+/// A canvas outside the page, `width` × `height`, with its 2D context.
+pub fn offscreen_canvas(width: u32, height: u32) -> WebResult<(HtmlCanvasElement, CanvasRenderingContext2d)> {
+    let canvas: HtmlCanvasElement = document()?
+        .create_element("canvas")?
+        .dyn_into()
+        .map_err(|_| WebError("cannot create a canvas".into()))?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let context = context_2d(&canvas)?;
+    Ok((canvas, context))
+}
+
 impl Heatmap {
     pub fn new(resolution: usize) -> WebResult<Heatmap> {
-        let offscreen: HtmlCanvasElement = document()?
-            .create_element("canvas")?
-            .dyn_into()
-            .map_err(|_| WebError("cannot create a canvas".into()))?;
-        offscreen.set_width(resolution as u32);
-        offscreen.set_height(resolution as u32);
-        let context = context_2d(&offscreen)?;
+        let (offscreen, context) = offscreen_canvas(resolution as u32, resolution as u32)?;
         let shared = Uint8ClampedArray::new_with_length((resolution * resolution * 4) as u32);
         let image = ImageData::new_with_js_u8_clamped_array(&shared, resolution as u32)?;
         Ok(Heatmap {
