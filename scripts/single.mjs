@@ -36,9 +36,11 @@ if (!files) {
   process.exit(1);
 }
 const texts = fs.readFileSync(path.join(dist, "texts.txt"), "utf8");
+const lessons = fs.readFileSync(path.join(dist, "lessons.txt"), "utf8");
 const pythonTemplate = fs.readFileSync(path.join(dist, "export-python.txt"), "utf8");
 const script = `${overlay[0]}
 window.nnlabTexts = ${JSON.stringify(texts)};
+window.nnlabLessons = ${JSON.stringify(lessons).replace(/</g, "\\u003c")};
 ${files[0]}
 window.nnlabFetchText = async (name) => (name === "export-python.txt" ? ${JSON.stringify(pythonTemplate).replace(/</g, "\\u003c")} : "");
 ${glue}

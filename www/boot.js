@@ -129,3 +129,11 @@ window.wasmBindings = bindings;
 // For diagnostics and scripts/soak.mjs: the wasm instance's memory (its size shows growth).
 window.nnlabWasmMemory = wasm.memory;
 dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
+// The lessons' prose (src/core/lesson.rs), which a first visit rarely needs, so it is not
+// part of the first load: fetched once the app runs and handed over by an "nnlab-lessons"
+// event ("" when it could not be had). The single-file page sets nnlabLessons instead.
+if (typeof window.nnlabLessons !== "string") {
+  window.nnlabFetchText("lessons.txt")
+    .catch(() => "")
+    .then((text) => dispatchEvent(new CustomEvent("nnlab-lessons", { detail: text })));
+}

@@ -46,6 +46,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("lesson-setup", "Set up again", "重新设置"),
     ("lesson-close", "Close the lessons", "关闭课程"),
     ("lesson-unknown", "There is no lesson", "没有这个课程："),
+    ("lesson-prose-loading", "Loading the lesson's text…", "正在载入课程文字…"),
+    (
+        "lesson-prose-failed",
+        "The lesson's text (lessons.txt, beside the page) could not be loaded. Reload the page to try again.",
+        "课程文字（页面旁的 lessons.txt）未能载入，请刷新页面重试。",
+    ),
     ("present", "Presenting", "演示"),
     ("settings", "Settings", "设置"),
     ("projector", "Projector", "投影模式"),

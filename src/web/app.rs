@@ -734,6 +734,16 @@ impl App {
         }
     }
 
+    /// The lessons' prose arrived (www/boot.js fetches lessons.txt after the first frame;
+    /// None when it could not be had): an open lesson shows it at once.
+    pub fn lessons_arrived(&mut self, prose: Option<String>) {
+        let loaded = prose.is_some_and(lesson::load);
+        self.lessons.prose_failed = !loaded && !lesson::prose_loaded();
+        if let Some(open) = self.lesson {
+            let _ = self.lessons.show(Some(open), self.lang, false);
+        }
+    }
+
     /// Sets the current lesson up again from scratch.
     pub fn restart_lesson(&mut self) {
         if let Some(current) = self.lesson {

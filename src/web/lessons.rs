@@ -6,7 +6,7 @@ use web_sys::{Element, HtmlSelectElement};
 
 use super::dom::{by_id, document, WebResult};
 use super::text::text;
-use crate::core::lesson::{Lesson, LESSONS};
+use crate::core::lesson::{self, Lesson, LESSONS};
 use crate::core::Lang;
 
 pub struct LessonsView {
@@ -22,6 +22,8 @@ pub struct LessonsView {
     next: Element,
     /// The language the lesson list was written in.
     listed: Option<Lang>,
+    /// lessons.txt could not be had: the panel says so instead of "loading".
+    pub prose_failed: bool,
 }
 
 impl LessonsView {
@@ -44,6 +46,7 @@ impl LessonsView {
             next: by_id("lesson-next")?,
             panel,
             listed: None,
+            prose_failed: false,
         })
     }
 
@@ -75,7 +78,18 @@ impl LessonsView {
             return Ok(());
         };
         let index = LESSONS.iter().position(|l| l.id == lesson.id).unwrap_or(0);
-        let words = lesson.text(lang);
+        let mut words = lesson.text(lang);
+        // The prose comes from lessons.txt, fetched after the page's first frame.
+        let state = if lesson::prose_loaded() {
+            "ready"
+        } else if self.prose_failed {
+            words.watch = text(lang, "lesson-prose-failed");
+            "failed"
+        } else {
+            words.watch = text(lang, "lesson-prose-loading");
+            "loading"
+        };
+        self.panel.set_attribute("data-prose", state)?;
         self.panel.remove_attribute("hidden")?;
         self.panel.set_attribute("data-lesson", lesson.id)?;
         self.select.set_value(lesson.id);

@@ -56,6 +56,14 @@ pub fn start() {
         show_fatal("nnlab: texts.txt, beside the page, could not be read.");
         return;
     }
+    // The single-file page carries the lessons' prose inline; the served page fetches it.
+    if let Some(prose) = window()
+        .ok()
+        .and_then(|w| js_sys::Reflect::get(&w, &"nnlabLessons".into()).ok())
+        .and_then(|t| t.as_string())
+    {
+        crate::core::lesson::load(prose);
+    }
     if let Err(e) = boot() {
         show_fatal(&e.to_string());
     }
@@ -308,6 +316,14 @@ fn wire(app: &Shared) -> WebResult<()> {
     });
     let win: EventTarget = window()?.into();
     on::<Event>(app, &win, "resize", |a, _| a.fit_canvases());
+    // www/boot.js fetches the lessons' prose once the app runs and hands it over in this
+    // event's detail ("" when it could not be had); the single-file page has it inline.
+    on::<Event>(app, &win, "nnlab-lessons", |a, e| {
+        let detail = js_sys::Reflect::get(&e, &"detail".into())
+            .ok()
+            .and_then(|t| t.as_string());
+        a.lessons_arrived(detail.filter(|t| !t.is_empty()));
+    });
     // A printout shows the panels below the fold too.
     on::<Event>(app, &win, "beforeprint", |a, _| a.before_print());
     on::<Event>(app, &win, "afterprint", |a, _| a.after_print());

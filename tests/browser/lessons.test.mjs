@@ -1,6 +1,6 @@
 // Guided lessons (#lessons, ?lesson=<id>): every lesson sets the playground up, navigation
 // works, both languages, and the XOR lesson's claim holds in the real page.
-import { test, openPage, waitForApp, value, waitForValue, screenshot, sleep, assert } from "./harness.mjs";
+import { test, openPage, waitForApp, value, waitForValue, screenshot, sleep, assert, testContext } from "./harness.mjs";
 
 const SUB = "/sub/nnlab/";
 const IDS = [
@@ -20,7 +20,8 @@ test("every lesson opens from ?lesson=, sets its data set up and shows its texts
     for (const id of IDS) {
       await page.goto(new URL(`${SUB}?lesson=${id}&lang=${lang}`, page.url()).href);
       await waitForApp(page);
-      await page.waitForSelector(`#lessons[data-lesson="${id}"]`);
+      // The prose comes from lessons.txt, fetched after the first frame.
+      await page.waitForSelector(`#lessons[data-lesson="${id}"][data-prose="ready"]`);
       assert.equal(await page.isVisible("#lessons"), true);
       assert.equal(await page.isHidden("#notice"), true, `${id}: no rejected setting`);
       const title = await page.textContent("#lessons .lesson-title");
@@ -135,3 +136,24 @@ test("a lesson with a comparison opens compare mode, and its link restores both 
   page.assertClean();
 });
 
+
+// The prose is not part of the first load: lessons.txt comes after the first boundary. When
+// it cannot be had, an open lesson says so (and still sets its network up).
+test("the lessons' prose loads after the first frame; without it the panel says so", async () => {
+  const page = await openPage(`${SUB}?lesson=xor`);
+  await page.waitForSelector('#lessons[data-prose="ready"]');
+  const timing = await page.evaluate(() => ({
+    prose: performance.getEntriesByType("resource").find((e) => e.name.endsWith("/lessons.txt"))?.startTime,
+    boundary: performance.getEntriesByName("nnlab-first-boundary")[0].startTime,
+  }));
+  assert.ok(timing.prose > timing.boundary, `lessons.txt requested at ${timing.prose} ms, first boundary ${timing.boundary} ms`);
+  page.assertClean();
+
+  await testContext().route(/lessons\.txt$/, (route) => route.abort("failed"));
+  const offline = await openPage(`${SUB}?lesson=xor&lang=zh`);
+  await offline.waitForSelector('#lessons[data-prose="failed"]');
+  assert.match(await offline.textContent("#lessons .lesson-watch"), /lessons\.txt/);
+  assert.match(await offline.textContent("#lessons .lesson-title"), /[\u4e00-\u9fff]/);
+  assert.equal(await offline.$eval("#dataset", (s) => s.value), "xor");
+  offline.assertClean({ ignore: [/lessons\.txt/] });
+});
