@@ -153,6 +153,9 @@ test("the lessons' prose loads after the first frame; without it the panel says 
   const offline = await openPage(`${SUB}?lesson=xor&lang=zh`);
   await offline.waitForSelector('#lessons[data-prose="failed"]');
   assert.match(await offline.textContent("#lessons .lesson-watch"), /lessons\.txt/);
+  // The empty parts are out of sight (and out of the accessibility tree) meanwhile.
+  assert.equal(await offline.isVisible("#lessons .lesson-try"), false);
+  assert.equal(await offline.isVisible("#lessons .lesson-expect-box"), false);
   assert.match(await offline.textContent("#lessons .lesson-title"), /[\u4e00-\u9fff]/);
   assert.equal(await offline.$eval("#dataset", (s) => s.value), "xor");
   offline.assertClean({ ignore: [/lessons\.txt/] });
