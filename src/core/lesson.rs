@@ -125,14 +125,7 @@ static LOADED: std::sync::OnceLock<Vec<(&'static str, &'static str, &'static str
 /// it came already or has no rows.
 #[cfg(target_arch = "wasm32")]
 pub fn load(tsv: String) -> bool {
-    let tsv: &'static str = Box::leak(tsv.into_boxed_str());
-    let rows: Vec<_> = tsv
-        .lines()
-        .filter_map(|line| {
-            let mut cells = line.split('\t');
-            Some((cells.next()?, cells.next()?, cells.next()?))
-        })
-        .collect();
+    let rows = super::text::rows(tsv);
     !rows.is_empty() && LOADED.set(rows).is_ok()
 }
 

@@ -780,15 +780,21 @@ static LOADED: std::sync::OnceLock<Vec<(&'static str, &'static str, &'static str
 /// life (so every text is `'static`, as natively). False if it came already or has no rows.
 #[cfg(target_arch = "wasm32")]
 pub fn load(tsv: String) -> bool {
+    let rows = rows(tsv);
+    !rows.is_empty() && LOADED.set(rows).is_ok()
+}
+
+/// The rows of a tab-separated table the page loaded (key, English, Chinese), kept for the
+/// rest of the page's life, so that every text is `'static` as natively.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn rows(tsv: String) -> Vec<(&'static str, &'static str, &'static str)> {
     let tsv: &'static str = Box::leak(tsv.into_boxed_str());
-    let rows: Vec<_> = tsv
-        .lines()
+    tsv.lines()
         .filter_map(|line| {
             let mut cells = line.split('\t');
             Some((cells.next()?, cells.next()?, cells.next()?))
         })
-        .collect();
-    !rows.is_empty() && LOADED.set(rows).is_ok()
+        .collect()
 }
 
 /// The table as the page loads it: one line per text, `key`, English and Chinese separated

@@ -11,24 +11,14 @@ use web_sys::{
     MediaRecorder, MediaRecorderOptions, Url,
 };
 
-use super::dom::{context_2d, document, WebError, WebResult};
+use super::dom::{WebError, WebResult};
+use super::draw::offscreen_canvas;
 use super::files::download_blob;
 
 /// Size of the recorded video: 720p fits every projector and video tool.
 const VIDEO_WIDTH: u32 = 1280;
 const VIDEO_HEIGHT: u32 = 720;
 const VIDEO_FPS: f64 = 30.0;
-
-fn new_canvas(width: u32, height: u32) -> WebResult<(HtmlCanvasElement, CanvasRenderingContext2d)> {
-    let canvas: HtmlCanvasElement = document()?
-        .create_element("canvas")?
-        .dyn_into()
-        .map_err(|_| WebError("cannot create a canvas".into()))?;
-    canvas.set_width(width);
-    canvas.set_height(height);
-    let context = context_2d(&canvas)?;
-    Ok((canvas, context))
-}
 
 /// Draws `source` into the box (x, y, w, h), keeping its aspect ratio, centred.
 fn draw_fitted(context: &CanvasRenderingContext2d, source: &HtmlCanvasElement, x: f64, y: f64, w: f64, h: f64) {
@@ -59,7 +49,7 @@ pub struct Recorder {
 impl Recorder {
     /// Starts recording. Fails with the browser's reason if it cannot record WebM.
     pub fn start(filename: &str) -> WebResult<Recorder> {
-        let (canvas, context) = new_canvas(VIDEO_WIDTH, VIDEO_HEIGHT)?;
+        let (canvas, context) = offscreen_canvas(VIDEO_WIDTH, VIDEO_HEIGHT)?;
         context.set_fill_style_str("#ffffff");
         context.fill_rect(0.0, 0.0, f64::from(VIDEO_WIDTH), f64::from(VIDEO_HEIGHT));
         let stream = canvas.capture_stream_with_frame_request_rate(VIDEO_FPS)?;
@@ -145,7 +135,7 @@ pub fn snapshot_panel(panel: &Element, filename: &str, ratio: f64) -> WebResult<
     if width < 1.0 || height < 1.0 {
         return Err(WebError("the panel is not visible".into()));
     }
-    let (canvas, context) = new_canvas(width as u32, height as u32)?;
+    let (canvas, context) = offscreen_canvas(width as u32, height as u32)?;
     context.set_fill_style_str("#ffffff");
     context.fill_rect(0.0, 0.0, width, height);
     context.scale(ratio, ratio)?;
