@@ -278,15 +278,12 @@ fn read_error(e: &serde_json::Error, text: &str) -> ModelError {
         return error("$", ModelProblem::Truncated { line: e.line() });
     }
     let path = path_at(text, e.line(), e.column());
-    let problem = match e.classify() {
-        _ if e.to_string().starts_with("number out of range") => ModelProblem::NotFinite,
-        _ if non_finite_at(text, e.line(), e.column()) => ModelProblem::NotFinite,
-        _ => ModelProblem::NotJson {
-            line: e.line(),
-            column: e.column(),
-        },
-    };
-    error(path, problem)
+    let too_large = e.to_string().starts_with("number out of range");
+    if too_large || non_finite_at(text, e.line(), e.column()) {
+        return error(path, ModelProblem::NotFinite);
+    }
+    let (line, column) = (e.line(), e.column());
+    error(path, ModelProblem::NotJson { line, column })
 }
 
 /// Whether the text at 1-based (line, column) (where serde_json stopped; the column may
