@@ -273,6 +273,8 @@ fn bad_inputs_exit_2_with_one_line() {
     for epochs in ["0", "abc", "-3", "1.5"] {
         let out = nnlab(&["train", "--config", s(&good), "--epochs", epochs]);
         assert_refused(&out, "--epochs", &[&format!("`{epochs}`")]);
+        let out = nnlab(&["train", "--config", s(&good), "--epochs", "5", "--patience", epochs]);
+        assert_refused(&out, "--patience", &[&format!("`{epochs}`")]);
     }
 
     // clap's own usage errors exit 2 too.
@@ -336,7 +338,16 @@ fn help_documents_keys_and_formats() {
         }
     }
     let help = text(&nnlab(&["train", "--help"]).stdout);
-    for option in ["--config", "--data", "--init", "--epochs", "--out", "--log"] {
+    for option in [
+        "--config",
+        "--data",
+        "--init",
+        "--epochs",
+        "--patience",
+        "--restore-best",
+        "--out",
+        "--log",
+    ] {
         assert!(help.contains(option), "{option} missing");
     }
 }
@@ -408,4 +419,56 @@ fn export_python_prints_a_script_and_refuses_bad_input() {
         "3",
     ]);
     assert_refused(&bad, s(&missing), &["no such file"]);
+}
+
+/// `--patience N --restore-best` stops where the core's patience rule stops the same run
+/// (the page's rule, `EarlyStopping`), says so, and writes the best epoch's weights.
+#[test]
+fn patience_stops_early_like_the_page_and_restores_the_best_weights() {
+    use nnlab::core::early_stop::EarlyStopping;
+    // The early-stopping lesson's run: noisy XOR, a wide net, 30 % held out.
+    let json = r#"{"dataset":"xor","points":200,"noise":50,"hidden":"16,16","activation":"tanh",
+        "optimizer":"adam","lr":0.01,"seed":1,"val-ratio":30}"#;
+    let dir = temp_dir("patience");
+    let config = write(&dir, "overfit.json", json);
+    let model = dir.join("best.json");
+    let out = nnlab(&[
+        "train",
+        "--config",
+        s(&config),
+        "--epochs",
+        "1000",
+        "--patience",
+        "40",
+        "--restore-best",
+        "--out",
+        s(&model),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let line = stdout.lines().next().unwrap_or_default();
+    assert!(line.starts_with("stopped early at epoch "), "{stdout}");
+    assert!(line.contains("no lower validation loss for 40 epochs") && line.ends_with("whose weights were restored"));
+
+    // The same run through the core's rule.
+    let mut trainer = Trainer::new(Config::from_json(json).expect("config")).expect("trainer");
+    let mut rule = EarlyStopping::new(Some(40), true);
+    let (_, stopped) = rule.train(&mut trainer, 1000);
+    let stopped = stopped.expect("the validation loss stops falling within 1000 epochs");
+    assert_eq!(number_after(line, "stopped early at epoch") as u64, stopped.epoch);
+    let best = line
+        .rsplit_once(" at epoch ")
+        .and_then(|(_, rest)| rest.split(',').next()?.parse::<u64>().ok());
+    assert_eq!(best, Some(stopped.best_epoch), "{line}");
+    assert_eq!(stopped.epoch - stopped.best_epoch, 40);
+    // The model written is the best epoch's: its weights are the restored ones.
+    let written = Model::from_json(&std::fs::read_to_string(&model).expect("model written")).expect("model");
+    assert_eq!(written.to_json(), trainer.model().to_json());
+    // Its validation loss, as the summary prints it, is the best one.
+    let val = number_after(stdout.lines().nth(1).unwrap_or_default(), "val loss");
+    assert!(
+        (val - f64::from(stopped.best_loss)).abs() < 1e-3,
+        "{val} vs {}",
+        stopped.best_loss
+    );
 }

@@ -27,11 +27,12 @@ mod cli {
     use nnlab::core::choice::Choice;
     use nnlab::core::config::{Config, ConfigError};
     use nnlab::core::data_csv::{parse_csv, MAX_ROWS};
+    use nnlab::core::early_stop::{EarlyStopping, Stopped};
     use nnlab::core::keys;
     use nnlab::core::loss::Metrics;
     use nnlab::core::model::Model;
     use nnlab::core::regularization::Regularization;
-    use nnlab::core::trainer::{Health, Quantity, Trainer, HISTORY_CAPACITY};
+    use nnlab::core::trainer::{Health, Quantity, Trainer, Watched, HISTORY_CAPACITY};
     use nnlab::core::{Float, Lang, PLANE};
 
     /// Exit status of a run that diverged.
@@ -127,6 +128,15 @@ mod cli {
         /// Number of epochs to train (a whole number, at least 1).
         #[arg(long, value_name = "N", allow_negative_numbers = true)]
         epochs: String,
+        /// Early stopping: stop when the validation loss (the test loss without a validation
+        /// split, see val-ratio) has not reached a new low for N epochs (a whole number, at
+        /// least 1), as the page's patience field does.
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        patience: Option<String>,
+        /// With --patience: when the stop fires, go back to the weights of the epoch with the
+        /// lowest watched loss (the model written by --out is then that epoch's).
+        #[arg(long, requires = "patience")]
+        restore_best: bool,
         /// Write the trained model here (JSON, readable by --init and the web page).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -225,10 +235,15 @@ mod cli {
     }
 
     fn parse_epochs(text: &str) -> Result<u64, Failure> {
+        parse_count("--epochs", text)
+    }
+
+    /// A whole number of epochs of at least 1 given to `option`.
+    fn parse_count(option: &str, text: &str) -> Result<u64, Failure> {
         match text.trim().parse::<u64>() {
             Ok(n) if n >= 1 => Ok(n),
             _ => Err(Failure::new(
-                "--epochs",
+                option,
                 format!("`{text}` is not a whole number of epochs of at least 1"),
             )),
         }
@@ -256,6 +271,12 @@ mod cli {
     /// Sets up the run, trains it and writes the files.
     fn train(args: &TrainArgs) -> Result<ExitCode, Failure> {
         let epochs = parse_epochs(&args.epochs)?;
+        let patience = args
+            .patience
+            .as_deref()
+            .map(|p| parse_count("--patience", p))
+            .transpose()?;
+        let mut early_stop = EarlyStopping::new(patience, args.restore_best);
         let config_path = &args.config;
         let config_text = read(config_path)?;
         let config = Config::from_json(&config_text).map_err(|e| Failure::file(config_path, e))?;
@@ -296,13 +317,16 @@ mod cli {
         if let (Some(model), Some(path)) = (model, &args.init) {
             trainer.load_model(model).map_err(|e| Failure::file(path, e))?;
         }
-        let diverged = run(&mut trainer, epochs);
+        let (diverged, stopped) = run(&mut trainer, &mut early_stop, epochs);
 
         if let Some(path) = &args.log {
             write(path, &trainer.history().to_csv())?;
         }
         if let Some(path) = &args.out {
             write(path, &trainer.model().to_json())?;
+        }
+        if let Some(stopped) = stopped {
+            println!("{}", stop_line(&stopped, patience.unwrap_or(0)));
         }
         println!("{}", summary(&mut trainer));
         match diverged {
@@ -314,9 +338,28 @@ mod cli {
         }
     }
 
-    /// Trains up to `epochs` epochs with a progress bar on a terminal; returns why it stopped
-    /// early, if it diverged.
-    fn run(trainer: &mut Trainer, epochs: u64) -> Option<String> {
+    /// The early stop in one line, e.g. `stopped early at epoch 140: no lower validation
+    /// loss for 40 epochs; the best was 0.2134 at epoch 100, whose weights were restored`.
+    fn stop_line(stopped: &Stopped, patience: u64) -> String {
+        let watched = match stopped.watched {
+            Watched::Validation => "validation",
+            Watched::Test => "test",
+        };
+        let mut line = format!(
+            "stopped early at epoch {}: no lower {watched} loss for {patience} epochs; the best was {} at epoch {}",
+            stopped.epoch,
+            number(stopped.best_loss),
+            stopped.best_epoch
+        );
+        if stopped.restored {
+            line.push_str(", whose weights were restored");
+        }
+        line
+    }
+
+    /// Trains up to `epochs` epochs with a progress bar on a terminal, under the patience
+    /// rule when it is on; returns why it stopped early, if it diverged, and the early stop.
+    fn run(trainer: &mut Trainer, early_stop: &mut EarlyStopping, epochs: u64) -> (Option<String>, Option<Stopped>) {
         let bar = std::io::stderr().is_terminal().then(|| {
             let style = ProgressStyle::with_template(
                 "{bar:30.cyan/blue} epoch {pos}/{len}  {msg}  [{elapsed_precise}, eta {eta}]",
@@ -327,8 +370,14 @@ mod cli {
             bar
         });
         let mut last_message = Instant::now();
+        let mut stopped = None;
         for _ in 0..epochs {
-            if !trainer.train_epoch() {
+            let (trained, stop) = early_stop.train(trainer, 1);
+            if trained == 0 {
+                break;
+            }
+            if stop.is_some() {
+                stopped = stop;
                 break;
             }
             if let Some(bar) = &bar {
@@ -342,7 +391,7 @@ mod cli {
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
-        match trainer.health() {
+        let diverged = match trainer.health() {
             Health::Ok => None,
             Health::Diverged { layer, quantity, epoch } => {
                 let layers = trainer.network().layers.len();
@@ -362,7 +411,8 @@ mod cli {
                     epoch.saturating_sub(1)
                 ))
             }
-        }
+        };
+        (diverged, stopped)
     }
 
     /// Four significant-looking digits without drowning small numbers in zeros.

@@ -9,17 +9,18 @@ const param = (page, key) => new URL(page.url()).searchParams.get(key);
 // The early-stopping lesson's run: XOR at noise 50, 30 % held out for validation.
 const OVERFIT = "dataset=xor&points=200&noise=50&hidden=16,16&activation=tanh&optimizer=adam&lr=0.01&seed=1";
 
-/// Pixels of the loss chart close to the validation curve's colour (204, 121, 167).
-const valPixels = (page) =>
-  page.evaluate(() => {
+/// Pixels of the loss chart close to a colour: by default the validation curve's (204, 121,
+/// 167); compare mode draws B's in sky blue (86, 180, 233).
+const valPixels = (page, rgb = [204, 121, 167]) =>
+  page.evaluate((rgb) => {
     const canvas = document.querySelector("#loss-chart");
     const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
     let n = 0;
     for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - 204) < 12 && Math.abs(data[i + 1] - 121) < 12 && Math.abs(data[i + 2] - 167) < 12) n++;
+      if (rgb.every((c, k) => Math.abs(data[i + k] - c) < 12)) n++;
     }
     return n;
-  });
+  }, rgb);
 
 test("val-ratio from the link shows #val-loss and #val-accuracy and a validation curve", async () => {
   const page = await openPage(`${SUBPATH}?${OVERFIT}&val-ratio=30`);
@@ -118,4 +119,17 @@ test("#stop-patience watches the validation loss and #stop-restore goes back to 
   assert.ok((await value(page, "#val-loss")) > best, "epoch 36's validation loss is above the best");
   page.assertClean();
   reference.assertClean();
+});
+
+test("compare mode draws B's validation curve beside A's", async () => {
+  const page = await openPage(`${SUBPATH}?${OVERFIT}&val-ratio=30&compare=${encodeURIComponent("lr=0.003")}`);
+  await waitForApp(page);
+  for (let i = 0; i < 20; i++) await page.click("#step");
+  await waitForValue(page, "#epoch", "==", 20);
+  await page.waitForFunction(() => document.querySelector("#loss-chart").width > 0);
+  const a = await valPixels(page);
+  const b = await valPixels(page, [86, 180, 233]);
+  assert.ok(a > 20 && b > 20, `validation curve pixels: A ${a}, B ${b}`);
+  // The test's own second read of the chart's pixels draws Chromium's readback hint.
+  page.assertClean({ ignore: [/willReadFrequently/] });
 });

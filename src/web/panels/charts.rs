@@ -295,11 +295,10 @@ fn draw_loss_chart(
             label.to_string()
         }
     };
-    let mut curves: Vec<Curve> = Vec::with_capacity(5);
+    let mut curves: Vec<Curve> = Vec::with_capacity(6);
     curves.push((history, |p| p.train, [40, 40, 40], false, name("A", train_label)));
     curves.push((history, |p| p.test, BLUE, false, name("A", test_label)));
-    // The validation curve, when the run holds points out for validation (A's only: B
-    // shares the data, and its test curve is the one to compare).
+    // The validation curve, when the run holds points out for validation.
     if history.iter().any(|p| p.val.is_some()) {
         curves.push((
             history,
@@ -312,6 +311,11 @@ fn draw_loss_chart(
     if let Some(b) = compare {
         curves.push((b, |p| p.train, B_TRAIN, true, name("B", train_label)));
         curves.push((b, |p| p.test, B_TEST, true, name("B", test_label)));
+        // B holds out the same points (the two runs share their data): its validation
+        // curve shows whether B overfits later or less than A.
+        if b.iter().any(|p| p.val.is_some()) {
+            curves.push((b, |p| p.val.unwrap_or(Float::NAN), B_VAL, true, name("B", val_label)));
+        }
     }
     // A log axis shows a loss of 0 (or below its range) at its bottom edge.
     let floor = if log_scale { y.0 } else { f64::NEG_INFINITY };
@@ -338,6 +342,8 @@ type Curve<'a> = (&'a [HistoryPoint], fn(&HistoryPoint) -> Float, [u8; 3], bool,
 /// The validation curve: Okabe–Ito's reddish purple, apart from every other curve.
 const VAL: [u8; 3] = [204, 121, 167];
 
-/// Compare mode's network B in the loss chart: vermillion training and green test curves.
+/// Compare mode's network B in the loss chart: vermillion training, green test and sky-blue
+/// validation curves (Okabe–Ito), all dashed.
 const B_TRAIN: [u8; 3] = [213, 94, 0];
 const B_TEST: [u8; 3] = [0, 158, 115];
+const B_VAL: [u8; 3] = [86, 180, 233];
