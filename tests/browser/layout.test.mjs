@@ -220,3 +220,25 @@ test("embed=1 inside an iframe of another page shows the board and the training 
   await screenshot(page, "layout-embed");
   page.assertClean();
 });
+
+// Each readout's label of the output panel stays on one line on a classroom laptop's screen
+// ("Training accuracy" once wrapped at 1280–1366 px), in both languages, compare mode too.
+test("the output readouts' labels stay on one line at 1280 and 1366 px, both languages", async () => {
+  for (const [width, height] of [[1280, 800], [1366, 768]]) {
+    for (const lang of ["en", "zh"]) {
+      for (const compare of ["", `&compare=${encodeURIComponent("lr=0.3")}`]) {
+        const page = await openPage(`${SUB}?val-ratio=20&lang=${lang}${compare}`, { viewport: { width, height } });
+        await waitForApp(page);
+        const lines = await page.$$eval("dl.metrics dt", (dts) => dts.filter((dt) => dt.getClientRects().length > 0)
+          .map((dt) => {
+            const lineHeight = parseFloat(getComputedStyle(dt).lineHeight) || 1.2 * parseFloat(getComputedStyle(dt).fontSize);
+            return [dt.textContent, Math.round(dt.getBoundingClientRect().height / lineHeight)];
+          }));
+        assert.ok(lines.length >= 6, `${width} ${lang}: ${JSON.stringify(lines)}`);
+        const wrapped = lines.filter(([, n]) => n > 1);
+        assert.deepEqual(wrapped, [], `${width}×${height} ${lang}${compare ? " compare" : ""}: wrapped ${JSON.stringify(wrapped)}`);
+        await page.close();
+      }
+    }
+  }
+});
