@@ -266,6 +266,10 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("train-curve", "training loss", "训练损失"),
     ("test-curve", "test loss", "测试损失"),
     ("val-curve", "validation loss", "验证损失"),
+    // The same in compare mode's legend, after "A" or "B" (six entries must stay small).
+    ("train-curve-short", "training", "训练"),
+    ("test-curve-short", "test", "测试"),
+    ("val-curve-short", "validation", "验证"),
     ("epoch-axis", "epoch", "轮次"),
     (
         "stop-invalid",

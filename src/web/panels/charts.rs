@@ -66,11 +66,14 @@ impl Charts {
             return Ok(());
         }
         self.chart_key = Some(key);
+        // Compare mode names six curves: "A training" and the like keep its legend small.
+        let short = if other.is_some() { "-short" } else { "" };
+        let curve = |key: &str| text(lang, &format!("{key}{short}"));
         let labels = (
             text(lang, "epoch-axis"),
-            text(lang, "train-curve"),
-            text(lang, "test-curve"),
-            text(lang, "val-curve"),
+            curve("train-curve"),
+            curve("test-curve"),
+            curve("val-curve"),
         );
         draw_loss_chart(&self.loss_chart, history, other, log_scale, ratio, labels)
     }
@@ -290,7 +293,7 @@ fn draw_loss_chart(
     chart.axes(&labelled(&x_ticks), &labelled(&y_ticks), x_label, [215, 215, 215]);
     let name = |side: &str, label: &str| {
         if compare.is_some() {
-            format!("{side}: {label}")
+            format!("{side} {label}")
         } else {
             label.to_string()
         }
