@@ -67,13 +67,16 @@ impl Charts {
         }
         self.chart_key = Some(key);
         // Compare mode names six curves: "A training" and the like keep its legend small.
-        let short = if other.is_some() { "-short" } else { "" };
-        let curve = |key: &str| text(lang, &format!("{key}{short}"));
+        let [train, test, val] = if other.is_some() {
+            ["train-curve-short", "test-curve-short", "val-curve-short"]
+        } else {
+            ["train-curve", "test-curve", "val-curve"]
+        };
         let labels = (
             text(lang, "epoch-axis"),
-            curve("train-curve"),
-            curve("test-curve"),
-            curve("val-curve"),
+            text(lang, train),
+            text(lang, test),
+            text(lang, val),
         );
         draw_loss_chart(&self.loss_chart, history, other, log_scale, ratio, labels)
     }
