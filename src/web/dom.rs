@@ -46,9 +46,18 @@ pub fn canvas(id: &str) -> WebResult<(HtmlCanvasElement, web_sys::CanvasRenderin
     Ok((canvas, context))
 }
 
+/// A canvas's 2D context, asked for with `willReadFrequently`, which every engine takes as
+/// "keep this canvas in memory, not on the GPU". The page never reads pixels back; it asks
+/// because every canvas here is small or rewritten whole each frame from pixels the CPU made
+/// (`putImageData`, scaled copies, a few hundred line segments). WebKit otherwise draws each
+/// canvas through its GPU path and composites it as a layer of its own; without a GPU
+/// (software OpenGL) asking this way took its default network from 19.6 to 27.6 fps
+/// (docs/performance.md). Chromium and Firefox already keep them in memory there.
 pub fn context_2d(canvas: &HtmlCanvasElement) -> WebResult<web_sys::CanvasRenderingContext2d> {
+    let options = web_sys::ContextAttributes2d::new();
+    options.set_will_read_frequently(true);
     canvas
-        .get_context("2d")?
+        .get_context_with_context_options("2d", &options)?
         .ok_or_else(|| WebError("no 2D context".into()))?
         .dyn_into()
         .map_err(|_| WebError("no 2D context".into()))

@@ -147,7 +147,27 @@ impl Heatmap {
     }
 
     /// Colours every cell: `colour(i)` for cell i (row-major, top row first).
-    pub fn paint(&mut self, mut colour: impl FnMut(usize) -> [u8; 3]) {
+    pub fn paint(&mut self, colour: impl FnMut(usize) -> [u8; 3]) {
+        self.fill(colour);
+        self.upload();
+    }
+
+    /// Like [`Heatmap::paint`] for a target that keeps what it shows in `shown` (its last
+    /// colours, empty for "nothing yet"): when the colours come out the same as `shown`,
+    /// leaves the canvas alone and returns false, so the caller skips its blit. Late in
+    /// training a thumbnail's colours often stay the same from one epoch to the next, and
+    /// every canvas left alone is one the browser need not composite again.
+    pub fn paint_if_changed(&mut self, shown: &mut Vec<u8>, colour: impl FnMut(usize) -> [u8; 3]) -> bool {
+        self.fill(colour);
+        if *shown == self.pixels {
+            return false;
+        }
+        shown.clone_from(&self.pixels);
+        self.upload();
+        true
+    }
+
+    fn fill(&mut self, mut colour: impl FnMut(usize) -> [u8; 3]) {
         for (i, px) in self.pixels.chunks_exact_mut(4).enumerate() {
             let [r, g, b] = colour(i);
             px[0] = r;
@@ -155,6 +175,9 @@ impl Heatmap {
             px[2] = b;
             px[3] = 255;
         }
+    }
+
+    fn upload(&self) {
         self.shared.copy_from(&self.pixels);
         let _ = self.context.put_image_data(&self.image, 0.0, 0.0);
     }

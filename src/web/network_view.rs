@@ -308,6 +308,8 @@ struct FeatureNode {
 struct NeuronNode {
     canvas: HtmlCanvasElement,
     context: CanvasRenderingContext2d,
+    /// The thumbnail's colours as last drawn (empty: not drawn since the canvas was sized).
+    shown: Vec<u8>,
 }
 
 struct Link {
@@ -945,7 +947,11 @@ impl NetworkView {
                 };
                 canvas.set_attribute("aria-label", &name)?;
                 stage.append_child(&canvas)?;
-                column.push(NeuronNode { canvas, context });
+                column.push(NeuronNode {
+                    canvas,
+                    context,
+                    shown: Vec::new(),
+                });
                 for p in 0..pieces {
                     let row = j * pieces + p;
                     let span = self.html("span", "bias")?;
@@ -1084,12 +1090,12 @@ impl NetworkView {
 
     /// Repaints every neuron's thumbnail from `grid`.
     fn paint_neurons(&mut self, trainer: &Trainer, grid: &GridOutputs) {
-        let Some(diagram) = self.diagram.as_ref() else { return };
+        let Some(diagram) = self.diagram.as_mut() else { return };
         let problem = trainer.problem();
         let last = diagram.neurons.len().saturating_sub(1);
         let resolution = grid.resolution();
-        for (l, column) in diagram.neurons.iter().enumerate() {
-            for (j, node) in column.iter().enumerate() {
+        for (l, column) in diagram.neurons.iter_mut().enumerate() {
+            for (j, node) in column.iter_mut().enumerate() {
                 let samples = &mut self.samples;
                 sample(grid.neuron(l, j), resolution, samples);
                 let max_abs = samples.iter().fold(0.0 as Float, |m, v| m.max(v.abs()));
@@ -1106,9 +1112,13 @@ impl NetworkView {
                 };
                 let scale = &self.scale;
                 let samples = &self.samples;
-                self.heatmap.paint(|i| scale.colour(samples[i] / divisor));
-                let (w, h) = (f64::from(node.canvas.width()), f64::from(node.canvas.height()));
-                self.heatmap.blit(&node.context, 0.0, 0.0, w, h);
+                if self
+                    .heatmap
+                    .paint_if_changed(&mut node.shown, |i| scale.colour(samples[i] / divisor))
+                {
+                    let (w, h) = (f64::from(node.canvas.width()), f64::from(node.canvas.height()));
+                    self.heatmap.blit(&node.context, 0.0, 0.0, w, h);
+                }
             }
         }
     }
@@ -1178,10 +1188,12 @@ impl Diagram {
             let (x, y) = g.centre(column, index);
             place(canvas, x - s / 2.0, y - s / 2.0, s, s);
             let backing = (s * ratio).round().max(1.0) as u32;
-            if canvas.width() != backing || canvas.height() != backing {
+            let resized = canvas.width() != backing || canvas.height() != backing;
+            if resized {
                 canvas.set_width(backing);
                 canvas.set_height(backing);
             }
+            resized
         };
         let s = g.node(0);
         let font = (s * 0.4).clamp(10.0, 14.0);
@@ -1200,9 +1212,12 @@ impl Diagram {
                 ],
             );
         }
-        for (l, column) in self.neurons.iter().enumerate() {
-            for (j, node) in column.iter().enumerate() {
-                size_canvas(&node.canvas, l + 1, j);
+        for (l, column) in self.neurons.iter_mut().enumerate() {
+            for (j, node) in column.iter_mut().enumerate() {
+                // Resizing clears a canvas: its thumbnail must be drawn again.
+                if size_canvas(&node.canvas, l + 1, j) {
+                    node.shown.clear();
+                }
             }
         }
         for mark in &mut self.biases {

@@ -70,6 +70,39 @@ test("one painted canvas per neuron: hidden widths plus the outputs", async () =
   }
 });
 
+test("a thumbnail is drawn only when its colours change, and again after a resize clears it", async () => {
+  const page = await open("dataset=xor&hidden=4,4");
+  await sleep(100);
+  // Count the neuron canvases drawn on from here on.
+  await page.evaluate(() => {
+    window.__neuronDraws = 0;
+    const draw = CanvasRenderingContext2D.prototype.drawImage;
+    CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+      if (this.canvas.classList.contains("neuron")) window.__neuronDraws++;
+      return draw.apply(this, args);
+    };
+  });
+  const draws = () => page.evaluate(() => window.__neuronDraws);
+  // Paused, with nothing changed, no thumbnail is drawn again.
+  await sleep(300);
+  assert.equal(await draws(), 0, "thumbnails redrawn while nothing changed");
+  // A step changes the weights: the thumbnails that changed are drawn (at most all nine).
+  await page.click("#step");
+  await page.waitForFunction(() => window.__neuronDraws > 0);
+  assert.ok((await draws()) <= 9, `more draws than neurons after one step: ${await draws()}`);
+  // Narrower: the nodes shrink, which clears their canvases; each is painted again although
+  // its colours are the same as before.
+  const before = await page.$eval('#network canvas.neuron[data-layer="0"][data-index="0"]', (c) => c.width);
+  await page.setViewportSize({ width: 900, height: 900 });
+  await page.waitForFunction(
+    (w) => document.querySelector('#network canvas.neuron[data-layer="0"][data-index="0"]').width !== w, before);
+  await sleep(200);
+  const n = await neurons(page);
+  assert.equal(n.painted, n.total, `blank after the resize: ${n.blank.join(", ")}`);
+  page.assertClean();
+  await page.close();
+});
+
 test("per-layer + and − add and remove a neuron", async () => {
   const page = await open("dataset=xor&hidden=4,2&seed=1");
   await page.click('#network .add-neuron[data-layer="0"]');
