@@ -1,29 +1,86 @@
-// Quick probe (not part of the tests): frames per second by requestAnimationFrame while the
-// page plays, in one engine, for a query.
-//   node scripts/fps_probe.mjs webkit "hidden=8,8,8,8,8,8" [seconds]
+// Probe (not part of the tests): frames per second by requestAnimationFrame while the page
+// plays, in one engine, with parts of the page switched off, to find where a frame goes.
+//
+//   node scripts/fps_probe.mjs <engine> "<query>" [--reps N] [--seconds S] [variant ...]
+//
+// Each variant is a stylesheet rule ("css:body { visibility: hidden }") or a script
+// ("js:document.querySelector('#boundary').remove()") applied after play is pressed; "none"
+// changes nothing. The variants run interleaved, N times each, each in a fresh page, and the
+// probe prints each one's median fps and every run's figure.
+//
+// A `<style>` element added to the page does nothing: the page's Content-Security-Policy
+// (style-src 'self') refuses inline styles, which is how earlier probes with one measured
+// nothing. Rules go in through a constructed stylesheet (`adoptedStyleSheets`), which the
+// policy does not govern, and the probe stops if the first selector's computed style did not
+// change.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServer } from "../tests/browser/server.mjs";
 import { engine, closeEngines } from "../tests/browser/engines.mjs";
-const [name = "webkit", query = "", seconds = "6", css = ""] = process.argv.slice(2);
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const [, v] = args.splice(i, 2);
+  return Number(v);
+};
+const reps = option("--reps", 3);
+const seconds = option("--seconds", 5);
+const [name = "webkit", query = "", ...rest] = args;
+const variants = rest.length ? rest : ["none"];
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const server = await startServer({ root: path.join(root, "dist"), host: "127.0.0.1", port: 0 });
 const browser = await engine(name);
-const page = await browser.newPage(server.origin, { viewport: { width: 1366, height: 900 } });
-await page.goto(`/?${query}`);
-await page.waitFor(() => document.querySelector("#epoch")?.dataset.value !== undefined, null, { timeout: 30000 });
-// An optional stylesheet rule, to switch parts of the page off and see what they cost.
-await page.evaluate((rule) => {
-  if (rule) document.head.append(Object.assign(document.createElement("style"), { textContent: rule }));
+
+/** Runs in the page: presses play, then adds the rule if there is one; returns an error or null. */
+function apply(rule) {
   document.querySelector("#play").click();
-}, css);
-const fps = await page.evaluate((ms) => new Promise((resolve) => {
-  let frames = 0;
-  const start = performance.now();
-  const tick = (t) => { frames++; if (t - start < ms) requestAnimationFrame(tick); else resolve(frames * 1000 / (t - start)); };
-  requestAnimationFrame(tick);
-}), Number(seconds) * 1000);
-console.log(`${name} ?${query} ${css}: ${fps.toFixed(1)} fps`);
-await page.close();
+  if (!rule) return null;
+  const selector = rule.slice(0, rule.indexOf("{")).split(",")[0].trim();
+  const element = document.querySelector(selector);
+  if (!element) return `no element matches ${selector}`;
+  const computed = () => {
+    const style = getComputedStyle(element);
+    return Array.from(style, (p) => `${p}:${style.getPropertyValue(p)}`).join(";");
+  };
+  const before = computed();
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(rule);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  return computed() === before ? `the rule changed nothing on ${selector}` : null;
+}
+
+const results = variants.map(() => []);
+for (let r = 0; r < reps; r++) {
+  for (const [i, variant] of variants.entries()) {
+    const page = await browser.newPage(server.origin, { viewport: { width: 1366, height: 900 } });
+    await page.goto(`/?${query}`);
+    await page.waitFor(() => document.querySelector("#epoch")?.dataset.value !== undefined, null, { timeout: 30000 });
+    const [kind, body] = variant === "none" ? ["none", ""] : [variant.slice(0, variant.indexOf(":")), variant.slice(variant.indexOf(":") + 1)];
+    if (!["none", "css", "js"].includes(kind)) throw new Error(`${variant}: not none, css:… or js:…`);
+    const problem = await page.evaluate(apply, kind === "css" ? body : "");
+    if (problem) throw new Error(`${variant}: ${problem}`);
+    // The page's policy forbids eval; this Function is the driver's script, not the page's.
+    if (kind === "js") await page.evaluate(new Function(body), null);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const fps = await page.evaluate((ms) => new Promise((resolve) => {
+      let frames = 0;
+      const start = performance.now();
+      const tick = (t) => {
+        frames++;
+        if (t - start < ms) requestAnimationFrame(tick);
+        else resolve((frames * 1000) / (t - start));
+      };
+      requestAnimationFrame(tick);
+    }), seconds * 1000);
+    results[i].push(fps);
+    await page.close();
+  }
+}
+const median = (list) => [...list].sort((a, b) => a - b)[list.length >> 1];
+for (const [i, variant] of variants.entries()) {
+  console.log(`${name} ?${query} ${median(results[i]).toFixed(1)} fps [${results[i].map((f) => f.toFixed(1)).join(" ")}]  ${variant}`);
+}
 await closeEngines();
 await server.close();

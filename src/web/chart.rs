@@ -36,6 +36,9 @@ pub fn labelled(ticks: &[Tick]) -> Vec<(f64, String)> {
     ticks.iter().map(|t| (t.value, tick_label(t))).collect()
 }
 
+/// A legend row: its label and its marks, one per column (see [`Chart::legend_table`]).
+pub type LegendRow<'a> = (&'a str, Vec<Option<([u8; 3], LegendMark)>>);
+
 /// How a legend entry is marked.
 #[derive(Clone, Copy, Debug)]
 pub enum LegendMark {
@@ -240,14 +243,32 @@ impl Chart {
     /// A legend in a pale box at the top left or top right (`right`) of the chart, one row
     /// per entry: its mark in its colour, then its label.
     pub fn legend(&self, entries: &[(&str, [u8; 3], LegendMark)], right: bool) {
-        let (c, scale) = (&self.c, self.scale);
-        let text_width = entries
+        let rows: Vec<LegendRow> = entries
             .iter()
-            .filter_map(|(label, _, _)| c.measure_text(label).ok().map(|m| m.width()))
+            .map(|&(label, colour, mark)| (label, vec![Some((colour, mark))]))
+            .collect();
+        self.legend_table(&[], &rows, right);
+    }
+
+    /// A legend as a small table: a row per label with one mark per column (`None` leaves
+    /// the cell empty), the columns headed by `headers` (none: no header row). Compare
+    /// mode's loss chart puts A and B side by side, so six curves take three rows.
+    pub fn legend_table(&self, headers: &[&str], rows: &[LegendRow], right: bool) {
+        let (c, scale) = (&self.c, self.scale);
+        let text_width = rows
+            .iter()
+            .filter_map(|(label, _)| c.measure_text(label).ok().map(|m| m.width()))
             .fold(0.0, f64::max);
+        let columns = rows
+            .iter()
+            .map(|(_, marks)| marks.len())
+            .max()
+            .unwrap_or(0)
+            .max(headers.len());
         let (pad, mark, row) = (6.0 * scale, 18.0 * scale, 12.0 * scale * 1.45);
-        let width = pad * 3.0 + mark + text_width;
-        let height = pad * 2.0 + row * entries.len() as f64;
+        let header_rows = if headers.is_empty() { 0.0 } else { 1.0 };
+        let width = pad * 2.0 + (mark + pad) * columns as f64 + text_width;
+        let height = pad * 2.0 + row * (rows.len() as f64 + header_rows);
         let margin = 14.0 * scale;
         let x = if right {
             self.width - width - margin
@@ -263,33 +284,42 @@ impl Chart {
         c.set_line_width(scale.max(1.0));
         c.stroke_rect(x, y, width, height);
         c.set_text_baseline("middle");
+        let column_x = |k: usize| x + pad + (mark + pad) * k as f64;
+        c.set_fill_style_str(INK);
+        c.set_text_align("center");
+        for (k, header) in headers.iter().enumerate() {
+            let _ = c.fill_text(header, column_x(k) + mark / 2.0, y + pad + row * 0.5);
+        }
         c.set_text_align("start");
         c.set_line_width(self.pen(2.0).0);
-        for (i, (label, colour, kind)) in entries.iter().enumerate() {
-            let middle = y + pad + row * (i as f64 + 0.5);
-            let colour = rgb(*colour);
-            match kind {
-                LegendMark::Box => {
-                    c.set_global_alpha(0.45);
-                    c.set_fill_style_str(&colour);
-                    c.fill_rect(x + pad, middle - 5.0 * scale, mark, 10.0 * scale);
-                    c.set_global_alpha(1.0);
-                }
-                LegendMark::Line | LegendMark::Dashed => {
-                    c.set_stroke_style_str(&colour);
-                    c.begin_path();
-                    c.move_to(x + pad, middle);
-                    if matches!(kind, LegendMark::Dashed) {
-                        // Two dashes with a gap, as the curve is drawn.
-                        c.line_to(x + pad + mark * 0.4, middle);
-                        c.move_to(x + pad + mark * 0.6, middle);
+        for (i, (label, marks)) in rows.iter().enumerate() {
+            let middle = y + pad + row * (i as f64 + header_rows + 0.5);
+            for (k, cell) in marks.iter().enumerate() {
+                let Some((colour, kind)) = cell else { continue };
+                let (left, colour) = (column_x(k), rgb(*colour));
+                match kind {
+                    LegendMark::Box => {
+                        c.set_global_alpha(0.45);
+                        c.set_fill_style_str(&colour);
+                        c.fill_rect(left, middle - 5.0 * scale, mark, 10.0 * scale);
+                        c.set_global_alpha(1.0);
                     }
-                    c.line_to(x + pad + mark, middle);
-                    c.stroke();
+                    LegendMark::Line | LegendMark::Dashed => {
+                        c.set_stroke_style_str(&colour);
+                        c.begin_path();
+                        c.move_to(left, middle);
+                        if matches!(kind, LegendMark::Dashed) {
+                            // Two dashes with a gap, as the curve is drawn.
+                            c.line_to(left + mark * 0.4, middle);
+                            c.move_to(left + mark * 0.6, middle);
+                        }
+                        c.line_to(left + mark, middle);
+                        c.stroke();
+                    }
                 }
             }
             c.set_fill_style_str(INK);
-            let _ = c.fill_text(label, x + pad * 2.0 + mark, middle);
+            let _ = c.fill_text(label, column_x(columns), middle);
         }
     }
 }

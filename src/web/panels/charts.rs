@@ -7,7 +7,7 @@ use crate::core::loss::Metrics;
 use crate::core::ticks::{linear_ticks, log_ticks};
 use crate::core::trainer::{HistoryPoint, Trainer};
 use crate::core::{Float, Lang, Problem};
-use crate::web::chart::{labelled, Chart, LegendMark};
+use crate::web::chart::{labelled, Chart, LegendMark, LegendRow};
 use crate::web::dom::{by_id, document, format_number, WebResult};
 use crate::web::draw::BLUE;
 use crate::web::text::text;
@@ -66,7 +66,7 @@ impl Charts {
             return Ok(());
         }
         self.chart_key = Some(key);
-        // Compare mode names six curves: "A training" and the like keep its legend small.
+        // Compare mode's legend heads its columns "A" and "B": the rows take short names.
         let [train, test, val] = if other.is_some() {
             ["train-curve-short", "test-curve-short", "val-curve-short"]
         } else {
@@ -294,56 +294,74 @@ fn draw_loss_chart(
     let chart = Chart::new(canvas, scale, (44.0, 36.0), (0.0, last_epoch), y, log_scale)?;
     let (x_label, train_label, test_label, val_label) = labels;
     chart.axes(&labelled(&x_ticks), &labelled(&y_ticks), x_label, [215, 215, 215]);
-    let name = |side: &str, label: &str| {
-        if compare.is_some() {
-            format!("{side} {label}")
-        } else {
-            label.to_string()
-        }
-    };
+    // Which curves there are: A's training and test, then validation and B's where the
+    // run has them. In compare mode B's are dashed, in colours of their own.
+    let a_val = history.iter().any(|p| p.val.is_some());
     let mut curves: Vec<Curve> = Vec::with_capacity(6);
-    curves.push((history, |p| p.train, [40, 40, 40], false, name("A", train_label)));
-    curves.push((history, |p| p.test, BLUE, false, name("A", test_label)));
-    // The validation curve, when the run holds points out for validation.
-    if history.iter().any(|p| p.val.is_some()) {
-        curves.push((
-            history,
-            |p| p.val.unwrap_or(Float::NAN),
-            VAL,
-            false,
-            name("A", val_label),
-        ));
+    curves.push((history, |p| p.train, [40, 40, 40], Side::A, 0));
+    curves.push((history, |p| p.test, BLUE, Side::A, 1));
+    if a_val {
+        curves.push((history, |p| p.val.unwrap_or(Float::NAN), VAL, Side::A, 2));
     }
     if let Some(b) = compare {
-        curves.push((b, |p| p.train, B_TRAIN, true, name("B", train_label)));
-        curves.push((b, |p| p.test, B_TEST, true, name("B", test_label)));
+        curves.push((b, |p| p.train, B_TRAIN, Side::B, 0));
+        curves.push((b, |p| p.test, B_TEST, Side::B, 1));
         // B holds out the same points (the two runs share their data): its validation
         // curve shows whether B overfits later or less than A.
         if b.iter().any(|p| p.val.is_some()) {
-            curves.push((b, |p| p.val.unwrap_or(Float::NAN), B_VAL, true, name("B", val_label)));
+            curves.push((b, |p| p.val.unwrap_or(Float::NAN), B_VAL, Side::B, 2));
         }
     }
     // A log axis shows a loss of 0 (or below its range) at its bottom edge.
     let floor = if log_scale { y.0 } else { f64::NEG_INFINITY };
     let mut line = Vec::new();
-    for (points, pick, colour, dashed, _) in &curves {
+    for (points, pick, colour, side, _) in &curves {
         line.clear();
         line.extend(points.iter().map(|p| (p.epoch as f64, f64::from(pick(p)).max(floor))));
-        chart.line(&line, *colour, if *dashed { [5.0; 2] } else { [0.0; 2] });
+        chart.line(&line, *colour, if *side == Side::B { [5.0; 2] } else { [0.0; 2] });
     }
-    let entries: Vec<(&str, [u8; 3], LegendMark)> = curves
-        .iter()
-        .map(|(_, _, colour, dashed, label)| {
-            let mark = if *dashed { LegendMark::Dashed } else { LegendMark::Line };
-            (label.as_str(), *colour, mark)
+    // One legend row per kind of curve. In compare mode A's and B's marks sit side by side
+    // under "A" and "B", so six curves take three rows of the small chart, not six.
+    let sides: &[Side] = if compare.is_some() {
+        &[Side::A, Side::B]
+    } else {
+        &[Side::A]
+    };
+    let rows: Vec<LegendRow> = [train_label, test_label, val_label]
+        .into_iter()
+        .enumerate()
+        .filter(|&(kind, _)| curves.iter().any(|c| c.4 == kind))
+        .map(|(kind, label)| {
+            let marks = sides
+                .iter()
+                .map(|&side| {
+                    let curve = curves.iter().find(|c| c.3 == side && c.4 == kind)?;
+                    let mark = if side == Side::B {
+                        LegendMark::Dashed
+                    } else {
+                        LegendMark::Line
+                    };
+                    Some((curve.2, mark))
+                })
+                .collect();
+            (label, marks)
         })
         .collect();
-    chart.legend(&entries, true);
+    let headers: &[&str] = if compare.is_some() { &["A", "B"] } else { &[] };
+    chart.legend_table(headers, &rows, true);
     Ok(())
 }
 
-/// One curve of the loss chart: its history, which loss it shows, colour, dashed, legend.
-type Curve<'a> = (&'a [HistoryPoint], fn(&HistoryPoint) -> Float, [u8; 3], bool, String);
+/// One curve of the loss chart: its history, which loss it shows, its colour, whose it is,
+/// and its kind (0 training, 1 test, 2 validation: its legend row).
+type Curve<'a> = (&'a [HistoryPoint], fn(&HistoryPoint) -> Float, [u8; 3], Side, usize);
+
+/// Whose curve: network A's (solid) or, in compare mode, B's (dashed).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    A,
+    B,
+}
 
 /// The validation curve: Okabe–Ito's reddish purple, apart from every other curve.
 const VAL: [u8; 3] = [204, 121, 167];
