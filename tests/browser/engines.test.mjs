@@ -55,6 +55,12 @@ test("the page loads under a sub-path, the wasm starts and draws the boundary", 
   assert.ok(await page.evaluate(() => window.nnlabWasm instanceof Promise), `[${engine}] the inline starter did not run`);
   const { orange, blue } = await boundaryColours(page);
   assert.ok(orange + blue > 1000, `[${engine}] the boundary is blank`);
+  // The canvases ask to stay in memory (willReadFrequently): WebKit without a GPU otherwise
+  // draws and composites each through software OpenGL, at two thirds of the frame rate.
+  const onGpuPath = await page.evaluate(() => [...document.querySelectorAll("#boundary, #loss-chart, #network canvas")]
+    .filter((c) => !c.getContext("2d").getContextAttributes().willReadFrequently)
+    .map((c) => c.id || c.className));
+  assert.deepEqual(onGpuPath, [], `[${engine}] canvases without willReadFrequently`);
   await page.screenshot(`engine-${engine}-loaded`);
   await page.assertClean();
 }, ALL);
