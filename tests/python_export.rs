@@ -1,7 +1,8 @@
 //! The NumPy export (`nnlab export-python`, the page's `#export-python`) run by python3 with
 //! NumPy: in float64, a full-batch script prints the engine's loss history (training and test,
-//! every epoch of 100) to 1e-4 relative, and a mini-batch script, which shuffles with its own
-//! generator, reaches the engine's test accuracy within 2 points.
+//! and validation when the run has a validation split, every epoch of 100) to 1e-4 relative,
+//! and a mini-batch script, which shuffles with its own generator, reaches the engine's test
+//! accuracy within 2 points.
 //!
 //! Needs python3 with NumPy (`scripts/setup.sh` installs Debian's `python3-numpy`): the first
 //! of `$NNLAB_PYTHON`, `python3` and `/usr/bin/python3` that imports numpy. Without one the
@@ -84,23 +85,48 @@ fn loss_rows(stdout: &str) -> Vec<(u64, f64, f64)> {
         .collect()
 }
 
-/// The percentages after `training` and `test` on the script's accuracy line.
-fn accuracies(stdout: &str) -> (f64, f64) {
+/// The (epoch, training loss, test loss, validation loss) rows a script with a validation
+/// split printed.
+fn val_loss_rows(stdout: &str) -> Vec<(u64, f64, f64, f64)> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            match cells[..] {
+                [e, train, test, val] => Some((
+                    e.parse().ok()?,
+                    train.parse().ok()?,
+                    test.parse().ok()?,
+                    val.parse().ok()?,
+                )),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The number after `label` (`training`, `test`, `validation`) on the script's closing line
+/// that starts with `start` (`accuracy:`, in percent, or `RMSE:`).
+fn closing_number(stdout: &str, start: &str, label: &str) -> f64 {
     let line = stdout
         .lines()
-        .find(|l| l.starts_with("accuracy:"))
-        .unwrap_or_else(|| panic!("no accuracy line in {stdout}"));
-    let number = |label: &str| -> f64 {
-        let start = line.find(label).expect("label") + label.len();
-        line[start..]
-            .trim_start()
-            .split('%')
-            .next()
-            .expect("a number")
-            .parse()
-            .expect("a number")
-    };
-    (number("training"), number("test"))
+        .find(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no {start} line in {stdout}"));
+    let at = line.find(label).unwrap_or_else(|| panic!("no {label} on {line}")) + label.len();
+    line[at..]
+        .trim_start()
+        .split(['%', ','])
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no number after {label} on {line}"))
+}
+
+/// The percentages after `training` and `test` on the script's accuracy line.
+fn accuracies(stdout: &str) -> (f64, f64) {
+    (
+        closing_number(stdout, "accuracy:", "training"),
+        closing_number(stdout, "accuracy:", "test"),
+    )
 }
 
 /// A run of `query` and its exported script for `EPOCHS` epochs (exported before training).
@@ -117,17 +143,35 @@ fn run(query: &str) -> (Trainer, String) {
     (trainer, code)
 }
 
-/// The script's losses against the engine's history, every epoch, to 1e-4 relative.
-fn assert_same_losses(query: &str) {
+/// The script's losses against the engine's history, every epoch, to 1e-4 relative (the
+/// validation loss too when the run has a validation split); returns the run and what the
+/// script printed.
+fn assert_same_losses(query: &str) -> (Trainer, String) {
     let (trainer, code) = run(query);
     assert!(code.contains("Full batch"), "{query}: not a full-batch script");
-    let printed = loss_rows(&run_python(&code, query));
+    let stdout = run_python(&code, query);
+    // Each printed row: its epoch and its losses, in the order of the engine's below.
+    let printed: Vec<(u64, Vec<f64>)> = if trainer.has_validation() {
+        val_loss_rows(&stdout)
+            .into_iter()
+            .map(|(e, train, test, val)| (e, vec![train, test, val]))
+            .collect()
+    } else {
+        loss_rows(&stdout)
+            .into_iter()
+            .map(|(e, train, test)| (e, vec![train, test]))
+            .collect()
+    };
     let history = trainer.history().points();
     assert_eq!(printed.len(), history.len(), "{query}: epochs printed");
     let mut worst = (0.0, 0);
-    for (&(epoch, train, test), point) in printed.iter().zip(history) {
+    for ((epoch, losses), point) in printed.iter().zip(history) {
+        let epoch = *epoch;
         assert_eq!(epoch, point.epoch, "{query}");
-        for (got, want, split) in [(train, point.train, "training"), (test, point.test, "test")] {
+        let mut wanted = vec![(point.train, "training"), (point.test, "test")];
+        wanted.extend(point.val.map(|val| (val, "validation")));
+        assert_eq!(losses.len(), wanted.len(), "{query}: epoch {epoch}: losses printed");
+        for (&got, (want, split)) in losses.iter().zip(wanted) {
             let want = f64::from(want);
             let error = (got - want).abs() / want.abs();
             assert!(
@@ -141,6 +185,7 @@ fn assert_same_losses(query: &str) {
         }
     }
     println!("{query}: worst relative error {:.2e} at epoch {}", worst.0, worst.1);
+    (trainer, stdout)
 }
 
 #[test]
@@ -195,6 +240,58 @@ fn normalisation_maxout_and_the_other_choices_full_batch_give_the_engines_losses
         "dataset=blobs3&hidden=5&activation=swish&loss=mse&optimizer=sgd&lr=0.5&normalize=none&batch=500&seed=11",
     ] {
         assert_same_losses(query);
+    }
+}
+
+#[test]
+fn a_validation_split_full_batch_gives_the_engines_three_losses_and_closing_metrics() {
+    // Classes: the validation loss of every epoch and the validation accuracy.
+    let query =
+        "dataset=moons&noise=20&hidden=5&activation=tanh&loss=ce&optimizer=adam&lr=0.02&batch=500&val-ratio=20&seed=13";
+    let (mut trainer, stdout) = assert_same_losses(query);
+    assert!(
+        trainer.has_validation() && trainer.history().points().iter().all(|p| p.val.is_some()),
+        "{query}: no validation split"
+    );
+    let val = trainer.validation().expect("validation metrics");
+    let engine = 100.0 * f64::from(val.accuracy.expect("classes"));
+    let script = closing_number(&stdout, "accuracy:", "validation");
+    // The script prints it to 0.1 %.
+    assert!(
+        (script - engine).abs() <= 0.05 + 1e-9,
+        "{query}: the script's validation accuracy {script}% is not the engine's {engine}%"
+    );
+    // Regression: the validation loss of every epoch and the validation RMSE.
+    let query = "dataset=bumps&hidden=6&activation=tanh&loss=mse&optimizer=adam&lr=0.01&batch=500&val-ratio=20&seed=14";
+    let (mut trainer, stdout) = assert_same_losses(query);
+    assert!(trainer.has_validation(), "{query}: no validation split");
+    let engine = f64::from(
+        trainer
+            .validation()
+            .expect("validation metrics")
+            .rmse
+            .expect("regression"),
+    );
+    let script = closing_number(&stdout, "RMSE:", "validation");
+    assert!(
+        (script - engine).abs() <= 1e-4 * engine,
+        "{query}: the script's validation RMSE {script} is not the engine's {engine}"
+    );
+}
+
+#[test]
+fn a_run_without_validation_prints_no_validation_column() {
+    let (config, _) = Config::from_query("dataset=circle&hidden=4&batch=500&seed=15");
+    let trainer = Trainer::new(config).expect("a valid config");
+    assert!(!trainer.has_validation());
+    for lang in [Lang::En, Lang::Zh] {
+        let code = script(TEMPLATE, &trainer, Some(3), lang);
+        for absent in ["VAL", "X_val", "validation", "验证"] {
+            assert!(!code.contains(absent), "{lang:?}: the script has {absent}");
+        }
+        let stdout = run_python(&code, "no validation");
+        assert_eq!(loss_rows(&stdout).len(), 4, "{lang:?}: {stdout}");
+        assert!(val_loss_rows(&stdout).is_empty(), "{lang:?}: {stdout}");
     }
 }
 

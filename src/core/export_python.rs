@@ -1,9 +1,10 @@
 //! The run as one NumPy script (`nnlab-run.py`) a student reads and runs with `python3`: the
-//! training and test splits and the run's initial weights inlined, then the same training
-//! spelled out step by step (features, normalisation, forward, loss, backward, penalty,
-//! clipping, update). The fixed text is the template `www/export-python.txt` (the page
-//! fetches it when asked, so it stays out of the .wasm; the CLI embeds it as [`TEMPLATE`]);
-//! each choice's NumPy form sits beside it in its enum (`Activation::numpy`, `Loss::numpy`, …).
+//! training and test splits (and the validation split, when the run has one) and the run's
+//! initial weights inlined, then the same training spelled out step by step (features,
+//! normalisation, forward, loss, backward, penalty, clipping, update). The fixed text is the
+//! template `www/export-python.txt` (the page fetches it when asked, so it stays out of the
+//! .wasm; the CLI embeds it as [`TEMPLATE`]); each choice's NumPy form sits beside it in its
+//! enum (`Activation::numpy`, `Loss::numpy`, …).
 //!
 //! The template's markup, line by line: `#en:` and `#zh:` start a line kept in that language
 //! only (without the mark); `#{tag` … `#}` keep what is between them only when the run has
@@ -27,7 +28,7 @@ pub const TEMPLATE_FILE: &str = "export-python.txt";
 pub const TEMPLATE: &str = include_str!("../../www/export-python.txt");
 
 /// The template's block tags, in the order `script` computes them.
-const TAGS: [&str; 18] = [
+const TAGS: [&str; 19] = [
     "binary",
     "multi",
     "regression",
@@ -46,10 +47,11 @@ const TAGS: [&str; 18] = [
     "maxout",
     "norm",
     "batchnorm",
+    "val",
 ];
 
 /// The template's placeholders (`@NAME@`), in the order `value` writes them.
-const PLACEHOLDERS: [&str; 23] = [
+const PLACEHOLDERS: [&str; 25] = [
     "SETTINGS",
     "N_TRAIN",
     "N_TEST",
@@ -73,6 +75,8 @@ const PLACEHOLDERS: [&str; 23] = [
     "PENALTY",
     "OPTIMIZER_NAME",
     "UPDATE",
+    "N_VAL",
+    "VAL",
 ];
 
 /// Epochs a script trains when the run has trained none yet.
@@ -112,6 +116,7 @@ pub fn script(template: &str, trainer: &Trainer, epochs: Option<u64>, lang: Lang
         hidden.iter().any(|l| l.activation.pieces() > 1),
         hidden.iter().any(|l| l.norm.is_some()),
         hidden.iter().any(|l| l.norm_kind() == NormKind::Batch),
+        trainer.has_validation(),
     ];
     let mut out = String::new();
     // Whether each open block is kept (a block inside a dropped one is dropped).
@@ -228,6 +233,10 @@ fn value(name: &str, out: &mut String, trainer: &Trainer, network: &Network, epo
         21 => put(out, &[config.optimizer.label(lang)]),
         // UPDATE
         22 => put(out, &[config.optimizer.numpy()]),
+        // N_VAL
+        23 => int(out, data.val.len()),
+        // VAL
+        24 => points(out, &data.val),
         _ => {}
     }
     true
