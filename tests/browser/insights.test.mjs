@@ -54,9 +54,11 @@ test("gradient norms and saturation change as training runs, and the chart follo
   await page.$eval("#gradient-chart", (c) => c.scrollIntoView({ block: "center" }));
   await sleep(200);
   await snapCanvas(page, "#gradient-chart", "grad0");
-  await page.click("#play");
+  // Play and pause without scrolling back up to the button (a real click would), so the
+  // chart stays in view while it trains, as for a student watching it.
+  await page.$eval("#play", (b) => b.click());
   await waitForValue(page, "#epoch", ">=", 200, { timeout: 30000 });
-  await page.click("#play");
+  await page.$eval("#play", (b) => b.click());
   await sleep(300);
   const gradAfter = await values(page, ".grad-norm");
   const satAfter = await values(page, ".saturation");
