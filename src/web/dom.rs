@@ -51,8 +51,9 @@ pub fn canvas(id: &str) -> WebResult<(HtmlCanvasElement, web_sys::CanvasRenderin
 /// because every canvas here is small or rewritten whole each frame from pixels the CPU made
 /// (`putImageData`, scaled copies, a few hundred line segments). WebKit otherwise draws each
 /// canvas through its GPU path and composites it as a layer of its own; without a GPU
-/// (software OpenGL) asking this way took its default network from 19.6 to 27.6 fps
-/// (docs/performance.md). Chromium and Firefox already keep them in memory there.
+/// (software OpenGL) asking this way took its default network from 18.7 to 29.0 fps
+/// (five-run medians, docs/performance.md). Chromium and Firefox already kept them in
+/// memory there.
 pub fn context_2d(canvas: &HtmlCanvasElement) -> WebResult<web_sys::CanvasRenderingContext2d> {
     let options = web_sys::ContextAttributes2d::new();
     options.set_will_read_frequently(true);

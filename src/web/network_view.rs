@@ -1088,7 +1088,7 @@ impl NetworkView {
         }
     }
 
-    /// Repaints every neuron's thumbnail from `grid`.
+    /// Repaints from `grid` the neurons' thumbnails whose colours changed.
     fn paint_neurons(&mut self, trainer: &Trainer, grid: &GridOutputs) {
         let Some(diagram) = self.diagram.as_mut() else { return };
         let problem = trainer.problem();
