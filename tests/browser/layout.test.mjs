@@ -242,3 +242,24 @@ test("the output readouts' labels stay on one line at 1280 and 1366 px, both lan
     }
   }
 });
+
+test("projector mode: the output's readouts fit their cells, compare mode too, both languages", async () => {
+  for (const [width, height] of [[1280, 720], [1366, 768]]) {
+    for (const lang of ["en", "zh"]) {
+      for (const compare of ["", `&compare=${encodeURIComponent("activation=relu")}`]) {
+        const page = await openPage(`${SUB}?dataset=xor&val-ratio=20&lang=${lang}${compare}`, { viewport: { width, height } });
+        await waitForApp(page);
+        await page.click("#projector");
+        // A few epochs, so the readouts hold trained values (four or five digits, "100.0%").
+        for (let i = 0; i < 5; i++) await page.click("#step");
+        await page.waitForFunction(() => document.querySelector("#epoch").dataset.value === "5");
+        const overflowing = await page.$$eval(".output-panel dl.metrics dd", (dds) => dds
+          .filter((dd) => dd.getClientRects().length > 0 && dd.scrollWidth > dd.clientWidth + 1)
+          .map((dd) => `${dd.id} "${dd.textContent}" ${dd.scrollWidth} > ${dd.clientWidth}`));
+        assert.deepEqual(overflowing, [],
+          `${width}×${height} ${lang}${compare ? " compare" : ""}: readouts wider than their cells`);
+        await page.close();
+      }
+    }
+  }
+});
