@@ -130,8 +130,27 @@ export async function openPage(p = SUBPATH, { viewport = { width: 1200, height: 
     }
   });
   page.on("pageerror", (err) => problems.push(`page error: ${err.stack || err.message || err}`));
-  page.on("requestfailed", (req) =>
-    problems.push(`request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`));
+  // A request that a navigation cancelled (a test's goto or reload while the page was still
+  // fetching, say lessons.txt) is not the page's problem. Navigations are counted when a test
+  // starts one (before the old page's requests are cancelled) and when the frame navigates.
+  let navigations = 0;
+  const startedAt = new WeakMap();
+  for (const name of ["goto", "reload", "goBack", "goForward"]) {
+    const navigate = page[name].bind(page);
+    page[name] = (...args) => {
+      navigations++;
+      return navigate(...args);
+    };
+  }
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) navigations++;
+  });
+  page.on("request", (req) => startedAt.set(req, navigations));
+  page.on("requestfailed", (req) => {
+    const error = req.failure()?.errorText;
+    if (error === "net::ERR_ABORTED" && startedAt.get(req) !== navigations) return;
+    problems.push(`request failed: ${req.method()} ${req.url()} (${error})`);
+  });
   page.responses = [];
   page.on("response", (res) => {
     page.responses.push({ url: res.url(), status: res.status(), contentType: res.headers()["content-type"] || "" });
