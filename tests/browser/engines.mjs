@@ -205,6 +205,25 @@ class EnginePage {
     return this.problems;
   }
 
+  /** Counts navigations (a test's goto, and the frame navigating) and notes, per request,
+   *  how many had happened when it started: see `cancelledByNavigation`. */
+  watchNavigations(page) {
+    this.navigations = 0;
+    this.startedAt = new WeakMap();
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame()) this.navigations++;
+    });
+    page.on("request", (req) => this.startedAt.set(req, this.navigations));
+  }
+
+  /** Whether a failed request was one the page had started before a later navigation (a
+   *  test's goto while lessons.txt was still loading, say): the navigation cancelled it, which
+   *  is not the page's problem. The Chromium harness (harness.mjs) filters the same way. */
+  cancelledByNavigation(req) {
+    const at = this.startedAt?.get(req);
+    return at !== undefined && at !== this.navigations;
+  }
+
   async assertClean({ ignore = [] } = {}) {
     const all = await this.collectProblems();
     const left = all.filter((pr) => !ignore.some((re) => re.test(pr)));
@@ -232,11 +251,16 @@ class PlaywrightPage extends EnginePage {
       if (type === "error" || type === "warning") this.problems.push(`console.${type}: ${msg.text()}`);
     });
     page.on("pageerror", (err) => this.problems.push(`page error: ${err.stack || err.message || err}`));
-    page.on("requestfailed", (req) => this.problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+    page.on("requestfailed", (req) => {
+      if (this.cancelledByNavigation(req)) return;
+      this.problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+    });
     page.on("response", (res) => res.status() >= 400 && this.problems.push(`HTTP ${res.status()}: ${res.url()}`));
+    this.watchNavigations(page);
     page.on("request", (req) => !isLocal(req.url()) && this.problems.push(`non-loopback request: ${req.url()}`));
   }
   async goto(p) {
+    this.navigations++;
     await this.page.goto(this.resolve(p), { waitUntil: "load" });
     await this.hooks();
   }
@@ -280,11 +304,16 @@ class PuppeteerPage extends EnginePage {
       if (type === "error" || type === "warn") this.problems.push(`console.${type === "warn" ? "warning" : type}: ${msg.text()}`);
     });
     page.on("pageerror", (err) => this.problems.push(`page error: ${err.stack || err.message || err}`));
-    page.on("requestfailed", (req) => this.problems.push(`request failed: ${req.url()}`));
+    page.on("requestfailed", (req) => {
+      if (this.cancelledByNavigation(req)) return;
+      this.problems.push(`request failed: ${req.url()}`);
+    });
     page.on("response", (res) => res.status() >= 400 && this.problems.push(`HTTP ${res.status()}: ${res.url()}`));
+    this.watchNavigations(page);
     page.on("request", (req) => !isLocal(req.url()) && this.problems.push(`non-loopback request: ${req.url()}`));
   }
   async goto(p) {
+    this.navigations++;
     await this.page.goto(this.resolve(p), { waitUntil: "load" });
     await this.hooks();
   }
