@@ -612,7 +612,7 @@ impl App {
             inspector.refresh(trainer, lang, boundary);
         }
         if !fresh {
-            network.catch_up_links(trainer);
+            network.catch_up(trainer, &snapshot.grid, *playing);
         }
         network.show_dropped(trainer, !*playing);
         compare.render(trainer, view, lang);

@@ -167,6 +167,12 @@ impl Heatmap {
         true
     }
 
+    /// Whether `colour` gives other colours than `shown` (fills the pixels, draws nothing).
+    pub fn differs(&mut self, shown: &[u8], colour: impl FnMut(usize) -> [u8; 3]) -> bool {
+        self.fill(colour);
+        shown != self.pixels.as_slice()
+    }
+
     fn fill(&mut self, mut colour: impl FnMut(usize) -> [u8; 3]) {
         for (i, px) in self.pixels.chunks_exact_mut(4).enumerate() {
             let [r, g, b] = colour(i);

@@ -103,6 +103,75 @@ test("a thumbnail is drawn only when its colours change, and again after a resiz
   await page.close();
 });
 
+// While playing, a frame draws at most 16 thumbnails (on the largest network nearly all 49
+// change every epoch early on, and drawing them all cost Firefox frames) and links are
+// restyled at most every 50 ms; the rest follow on the next frames, and once paused every
+// thumbnail must show its neuron's current output.
+test("while playing at most 16 thumbnails are drawn a frame, links restyle every 50 ms, and paused every thumbnail catches up", async () => {
+  const page = await open("dataset=xor&hidden=8,8,8,8,8,8&seed=3");
+  await page.evaluate(() => {
+    window.__neuronDraws = 0;
+    window.__perFrame = [];
+    const draw = CanvasRenderingContext2D.prototype.drawImage;
+    CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+      if (this.canvas.classList.contains("neuron")) window.__neuronDraws++;
+      return draw.apply(this, args);
+    };
+    // Link restyles (the SVG under them is repainted): at most one frame's worth per 50 ms.
+    window.__linkTimes = [];
+    let linkFrame = -1;
+    const set = Element.prototype.setAttribute;
+    Element.prototype.setAttribute = function (name, value) {
+      if (this.classList.contains("link") && name === "stroke-width" && linkFrame !== window.__perFrame.length) {
+        linkFrame = window.__perFrame.length;
+        window.__linkTimes.push(performance.now());
+      }
+      return set.call(this, name, value);
+    };
+    let last = 0;
+    const tick = () => {
+      window.__perFrame.push(window.__neuronDraws - last);
+      last = window.__neuronDraws;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await page.$eval("#play", (b) => b.click());
+  await waitForValue(page, "#epoch", ">=", 40, { timeout: 20000 });
+  const playing = await page.evaluate(() => window.__perFrame.slice(2));
+  const linkTimes = await page.evaluate(() => window.__linkTimes);
+  await page.$eval("#play", (b) => b.click());
+  assert.ok(linkTimes.length >= 3, `links restyled in ${linkTimes.length} frames while playing`);
+  const gaps = linkTimes.slice(2).map((t, i) => t - linkTimes[i + 1]);
+  assert.ok(Math.min(...gaps) >= 49, `links restyled ${Math.min(...gaps).toFixed(1)} ms apart while playing`);
+  assert.ok(Math.max(...playing) <= 16, `a frame drew ${Math.max(...playing)} thumbnails while playing`);
+  assert.ok(playing.reduce((a, b) => a + b, 0) > 100, "the thumbnails did not follow the training");
+  // Paused: the draws stop once every thumbnail has caught up.
+  let count = -1;
+  for (let i = 0; i < 30 && count !== (await page.evaluate(() => window.__neuronDraws)); i++) {
+    count = await page.evaluate(() => window.__neuronDraws);
+    await sleep(150);
+  }
+  const pixels = () => page.evaluate(() => [...document.querySelectorAll("#network canvas.neuron")].map((c) => {
+    const copy = document.createElement("canvas");
+    copy.width = c.width;
+    copy.height = c.height;
+    const ctx = copy.getContext("2d", { willReadFrequently: true });
+    ctx.drawImage(c, 0, 0);
+    return Array.from(ctx.getImageData(0, 0, c.width, c.height).data).join(",");
+  }));
+  const shown = await pixels();
+  // Another view (test points shown) redraws whatever does not show the current weights;
+  // after the catching up, no thumbnail may change.
+  await page.$eval("#show-test", (b) => b.click());
+  await sleep(300);
+  const after = await pixels();
+  const stale = shown.map((p, i) => (p === after[i] ? null : i)).filter((i) => i !== null);
+  assert.deepEqual(stale, [], "thumbnails that still showed older weights after the pause");
+  page.assertClean();
+  await page.close();
+});
+
 test("per-layer + and − add and remove a neuron", async () => {
   const page = await open("dataset=xor&hidden=4,2&seed=1");
   await page.click('#network .add-neuron[data-layer="0"]');

@@ -71,3 +71,43 @@ test("step trains exactly one epoch and reset returns to epoch 0", async () => {
   assert.notEqual(before, after);
   page.assertClean();
 });
+
+// While playing, the loss chart redraws at most every 25 ms (a new point per epoch moves the
+// curves by under a pixel; redrawing every frame cost Firefox frames on the largest network).
+// Once paused it must show the last epoch: a later redraw of the same run changes nothing.
+test("while playing the loss chart redraws at most every 25 ms, and paused it shows the last epoch", async () => {
+  const page = await openPage("?dataset=circle&seed=4");
+  await waitForApp(page);
+  await page.evaluate(() => {
+    window.__chartDraws = [];
+    // Each draw starts by filling the whole canvas white (src/web/chart.rs, Chart::new).
+    const fill = CanvasRenderingContext2D.prototype.fillRect;
+    CanvasRenderingContext2D.prototype.fillRect = function (x, y, w, h) {
+      if (this.canvas.id === "loss-chart" && x === 0 && y === 0 && w === this.canvas.width) {
+        window.__chartDraws.push(performance.now());
+      }
+      return fill.call(this, x, y, w, h);
+    };
+  });
+  await page.$eval("#play", (b) => b.click());
+  await page.waitForFunction(() => Number(document.querySelector("#epoch").dataset.value) >= 90);
+  await page.$eval("#play", (b) => b.click());
+  const times = await page.evaluate(() => window.__chartDraws);
+  assert.ok(times.length >= 5, `the chart was drawn ${times.length} times in 90 epochs`);
+  // The last draw may be the one after the pause; the ones before it were made while playing.
+  const gaps = times.slice(1, -1).map((t, i) => t - times[i]);
+  assert.ok(Math.min(...gaps) >= 24, `two chart draws ${Math.min(...gaps).toFixed(1)} ms apart while playing`);
+  await sleep(200);
+  const pixels = () => page.evaluate(() => {
+    const c = document.querySelector("#loss-chart");
+    return Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data).join(",");
+  });
+  const shown = await pixels();
+  // Log scale on and off again: the chart is drawn afresh from the same history.
+  await page.$eval("#log-scale", (b) => b.click());
+  await sleep(100);
+  await page.$eval("#log-scale", (b) => b.click());
+  await sleep(200);
+  assert.ok(shown === (await pixels()), "the chart after the pause did not show the run's last epochs");
+  page.assertClean();
+});

@@ -16,10 +16,19 @@ use crate::web::text::text;
 /// and B's curve length and last epoch in compare mode.
 type ChartKey = (usize, u64, bool, Lang, u32, Option<(usize, u64)>);
 
+/// While playing, the loss chart redraws at most once per this many ms: at speed 1 it then
+/// grows by two epochs every other frame instead of one every frame, which reads the same,
+/// and the browser repaints one region fewer in half the frames (every region that changes
+/// costs Firefox and WebKit without a GPU their frame rate). 25 ms lets it redraw every
+/// other frame at 60 fps and every frame at 30 fps or less.
+const PLAYING_REDRAW_MS: f64 = 25.0;
+
 pub struct Charts {
     loss_chart: HtmlCanvasElement,
     quality: Element,
     chart_key: Option<ChartKey>,
+    /// When the loss chart was last drawn (performance.now, ms).
+    chart_drawn_at: f64,
     /// The snapshot (serial) the quality table was last checked against.
     quality_for: Option<u64>,
     quality_key: String,
@@ -35,6 +44,7 @@ impl Charts {
             loss_chart: by_id("loss-chart")?,
             quality: by_id("quality")?,
             chart_key: None,
+            chart_drawn_at: f64::NEG_INFINITY,
             quality_for: None,
             quality_key: String::new(),
             shown_matrix: None,
@@ -42,8 +52,8 @@ impl Charts {
         })
     }
 
-    /// Redraws the loss chart when a history changed; `compare` is network B's run in
-    /// compare mode, overlaid.
+    /// Redraws the loss chart when a history changed (while `playing`, at most once per
+    /// [`PLAYING_REDRAW_MS`]); `compare` is network B's run in compare mode, overlaid.
     fn draw_loss(
         &mut self,
         trainer: &Trainer,
@@ -51,6 +61,7 @@ impl Charts {
         log_scale: bool,
         lang: Lang,
         ratio: f64,
+        playing: bool,
     ) -> WebResult<()> {
         let history = trainer.history().points();
         let other = compare.map(|b| b.history().points());
@@ -65,7 +76,16 @@ impl Charts {
         if self.chart_key == Some(key) {
             return Ok(());
         }
+        let now = crate::web::bench::now_ms();
+        // Only new points wait; a resize, the scale or the language redraws at once.
+        let grown = self
+            .chart_key
+            .is_some_and(|k| (k.2, k.3, k.4) == (key.2, key.3, key.4) && k.0 <= key.0);
+        if playing && grown && now - self.chart_drawn_at < PLAYING_REDRAW_MS {
+            return Ok(());
+        }
         self.chart_key = Some(key);
+        self.chart_drawn_at = now;
         // Compare mode's legend heads its columns "A" and "B": the rows take short names.
         let [train, test, val] = if other.is_some() {
             ["train-curve-short", "test-curve-short", "val-curve-short"]
@@ -237,7 +257,14 @@ impl Panel for Charts {
     /// or regression metrics when the snapshot is new.
     fn update(&mut self, trainer: &Trainer, frame: &Frame<'_>) -> WebResult<()> {
         let lang = frame.lang;
-        let loss = self.draw_loss(trainer, frame.compare, frame.view.log_scale, lang, frame.scale);
+        let loss = self.draw_loss(
+            trainer,
+            frame.compare,
+            frame.view.log_scale,
+            lang,
+            frame.scale,
+            frame.playing,
+        );
         let snapshot = frame.snapshot;
         if self.quality_for != Some(snapshot.serial) {
             self.quality_for = Some(snapshot.serial);
