@@ -205,23 +205,29 @@ class EnginePage {
     return this.problems;
   }
 
-  /** Counts navigations (a test's goto, and the frame navigating) and notes, per request,
-   *  how many had happened when it started: see `cancelledByNavigation`. */
-  watchNavigations(page) {
+  /** Records, for a page driven over CDP or BiDi (Chromium, Firefox), failed requests, HTTP
+   *  errors and requests leaving the machine. A request the page had started before a later
+   *  navigation (a test's goto, or the frame navigating, while lessons.txt was still loading)
+   *  and that then failed was cancelled by that navigation, which is not the page's problem:
+   *  it is left out, whatever the engine calls the error (harness.mjs, in Chromium only, also
+   *  checks that it is net::ERR_ABORTED). */
+  watchRequests(page) {
     this.navigations = 0;
-    this.startedAt = new WeakMap();
+    const startedAt = new WeakMap();
     page.on("framenavigated", (frame) => {
       if (frame === page.mainFrame()) this.navigations++;
     });
-    page.on("request", (req) => this.startedAt.set(req, this.navigations));
-  }
-
-  /** Whether a failed request was one the page had started before a later navigation (a
-   *  test's goto while lessons.txt was still loading, say): the navigation cancelled it, which
-   *  is not the page's problem. The Chromium harness (harness.mjs) filters the same way. */
-  cancelledByNavigation(req) {
-    const at = this.startedAt?.get(req);
-    return at !== undefined && at !== this.navigations;
+    page.on("request", (req) => {
+      startedAt.set(req, this.navigations);
+      if (!isLocal(req.url())) this.problems.push(`non-loopback request: ${req.url()}`);
+    });
+    page.on("requestfailed", (req) => {
+      const at = startedAt.get(req);
+      if (at !== undefined && at !== this.navigations) return;
+      const error = req.failure()?.errorText;
+      this.problems.push(`request failed: ${req.url()}${error ? ` (${error})` : ""}`);
+    });
+    page.on("response", (res) => res.status() >= 400 && this.problems.push(`HTTP ${res.status()}: ${res.url()}`));
   }
 
   async assertClean({ ignore = [] } = {}) {
@@ -251,13 +257,7 @@ class PlaywrightPage extends EnginePage {
       if (type === "error" || type === "warning") this.problems.push(`console.${type}: ${msg.text()}`);
     });
     page.on("pageerror", (err) => this.problems.push(`page error: ${err.stack || err.message || err}`));
-    page.on("requestfailed", (req) => {
-      if (this.cancelledByNavigation(req)) return;
-      this.problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
-    });
-    page.on("response", (res) => res.status() >= 400 && this.problems.push(`HTTP ${res.status()}: ${res.url()}`));
-    this.watchNavigations(page);
-    page.on("request", (req) => !isLocal(req.url()) && this.problems.push(`non-loopback request: ${req.url()}`));
+    this.watchRequests(page);
   }
   async goto(p) {
     this.navigations++;
@@ -304,13 +304,7 @@ class PuppeteerPage extends EnginePage {
       if (type === "error" || type === "warn") this.problems.push(`console.${type === "warn" ? "warning" : type}: ${msg.text()}`);
     });
     page.on("pageerror", (err) => this.problems.push(`page error: ${err.stack || err.message || err}`));
-    page.on("requestfailed", (req) => {
-      if (this.cancelledByNavigation(req)) return;
-      this.problems.push(`request failed: ${req.url()}`);
-    });
-    page.on("response", (res) => res.status() >= 400 && this.problems.push(`HTTP ${res.status()}: ${res.url()}`));
-    this.watchNavigations(page);
-    page.on("request", (req) => !isLocal(req.url()) && this.problems.push(`non-loopback request: ${req.url()}`));
+    this.watchRequests(page);
   }
   async goto(p) {
     this.navigations++;

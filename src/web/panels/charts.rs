@@ -323,11 +323,10 @@ fn draw_loss_chart(
     chart.axes(&labelled(&x_ticks), &labelled(&y_ticks), x_label, [215, 215, 215]);
     // Which curves there are: A's training and test, then validation and B's where the
     // run has them. In compare mode B's are dashed, in colours of their own.
-    let a_val = history.iter().any(|p| p.val.is_some());
     let mut curves: Vec<Curve> = Vec::with_capacity(6);
     curves.push((history, |p| p.train, [40, 40, 40], Side::A, 0));
     curves.push((history, |p| p.test, BLUE, Side::A, 1));
-    if a_val {
+    if history.iter().any(|p| p.val.is_some()) {
         curves.push((history, |p| p.val.unwrap_or(Float::NAN), VAL, Side::A, 2));
     }
     if let Some(b) = compare {
@@ -349,10 +348,10 @@ fn draw_loss_chart(
     }
     // One legend row per kind of curve. In compare mode A's and B's marks sit side by side
     // under "A" and "B", so six curves take three rows of the small chart, not six.
-    let sides: &[Side] = if compare.is_some() {
-        &[Side::A, Side::B]
+    let (sides, headers): (&[Side], &[&str]) = if compare.is_some() {
+        (&[Side::A, Side::B], &["A", "B"])
     } else {
-        &[Side::A]
+        (&[Side::A], &[])
     };
     let rows: Vec<LegendRow> = [train_label, test_label, val_label]
         .into_iter()
@@ -374,7 +373,6 @@ fn draw_loss_chart(
             (label, marks)
         })
         .collect();
-    let headers: &[&str] = if compare.is_some() { &["A", "B"] } else { &[] };
     chart.legend_table(headers, &rows, true);
     Ok(())
 }
