@@ -814,7 +814,8 @@ pub fn affine_rows(w: &[f32], b: &[f32], a: &[f32], stride: usize, z: &mut [f32]
 /// applied inside the product's tile, while the scores are still in registers: the same
 /// numbers as [`affine_rows`] followed by [`tanh_slice`], [`sigmoid_slice`] or
 /// [`relu_slice`], bit for bit, without storing z and reading it back. Shapes as in
-/// [`affine_rows`]; a linear layer writes only `a` (its z), leaving `z` untouched. Returns
+/// [`affine_rows`]; a linear layer writes only `a` (its z), leaving `z` untouched, and so
+/// does any layer given an empty `z` (a caller that reads only a: the boundary grid). Returns
 /// false, writing nothing, when the shapes do not fit (stride not a multiple of [`LANES`],
 /// short slices).
 #[inline(never)]
@@ -1207,6 +1208,10 @@ mod tests {
                         } else {
                             assert!(same(&z, &z_ref), "z, {case}");
                         }
+                        // Without a z (a caller that reads only a): the same a.
+                        let mut a_only = vec![7.0; rows * stride];
+                        assert!(dense_rows(activation, &w, &b, &a_below, stride, &mut [], &mut a_only));
+                        assert!(same(&a_only, &a_ref), "a without z, {case}");
                     }
                 }
             }

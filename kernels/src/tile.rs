@@ -118,7 +118,7 @@ pub(crate) struct Layer<'a> {
 
 impl Layer<'_> {
     /// Whether the slices hold the shapes the unchecked loads assume, for outputs `z` and
-    /// `a` of `len` values each.
+    /// `a` of `z_len` and `a_len` values (`usize::MAX` for a z that is not written).
     #[inline(always)]
     pub fn fits(&self, z_len: usize, a_len: usize) -> bool {
         let rows = self.b.len();
@@ -133,8 +133,9 @@ impl Layer<'_> {
     }
 }
 
-/// z = W·below + b and a = f(z) at points p..p + 4·V of every neuron (a linear layer writes
-/// only a), one neuron at a time: its V accumulators start at the bias and take one
+/// z = W·below + b and a = f(z) at points p..p + 4·V of every neuron (a linear layer, or a
+/// caller that passes an empty `z` because it reads only a, writes only a), one neuron at a
+/// time: its V accumulators start at the bias and take one
 /// multiply and one add per input, in order of the inputs (as the textbook sum), then f
 /// runs on the V registers before they are stored. One neuron per block rather than two or
 /// four: with the rule's 13 constants in registers, more accumulators spilled (measured in
@@ -152,6 +153,9 @@ pub(crate) fn dense_tile<const V: usize, A: Rule>(
     let (w, b, below, stride) = (layer.w, layer.b, layer.below, layer.stride);
     let (rows, k) = (b.len(), layer.inputs);
     debug_assert!(p + 4 * V <= stride && below.len() >= k * stride && w.len() == rows * k);
+    // Storing z costs a store per register for values that the grid and the tiled training
+    // batch never read (their backward pass uses a).
+    let keep_z = !A::LINEAR && !z.is_empty();
     for (r, &bias) in b.iter().enumerate() {
         let mut acc = [F4::splat(bias); V];
         for j in 0..k {
@@ -165,9 +169,10 @@ pub(crate) fn dense_tile<const V: usize, A: Rule>(
         }
         for (v, &score) in acc.iter().enumerate() {
             let at = r * stride + p + 4 * v;
-            // SAFETY: at + 4 ≤ rows·stride ≤ the lengths of z and a (Layer::fits).
+            // SAFETY: at + 4 ≤ rows·stride ≤ the length of a, and of z when it is kept
+            // (Layer::fits).
             unsafe {
-                if !A::LINEAR {
+                if keep_z {
                     store_unchecked(score, z, at);
                 }
                 store_unchecked(A::apply(score, c), a, at);
@@ -205,11 +210,12 @@ pub(crate) fn dense_tile_of(
 }
 
 /// [`dense_tile`] over a whole layer of any stride: tiles of 16 points, then one tile of
-/// the 4, 8 or 12 left. Returns false, writing nothing, when the shapes do not fit.
+/// the 4, 8 or 12 left (an empty `z`: only a is written). Returns false, writing nothing,
+/// when the shapes do not fit.
 #[inline(always)]
 pub(crate) fn dense_rows(activation: Elementwise, layer: &Layer<'_>, z: &mut [f32], a: &mut [f32]) -> bool {
-    let linear = activation == Elementwise::Linear;
-    if !layer.fits(if linear { usize::MAX } else { z.len() }, a.len()) {
+    let without_z = activation == Elementwise::Linear || z.is_empty();
+    if !layer.fits(if without_z { usize::MAX } else { z.len() }, a.len()) {
         return false;
     }
     let c = Constants::new();

@@ -50,7 +50,8 @@ impl GridOutputs {
             points,
             inputs: DMatrix::zeros(0, 0),
             inputs_for: None,
-            pass: Pass::default(),
+            // The thumbnails and the heatmap read each layer's a, never z.
+            pass: Pass::outputs_only(),
         }
     }
 
@@ -539,6 +540,37 @@ mod tests {
     use crate::core::optimizer::OptimizerParams;
 
     use crate::core::trainer::test_run as trainer;
+
+    #[test]
+    fn the_grid_keeps_every_layers_output_bit_for_bit_and_no_pre_activations() {
+        for query in [
+            "dataset=circle&hidden=3,2&seed=2",
+            "dataset=xor&hidden=4&activation=relu&seed=3",
+            "dataset=spiral&hidden=5,3&activation=sigmoid&seed=4",
+        ] {
+            let t = trainer(query);
+            let mut grid = GridOutputs::new(20);
+            grid.compute(t.network(), t.features(), t.normalizer());
+            let mut full = Pass::default();
+            full.load(&grid.inputs);
+            t.network().propagate(&mut full);
+            assert_eq!(grid.pass.layers(), full.layers());
+            for l in 0..full.layers() {
+                assert_eq!(grid.pass.neurons(l), full.neurons(l));
+                for r in 0..full.neurons(l) {
+                    let (ours, theirs) = (grid.pass.activation(l, r), full.activation(l, r));
+                    assert_eq!(ours.len(), 400);
+                    assert!(
+                        ours.iter().zip(theirs).all(|(a, b)| a.to_bits() == b.to_bits()),
+                        "{query}: layer {l} neuron {r}"
+                    );
+                }
+            }
+            // The hidden layers' z is not stored (a store per value less, every frame).
+            assert_eq!(grid.pass.pre_activation_rows(0), 0, "{query}");
+            assert!(full.pre_activation_rows(0) > 0, "{query}");
+        }
+    }
 
     #[test]
     fn grid_matches_single_point_passes() {

@@ -34,6 +34,9 @@ pub struct Pass {
     input: Vec<Float>,
     /// Layer l's values.
     layers: Vec<LayerPass>,
+    /// Whether the pass keeps only what each layer hands on (its a), not z where the
+    /// activation is fused into the product: the boundary grid, which reads a alone.
+    outputs_only: bool,
 }
 
 /// Row `row` of a batch-major buffer, only its `points` real values (empty if out of range).
@@ -42,6 +45,17 @@ fn row_of(buffer: &[Float], stride: usize, points: usize, row: usize) -> &[Float
 }
 
 impl Pass {
+    /// A pass that keeps only each layer's output a, not its pre-activations (where the
+    /// activation is computed inside the product): for passes that read a alone (the
+    /// boundary grid, 10 000 points every frame), a store per value less.
+    /// [`Pass::pre_activation`] of such a pass is empty for those layers.
+    pub fn outputs_only() -> Pass {
+        Pass {
+            outputs_only: true,
+            ..Pass::default()
+        }
+    }
+
     /// Loads every point of `inputs` (features × points, one point per column) as the batch.
     pub fn load(&mut self, inputs: &DMatrix<Float>) {
         let (features, points) = inputs.shape();
@@ -269,6 +283,7 @@ impl Network {
         for (l, layer) in self.layers.iter().enumerate() {
             let (below, rest) = pass.layers.split_at_mut(l);
             let input = below.last().map_or(&pass.input[..], LayerPass::output);
+            rest[0].outputs_only = pass.outputs_only;
             layer.forward_t(input, stride, points, &mut rest[0], mode, rng);
         }
     }

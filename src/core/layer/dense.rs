@@ -195,7 +195,10 @@ impl Layer {
             // followed by the layer-wide rule); a linear layer's z is written to a only,
             // where `LayerPass::z` reads it.
             ensure_len(a, neurons * stride);
-            if !out.linear {
+            if out.outputs_only {
+                // Only a is wanted: z is not stored (an empty z says so to the kernel).
+                z.clear();
+            } else if !out.linear {
                 ensure_len(z, neurons * stride);
             }
             let (w, b) = (self.weights.value.as_slice(), self.biases.value.as_slice());

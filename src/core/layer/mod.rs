@@ -40,6 +40,9 @@ pub struct LayerPass {
     pub(crate) pre_activation: Vec<Float>,
     /// Whether a = z (kept once, in `activation`).
     pub(crate) linear: bool,
+    /// Whether z may be left out where the activation is fused into the product (see
+    /// [`crate::core::network::Pass::outputs_only`]).
+    pub(crate) outputs_only: bool,
     /// a = f(z), neurons × stride; for the output layer the raw scores s.
     pub(crate) activation: Vec<Float>,
     /// Maxout only: which piece won for each neuron and point (neurons × stride).
