@@ -405,12 +405,10 @@ class WebDriverPage extends EnginePage {
   }
 }
 
-async function launchWebKit() {
-  const { Builder, By } = await import("selenium-webdriver");
-  const driverBin = which("WebKitWebDriver");
-  if (!driverBin || !fs.existsSync(MINIBROWSER)) throw new Error("no WebKitWebDriver/MiniBrowser (run scripts/setup.sh)");
+/** WebKitWebDriver under its own xvfb-run, in a process group of its own, so xvfb-run,
+ *  Xvfb, the driver and its browsers stop together: { port, stop }. */
+async function startWebKitDriver(driverBin) {
   const port = await freePort();
-  // A process group of its own, so xvfb-run, Xvfb, the driver and its browsers stop together.
   const server = spawn("xvfb-run", ["-a", driverBin, `--port=${port}`], { detached: true, stdio: "ignore" });
   const stop = () => {
     try {
@@ -427,9 +425,26 @@ async function launchWebKit() {
     } catch {
       /* not up yet */
     }
-    if (i > 200) throw new Error("WebKitWebDriver did not start");
+    if (i > 200) {
+      stop();
+      throw new Error("WebKitWebDriver did not start");
+    }
     await sleep(50);
   }
+  return { port, stop };
+}
+
+/** How long a new WebKit session may take to start (it takes about a second). Three times a
+ *  probe script's session never started (the driver up, no MiniBrowser), each right after
+ *  another driver's display was torn down: the driver and its display are then started
+ *  afresh, once. */
+const WEBKIT_SESSION_MS = 30000;
+
+async function launchWebKit() {
+  const { Builder, By } = await import("selenium-webdriver");
+  const driverBin = which("WebKitWebDriver");
+  if (!driverBin || !fs.existsSync(MINIBROWSER)) throw new Error("no WebKitWebDriver/MiniBrowser (run scripts/setup.sh)");
+  let server = await startWebKitDriver(driverBin);
   const capabilities = {
     browserName: "MiniBrowser",
     "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] },
@@ -437,15 +452,37 @@ async function launchWebKit() {
   // MiniBrowser needs a display even for --version: the library package's version instead.
   const version = execFileSync("dpkg-query", ["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"], { encoding: "utf8" })
     .trim().replace(/-.*$/, "");
+  const session = async () => {
+    const started = new Builder().usingServer(`http://127.0.0.1:${server.port}`).withCapabilities(capabilities).build();
+    let timer;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no WebKit session after ${WEBKIT_SESSION_MS} ms`)), WEBKIT_SESSION_MS);
+    });
+    try {
+      return await Promise.race([started, late]);
+    } finally {
+      clearTimeout(timer);
+      // A session given up on fails when its driver stops: nothing to report then.
+      started.catch(() => {});
+    }
+  };
   return {
     name: "webkit",
     version: `WebKitGTK ${version}`,
     async newPage(origin, { viewport = { width: 1200, height: 900 } } = {}) {
-      const driver = await new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities(capabilities).build();
+      let driver;
+      try {
+        driver = await session();
+      } catch (e) {
+        console.warn(`webkit: ${e.message}; starting the driver and its display again`);
+        server.stop();
+        server = await startWebKitDriver(driverBin);
+        driver = await session();
+      }
       await driver.manage().window().setRect({ width: viewport.width, height: viewport.height + 80 });
       return new WebDriverPage(driver, origin, By);
     },
-    close: async () => stop(),
+    close: async () => server.stop(),
   };
 }
 
