@@ -193,7 +193,7 @@ pub struct Trainer {
     trajectory: Trajectory,
     health: Health,
     init_rng: SeededRng,
-    shuffle_rng: SeededRng,
+    shuffle_rng: nnlab_kernels::ShuffleRng,
     /// Draws the dropout masks, point by point and neuron by neuron.
     dropout_rng: SeededRng,
     train_inputs: DMatrix<Float>,
@@ -234,7 +234,7 @@ impl Trainer {
             &mut init_rng,
         );
         let mut trainer = Trainer {
-            shuffle_rng: SeededRng::seed_from_u64(stream_seed(config.seed, SHUFFLE_STREAM)),
+            shuffle_rng: nnlab_kernels::ShuffleRng::seed_from_u64(stream_seed(config.seed, SHUFFLE_STREAM)),
             dropout_rng: SeededRng::seed_from_u64(stream_seed(config.seed, DROPOUT_STREAM)),
             init_rng,
             config,
@@ -629,7 +629,7 @@ impl Trainer {
     /// weights), and clears epoch, history and health. Data, including hand-made points, stays.
     pub fn reset(&mut self) {
         self.init_rng = SeededRng::seed_from_u64(stream_seed(self.config.seed, INIT_STREAM));
-        self.shuffle_rng = SeededRng::seed_from_u64(stream_seed(self.config.seed, SHUFFLE_STREAM));
+        self.shuffle_rng = nnlab_kernels::ShuffleRng::seed_from_u64(stream_seed(self.config.seed, SHUFFLE_STREAM));
         self.dropout_rng = SeededRng::seed_from_u64(stream_seed(self.config.seed, DROPOUT_STREAM));
         self.network = Network::with_activations(
             self.config.features.len(),
