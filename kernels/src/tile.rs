@@ -135,13 +135,13 @@ impl Layer<'_> {
 
 /// z = W·below + b and a = f(z) at points p..p + 4·V of every neuron (a linear layer, or a
 /// caller that passes an empty `z` because it reads only a, writes only a), one neuron at a
-/// time: its V accumulators start at the bias and take one
-/// multiply and one add per input, in order of the inputs (as the textbook sum), then f
-/// runs on the V registers before they are stored. One neuron per block rather than two or
-/// four: with the rule's 13 constants in registers, more accumulators spilled (measured in
-/// the page: no faster on the grid, and the .wasm 4 KB gzipped larger). The caller checks
-/// [`Layer::fits`] and p + 4·V ≤ stride. Not inlined, so the training batch and the grid
-/// share one copy per width and rule.
+/// time: its V accumulators start at the bias and take one multiply and one add per input,
+/// in order of the inputs (as the textbook sum), then f runs on the V registers before they
+/// are stored. One neuron per block rather than two or four: with the rule's 13 constants
+/// in registers, more accumulators spilled (measured in the page: no faster on the grid,
+/// and the .wasm 4 KB gzipped larger). The caller checks [`Layer::fits`] and
+/// p + 4·V ≤ stride. Not inlined, so the training batch and the grid share one copy per
+/// width and rule.
 #[inline(never)]
 pub(crate) fn dense_tile<const V: usize, A: Rule>(
     layer: &Layer<'_>,
