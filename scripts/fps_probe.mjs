@@ -1,7 +1,13 @@
 // Probe (not part of the tests): frames per second by requestAnimationFrame while the page
 // plays, in one engine, with parts of the page switched off, to find where a frame goes.
 //
-//   node scripts/fps_probe.mjs <engine> "<query>" [--reps N] [--seconds S] [variant ...]
+//   node scripts/fps_probe.mjs <engine> "<query>" [--reps N] [--seconds S] [--viewport WxH] [variant ...]
+//
+// Besides the frame rate it reports, per frame, how long the page's requestAnimationFrame
+// callbacks ran ("script") and how long the main thread stayed busy after them before it
+// could run the next task ("after": the browser's style, layout and painting of the frame),
+// so a frame rate below 60 can be split into the page's script, the browser's main-thread
+// rendering, and waiting on the browser's other threads (the rest of the frame's spacing).
 //
 // Each variant is a stylesheet rule ("css:body { visibility: hidden }") or a script
 // ("js:document.querySelector('#boundary').remove()") applied after play is pressed; "none"
@@ -27,6 +33,9 @@ const option = (name, fallback) => {
 };
 const reps = option("--reps", 3);
 const seconds = option("--seconds", 5);
+const viewportAt = args.indexOf("--viewport");
+const [width, height] = viewportAt >= 0 ? args.splice(viewportAt, 2)[1].split("x").map(Number) : [1366, 900];
+if (!(width > 0 && height > 0)) throw new Error("--viewport takes WIDTHxHEIGHT, such as 1366x900");
 const [name = "webkit", query = "", ...rest] = args;
 const variants = rest.length ? rest : ["none"];
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -54,7 +63,7 @@ function apply(rule) {
 const results = variants.map(() => []);
 for (let r = 0; r < reps; r++) {
   for (const [i, variant] of variants.entries()) {
-    const page = await browser.newPage(server.origin, { viewport: { width: 1366, height: 900 } });
+    const page = await browser.newPage(server.origin, { viewport: { width, height } });
     await page.goto(`/?${query}`);
     await page.waitFor(() => document.querySelector("#epoch")?.dataset.value !== undefined, null, { timeout: 30000 });
     const [kind, body] = variant === "none" ? ["none", ""] : [variant.slice(0, variant.indexOf(":")), variant.slice(variant.indexOf(":") + 1)];
@@ -64,23 +73,42 @@ for (let r = 0; r < reps; r++) {
     // The page's policy forbids eval; this Function is the driver's script, not the page's.
     if (kind === "js") await page.evaluate(new Function(body), null);
     await new Promise((resolve) => setTimeout(resolve, 800));
-    const fps = await page.evaluate((ms) => new Promise((resolve) => {
+    const frame = await page.evaluate((ms) => new Promise((resolve) => {
+      // The page's callbacks are wrapped to time them; a message posted at the end of each
+      // arrives once the browser has finished that frame's rendering work on the main thread.
+      const script = [], after = [], ends = [];
+      const raf = window.requestAnimationFrame.bind(window);
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => after.push(performance.now() - ends.shift());
+      window.requestAnimationFrame = (callback) => raf((t) => {
+        const start = performance.now();
+        callback(t);
+        const end = performance.now();
+        script.push(end - start);
+        ends.push(end);
+        channel.port2.postMessage(0);
+      });
+      const p50 = (list) => [...list].sort((a, b) => a - b)[list.length >> 1] ?? 0;
       let frames = 0;
       const start = performance.now();
       const tick = (t) => {
         frames++;
-        if (t - start < ms) requestAnimationFrame(tick);
-        else resolve((frames * 1000) / (t - start));
+        if (t - start < ms) return raf(tick);
+        window.requestAnimationFrame = raf;
+        resolve({ fps: (frames * 1000) / (t - start), script: p50(script), after: p50(after) });
       };
-      requestAnimationFrame(tick);
+      raf(tick);
     }), seconds * 1000);
-    results[i].push(fps);
+    results[i].push(frame);
     await page.close();
   }
 }
 const median = (list) => [...list].sort((a, b) => a - b)[list.length >> 1];
 for (const [i, variant] of variants.entries()) {
-  console.log(`${name} ?${query} ${median(results[i]).toFixed(1)} fps [${results[i].map((f) => f.toFixed(1)).join(" ")}]  ${variant}`);
+  const fps = results[i].map((r) => r.fps);
+  const ms = (key) => median(results[i].map((r) => r[key])).toFixed(1);
+  console.log(`${name} ${width}x${height} ?${query} ${median(fps).toFixed(1)} fps [${fps.map((f) => f.toFixed(1)).join(" ")}]` +
+    `  script ${ms("script")} ms, after ${ms("after")} ms (p50s)  ${variant}`);
 }
 await closeEngines();
 await server.close();
