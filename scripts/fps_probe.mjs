@@ -34,7 +34,7 @@ const option = (name, fallback) => {
 const reps = option("--reps", 3);
 const seconds = option("--seconds", 5);
 const viewportAt = args.indexOf("--viewport");
-const [width, height] = viewportAt >= 0 ? args.splice(viewportAt, 2)[1].split("x").map(Number) : [1366, 900];
+const [width, height] = viewportAt >= 0 ? String(args.splice(viewportAt, 2)[1]).split("x").map(Number) : [1366, 900];
 if (!(width > 0 && height > 0)) throw new Error("--viewport takes WIDTHxHEIGHT, such as 1366x900");
 const [name = "webkit", query = "", ...rest] = args;
 const variants = rest.length ? rest : ["none"];
