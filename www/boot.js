@@ -94,6 +94,16 @@ addEventListener("click", (event) => {
 window.nnlabFetchText = (name) =>
   fetch(new URL(name, document.baseURI)).then((r) => (r.ok ? r.text() : ""));
 
+// Each stage of the start leaves a mark ("nnlab-boot:css", ...), so a page that never leaves
+// "Loading…" shows where it stopped (the browser tests print the marks when the app is late).
+const bootStage = (stage) => {
+  try {
+    performance.mark(`nnlab-boot:${stage}`);
+  } catch {
+    /* marks are diagnostics only */
+  }
+};
+bootStage("script");
 const tag = document.querySelector("script[data-nnlab-js]");
 const jsUrl = new URL(tag.dataset.nnlabJs, document.baseURI).href;
 const wasmUrl = new URL(tag.dataset.nnlabWasm, document.baseURI).href;
@@ -113,6 +123,7 @@ const textsLoaded = window.nnlabTextsLoading ||
 if (document.readyState === "loading") {
   await new Promise((resolve) => addEventListener("DOMContentLoaded", resolve, { once: true }));
 }
+bootStage("dom");
 // The app sizes its canvases from the layout, so the stylesheet must be in force too.
 for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
   if (!link.sheet) {
@@ -122,9 +133,15 @@ for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
     });
   }
 }
+bootStage("css");
 window.nnlabTexts = await textsLoaded;
+bootStage("texts");
 const bindings = await bindingsLoaded;
-const wasm = await bindings.default({ module_or_path: await compiled });
+bootStage("glue");
+const wasmModule = await compiled;
+bootStage("compiled");
+const wasm = await bindings.default({ module_or_path: wasmModule });
+bootStage("started");
 window.wasmBindings = bindings;
 // For diagnostics and scripts/soak.mjs: the wasm instance's memory (its size shows growth).
 window.nnlabWasmMemory = wasm.memory;

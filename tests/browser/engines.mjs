@@ -29,7 +29,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { spawn, execFileSync } from "node:child_process";
-import { ARTIFACTS, isLoopback } from "./harness.mjs";
+import { ARTIFACTS, bootReport, isLoopback } from "./harness.mjs";
 
 export const ENGINES = ["chromium", "firefox", "webkit"];
 export const MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
@@ -194,11 +194,16 @@ class EnginePage {
 
   /** Waits until the wasm app has started (#status says more than "Loading…"). */
   async waitForApp({ timeout = 20000 } = {}) {
-    await this.waitFor(() => {
-      const s = document.querySelector("#status");
-      const t = s && s.textContent.trim();
-      return t && t !== "Loading…" ? t : false;
-    }, null, { timeout });
+    try {
+      await this.waitFor(() => {
+        const s = document.querySelector("#status");
+        const t = s && s.textContent.trim();
+        return t && t !== "Loading…" ? t : false;
+      }, null, { timeout });
+    } catch (e) {
+      const report = await this.evaluate(bootReport).catch((err) => `no report: ${err.message}`);
+      throw new Error(`[${this.engine}] the app did not start within ${timeout} ms: ${report}`);
+    }
   }
 
   async collectProblems() {

@@ -252,10 +252,13 @@ export async function runAll({ browser, origin, filters = [] }) {
   return { passed, failed, selected: selected.length };
 }
 
-/** Runs a test registered with `engines` in one engine; true when it passed. A test whose
- *  browser session stopped answering altogether (no script, no screenshot: WebKit's web
- *  process under a loaded machine, seen once in a clean CI run) is run once more, and says
- *  so; a failed assertion in a live page is never retried. */
+/** Runs a test registered with `engines` in one engine; true when it passed. Run once more,
+ *  saying so and why, is a test whose browser session stopped answering altogether (no
+ *  script, no screenshot: WebKit's web process under a loaded machine, seen once in a clean
+ *  CI run), or whose page never started the app (#status stayed "Loading…" for 20 s: the
+ *  first WebKit page of a clean CI run, once, against some 450 loads without it here; the
+ *  RETRY line carries the page's account of how far its start got). A failed assertion in a
+ *  live page is never retried. */
 async function runEngineTest(t, origin, attempt = 1) {
   const { engine } = await import("./engines.mjs");
   const pages = [];
@@ -283,8 +286,11 @@ async function runEngineTest(t, origin, attempt = 1) {
       page.evaluate(() => true).catch(() => false),
       sleep(5000).then(() => false),
     ])));
-    if (attempt === 1 && alive.some((a) => !a)) {
-      console.log(`  RETRY ${t.file} › ${t.name}: the ${t.engine} session stopped answering (${String(err && err.message).split("\n")[0]})`);
+    const message = String(err && err.message);
+    const notStarted = message.includes("the app did not start within");
+    if (attempt === 1 && (notStarted || alive.some((a) => !a))) {
+      const why = notStarted ? "the app did not start" : `the ${t.engine} session stopped answering`;
+      console.log(`  RETRY ${t.file} › ${t.name}: ${why} (${message.split("\n")[0]})`);
       for (const page of pages) await Promise.race([page.close().catch(() => {}), sleep(5000)]);
       pages.length = 0;
       clearTimeout(timer);
@@ -448,8 +454,39 @@ export async function downloadBytes(page, action) {
 }
 
 export async function waitForApp(page, { timeout = 15000 } = {}) {
-  await page.waitForFunction(() => {
-    const s = document.querySelector("#status");
-    return s && s.textContent.trim() !== "" && s.textContent.trim() !== "Loading…";
-  }, null, { timeout });
+  try {
+    await page.waitForFunction(() => {
+      const s = document.querySelector("#status");
+      return s && s.textContent.trim() !== "" && s.textContent.trim() !== "Loading…";
+    }, null, { timeout });
+  } catch (e) {
+    const report = await page.evaluate(bootReport).catch((err) => `no report: ${err.message}`);
+    throw new Error(`the app did not start within ${timeout} ms: ${report}`);
+  }
+}
+
+/** Run in the page: how far its start got, for a page that stays at "Loading…": the
+ *  document's state, #status, boot.js's stages (the "nnlab-boot:*" marks, in ms since
+ *  navigation), whether each stylesheet applies, and each file fetched (ms to its end, or
+ *  "pending" for one started but not finished, which the timing list does not hold). */
+export function bootReport() {
+  const ms = (t) => Math.round(t);
+  const marks = performance.getEntriesByType("mark")
+    .filter((m) => m.name.startsWith("nnlab-boot:"))
+    .map((m) => `${m.name.slice(11)}@${ms(m.startTime)}`);
+  const sheets = [...document.querySelectorAll('link[rel="stylesheet"]')]
+    .map((l) => `${l.getAttribute("href")}:${l.sheet ? "applied" : "none"}`);
+  const files = performance.getEntriesByType("resource")
+    .map((r) => `${r.name.split("/").pop().split("?")[0]}@${ms(r.responseEnd)}`);
+  const status = document.querySelector("#status");
+  return [
+    `at ${location.pathname}`,
+    `readyState ${document.readyState}`,
+    `status "${status ? status.textContent.trim() : "(none)"}"`,
+    `boot [${marks.join(" ") || "no marks"}]`,
+    `stylesheets [${sheets.join(" ")}]`,
+    `files [${files.join(" ")}]`,
+    `wasm starter ${window.nnlabWasm instanceof Promise ? "ran" : "absent"}`,
+    `page age ${ms(performance.now())} ms`,
+  ].join("; ");
 }
