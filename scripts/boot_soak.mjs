@@ -34,7 +34,7 @@ if (!Number.isInteger(runs) || runs < 1 || !(timeout > 0)) {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const server = await startServer({ root: path.join(root, process.env.NNLAB_DIST || "dist"), prefixes: ["/", SUBPATH] });
+const server = await startServer({ root: path.resolve(root, process.env.NNLAB_DIST || "dist"), prefixes: ["/", SUBPATH] });
 const browser = await startEngine(engineName);
 const startMs = [];
 const failures = [];
