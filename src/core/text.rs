@@ -59,6 +59,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("record", "Record video", "录制视频"),
     ("record-stop", "Stop and save video", "停止并保存视频"),
     ("record-failed", "Cannot record video:", "无法录制视频："),
+    ("record-unsupported", "This browser cannot record video.", "此浏览器无法录制视频。"),
+    (
+        "record-empty",
+        "The browser recorded no video frames, so there is nothing to save.",
+        "浏览器没有录下任何画面，没有可保存的视频。",
+    ),
     ("snapshot", "Save this panel as PNG", "将此面板保存为 PNG"),
     ("insights", "Inside the network", "网络内部"),
     ("activation-panel", "Activation and saturation", "激活函数与饱和"),

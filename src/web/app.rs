@@ -16,7 +16,7 @@ use super::features_view::FeaturesView;
 use super::files::FileRefusal;
 use super::inspector::Inspector;
 use super::lessons::{neighbour, LessonsView};
-use super::media::{snapshot_panel, Recorder};
+use super::media::{snapshot_panel, Recorder, VideoFormat};
 use super::network_view::{NetworkLabels, NetworkView, ParamRef};
 use super::panels::{registry, Frame, FrameSnapshot, Panel};
 use super::text::text;
@@ -660,13 +660,24 @@ impl App {
 
     // ----- Presentation ----------------------------------------------------------------
 
-    /// Starts or stops the video recording; stopping downloads the WebM.
+    /// Starts or stops the video recording; stopping downloads the video (WebM, or MP4
+    /// where the browser records no WebM).
     pub fn toggle_recording(&mut self) {
         match self.recorder.take() {
             Some(recorder) => recorder.stop(),
-            None => match Recorder::start("nnlab-training.webm") {
-                Ok(recorder) => self.recorder = Some(recorder),
-                Err(e) => self.show_notice(&format!("{} {e}", text(self.lang, "record-failed"))),
+            None => match VideoFormat::supported() {
+                None => self.show_notice(text(self.lang, "record-unsupported")),
+                Some(format) => match Recorder::start(format, &format.file_name("nnlab-training")) {
+                    Ok(recorder) => {
+                        // Which container this browser records (webm or mp4), for tests and
+                        // for a teacher who wonders why Safari saves an .mp4.
+                        if let Ok(button) = by_id::<Element>("record") {
+                            let _ = button.set_attribute("data-video-format", format.extension());
+                        }
+                        self.recorder = Some(recorder);
+                    }
+                    Err(e) => self.show_notice(&format!("{} {e}", text(self.lang, "record-failed"))),
+                },
             },
         }
         let recording = self.recorder.is_some();
@@ -676,6 +687,14 @@ impl App {
             if let Ok(Some(span)) = button.query_selector("span") {
                 span.set_text_content(Some(label));
             }
+        }
+    }
+
+    /// A stopped recording was handed over (`bytes` long): an empty one was not saved,
+    /// which the page says rather than leaving the teacher waiting for a download.
+    pub fn recording_saved(&self, bytes: f64) {
+        if bytes <= 0.0 {
+            self.show_notice(text(self.lang, "record-empty"));
         }
     }
 

@@ -1,4 +1,4 @@
-//! Pictures and video for slides: a PNG snapshot of any panel and a WebM recording of the
+//! Pictures and video for slides: a PNG snapshot of any panel and a video recording of the
 //! training, both made with the browser's own APIs (canvas, MediaRecorder, Blob downloads).
 
 use std::cell::RefCell;
@@ -37,8 +37,61 @@ fn draw_fitted(context: &CanvasRenderingContext2d, source: &HtmlCanvasElement, x
     );
 }
 
+/// The containers a recording can be saved in, best first: (MediaRecorder type, file
+/// extension). Chromium and Firefox record WebM; Safari records MP4 with H.264 (WebM only
+/// from Safari 18.4 on), so without the MP4 rows its Record button could only refuse.
+const VIDEO_FORMATS: [(&str, &str); 5] = [
+    ("video/webm;codecs=vp9", "webm"),
+    ("video/webm;codecs=vp8", "webm"),
+    ("video/webm", "webm"),
+    ("video/mp4;codecs=avc1", "mp4"),
+    ("video/mp4", "mp4"),
+];
+
+/// The event `window` gets when a stopped recording has been handed over: its `detail` is
+/// the video's size in bytes, 0 when the browser recorded nothing (then nothing is
+/// downloaded; `src/web/mod.rs` has the page say so).
+pub const RECORDED_EVENT: &str = "nnlab-recorded";
+
+/// A container this browser can record, or `None` (no MediaRecorder, or none of
+/// [`VIDEO_FORMATS`]).
+#[derive(Clone, Copy, Debug)]
+pub struct VideoFormat {
+    mime: &'static str,
+    extension: &'static str,
+}
+
+impl VideoFormat {
+    pub fn supported() -> Option<VideoFormat> {
+        // An old browser has no MediaRecorder at all; calling into it would throw.
+        let global = js_sys::global();
+        if !js_sys::Reflect::has(&global, &"MediaRecorder".into()).unwrap_or(false) {
+            return None;
+        }
+        VIDEO_FORMATS
+            .into_iter()
+            .find(|(mime, _)| MediaRecorder::is_type_supported(mime))
+            .map(|(mime, extension)| VideoFormat { mime, extension })
+    }
+
+    /// The file name for `stem`: `nnlab-training` → `nnlab-training.webm` or `.mp4`.
+    pub fn file_name(self, stem: &str) -> String {
+        format!("{stem}.{}", self.extension)
+    }
+
+    /// `webm` or `mp4`.
+    pub fn extension(self) -> &'static str {
+        self.extension
+    }
+
+    /// The container's type without codecs, for the saved file.
+    fn container(self) -> &'static str {
+        self.mime.split(';').next().unwrap_or(self.mime)
+    }
+}
+
 /// A running recording: a 1280×720 canvas composed every frame from the page's canvases,
-/// captured by a MediaRecorder. Stopping it downloads the WebM.
+/// captured by a MediaRecorder. Stopping it downloads the video.
 pub struct Recorder {
     canvas: HtmlCanvasElement,
     context: CanvasRenderingContext2d,
@@ -47,18 +100,15 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Starts recording. Fails with the browser's reason if it cannot record WebM.
-    pub fn start(filename: &str) -> WebResult<Recorder> {
+    /// Starts recording in `format`, to be saved as `filename`. Fails with the browser's
+    /// reason if it refuses.
+    pub fn start(format: VideoFormat, filename: &str) -> WebResult<Recorder> {
         let (canvas, context) = offscreen_canvas(VIDEO_WIDTH, VIDEO_HEIGHT)?;
         context.set_fill_style_str("#ffffff");
         context.fill_rect(0.0, 0.0, f64::from(VIDEO_WIDTH), f64::from(VIDEO_HEIGHT));
         let stream = canvas.capture_stream_with_frame_request_rate(VIDEO_FPS)?;
         let options = MediaRecorderOptions::new();
-        let mime = ["video/webm;codecs=vp9", "video/webm;codecs=vp8", "video/webm"]
-            .into_iter()
-            .find(|m| MediaRecorder::is_type_supported(m))
-            .ok_or_else(|| WebError("this browser cannot record WebM video".into()))?;
-        options.set_mime_type(mime);
+        options.set_mime_type(format.mime);
         options.set_video_bits_per_second(4_000_000);
         let recorder = MediaRecorder::new_with_media_stream_and_media_recorder_options(&stream, &options)?;
         let chunks: Rc<RefCell<Vec<Blob>>> = Rc::new(RefCell::new(Vec::new()));
@@ -74,13 +124,24 @@ impl Recorder {
         let name = filename.to_string();
         let on_stop = Closure::once_into_js(move |_: JsValue| {
             let parts = js_sys::Array::new();
+            let mut bytes = 0.0;
             for blob in chunks.borrow().iter() {
+                bytes += blob.size();
                 parts.push(blob);
             }
-            let options = BlobPropertyBag::new();
-            options.set_type("video/webm");
-            if let Ok(video) = Blob::new_with_blob_sequence_and_options(&parts, &options) {
-                let _ = download_blob(&name, &video);
+            // A browser that claimed the type but recorded nothing (WebKitGTK 2.50 on Debian,
+            // for a canvas's stream) hands over empty chunks: no empty file then.
+            if bytes > 0.0 {
+                let options = BlobPropertyBag::new();
+                options.set_type(format.container());
+                if let Ok(video) = Blob::new_with_blob_sequence_and_options(&parts, &options) {
+                    let _ = download_blob(&name, &video);
+                }
+            }
+            // A plain Event with an own `detail` (read as a CustomEvent's is, in mod.rs).
+            if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new(RECORDED_EVENT)) {
+                let _ = js_sys::Reflect::set(&event, &"detail".into(), &JsValue::from_f64(bytes));
+                let _ = window.dispatch_event(&event);
             }
         });
         recorder.set_onstop(Some(on_stop.unchecked_ref()));

@@ -324,6 +324,13 @@ fn wire(app: &Shared) -> WebResult<()> {
             .and_then(|t| t.as_string());
         a.lessons_arrived(detail.filter(|t| !t.is_empty()));
     });
+    on::<Event>(app, &win, media::RECORDED_EVENT, |a, e| {
+        let bytes = js_sys::Reflect::get(&e, &"detail".into())
+            .ok()
+            .and_then(|b| b.as_f64())
+            .unwrap_or(0.0);
+        a.recording_saved(bytes);
+    });
     // A printout shows the panels below the fold too.
     on::<Event>(app, &win, "beforeprint", |a, _| a.before_print());
     on::<Event>(app, &win, "afterprint", |a, _| a.after_print());

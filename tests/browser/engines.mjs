@@ -16,7 +16,7 @@
 //   (a real click by the driver), fill(selector, text) and select(selector, value) (set the
 //   value and fire input/change, as a user's edit does), upload(selector, name, text, type)
 //   (a File through DataTransfer, as a picked file), download(action) (the Blob a download
-//   button offers, read in the page), value(selector), waitForValue(selector, op, target),
+//   button offers, read in the page), downloads() (how many so far), value(selector), waitForValue(selector, op, target),
 //   screenshot(name), problems (console errors and warnings, uncaught errors, failed
 //   requests), assertClean({ ignore }), close().
 //
@@ -145,7 +145,8 @@ class EnginePage {
     }, [selector, name, text, type]);
   }
 
-  /** Runs `action` (which presses a download button); returns { name, text } of the file. */
+  /** Runs `action` (which presses a download button); returns { name, type, text, size,
+   *  head } of the file (head: its first 16 bytes, for a binary file's magic number). */
   async download(action, { timeout = 10000 } = {}) {
     await this.hooks();
     const before = await this.evaluate(() => window.__nnlabHooks.downloads.length);
@@ -153,8 +154,15 @@ class EnginePage {
     await this.waitFor((n) => window.__nnlabHooks.downloads.length > n, before, { timeout });
     return this.evaluate(async (n) => {
       const d = window.__nnlabHooks.downloads[n];
-      return { name: d.name, text: await d.blob.text() };
+      const head = [...new Uint8Array(await d.blob.slice(0, 16).arrayBuffer())];
+      return { name: d.name, type: d.blob.type, text: await d.blob.text(), size: d.blob.size, head };
     }, before);
+  }
+
+  /** How many downloads the page has offered since its hooks were installed. */
+  async downloads() {
+    await this.hooks();
+    return this.evaluate(() => window.__nnlabHooks.downloads.length);
   }
 
   async value(selector) {

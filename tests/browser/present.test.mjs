@@ -1,5 +1,5 @@
 // Presenting: projector mode (#projector, ?projector=1), panel PNG snapshots (button.snapshot)
-// and the WebM recording (#record).
+// and the video recording (#record: WebM, or MP4 where the browser records no WebM).
 import { test, openPage, waitForApp, waitForValue, downloadBytes, screenshot, sleep, assert } from "./harness.mjs";
 
 const SUB = "/sub/nnlab/";
@@ -62,10 +62,44 @@ test("recording while training downloads a WebM video", async () => {
   await sleep(1200);
   const video = await downloadBytes(page, () => page.click("#record"));
   assert.equal(video.name, "nnlab-training.webm");
+  assert.equal(await page.getAttribute("#record", "data-video-format"), "webm");
   // WebM is Matroska: it starts with the EBML magic number 1A 45 DF A3.
   assert.deepEqual([...video.bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3]);
   assert.ok(video.bytes.length > 5000, `${video.bytes.length} bytes`);
   assert.equal(await page.getAttribute("#record", "aria-pressed"), "false");
   assert.equal(await page.textContent("#record span"), "Record video");
+  page.assertClean();
+});
+
+test("a browser that records no WebM (Safari before 18.4) saves the recording as MP4", async () => {
+  const page = await openPage(`${SUB}?dataset=xor`);
+  await waitForApp(page);
+  // Chromium records both; refusing WebM here takes the path Safari takes.
+  await page.evaluate(() => {
+    const supported = MediaRecorder.isTypeSupported.bind(MediaRecorder);
+    MediaRecorder.isTypeSupported = (type) => !type.startsWith("video/webm") && supported(type);
+  });
+  await page.click("#play");
+  await page.click("#record");
+  assert.equal(await page.getAttribute("#record", "aria-pressed"), "true");
+  assert.equal(await page.getAttribute("#record", "data-video-format"), "mp4");
+  await sleep(1500);
+  const video = await downloadBytes(page, () => page.click("#record"));
+  assert.equal(video.name, "nnlab-training.mp4");
+  // An MP4 file starts with its "ftyp" box: a 4-byte size, then the letters ftyp.
+  assert.equal(video.bytes.subarray(4, 8).toString("latin1"), "ftyp");
+  assert.ok(video.bytes.length > 5000, `${video.bytes.length} bytes`);
+  page.assertClean();
+});
+
+test("a browser that records no video at all says so in the page's language, and the button stays off", async () => {
+  const page = await openPage(`${SUB}?lang=zh`);
+  await waitForApp(page);
+  await page.evaluate(() => { MediaRecorder.isTypeSupported = () => false; });
+  await page.click("#record");
+  await page.waitForSelector("#notice:not([hidden])");
+  assert.equal((await page.textContent("#notice .notice-text")).trim(), "此浏览器无法录制视频。");
+  assert.equal(await page.getAttribute("#record", "aria-pressed"), "false");
+  assert.equal(await page.textContent("#record span"), "录制视频");
   page.assertClean();
 });
