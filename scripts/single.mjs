@@ -35,17 +35,30 @@ if (!files) {
   console.error("single: boot.js has no files:start/end part");
   process.exit(1);
 }
+// Saying why the app could not start (an old browser without WebAssembly's SIMD) too.
+const bootFailure = fs.readFileSync(path.join(dist, "boot.js"), "utf8").match(/\/\/ boot-failure:start[\s\S]*?\/\/ boot-failure:end/);
+if (!bootFailure) {
+  console.error("single: boot.js has no boot-failure:start/end part");
+  process.exit(1);
+}
 const texts = fs.readFileSync(path.join(dist, "texts.txt"), "utf8");
 const lessons = fs.readFileSync(path.join(dist, "lessons.txt"), "utf8");
 const pythonTemplate = fs.readFileSync(path.join(dist, "export-python.txt"), "utf8");
 const script = `${overlay[0]}
+${bootFailure[0]}
 window.nnlabTexts = ${JSON.stringify(texts)};
 window.nnlabLessons = ${JSON.stringify(lessons).replace(/</g, "\\u003c")};
 ${files[0]}
 window.nnlabFetchText = async (name) => (name === "export-python.txt" ? ${JSON.stringify(pythonTemplate).replace(/</g, "\\u003c")} : "");
 ${glue}
 const nnlabWasm = Uint8Array.from(atob("${wasm.toString("base64")}"), (c) => c.charCodeAt(0));
-window.nnlabWasmMemory = initSync({ module: nnlabWasm }).memory;
+try {
+  window.nnlabWasmMemory = initSync({ module: nnlabWasm }).memory;
+} catch (error) {
+  // A panic while starting has shown its own overlay (the Rust panic hook) already.
+  const overlay = document.getElementById("panic-overlay");
+  if (!overlay || overlay.hidden) showBootFailure(error, window.nnlabTexts);
+}
 `;
 const hash = (text) => `'sha256-${crypto.createHash("sha256").update(text, "utf8").digest("base64")}'`;
 

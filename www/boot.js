@@ -94,6 +94,8 @@ addEventListener("click", (event) => {
 window.nnlabFetchText = (name) =>
   fetch(new URL(name, document.baseURI)).then((r) => (r.ok ? r.text() : ""));
 
+// boot-failure:start (scripts/single.mjs copies this part into the single-file page, which
+// starts its inline .wasm with initSync and reports a failure the same way)
 // Each stage of the start leaves a mark ("nnlab-boot:css", ...), so a page that never leaves
 // "Loading…" shows where it stopped (the browser tests print the marks when the app is late).
 const bootStage = (stage) => {
@@ -103,6 +105,38 @@ const bootStage = (stage) => {
     /* marks are diagnostics only */
   }
 };
+
+// A start that fails says why in #status, in the page's language (its texts are in
+// src/core/text.rs, like every other): the .wasm could not be downloaded, or this browser
+// cannot compile it (WebAssembly's SIMD came with Safari 16.4, Chrome 91 and Firefox 89:
+// older iPads stop at Safari 15 or 16.3), or, rarely, something else, whose reason follows.
+class BootError extends Error {
+  constructor(key) {
+    super(key);
+    this.key = key;
+  }
+}
+function showBootFailure(error, texts) {
+  const key = error instanceof BootError ? error.key
+    : typeof WebAssembly === "undefined" || error instanceof WebAssembly.CompileError ? "boot-unsupported"
+    : "boot-failed";
+  const asked = new URLSearchParams(location.search).get("lang") || navigator.language || "";
+  const column = asked.trim().toLowerCase().startsWith("zh") ? 2 : 1;
+  document.documentElement.lang = column === 2 ? "zh-CN" : "en";
+  const line = (texts || "").split("\n").find((l) => l.startsWith(`${key}\t`));
+  // Without its texts (texts.txt could not be read either) the page says it in both languages.
+  let message = line ? line.split("\t")[column]
+    : "nnlab could not start in this browser. / nnlab 无法在此浏览器中启动。";
+  if (key === "boot-failed") message += ` ${error && error.message ? error.message : error}`;
+  document.body.dataset.boot = "failed";
+  const status = document.getElementById("status");
+  if (status) {
+    status.dataset.state = "error";
+    status.textContent = message;
+  }
+  bootStage("failed");
+}
+// boot-failure:end
 bootStage("script");
 const tag = document.querySelector("script[data-nnlab-js]");
 const jsUrl = new URL(tag.dataset.nnlabJs, document.baseURI).href;
@@ -113,9 +147,16 @@ const wasmUrl = new URL(tag.dataset.nnlabWasm, document.baseURI).href;
 // compiling the .wasm as its bytes arrive already (nnlabWasm: the pending module, or null
 // when that failed); else, or on a host that serves the .wasm without its MIME type (which
 // compileStreaming refuses), it is compiled here from the bytes.
-const compileBytes = async () => WebAssembly.compile(await (await fetch(wasmUrl)).arrayBuffer());
+const compileBytes = async () => {
+  const response = await fetch(wasmUrl).catch(() => null);
+  if (!response || !response.ok) throw new BootError("boot-download-failed");
+  return WebAssembly.compile(await response.arrayBuffer());
+};
 const compiled = (window.nnlabWasm || Promise.resolve(null)).then((module) => module || compileBytes());
 const bindingsLoaded = import(jsUrl);
+// Either may fail before it is awaited below, where its failure is handled: not "uncaught".
+compiled.catch(() => {});
+bindingsLoaded.catch(() => {});
 // The page's texts in both languages (src/core/text.rs), which the app reads as it starts:
 // requested by index.html's inline starter (nnlabTextsLoading), else here.
 const textsLoaded = window.nnlabTextsLoading ||
@@ -136,20 +177,31 @@ for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
 bootStage("css");
 window.nnlabTexts = await textsLoaded;
 bootStage("texts");
-const bindings = await bindingsLoaded;
-bootStage("glue");
-const wasmModule = await compiled;
-bootStage("compiled");
-const wasm = await bindings.default({ module_or_path: wasmModule });
-bootStage("started");
-window.wasmBindings = bindings;
-// For diagnostics and scripts/soak.mjs: the wasm instance's memory (its size shows growth).
-window.nnlabWasmMemory = wasm.memory;
-dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
+let started = false;
+try {
+  if (typeof WebAssembly === "undefined") throw new BootError("boot-unsupported");
+  const bindings = await bindingsLoaded.catch(() => {
+    throw new BootError("boot-download-failed");
+  });
+  bootStage("glue");
+  const wasmModule = await compiled;
+  bootStage("compiled");
+  const wasm = await bindings.default({ module_or_path: wasmModule });
+  bootStage("started");
+  window.wasmBindings = bindings;
+  // For diagnostics and scripts/soak.mjs: the wasm instance's memory (its size shows growth).
+  window.nnlabWasmMemory = wasm.memory;
+  dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
+  started = true;
+} catch (error) {
+  // A panic while starting has shown its own overlay (the Rust panic hook) already.
+  const overlay = document.getElementById("panic-overlay");
+  if (!overlay || overlay.hidden) showBootFailure(error, window.nnlabTexts);
+}
 // The lessons' prose (src/core/lesson.rs), which a first visit rarely needs, so it is not
 // part of the first load: fetched once the app runs and handed over by an "nnlab-lessons"
 // event ("" when it could not be had). The single-file page sets nnlabLessons instead.
-if (typeof window.nnlabLessons !== "string") {
+if (started && typeof window.nnlabLessons !== "string") {
   window.nnlabFetchText("lessons.txt")
     .catch(() => "")
     .then((text) => dispatchEvent(new CustomEvent("nnlab-lessons", { detail: text })));

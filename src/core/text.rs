@@ -52,6 +52,17 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "The lesson's text (lessons.txt, beside the page) could not be loaded. Reload the page to try again.",
         "课程文字（页面旁的 lessons.txt）未能载入，请刷新页面重试。",
     ),
+    (
+        "boot-unsupported",
+        "This browser cannot run nnlab: it needs WebAssembly with SIMD, which came with Safari 16.4, Chrome and Edge 91 and Firefox 89. Update the browser, or open the page in another one.",
+        "此浏览器无法运行 nnlab：它需要支持 SIMD 的 WebAssembly（Safari 16.4、Chrome 和 Edge 91、Firefox 89 起才有）。请更新浏览器，或换一个浏览器打开本页。",
+    ),
+    (
+        "boot-download-failed",
+        "The page's program (its .js and .wasm files, beside the page) could not be downloaded. Check the connection and reload the page.",
+        "未能下载页面的程序（页面旁的 .js 和 .wasm 文件）。请检查网络连接后刷新页面。",
+    ),
+    ("boot-failed", "nnlab could not start:", "nnlab 无法启动："),
     ("present", "Presenting", "演示"),
     ("settings", "Settings", "设置"),
     ("projector", "Projector", "投影模式"),

@@ -38,3 +38,25 @@ test("the single-file nnlab.html opens from file:// and trains, fetching nothing
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("the single file in a browser without WebAssembly's SIMD says so in Chinese, with no uncaught error", async () => {
+  const context = await testContext().browser().newContext({ locale: "zh-CN" });
+  // The single file compiles its inline .wasm synchronously (initSync): refused as an old
+  // Safari refuses SIMD.
+  await context.addInitScript(() => {
+    WebAssembly.Module = function Module() {
+      throw new WebAssembly.CompileError("WebAssembly.Module doesn't parse: invalid opcode 0xfd");
+    };
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => ["error", "warning"].includes(m.type()) && problems.push(m.text()));
+  page.on("pageerror", (e) => problems.push(String(e)));
+  await page.goto(pathToFileURL(single).href);
+  await page.waitForSelector('#status[data-state="error"]', { timeout: 10000 });
+  // No ?lang= in a file:// link: the browser's language decides.
+  assert.match(await page.textContent("#status"), /^此浏览器无法运行 nnlab：它需要支持 SIMD 的 WebAssembly/);
+  assert.equal(await page.isVisible("#play"), false);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

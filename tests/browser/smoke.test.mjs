@@ -70,3 +70,41 @@ test("a .wasm served as application/octet-stream still starts the app", async ()
   assert.equal(served, 2, "the inline starter's streaming compile, then boot.js's from the bytes");
   page.assertClean();
 });
+
+// What an old iPad sees (Safari 15 to 16.3 has WebAssembly but not its SIMD, which the .wasm
+// uses): Chromium is made to refuse the .wasm the way such a Safari does.
+test("a browser that cannot compile the .wasm (no WebAssembly SIMD) is told so, in English and Chinese", async () => {
+  await testContext().addInitScript(() => {
+    const refuse = () => Promise.reject(new WebAssembly.CompileError("WebAssembly.Module doesn't parse: invalid opcode 0xfd"));
+    WebAssembly.compileStreaming = refuse;
+    WebAssembly.compile = refuse;
+  });
+  const expected = {
+    en: "This browser cannot run nnlab: it needs WebAssembly with SIMD, which came with Safari 16.4, Chrome and Edge 91 and Firefox 89. Update the browser, or open the page in another one.",
+    zh: "此浏览器无法运行 nnlab：它需要支持 SIMD 的 WebAssembly（Safari 16.4、Chrome 和 Edge 91、Firefox 89 起才有）。请更新浏览器，或换一个浏览器打开本页。",
+  };
+  for (const lang of ["en", "zh"]) {
+    const page = await openPage(`${SUBPATH}?lang=${lang}`);
+    await page.waitForSelector('#status[data-state="error"]', { timeout: 10000 });
+    assert.equal((await page.textContent("#status")).trim(), expected[lang]);
+    assert.ok(await page.evaluate(() => performance.getEntriesByName("nnlab-boot:failed").length === 1));
+    assert.equal(await page.isVisible("#panic-overlay"), false, "not a panic");
+    // Nothing to press that would do nothing: only the name and the reason are shown.
+    assert.equal(await page.isVisible("#play"), false);
+    assert.equal(await page.isVisible("main.board"), false);
+    assert.equal(await page.isVisible(".topbar h1"), true);
+    if (lang === "zh") await screenshot(page, "boot-unsupported-zh");
+    page.assertClean();
+  }
+});
+
+test("a .wasm that cannot be downloaded is said, and no panic or uncaught error follows", async () => {
+  await testContext().route(/\.wasm$/, (route) => route.fulfill({ status: 404, body: "not here" }));
+  const page = await openPage(SUBPATH);
+  await page.waitForSelector('#status[data-state="error"]', { timeout: 10000 });
+  assert.equal((await page.textContent("#status")).trim(),
+    "The page's program (its .js and .wasm files, beside the page) could not be downloaded. Check the connection and reload the page.");
+  assert.equal(await page.isVisible("#panic-overlay"), false);
+  // The two 404s (the inline starter's request and boot.js's) are the browser's own report.
+  page.assertClean({ ignore: [/HTTP 404: GET .*\.wasm$/, /Failed to load resource.*404/] });
+});
