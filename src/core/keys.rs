@@ -764,6 +764,8 @@ pub struct PageQuery {
     pub has_config: bool,
     /// `lang=`, as given.
     pub lang: Option<Lang>,
+    /// A `lang=` that names no language of the page (the browser's language is used).
+    pub lang_refused: Option<String>,
     pub projector: bool,
     /// `embed=1`: only the board and the training buttons, for an iframe in slides.
     pub embed: bool,
@@ -795,6 +797,7 @@ impl PageQuery {
             repeated: super::config::repeated_config_keys(&pairs),
             has_config: pairs.iter().any(|(k, _)| is_config_key(k)),
             lang: last("lang").and_then(|v| Lang::from_code(&v)),
+            lang_refused: last("lang").filter(|v| Lang::from_code(v).is_none()),
             projector: last("projector").is_some_and(|v| flag_is_on(&v)),
             embed: last("embed").is_some_and(|v| flag_is_on(&v)),
             lesson: last("lesson"),
@@ -863,6 +866,13 @@ mod tests {
         assert!(q.rejected.is_empty(), "the last points wins: {:?}", q.rejected);
         assert_eq!(q.repeated.len(), 1);
         assert_eq!(q.lang, Some(Lang::Zh));
+        assert_eq!(q.lang_refused, None);
+        // Any zh-… or en-… code is a language of the page; another is refused, as given.
+        assert_eq!(PageQuery::parse("lang=zh-TW").lang, Some(Lang::Zh));
+        let french = PageQuery::parse("lang=fr&lang=EN-gb");
+        assert_eq!((french.lang, french.lang_refused), (Some(Lang::En), None));
+        let french = PageQuery::parse("lang=fr");
+        assert_eq!((french.lang, french.lang_refused.as_deref()), (None, Some("fr")));
         assert!(q.projector && q.embed && !q.bench && !q.panic_test && q.has_config);
         assert_eq!(q.lesson.as_deref(), Some("xor"));
         let kept: Vec<&str> = q.kept.iter().map(|(k, _)| k.as_str()).collect();

@@ -370,6 +370,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("share-csv", "Download the points (CSV)", "下载这些点（CSV）"),
     ("share-qr-failed", "The QR code could not be drawn: the link still works.", "无法绘制二维码，但链接仍然可用。"),
     ("hide-unknown", "hide: no such control “{name}”", "hide：没有名为“{name}”的控件"),
+    (
+        "lang-unknown",
+        "lang: “{value}” is not a language of this page (en, zh); following the browser's",
+        "lang：“{value}”不是本页的语言（en、zh），改用浏览器的语言",
+    ),
     ("points-data-too-long", "points-data: {len} characters, more than {max}", "points-data：{len} 个字符，超过 {max}"),
     ("points-data-base64", "points-data: character {n} is not base64url", "points-data：第 {n} 个字符不是 base64url"),
     ("points-data-header", "points-data: not a points encoding nnlab knows", "points-data：不是 nnlab 能识别的点编码"),

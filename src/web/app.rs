@@ -231,6 +231,12 @@ impl App {
         for name in unknown {
             items.push(("hide".to_string(), message(lang, "hide-unknown", &[("name", &name)])));
         }
+        if let Some(value) = &query.lang_refused {
+            items.push((
+                "lang".to_string(),
+                message(lang, "lang-unknown", &[("value", &shorten(value))]),
+            ));
+        }
         items.extend(points_rejected.into_iter().map(|m| ("points-data".to_string(), m)));
         if !items.is_empty() {
             app.show_notice_items(text(lang, "url-rejected"), &items);

@@ -467,3 +467,23 @@ test("strings that look like HTML in the URL, a CSV and a model JSON stay text",
   await sleep(200);
   page.assertClean();
 });
+
+test("a lang= that is not en or zh is named in the notice, in the browser's language, and the page follows the browser", async () => {
+  const page = await open("dataset=xor&lang=fr");
+  const shown = await notice(page);
+  assert.ok(shown.visible, "the notice shows");
+  assert.deepEqual(shown.items, [["lang", "lang: “fr” is not a language of this page (en, zh); following the browser's"]]);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+  assert.equal(param(page, "lang"), "fr", "the link keeps what it was given");
+  // A Chinese browser reads the same link in Chinese; the value is quoted as text, cut at 40.
+  const context = await page.context().browser().newContext({ locale: "zh-CN" });
+  const zh = await context.newPage();
+  await zh.goto(page.url().replace("lang=fr", `lang=${encodeURIComponent("<b>" + "x".repeat(60))}`));
+  await waitForApp(zh);
+  const zhShown = await notice(zh);
+  assert.deepEqual(zhShown.items, [["lang", `lang：“<b>${"x".repeat(37)}…”不是本页的语言（en、zh），改用浏览器的语言`]]);
+  assert.equal(await zh.evaluate(() => document.querySelectorAll("#notice b").length), 0, "no markup from the link");
+  await context.close();
+  await trains(page, "lang=fr");
+  page.assertClean();
+});
