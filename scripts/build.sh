@@ -15,6 +15,13 @@ trunk build --release --offline --locked "$@"
 node scripts/single.mjs
 node scripts/minify.mjs
 wasm=$(ls dist/*.wasm)
+# The oldest browsers the page names (boot-unsupported in src/core/text.rs, the README's
+# Browsers section: Safari 16.4, Chrome 96, Firefox 89) follow from the WebAssembly features
+# the .wasm uses: SIMD, reference types, bulk memory, sign extension, non-trapping
+# float-to-int, mutable globals. A toolchain that starts using another one fails here.
+wasm-opt "$wasm" --mvp-features --enable-simd --enable-reference-types --enable-bulk-memory \
+  --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals -o /dev/null 2>/dev/null ||
+  { echo "build: $wasm uses a WebAssembly feature beyond the named oldest browsers' (see scripts/build.sh)" >&2; exit 1; }
 raw=$(wc -c <"$wasm"); gz=$(gzip -9c "$wasm" | wc -c)
 # The page's benchmark (?bench=1) reports these sizes; the page cannot measure its own .wasm.
 sed -i "s|</head>|<meta name=\"nnlab-wasm-bytes\" content=\"$raw $gz\"></head>|" dist/index.html

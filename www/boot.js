@@ -108,8 +108,9 @@ const bootStage = (stage) => {
 
 // A start that fails says why in #status, in the page's language (its texts are in
 // src/core/text.rs, like every other): the .wasm could not be downloaded, or this browser
-// cannot compile it (WebAssembly's SIMD came with Safari 16.4, Chrome 91 and Firefox 89:
-// older iPads stop at Safari 15 or 16.3), or, rarely, something else, whose reason follows.
+// cannot compile it (the .wasm uses WebAssembly's SIMD, which came with Safari 16.4, Chrome
+// 91 and Firefox 89, and its reference types, Chrome 96: older iPads stop at Safari 15 or
+// 16.3), or, rarely, something else, whose reason follows.
 class BootError extends Error {
   constructor(key) {
     super(key);

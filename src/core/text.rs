@@ -54,8 +54,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "boot-unsupported",
-        "This browser cannot run nnlab: it needs WebAssembly with SIMD, which came with Safari 16.4, Chrome and Edge 91 and Firefox 89. Update the browser, or open the page in another one.",
-        "此浏览器无法运行 nnlab：它需要支持 SIMD 的 WebAssembly（Safari 16.4、Chrome 和 Edge 91、Firefox 89 起才有）。请更新浏览器，或换一个浏览器打开本页。",
+        "This browser cannot run nnlab: its WebAssembly is too old. nnlab needs Safari 16.4, Chrome or Edge 96, Firefox 89 or newer. Update the browser, or open the page in another one.",
+        "此浏览器无法运行 nnlab：它的 WebAssembly 太旧。nnlab 需要 Safari 16.4、Chrome 或 Edge 96、Firefox 89 或更新的版本。请更新浏览器，或换一个浏览器打开本页。",
     ),
     (
         "boot-download-failed",

@@ -39,7 +39,7 @@ test("the single-file nnlab.html opens from file:// and trains, fetching nothing
   await context.close();
 });
 
-test("the single file in a browser without WebAssembly's SIMD says so in Chinese, with no uncaught error", async () => {
+test("the single file in a browser whose WebAssembly is too old says so in Chinese, with no uncaught error", async () => {
   const context = await testContext().browser().newContext({ locale: "zh-CN" });
   // The single file compiles its inline .wasm synchronously (initSync): refused as an old
   // Safari refuses SIMD.
@@ -55,7 +55,7 @@ test("the single file in a browser without WebAssembly's SIMD says so in Chinese
   await page.goto(pathToFileURL(single).href);
   await page.waitForSelector('#status[data-state="error"]', { timeout: 10000 });
   // No ?lang= in a file:// link: the browser's language decides.
-  assert.match(await page.textContent("#status"), /^此浏览器无法运行 nnlab：它需要支持 SIMD 的 WebAssembly/);
+  assert.match(await page.textContent("#status"), /^此浏览器无法运行 nnlab：它的 WebAssembly 太旧。/);
   assert.equal(await page.isVisible("#play"), false);
   assert.deepEqual(problems, []);
   await context.close();

@@ -72,16 +72,17 @@ test("a .wasm served as application/octet-stream still starts the app", async ()
 });
 
 // What an old iPad sees (Safari 15 to 16.3 has WebAssembly but not its SIMD, which the .wasm
-// uses): Chromium is made to refuse the .wasm the way such a Safari does.
-test("a browser that cannot compile the .wasm (no WebAssembly SIMD) is told so, in English and Chinese", async () => {
+// uses; Chrome before 96 lacks its reference types): Chromium is made to refuse the .wasm
+// the way such a browser does.
+test("a browser that cannot compile the .wasm (WebAssembly too old) is told so, in English and Chinese", async () => {
   await testContext().addInitScript(() => {
     const refuse = () => Promise.reject(new WebAssembly.CompileError("WebAssembly.Module doesn't parse: invalid opcode 0xfd"));
     WebAssembly.compileStreaming = refuse;
     WebAssembly.compile = refuse;
   });
   const expected = {
-    en: "This browser cannot run nnlab: it needs WebAssembly with SIMD, which came with Safari 16.4, Chrome and Edge 91 and Firefox 89. Update the browser, or open the page in another one.",
-    zh: "此浏览器无法运行 nnlab：它需要支持 SIMD 的 WebAssembly（Safari 16.4、Chrome 和 Edge 91、Firefox 89 起才有）。请更新浏览器，或换一个浏览器打开本页。",
+    en: "This browser cannot run nnlab: its WebAssembly is too old. nnlab needs Safari 16.4, Chrome or Edge 96, Firefox 89 or newer. Update the browser, or open the page in another one.",
+    zh: "此浏览器无法运行 nnlab：它的 WebAssembly 太旧。nnlab 需要 Safari 16.4、Chrome 或 Edge 96、Firefox 89 或更新的版本。请更新浏览器，或换一个浏览器打开本页。",
   };
   for (const lang of ["en", "zh"]) {
     const page = await openPage(`${SUBPATH}?lang=${lang}`);
