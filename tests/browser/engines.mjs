@@ -79,7 +79,8 @@ function installPageHooks() {
       original(...args);
     };
   }
-  addEventListener("error", (e) => hooks.problems.push("page error: " + (e.error && e.error.stack || e.message)));
+  // JavaScriptCore's stack holds no message (a wasm trap's reason is only in the message).
+  addEventListener("error", (e) => hooks.problems.push("page error: " + (e.error ? `${e.error}\n${e.error.stack}` : e.message)));
   addEventListener("unhandledrejection", (e) => hooks.problems.push("page error: unhandled rejection " + String(e.reason)));
   const createObjectURL = URL.createObjectURL.bind(URL);
   URL.createObjectURL = (blob) => {
