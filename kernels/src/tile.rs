@@ -1,7 +1,7 @@
 //! A dense layer's forward pass with its activation fused into the product's tile: the
 //! scores of R neurons × V registers of points are still in registers when f is applied,
 //! so z is never stored and reloaded between the two, and the activation's R·V dependency
-//! chains (tanh's is twelve steps long) run side by side. Used for a whole small training
+//! chains (tanh's is nine operations deep) run side by side. Used for a whole small training
 //! batch at once (one tile covers it) and for the boundary grid, tile by tile.
 //!
 //! Every value is computed by the same IEEE operations in the same order as
