@@ -16,9 +16,9 @@
 //   (a real click by the driver), fill(selector, text) and select(selector, value) (set the
 //   value and fire input/change, as a user's edit does), upload(selector, name, text, type)
 //   (a File through DataTransfer, as a picked file), download(action) (the Blob a download
-//   button offers, read in the page), downloads() (how many so far), value(selector), waitForValue(selector, op, target),
-//   screenshot(name), problems (console errors and warnings, uncaught errors, failed
-//   requests), assertClean({ ignore }), close().
+//   button offers, read in the page), downloads() (how many so far), value(selector),
+//   waitForValue(selector, op, target), screenshot(name), problems (console errors and
+//   warnings, uncaught errors, failed requests), assertClean({ ignore }), close().
 //
 // What each engine can report of a page's problems differs: Chromium and Firefox report
 // every console message and failed request from before navigation; WebDriver classic has no

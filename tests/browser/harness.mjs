@@ -488,8 +488,8 @@ export async function waitForApp(page, { timeout = 15000 } = {}) {
 
 /** Run in the page: how far its start got, for a page that stays at "Loading…": the
  *  document's state, #status, boot.js's stages (the "nnlab-boot:*" marks, in ms since
- *  navigation), whether each stylesheet applies, and each file fetched (ms to its end, or
- *  "pending" for one started but not finished, which the timing list does not hold). */
+ *  navigation), whether each stylesheet applies, and each file that arrived (ms to its end;
+ *  one still loading is not in the browser's timing list, so it is missing here). */
 export function bootReport() {
   const ms = (t) => Math.round(t);
   const marks = performance.getEntriesByType("mark")
