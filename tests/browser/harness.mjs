@@ -252,10 +252,11 @@ export async function runAll({ browser, origin, filters = [] }) {
   return { passed, failed, selected: selected.length };
 }
 
-/** A wasm fault in a WebKit page, as its first lines, or null. WebKitGTK 2.50's JIT twice
- *  handed the boundary's colour lookup (`DivergingScale::colour`, whose table always holds
- *  256 entries) a bad reference at the first frame of training in clean CI runs: once read
- *  as an empty table (a panic), once outside the memory (a trap). The same .wasm runs the
+/** A wasm fault in a WebKit page, as its first lines, or null. WebKitGTK 2.50's JIT three
+ *  times handed the boundary's colour lookup (`DivergingScale::colour`, whose table always
+ *  holds 256 entries) a bad reference at the first frames of training in clean CI runs: once
+ *  read as an empty table (a panic), twice outside the memory (a trap, "RuntimeError: Out of
+ *  bounds memory access"). The same .wasm runs the
  *  same tests in Chromium and Firefox without it, a debug build with every unchecked access
  *  checked ran the scenario 150 times in WebKit without an assertion, and WebKit has since
  *  fixed faults of its loop OSR entry (WebKit pull requests 51792, 52960): an engine fault,

