@@ -2,14 +2,15 @@
 // (as the cross-engine tests do), and reports how long the app took to start (median, p95,
 // worst) and every load that did not start, with the page's own account of how far it got
 // (boot.js's stages, the stylesheet, the files fetched). With --train each load also trains
-// to epoch 100 at speed 20 and counts wasm faults: panics (#panic-overlay) and traps. Not part of the tests: it
-// looks for rare faults that one test run does not show. Run scripts/build.sh first.
+// to epoch 100 at speed 20 and counts wasm faults: panics (#panic-overlay) and traps. Not
+// part of the tests: it looks for rare faults that one test run does not show. Run
+// scripts/build.sh first.
 //   node scripts/boot_soak.mjs [--engine webkit] [--runs 50] [--timeout 20000] [--train]
 //                              [--query "dataset=moons&hidden=5,3"]
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { engine as startEngine, closeEngines } from "../tests/browser/engines.mjs";
-import { SUBPATH, bootReport } from "../tests/browser/harness.mjs";
+import { SUBPATH, WASM_FAULT, bootReport } from "../tests/browser/harness.mjs";
 import { startServer } from "../tests/browser/server.mjs";
 
 const args = process.argv.slice(2);
@@ -60,16 +61,15 @@ for (let i = 1; i <= runs; i++) {
       await page.click("#play");
       // Until the pause at epoch 100, a panic (its overlay) or a wasm fault without a panic
       // (a trap: WebKit's page hooks record it as a page error).
-      const fault = /RuntimeError|panicked at|wasm-function\[/;
       await page.waitFor((f) => document.querySelector("#status").dataset.state === "idle" ||
         !document.querySelector("#panic-overlay").hidden ||
         (window.__nnlabHooks && window.__nnlabHooks.problems.some((p) => new RegExp(f).test(p))),
-      fault.source, { timeout: 60000 });
+      WASM_FAULT.source, { timeout: 60000 });
       const panic = await page.evaluate(() => {
         const o = document.querySelector("#panic-overlay");
         return o.hidden ? "" : o.textContent;
       });
-      const trap = (await page.collectProblems()).find((p) => fault.test(p));
+      const trap = (await page.collectProblems()).find((p) => WASM_FAULT.test(p));
       if (panic.includes("panicked") || trap) {
         panics++;
         console.error(`run ${i}: ${panic.includes("panicked") ? `panic: ${panic.slice(0, 300)}` : `fault: ${trap.slice(0, 300)}`}`);

@@ -121,8 +121,11 @@ function showBootFailure(error, texts) {
   const key = error instanceof BootError ? error.key
     : typeof WebAssembly === "undefined" || error instanceof WebAssembly.CompileError ? "boot-unsupported"
     : "boot-failed";
-  const asked = new URLSearchParams(location.search).get("lang") || navigator.language || "";
-  const column = asked.trim().toLowerCase().startsWith("zh") ? 2 : 1;
+  // As the app picks it (src/web/mod.rs, page_lang): ?lang= when it names en or zh, else the
+  // browser's language.
+  const code = (c) => (c || "").trim().toLowerCase().slice(0, 2);
+  const given = code(new URLSearchParams(location.search).get("lang"));
+  const column = (given === "zh" || given === "en" ? given : code(navigator.language)) === "zh" ? 2 : 1;
   document.documentElement.lang = column === 2 ? "zh-CN" : "en";
   const line = (texts || "").split("\n").find((l) => l.startsWith(`${key}\t`));
   // Without its texts (texts.txt could not be read either) the page says it in both languages.

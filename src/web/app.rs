@@ -674,14 +674,7 @@ impl App {
             None => match VideoFormat::supported() {
                 None => self.show_notice(text(self.lang, "record-unsupported")),
                 Some(format) => match Recorder::start(format, &format.file_name("nnlab-training")) {
-                    Ok(recorder) => {
-                        // Which container this browser records (webm or mp4), for tests and
-                        // for a teacher who wonders why Safari saves an .mp4.
-                        if let Ok(button) = by_id::<Element>("record") {
-                            let _ = button.set_attribute("data-video-format", format.extension());
-                        }
-                        self.recorder = Some(recorder);
-                    }
+                    Ok(recorder) => self.recorder = Some(recorder),
                     Err(e) => self.show_notice(&format!("{} {e}", text(self.lang, "record-failed"))),
                 },
             },
@@ -692,6 +685,11 @@ impl App {
             let label = text(self.lang, if recording { "record-stop" } else { "record" });
             if let Ok(Some(span)) = button.query_selector("span") {
                 span.set_text_content(Some(label));
+            }
+            // Which container this browser records (webm or mp4), for tests and for a
+            // teacher who wonders why Safari saves an .mp4.
+            if let Some(recorder) = &self.recorder {
+                let _ = button.set_attribute("data-video-format", recorder.format().extension());
             }
         }
     }

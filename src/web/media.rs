@@ -97,6 +97,7 @@ pub struct Recorder {
     context: CanvasRenderingContext2d,
     recorder: MediaRecorder,
     stream: web_sys::MediaStream,
+    format: VideoFormat,
 }
 
 impl Recorder {
@@ -152,7 +153,13 @@ impl Recorder {
             context,
             recorder,
             stream,
+            format,
         })
+    }
+
+    /// The container being recorded.
+    pub fn format(&self) -> VideoFormat {
+        self.format
     }
 
     /// Composes one video frame: a title line, the boundary on the left and up to two

@@ -116,6 +116,12 @@ fn mark(name: &str) {
     }
 }
 
+/// An event's `detail` (a CustomEvent's from boot.js, or the own property media.rs sets on a
+/// plain Event); undefined when it has none.
+fn event_detail(event: &Event) -> JsValue {
+    js_sys::Reflect::get(event, &"detail".into()).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// The page's language: `?lang=` if given, else the browser's.
 fn page_lang(query: &PageQuery) -> Lang {
     query
@@ -319,17 +325,10 @@ fn wire(app: &Shared) -> WebResult<()> {
     // www/boot.js fetches the lessons' prose once the app runs and hands it over in this
     // event's detail ("" when it could not be had); the single-file page has it inline.
     on::<Event>(app, &win, "nnlab-lessons", |a, e| {
-        let detail = js_sys::Reflect::get(&e, &"detail".into())
-            .ok()
-            .and_then(|t| t.as_string());
-        a.lessons_arrived(detail.filter(|t| !t.is_empty()));
+        a.lessons_arrived(event_detail(&e).as_string().filter(|t| !t.is_empty()));
     });
     on::<Event>(app, &win, media::RECORDED_EVENT, |a, e| {
-        let bytes = js_sys::Reflect::get(&e, &"detail".into())
-            .ok()
-            .and_then(|b| b.as_f64())
-            .unwrap_or(0.0);
-        a.recording_saved(bytes);
+        a.recording_saved(event_detail(&e).as_f64().unwrap_or(0.0));
     });
     // A printout shows the panels below the fold too.
     on::<Event>(app, &win, "beforeprint", |a, _| a.before_print());
@@ -554,10 +553,7 @@ fn wire_files(app: &Shared) -> WebResult<()> {
     // www/boot.js fetches the template when #export-python is pressed and hands it over in
     // this event's detail ("" when it could not be had).
     on::<Event>(app, &element("export-python")?, "nnlab-template", |a, e| {
-        let detail = js_sys::Reflect::get(&e, &"detail".into())
-            .ok()
-            .and_then(|t| t.as_string());
-        a.export_python(detail.filter(|t| !t.is_empty()));
+        a.export_python(event_detail(&e).as_string().filter(|t| !t.is_empty()));
     });
     let shared = app.clone();
     on::<Event>(app, &element("copy-link")?, "click", move |a, _| {

@@ -16,7 +16,8 @@
 //   (a real click by the driver), fill(selector, text) and select(selector, value) (set the
 //   value and fire input/change, as a user's edit does), upload(selector, name, text, type)
 //   (a File through DataTransfer, as a picked file), download(action) (the Blob a download
-//   button offers, read in the page), downloads() (how many so far), value(selector),
+//   button offers, read in the page), downloads() (how many so far) and downloaded(n) (the
+//   nth of them), value(selector),
 //   waitForValue(selector, op, target), screenshot(name), problems (console errors and
 //   warnings, uncaught errors, failed requests), assertClean({ ignore }), close().
 //
@@ -153,11 +154,16 @@ class EnginePage {
     const before = await this.evaluate(() => window.__nnlabHooks.downloads.length);
     await action();
     await this.waitFor((n) => window.__nnlabHooks.downloads.length > n, before, { timeout });
-    return this.evaluate(async (n) => {
-      const d = window.__nnlabHooks.downloads[n];
+    return this.downloaded(before);
+  }
+
+  /** The `n`th file (from 0) the page has offered, as download() returns it. */
+  async downloaded(n) {
+    return this.evaluate(async (i) => {
+      const d = window.__nnlabHooks.downloads[i];
       const head = [...new Uint8Array(await d.blob.slice(0, 16).arrayBuffer())];
       return { name: d.name, type: d.blob.type, text: await d.blob.text(), size: d.blob.size, head };
-    }, before);
+    }, n);
   }
 
   /** How many downloads the page has offered since its hooks were installed. */

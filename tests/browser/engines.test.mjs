@@ -292,10 +292,7 @@ test("Record video saves WebM, or MP4 where WebM is not recorded (Safari), or sa
     assert.equal(await page.text("#notice .notice-text"), "The browser recorded no video frames, so there is nothing to save.");
     assert.equal(await page.downloads(), before, `[${engine}] an empty video was offered`);
   } else {
-    const video = await page.evaluate(async (n) => {
-      const d = window.__nnlabHooks.downloads[n];
-      return { name: d.name, type: d.blob.type, size: d.blob.size, head: [...new Uint8Array(await d.blob.slice(0, 8).arrayBuffer())] };
-    }, before);
+    const video = await page.downloaded(before);
     assert.equal(video.name, `nnlab-training.${format}`);
     assert.equal(video.type, `video/${format}`);
     assert.ok(video.size > 5000, `[${engine}] ${video.size} bytes`);

@@ -252,6 +252,9 @@ export async function runAll({ browser, origin, filters = [] }) {
   return { passed, failed, selected: selected.length };
 }
 
+/** A page problem that is a wasm fault: a trap (a RuntimeError, its wasm frames) or a panic. */
+export const WASM_FAULT = /RuntimeError|panicked at|wasm-function\[/;
+
 /** A wasm fault in a WebKit page, as its first lines, or null. WebKitGTK 2.50's JIT three
  *  times handed the boundary's colour lookup (`DivergingScale::colour`, whose table always
  *  holds 256 entries) a bad reference at the first frames of training in clean CI runs: once
@@ -264,7 +267,7 @@ export async function runAll({ browser, origin, filters = [] }) {
 async function webkitWasmFault(pages) {
   for (const page of pages) {
     const problems = await Promise.race([page.collectProblems().catch(() => []), sleep(5000).then(() => [])]);
-    const fault = problems.find((p) => /RuntimeError|panicked at|wasm-function\[/.test(p));
+    const fault = problems.find((p) => WASM_FAULT.test(p));
     if (fault) return fault.split("\n").slice(0, 3).join(" | ");
   }
   return null;
